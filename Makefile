@@ -1,0 +1,51 @@
+# Thin wrapper over Meson so the two commands in the README work on a fresh
+# Debian 12 machine: `make demo` and `make test`.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+DEMO_DIR ?= demo-out
+MESON_FLAGS ?=
+
+.PHONY: all deps build test test-plain test-asan lint format demo fuzz bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) $(MESON_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+lint: deps
+	@scripts/lint
+
+format:
+	clang-format -i $$(git ls-files -co --exclude-standard -- '*.c' '*.h' | grep -v '^fuzz/corpus/')
+
+# The whole suite, then the whole suite again under ASan+UBSan.
+test: deps lint
+	@scripts/run-tests $(BUILD) $(ASAN_BUILD)
+
+test-plain: build
+	meson test -C $(BUILD) --print-errorlogs
+
+test-asan: deps
+	@scripts/run-tests --asan-only $(BUILD) $(ASAN_BUILD)
+
+# Builds a sample infected iOS backup with the fixture builder and scans it
+# with the sample indicators shipped in samples/. Exit 1 means detections,
+# which is what the demo expects.
+demo: build
+	@scripts/demo $(BUILD) $(DEMO_DIR)
+
+fuzz: deps
+	CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false 2>/dev/null || true
+	ninja -C build-fuzz
+
+bench: build
+	bench/run
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz $(DEMO_DIR)

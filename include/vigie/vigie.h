@@ -1,0 +1,255 @@
+/*
+ * vigie: find traces of mercenary spyware in phone acquisitions.
+ *
+ * This is the public API of libvigie. The CLI (src/cli) is written on it only.
+ * Conventions: functions return an enum vg_err (VG_OK or a negative code);
+ * constructors are vg_x_new(..., struct vg_x **out) and set *out only on success;
+ * vg_x_free(NULL) is a no-op. The library never prints, exits or aborts: it
+ * reports through the struct vg_diag given to it.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef VIGIE_VIGIE_H
+#define VIGIE_VIGIE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VG_VERSION "0.1.0"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define VG_MUST_CHECK   __attribute__((warn_unused_result))
+#define VG_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define VG_MUST_CHECK
+#define VG_PRINTF(a, b)
+#endif
+
+/* ---------------------------------------------------------------- errors */
+
+enum vg_err {
+    VG_OK = 0,
+    VG_E_NOMEM = -1,
+    VG_E_IO = -2,
+    VG_E_TRUNCATED = -3,
+    VG_E_CORRUPT = -4,
+    VG_E_LIMIT = -5,
+    VG_E_CRYPTO = -6,
+    VG_E_UNSUPPORTED = -7,
+    VG_E_INVAL = -8,
+    VG_E_NOTFOUND = -9,
+    VG_E_PASSWORD = -10, /* wrong backup password or key */
+    VG_E_INTERRUPTED = -11,
+    VG_E_EXISTS = -12,
+};
+
+const char *vg_strerror(int err);
+
+/* ------------------------------------------------------- alert levels */
+
+enum vg_level {
+    VG_LEVEL_INFO = 0,
+    VG_LEVEL_LOW,
+    VG_LEVEL_MEDIUM,
+    VG_LEVEL_HIGH,
+    VG_LEVEL_CRITICAL,
+};
+#define VG_LEVEL_COUNT 5
+
+/* "INFO", "LOW", ... for the console. */
+const char *vg_level_name(enum vg_level level);
+/* "INFORMATIONAL", "LOW", ... as MVT writes them in JSON. */
+const char *vg_level_json_name(enum vg_level level);
+/* Parses either spelling; returns VG_E_INVAL for anything else. */
+int vg_level_parse(const char *s, enum vg_level *out) VG_MUST_CHECK;
+
+/* ------------------------------------------------------- diagnostics */
+
+enum vg_diag_level {
+    VG_DIAG_DEBUG = 0,
+    VG_DIAG_INFO,
+    VG_DIAG_WARN,
+    VG_DIAG_ERROR,
+};
+
+/* A per-run record of everything that went wrong or was worth saying.
+ * Every entry is also passed to the callback (the CLI prints them). */
+struct vg_diag;
+
+struct vg_diag_entry {
+    enum vg_diag_level level;
+    const char *where;   /* module, file or layer, e.g. "keybag" */
+    const char *message; /* one line, no trailing newline */
+};
+
+int vg_diag_new(void (*cb)(void *ud, const struct vg_diag_entry *e), void *ud,
+                struct vg_diag **out) VG_MUST_CHECK;
+void vg_diag_free(struct vg_diag *d);
+void vg_diag_add(struct vg_diag *d, enum vg_diag_level level, const char *where, const char *fmt,
+                 ...) VG_PRINTF(4, 5);
+size_t vg_diag_count(const struct vg_diag *d, enum vg_diag_level level);
+size_t vg_diag_size(const struct vg_diag *d);
+const struct vg_diag_entry *vg_diag_get(const struct vg_diag *d, size_t i);
+
+/* ------------------------------------------------------- indicators */
+
+enum vg_ioc_type {
+    VG_IOC_DOMAIN = 0,
+    VG_IOC_IPV4,
+    VG_IOC_IPV6,
+    VG_IOC_URL,
+    VG_IOC_PROCESS,
+    VG_IOC_EMAIL,
+    VG_IOC_FILE_NAME,
+    VG_IOC_FILE_PATH,
+    VG_IOC_FILE_MD5,
+    VG_IOC_FILE_SHA1,
+    VG_IOC_FILE_SHA256,
+    VG_IOC_APP_ID,
+    VG_IOC_APP_CERT_MD5,
+    VG_IOC_APP_CERT_SHA1,
+    VG_IOC_APP_CERT_SHA256,
+    VG_IOC_PROFILE_ID,
+    VG_IOC_ANDROID_PROPERTY,
+};
+#define VG_IOC_TYPE_COUNT 17
+
+/* The STIX object path, e.g. "domain-name:value". */
+const char *vg_ioc_type_stix(enum vg_ioc_type t);
+/* MVT's name for the type in matched_indicator.type, e.g. "domains". */
+const char *vg_ioc_type_mvt(enum vg_ioc_type t);
+
+struct vg_iocs;
+
+/* One indicator that matched an observed value. Strings are borrowed from the
+ * struct vg_iocs and live as long as it does. */
+struct vg_ioc_match {
+    const char *value; /* the indicator as loaded (normalised) */
+    enum vg_ioc_type type;
+    const char *collection; /* malware/report name, or the file's name */
+    const char *file;       /* file name (basename) the indicator came from */
+    const char *id;         /* STIX id of the indicator */
+    int truncated;          /* process matched on a truncated observed name */
+};
+
+int vg_iocs_new(struct vg_iocs **out) VG_MUST_CHECK;
+void vg_iocs_free(struct vg_iocs *iocs);
+
+/* Loads a STIX2 bundle file, or every *.stix2 / *.json beneath a directory.
+ * A file that is not valid JSON or not a bundle is an error naming the file. */
+int vg_iocs_load_path(struct vg_iocs *iocs, const char *path, struct vg_diag *diag) VG_MUST_CHECK;
+/* Loads a bundle from memory; name is what matches report as the file. */
+int vg_iocs_load_buffer(struct vg_iocs *iocs, const char *name, const char *data, size_t len,
+                        struct vg_diag *diag) VG_MUST_CHECK;
+
+size_t vg_iocs_count(const struct vg_iocs *iocs);
+size_t vg_iocs_count_type(const struct vg_iocs *iocs, enum vg_ioc_type t);
+
+/* Loaded files, in load order. */
+struct vg_ioc_file_info {
+    const char *path;
+    const char *name;
+    char sha256[65];
+    size_t loaded;      /* indicators kept */
+    size_t duplicates;  /* indicators already loaded from elsewhere */
+    size_t unsupported; /* indicators of a pattern shape we do not support */
+};
+size_t vg_iocs_file_count(const struct vg_iocs *iocs);
+const struct vg_ioc_file_info *vg_iocs_file(const struct vg_iocs *iocs, size_t i);
+
+/* Collections, in load order. */
+struct vg_ioc_collection_info {
+    const char *name;
+    const char *file;
+    size_t count[VG_IOC_TYPE_COUNT];
+    size_t total;
+};
+size_t vg_iocs_collection_count(const struct vg_iocs *iocs);
+const struct vg_ioc_collection_info *vg_iocs_collection(const struct vg_iocs *iocs, size_t i);
+
+/* Lookups. Each returns 1 and fills *m on a match, 0 otherwise. Each costs
+ * O(length of the observed value), never O(number of indicators). See
+ * docs/matching.md for the rules. */
+int vg_iocs_match_domain(const struct vg_iocs *iocs, const char *host, struct vg_ioc_match *m);
+/* A URL with or without scheme: its host against domain and IP indicators,
+ * the whole URL against url indicators. */
+int vg_iocs_match_url(const struct vg_iocs *iocs, const char *url, struct vg_ioc_match *m);
+int vg_iocs_match_process(const struct vg_iocs *iocs, const char *name, struct vg_ioc_match *m);
+int vg_iocs_match_email(const struct vg_iocs *iocs, const char *email, struct vg_ioc_match *m);
+int vg_iocs_match_file_path(const struct vg_iocs *iocs, const char *path, struct vg_ioc_match *m);
+int vg_iocs_match_file_name(const struct vg_iocs *iocs, const char *name, struct vg_ioc_match *m);
+/* Any of md5/sha1/sha256 by length of hex. */
+int vg_iocs_match_hash(const struct vg_iocs *iocs, const char *hex, struct vg_ioc_match *m);
+int vg_iocs_match_app_id(const struct vg_iocs *iocs, const char *id, struct vg_ioc_match *m);
+int vg_iocs_match_app_cert(const struct vg_iocs *iocs, const char *hex, struct vg_ioc_match *m);
+int vg_iocs_match_profile_id(const struct vg_iocs *iocs, const char *id, struct vg_ioc_match *m);
+int vg_iocs_match_property(const struct vg_iocs *iocs, const char *name, struct vg_ioc_match *m);
+
+/* Free text: every URL and bare host name found in text is checked. The
+ * callback gets the piece of text that matched (NUL-terminated copy, valid
+ * during the call) and the match; return non-zero from it to stop. Returns
+ * the number of matches reported. */
+size_t vg_iocs_match_text(const struct vg_iocs *iocs, const char *text,
+                          int (*cb)(void *ud, const char *found, const struct vg_ioc_match *m),
+                          void *ud);
+
+/* ------------------------------------------------------------ scans */
+
+/* What the CLI learns about each module as it finishes. */
+struct vg_module_report {
+    const char *name;       /* result name, e.g. "sms" */
+    const char *class_name; /* e.g. "SMS" */
+    size_t records;
+    size_t alerts[VG_LEVEL_COUNT];
+    int status; /* VG_OK, or why the module failed */
+    /* Coverage: artifacts found / missing / unreadable, one line each. */
+    size_t n_coverage;
+    const char *const *coverage;
+};
+
+struct vg_scan_opts {
+    const char *target;         /* the input path */
+    const char *output_dir;     /* NULL: nothing is written to disk */
+    const char *const *modules; /* NULL or a list of module names to run */
+    size_t n_modules;
+    int hashes;               /* record SHA-256 of every input file read */
+    int fast;                 /* skip slow modules */
+    const char *command_line; /* written to command.log (no secrets) */
+    /* Encrypted backups: a password, or a derived key (32 bytes). */
+    const char *password;
+    const unsigned char *key;
+    size_t key_len;
+    void (*on_module)(void *ud, const struct vg_module_report *r);
+    void *ud;
+};
+
+struct vg_summary {
+    size_t modules_run;
+    size_t records;
+    size_t alerts[VG_LEVEL_COUNT];
+    size_t warnings;
+};
+
+/* Returns VG_OK when the scan ran (with or without detections). */
+int vg_ios_check_backup(const struct vg_iocs *iocs, const struct vg_scan_opts *opts,
+                        struct vg_diag *diag, struct vg_summary *sum) VG_MUST_CHECK;
+/* Re-checks the <module>.json files of an earlier -o folder (vigie's or MVT's). */
+int vg_check_iocs(const struct vg_iocs *iocs, const struct vg_scan_opts *opts, struct vg_diag *diag,
+                  struct vg_summary *sum) VG_MUST_CHECK;
+
+/* Detections: alerts of level MEDIUM or above. */
+int vg_summary_has_detections(const struct vg_summary *sum);
+
+/* Module listing for --list-modules. kind: "ios-backup". Returns count;
+ * fills names (result names) and descriptions when not NULL. */
+size_t vg_module_list(const char *kind, const char **names, const char **class_names,
+                      const char **descriptions, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,28 @@
+/*
+ * NSKeyedArchiver resolution (written here: no Debian library does it).
+ * libplist parses the binary plist; this follows the $top / $objects graph
+ * of UID references into an ordinary plist tree, with bounds checks on every
+ * UID, a depth cap and cycle detection (a cycle is an error, not a hang).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef VG_FORMATS_NSKA_H
+#define VG_FORMATS_NSKA_H
+
+#include <plist/plist.h>
+
+#include "util/vg.h"
+
+/* Decodes the archive in data (binary or XML plist) and returns its root
+ * object ($top.root, or the first $top key) resolved: NSDictionary and
+ * NSArray/NSSet become plist dicts/arrays, NSString/NSData/NSDate/numbers stay
+ * as they are, other classes become dicts with a "$class" string. The caller
+ * frees *out with plist_free. On error, err (may be NULL) gets a one-line
+ * reason with the object index. */
+int vg_nska_decode(const unsigned char *data, size_t len, plist_t *out, char *err,
+                   size_t errcap) VG_MUST_CHECK;
+
+/* Parses a plist (binary or XML) with the size cap; NULL root on error. */
+int vg_plist_parse(const unsigned char *data, size_t len, plist_t *out) VG_MUST_CHECK;
+
+#endif

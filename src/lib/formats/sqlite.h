@@ -1,0 +1,48 @@
+/*
+ * Reading SQLite evidence without modifying it, and without trusting it.
+ *
+ * - A database with a -wal beside it is copied (db, -wal, -shm) into the
+ *   private 0700 temp folder and the copy is opened, so the latest writes
+ *   are read and the evidence folder is never touched; otherwise the file is
+ *   opened read-only with immutable=1 (no journal, no locks, no checkpoint).
+ * - Every handle is hardened per sqlite.org/security.html: DEFENSIVE,
+ *   trusted_schema=OFF, tight sqlite3_limit()s, a progress handler.
+ * - Queries on a damaged file salvage what they can, row by row, and say
+ *   how much was lost.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef VG_FORMATS_SQLITE_H
+#define VG_FORMATS_SQLITE_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "util/vg.h"
+
+/* display: how to name the file in diagnostics. */
+int vg_sqlite_open_file(const char *path, const char *display, struct vg_diag *diag,
+                        sqlite3 **out) VG_MUST_CHECK;
+/* Opens a copy of an in-memory image (decrypted files) with
+ * sqlite3_deserialize; nothing touches the disk. */
+int vg_sqlite_open_memory(const unsigned char *data, size_t len, const char *display,
+                          struct vg_diag *diag, sqlite3 **out) VG_MUST_CHECK;
+/* Closes and removes any private copy made for it. NULL is a no-op. */
+void vg_sqlite_close(sqlite3 *db);
+
+int vg_sqlite_has_table(sqlite3 *db, const char *table);
+int vg_sqlite_has_column(sqlite3 *db, const char *table, const char *column);
+
+/* One row as a JSON object {column name: value}: integers, reals, text,
+ * NULL as null, blobs as base64 strings. NULL on allocation failure. */
+json_t *vg_sqlite_row_json(sqlite3_stmt *st);
+
+/* Runs sql, calling cb for every row (cb returns VG_OK to go on). When the
+ * file is damaged the rows that can be read are still delivered, and a
+ * warning naming display says what was lost. *rows (may be NULL) gets the
+ * row count. Returns VG_OK, or an error when the query could not run at all
+ * (missing table or column: VG_E_NOTFOUND, with a note, not a warning). */
+int vg_sqlite_each(sqlite3 *db, const char *sql, const char *display, struct vg_diag *diag,
+                   int (*cb)(void *ud, sqlite3_stmt *st), void *ud, size_t *rows) VG_MUST_CHECK;
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * Every cap on untrusted input lives here, so a reviewer can see them at once
+ * and a fuzzer finding can be answered by changing one number.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef VG_UTIL_LIMITS_H
+#define VG_UTIL_LIMITS_H
+
+/* Indicators */
+#define VG_MAX_STIX_FILE     (512u * 1024u * 1024u) /* one bundle file */
+#define VG_MAX_IOC_VALUE     4096u                  /* one indicator value */
+#define VG_MAX_PATTERN_TERMS 4096u                  /* comparisons OR-ed in one pattern */
+
+/* Text scanning */
+#define VG_MAX_URL       8192u                 /* longest URL or host we normalise */
+#define VG_MAX_TEXT_SCAN (16u * 1024u * 1024u) /* bytes of one text field scanned */
+
+/* Property lists and keyed archives */
+#define VG_MAX_PLIST_FILE   (256u * 1024u * 1024u)
+#define VG_MAX_PLIST_DEPTH  64u /* nesting of containers */
+#define VG_MAX_NSKA_OBJECTS (4u * 1024u * 1024u)
+#define VG_MAX_NSKA_DEPTH   64u /* UID chain while resolving */
+
+/* SQLite evidence (sqlite3_limit values and the progress handler) */
+#define VG_SQLITE_MAX_LENGTH         (256 * 1024 * 1024)
+#define VG_SQLITE_MAX_SQL_LENGTH     (1024 * 1024)
+#define VG_SQLITE_MAX_COLUMN         4096
+#define VG_SQLITE_MAX_EXPR_DEPTH     256
+#define VG_SQLITE_MAX_COMPOUND       64
+#define VG_SQLITE_MAX_VDBE_OP        250000000
+#define VG_SQLITE_MAX_ATTACHED       0
+#define VG_SQLITE_MAX_TRIGGER_DEPTH  10
+#define VG_SQLITE_PROGRESS_OPS       100000       /* handler called every N VM ops */
+#define VG_SQLITE_MAX_PROGRESS_CALLS 500000000ull /* total ops / N before abort */
+
+/* Backups */
+#define VG_MAX_MANIFEST_PLIST (64u * 1024u * 1024u)
+#define VG_MAX_KEYBAG         (1024u * 1024u)
+#define VG_MAX_IN_MEMORY_FILE (1024u * 1024u * 1024u) /* a decrypted file kept in memory */
+
+/* Output */
+#define VG_MAX_DIAG_ENTRIES 100000u /* after that, diagnostics are counted only */
+#define VG_MAX_MESSAGE      4096u   /* one diagnostic or alert message */
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * Internal common header: every library source includes it first.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef VG_UTIL_VG_H
+#define VG_UTIL_VG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "vigie/vigie.h"
+#include "util/limits.h"
+
+#define VG_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define VG_UNUSED(x)    ((void)(x))
+
+/* Checked size arithmetic: return 0 on success, non-zero on overflow. */
+static inline int vg_add_overflow(size_t a, size_t b, size_t *out)
+{
+    return __builtin_add_overflow(a, b, out);
+}
+static inline int vg_mul_overflow(size_t a, size_t b, size_t *out)
+{
+    return __builtin_mul_overflow(a, b, out);
+}
+
+/* Allocation helpers: NULL on overflow or failure. */
+void *vg_malloc(size_t n);
+void *vg_calloc(size_t count, size_t size);
+void *vg_realloc_array(void *p, size_t count, size_t size);
+char *vg_strdup(const char *s);
+char *vg_strndup(const char *s, size_t n);
+/* Formats into a new string; NULL on failure. */
+char *vg_asprintf(const char *fmt, ...) VG_PRINTF(1, 2);
+char *vg_vasprintf(const char *fmt, va_list ap) VG_PRINTF(1, 0);
+/* Bounded formatting into a fixed buffer; always NUL-terminates; returns
+ * VG_E_LIMIT when truncated. */
+int vg_snprintf(char *buf, size_t cap, const char *fmt, ...) VG_PRINTF(3, 4);
+/* Wipes then frees (for keys, passwords, decrypted bytes). */
+void vg_free_secret(void *p, size_t n);
+void vg_wipe(void *p, size_t n);
+
+/* Strings */
+int vg_str_has_prefix(const char *s, const char *prefix);
+int vg_str_has_suffix(const char *s, const char *suffix);
+void vg_str_lower(char *s);
+int vg_str_casecmp(const char *a, const char *b);
+/* Parses a whole decimal integer; VG_E_INVAL if not all of s is a number. */
+int vg_parse_i64(const char *s, int64_t *out) VG_MUST_CHECK;
+int vg_parse_u64(const char *s, uint64_t *out) VG_MUST_CHECK;
+/* Hex encode n bytes into out (2n+1 bytes). */
+void vg_hex_encode(const unsigned char *in, size_t n, char *out);
+/* Hex decode; VG_E_INVAL on bad input or wrong length. */
+int vg_hex_decode(const char *hex, unsigned char *out, size_t n) VG_MUST_CHECK;
+
+/* Time: seconds (+ microseconds) since the Unix epoch to
+ * "YYYY-MM-DD HH:MM:SS.ffffff" in UTC. buf must hold VG_ISODATE_LEN+1. */
+#define VG_ISODATE_LEN 26
+int vg_isodate(int64_t unix_seconds, int32_t micros, char *buf);
+int vg_isodate_double(double unix_seconds, char *buf);
+/* Apple's Cocoa epoch (2001-01-01) offset in seconds. */
+#define VG_COCOA_EPOCH 978307200
+/* Cocoa seconds (possibly fractional), or nanoseconds when the value is too
+ * large to be seconds (iOS 11+ sms.db), to an isodate. */
+int vg_isodate_cocoa(double cocoa, char *buf);
+/* "now", for info.json. */
+int vg_isodate_now(char *buf);
+
+#include "util/banned.h"
+
+#endif

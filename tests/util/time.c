@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "util/vg.h"
+
+static void test_isodate_known_values(void **state)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    (void)state;
+    assert_int_equal(vg_isodate(0, 0, buf), VG_OK);
+    assert_string_equal(buf, "1970-01-01 00:00:00.000000");
+    assert_int_equal(vg_isodate(1638559993, 5, buf), VG_OK);
+    assert_string_equal(buf, "2021-12-03 19:33:13.000005");
+    assert_int_equal(vg_isodate(-1, 0, buf), VG_OK);
+    assert_string_equal(buf, "1969-12-31 23:59:59.000000");
+    assert_int_equal(vg_isodate(951782400, 0, buf), VG_OK); /* leap day */
+    assert_string_equal(buf, "2000-02-29 00:00:00.000000");
+}
+
+static void test_isodate_range(void **state)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    (void)state;
+    assert_int_equal(vg_isodate(253402300800LL, 0, buf), VG_E_INVAL);
+    assert_string_equal(buf, "");
+    assert_int_equal(vg_isodate(0, 1000000, buf), VG_E_INVAL);
+    assert_int_equal(vg_isodate_double(1.0 / 0.0, buf), VG_E_INVAL);
+}
+
+static void test_cocoa(void **state)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    (void)state;
+    /* sms.db date from MVT's test backup (nanoseconds since 2001) */
+    assert_int_equal(vg_isodate_cocoa(588813210539788032.0, buf), VG_OK);
+    assert_string_equal(buf, "2019-08-29 23:13:30.539788");
+    assert_int_equal(vg_isodate_cocoa(0, buf), VG_OK);
+    assert_string_equal(buf, "2001-01-01 00:00:00.000000");
+    assert_int_equal(vg_isodate_double(-0.5, buf), VG_OK);
+    assert_string_equal(buf, "1969-12-31 23:59:59.500000");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_isodate_known_values),
+        cmocka_unit_test(test_isodate_range),
+        cmocka_unit_test(test_cocoa),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
