@@ -43,4 +43,10 @@
 #define VG_MAX_DIAG_ENTRIES 100000u /* after that, diagnostics are counted only */
 #define VG_MAX_MESSAGE      4096u   /* one diagnostic or alert message */
 
+/* Result writers (src/lib/output) */
+#define VG_MAX_JSON_DEPTH 2048u                   /* nesting written (jansson's parse cap) */
+#define VG_MAX_JSON_DUMP  (1024u * 1024u * 1024u) /* one value serialised in memory */
+#define VG_MAX_TL_EVENTS  (256u * 1024u * 1024u)  /* rows in one struct vg_timeline */
+#define VG_MAX_TL_NAMES   4096u                   /* distinct (module, plugin) pairs in one */
+
 #endif
