@@ -11,6 +11,11 @@
 #define VG_MAX_STIX_FILE     (512u * 1024u * 1024u) /* one bundle file */
 #define VG_MAX_IOC_VALUE     4096u                  /* one indicator value */
 #define VG_MAX_PATTERN_TERMS 4096u                  /* comparisons OR-ed in one pattern */
+#define VG_MAX_PATTERN_DEPTH 32u                    /* nested ( ) and [ ] in one pattern */
+#define VG_MAX_IOCS          (64u * 1024u * 1024u)  /* indicator values in one index */
+#define VG_MAX_IOC_DIR_DEPTH 16u                    /* folders below an indicators path */
+#define VG_MAX_IOC_DIR_FILES 100000u                /* entries read from one folder */
+#define VG_MAX_HOST          1024u                  /* longest host we match (DNS: 253) */
 
 /* Text scanning */
 #define VG_MAX_URL       8192u                 /* longest URL or host we normalise */
