@@ -26,6 +26,10 @@
 #define VG_MAX_PLIST_DEPTH  64u /* nesting of containers */
 #define VG_MAX_NSKA_OBJECTS (4u * 1024u * 1024u)
 #define VG_MAX_NSKA_DEPTH   64u /* UID chain while resolving */
+/* nodes in one parsed plist once shared references are expanded, and in one
+ * resolved keyed archive */
+#define VG_MAX_PLIST_NODES (16u * 1024u * 1024u)
+#define VG_MAX_NSKA_NODES  (1024u * 1024u)
 
 /* SQLite evidence (sqlite3_limit values and the progress handler) */
 #define VG_SQLITE_MAX_LENGTH         (256 * 1024 * 1024)
@@ -38,6 +42,7 @@
 #define VG_SQLITE_MAX_TRIGGER_DEPTH  10
 #define VG_SQLITE_PROGRESS_OPS       100000       /* handler called every N VM ops */
 #define VG_SQLITE_MAX_PROGRESS_CALLS 500000000ull /* total ops / N before abort */
+#define VG_SQLITE_MAX_SALVAGE        1000         /* damaged regions skipped per query */
 
 /* Backups */
 #define VG_MAX_MANIFEST_PLIST (64u * 1024u * 1024u)
