@@ -145,6 +145,11 @@ int vg_iocs_load_path(struct vg_iocs *iocs, const char *path, struct vg_diag *di
 /* Loads a bundle from memory; name is what matches report as the file. */
 int vg_iocs_load_buffer(struct vg_iocs *iocs, const char *name, const char *data, size_t len,
                         struct vg_diag *diag) VG_MUST_CHECK;
+/* Loads the colon-separated paths in $VIGIE_IOCS and $MVT_STIX2 (a path that
+ * does not exist is a warning), then the user folder
+ * $XDG_DATA_HOME/vigie/indicators (default ~/.local/share/vigie/indicators;
+ * silently skipped when absent). */
+int vg_iocs_load_env(struct vg_iocs *iocs, struct vg_diag *diag) VG_MUST_CHECK;
 
 size_t vg_iocs_count(const struct vg_iocs *iocs);
 size_t vg_iocs_count_type(const struct vg_iocs *iocs, enum vg_ioc_type t);
@@ -209,6 +214,10 @@ struct vg_module_report {
     /* Coverage: artifacts found / missing / unreadable, one line each. */
     size_t n_coverage;
     const char *const *coverage;
+    /* The module's alerts: level and message of each. */
+    size_t n_alerts;
+    const enum vg_level *alert_levels;
+    const char *const *alert_messages;
 };
 
 struct vg_scan_opts {

@@ -23,6 +23,11 @@
 /* display: how to name the file in diagnostics. */
 int vg_sqlite_open_file(const char *path, const char *display, struct vg_diag *diag,
                         sqlite3 **out) VG_MUST_CHECK;
+/* Backups store a database's -wal and -shm as separate files: copies the
+ * three (shm_path may be NULL) side by side into the private temp folder and
+ * opens the copy there, so the WAL is applied to the copy only. */
+int vg_sqlite_open_parts(const char *db_path, const char *wal_path, const char *shm_path,
+                         const char *display, struct vg_diag *diag, sqlite3 **out) VG_MUST_CHECK;
 /* Opens a copy of an in-memory image (decrypted files) with
  * sqlite3_deserialize; nothing touches the disk. */
 int vg_sqlite_open_memory(const unsigned char *data, size_t len, const char *display,

@@ -118,6 +118,9 @@ int vg_run_read(struct vg_run *run, const struct vg_file *f, size_t max, unsigne
                 size_t *len) VG_MUST_CHECK;
 void vg_run_free_data(unsigned char *data, size_t len);
 
+/* Facts about the device for info.json's "device" section (steals value). */
+void vg_run_device(struct vg_run *run, const char *key, json_t *value);
+
 /* Backup-only facts for backup modules (NULL elsewhere). */
 struct vg_backup;
 struct vg_backup *vg_run_backup(struct vg_run *run);

@@ -53,6 +53,8 @@ const char *vg_level_json_name(enum vg_level level)
 int vg_level_parse(const char *s, enum vg_level *out)
 {
     unsigned i;
+    if (!s)
+        return VG_E_INVAL;
     for (i = 0; i < VG_LEVEL_COUNT; i++) {
         if (strcmp(s, level_names[i]) == 0 || strcmp(s, level_json[i]) == 0) {
             *out = (enum vg_level)i;

@@ -35,6 +35,11 @@ int vg_str_casecmp(const char *a, const char *b)
     }
 }
 
+int vg_strcmp_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 int vg_parse_i64(const char *s, int64_t *out)
 {
     char *end;

@@ -6,9 +6,13 @@
 #ifndef VG_UTIL_VG_H
 #define VG_UTIL_VG_H
 
+/* System headers that declare banned functions come before the poison in
+ * util/banned.h, so later includes of them are guarded no-ops. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vigie/vigie.h"
@@ -48,6 +52,8 @@ int vg_str_has_prefix(const char *s, const char *prefix);
 int vg_str_has_suffix(const char *s, const char *suffix);
 void vg_str_lower(char *s);
 int vg_str_casecmp(const char *a, const char *b);
+/* qsort comparator for an array of const char *. */
+int vg_strcmp_ptr(const void *a, const void *b);
 /* Parses a whole decimal integer; VG_E_INVAL if not all of s is a number. */
 int vg_parse_i64(const char *s, int64_t *out) VG_MUST_CHECK;
 int vg_parse_u64(const char *s, uint64_t *out) VG_MUST_CHECK;

@@ -1,0 +1,266 @@
+/*
+ * Console output: one line per module, alerts under it, warnings as they
+ * come, a coverage section, and a verdict. Colour only on a terminal.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define C_RESET  "\033[0m"
+#define C_BOLD   "\033[1m"
+#define C_RED    "\033[31m"
+#define C_YELLOW "\033[33m"
+#define C_GREEN  "\033[32m"
+#define C_DIM    "\033[2m"
+
+void cli_console_init(struct console *c)
+{
+    const char *no_color = getenv("NO_COLOR");
+    memset(c, 0, sizeof(*c));
+    c->verbosity = 1;
+    c->color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
+}
+
+static const char *col(const char *code)
+{
+    return cons.color ? code : "";
+}
+
+static void vmsg(FILE *f, const char *color, const char *tag, const char *fmt, va_list ap)
+{
+    fprintf(f, "%s%s%s", col(color), tag, col(C_RESET));
+    vfprintf(f, fmt, ap);
+    fputc('\n', f);
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    va_start(ap, fmt);
+    vmsg(stderr, C_RED, "error: ", fmt, ap);
+    va_end(ap);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+    va_list ap;
+    if (cons.verbosity < 1)
+        return;
+    fflush(stdout);
+    va_start(ap, fmt);
+    vmsg(stderr, C_YELLOW, "warning: ", fmt, ap);
+    va_end(ap);
+}
+
+void cli_info(const char *fmt, ...)
+{
+    va_list ap;
+    if (cons.verbosity < 2)
+        return;
+    va_start(ap, fmt);
+    vmsg(stdout, C_DIM, "", fmt, ap);
+    va_end(ap);
+}
+
+void cli_diag_cb(void *ud, const struct vg_diag_entry *e)
+{
+    struct console *c = ud;
+    const char *sep = e->where && *e->where ? ": " : "";
+
+    switch (e->level) {
+    case VG_DIAG_ERROR:
+        cli_error("%s%s%s", e->where, sep, e->message);
+        break;
+    case VG_DIAG_WARN:
+        cli_warn("%s%s%s", e->where, sep, e->message);
+        break;
+    case VG_DIAG_INFO:
+        if (c->verbosity >= 2)
+            printf("%s%s%s%s%s\n", col(C_DIM), e->where, sep, e->message, col(C_RESET));
+        break;
+    case VG_DIAG_DEBUG:
+        if (c->verbosity >= 3)
+            printf("%sdebug: %s%s%s%s\n", col(C_DIM), e->where, sep, e->message, col(C_RESET));
+        break;
+    }
+}
+
+static const char *level_color(enum vg_level l)
+{
+    switch (l) {
+    case VG_LEVEL_CRITICAL:
+    case VG_LEVEL_HIGH:
+        return C_RED;
+    case VG_LEVEL_MEDIUM:
+        return C_YELLOW;
+    default:
+        return C_DIM;
+    }
+}
+
+static void keep_coverage(struct console *c, const char *module, const char *line)
+{
+    char *s;
+    size_t n = strlen(module) + strlen(line) + 32;
+
+    if (c->n_coverage == c->cap_coverage) {
+        size_t ncap = c->cap_coverage ? c->cap_coverage * 2 : 64;
+        char **nv = realloc(c->coverage, ncap * sizeof(*nv));
+        if (!nv)
+            return;
+        c->coverage = nv;
+        c->cap_coverage = ncap;
+    }
+    s = malloc(n);
+    if (!s)
+        return;
+    snprintf(s, n, "  %-28s %s", module, line);
+    c->coverage[c->n_coverage++] = s;
+}
+
+void cli_module_cb(void *ud, const struct vg_module_report *r)
+{
+    struct console *c = ud;
+    size_t i, total = 0;
+
+    for (i = 0; i < VG_LEVEL_COUNT; i++)
+        total += r->alerts[i];
+    for (i = 0; i < r->n_coverage; i++)
+        keep_coverage(c, r->class_name, r->coverage[i]);
+    if (c->verbosity < 1)
+        return;
+    printf("  %-28s %8zu record%s", r->class_name, r->records, r->records == 1 ? " " : "s");
+    if (total)
+        printf("  %s%zu alert%s%s", col(C_BOLD), total, total == 1 ? "" : "s", col(C_RESET));
+    if (r->status != VG_OK)
+        printf("  %s(incomplete: %s)%s", col(C_YELLOW), vg_strerror(r->status), col(C_RESET));
+    putchar('\n');
+    for (i = 0; i < r->n_alerts; i++)
+        printf("      %s%-8s%s %s\n", col(level_color(r->alert_levels[i])),
+               vg_level_name(r->alert_levels[i]), col(C_RESET), r->alert_messages[i]);
+}
+
+void cli_begin_scan(const char *target)
+{
+    if (cons.verbosity >= 1)
+        printf("%svigie %s%s checking %s\n", col(C_BOLD), VG_VERSION, col(C_RESET), target);
+}
+
+void cli_print_summary(const struct vg_summary *sum, const char *output_dir)
+{
+    static const enum vg_level order[] = {VG_LEVEL_CRITICAL, VG_LEVEL_HIGH, VG_LEVEL_MEDIUM,
+                                          VG_LEVEL_LOW, VG_LEVEL_INFO};
+    int detections = vg_summary_has_detections(sum);
+    size_t i;
+
+    if (cons.verbosity >= 1 && cons.n_coverage) {
+        printf("\n%sCoverage%s (what each module found, missed, or could not read)\n", col(C_BOLD),
+               col(C_RESET));
+        for (i = 0; i < cons.n_coverage; i++)
+            printf("%s\n", cons.coverage[i]);
+    }
+    for (i = 0; i < cons.n_coverage; i++)
+        free(cons.coverage[i]);
+    free(cons.coverage);
+    cons.coverage = NULL;
+    cons.n_coverage = cons.cap_coverage = 0;
+
+    if (cons.verbosity >= 1 && output_dir)
+        printf("\nResults written to %s\n", output_dir);
+    printf("\n%s%s%s: %zu modules, %zu records, %zu warnings; alerts:", col(C_BOLD),
+           detections ? (cons.color ? C_RED "DETECTIONS" : "DETECTIONS") : "NO DETECTIONS",
+           col(C_RESET), sum->modules_run, sum->records, sum->warnings);
+    for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+        printf(" %zu %s%s", sum->alerts[order[i]], vg_level_name(order[i]),
+               i + 1 < sizeof(order) / sizeof(order[0]) ? "," : "");
+    putchar('\n');
+    if (detections && cons.verbosity >= 1)
+        printf("Alerts of MEDIUM level or above need an expert's review before any conclusion.\n");
+}
+
+void cli_print_iocs(const struct vg_iocs *iocs)
+{
+    size_t i, t;
+
+    printf("%zu indicators in %zu collections from %zu files\n\n", vg_iocs_count(iocs),
+           vg_iocs_collection_count(iocs), vg_iocs_file_count(iocs));
+    printf("Collections:\n");
+    for (i = 0; i < vg_iocs_collection_count(iocs); i++) {
+        const struct vg_ioc_collection_info *c = vg_iocs_collection(iocs, i);
+        printf("  %-40s %6zu  (%s)\n", c->name, c->total, c->file);
+        for (t = 0; t < VG_IOC_TYPE_COUNT; t++)
+            if (c->count[t])
+                printf("      %-28s %6zu\n", vg_ioc_type_stix((enum vg_ioc_type)t), c->count[t]);
+    }
+    printf("\nBy type:\n");
+    for (t = 0; t < VG_IOC_TYPE_COUNT; t++)
+        if (vg_iocs_count_type(iocs, (enum vg_ioc_type)t))
+            printf("  %-28s %6zu\n", vg_ioc_type_stix((enum vg_ioc_type)t),
+                   vg_iocs_count_type(iocs, (enum vg_ioc_type)t));
+    printf("\nFiles:\n");
+    for (i = 0; i < vg_iocs_file_count(iocs); i++) {
+        const struct vg_ioc_file_info *f = vg_iocs_file(iocs, i);
+        printf("  %s  %s  (%zu loaded", f->sha256, f->path, f->loaded);
+        if (f->duplicates)
+            printf(", %zu duplicates", f->duplicates);
+        if (f->unsupported)
+            printf(", %zu unsupported", f->unsupported);
+        printf(")\n");
+    }
+}
+
+int cli_check_module_names(const char *const *names, size_t n)
+{
+    const char *mods[256], *classes[256];
+    size_t count = vg_module_list("ios-backup", mods, classes, NULL, 256), i, j;
+
+    for (i = 0; i < n; i++) {
+        int ok = 0;
+        for (j = 0; j < count && j < 256; j++)
+            if (strcasecmp(names[i], mods[j]) == 0 || strcasecmp(names[i], classes[j]) == 0)
+                ok = 1;
+        if (!ok) {
+            cli_error("unknown module %s (see --list-modules)", names[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int is_secret_opt(const char *a)
+{
+    return strcmp(a, "-p") == 0 || strcmp(a, "--password") == 0;
+}
+
+char *cli_command_line(int argc, char **argv)
+{
+    size_t n = 1, i;
+    char *s, *p;
+
+    for (i = 0; i < (size_t)argc; i++)
+        n += strlen(argv[i]) + 3;
+    s = malloc(n);
+    if (!s)
+        return NULL;
+    p = s;
+    *p = '\0';
+    for (i = 0; i < (size_t)argc; i++) {
+        const char *a = argv[i];
+        if (i > 0 && is_secret_opt(argv[i - 1]))
+            a = "***";
+        else if (strncmp(a, "--password=", 11) == 0)
+            a = "--password=***";
+        else if (strncmp(a, "-p", 2) == 0 && a[2] && i > 0)
+            a = "-p***";
+        p += snprintf(p, n - (size_t)(p - s), "%s%s", i ? " " : "", a);
+    }
+    return s;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "util/vg.h"
+
+#include "ios/modules.h"
+
+/* Run order follows MVT's, so consoles and results read alike. */
+static const struct vg_module *const ios_modules[] = {
+    &vg_mod_backup_info,
+    &vg_mod_manifest,
+};
+
+const struct vg_module *const *vg_ios_modules(size_t *n)
+{
+    *n = VG_ARRAY_LEN(ios_modules);
+    return ios_modules;
+}

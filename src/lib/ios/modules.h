@@ -1,0 +1,19 @@
+/*
+ * The iOS module table. Adding a module: one file defining
+ * `const struct vg_module vg_mod_<name>`, one line here, one row in
+ * modules.c.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef VG_IOS_MODULES_H
+#define VG_IOS_MODULES_H
+
+#include "scan/module.h"
+
+/* Modules for backups (backup-only first, then mixed), in run order. */
+const struct vg_module *const *vg_ios_modules(size_t *n);
+
+extern const struct vg_module vg_mod_backup_info;
+extern const struct vg_module vg_mod_manifest;
+
+#endif
