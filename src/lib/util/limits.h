@@ -48,6 +48,9 @@
 #define VG_MAX_MANIFEST_PLIST (64u * 1024u * 1024u)
 #define VG_MAX_KEYBAG         (1024u * 1024u)
 #define VG_MAX_IN_MEMORY_FILE (1024u * 1024u * 1024u) /* a decrypted file kept in memory */
+#define VG_MAX_KEYBAG_CLASSES 32u                     /* class keys in one keybag (iOS: 11) */
+#define VG_MAX_KDF_ITER       (100u * 1000u * 1000u)  /* PBKDF2 rounds (iOS uses 10,000,000) */
+#define VG_DECRYPT_CHUNK      (1024u * 1024u)         /* bytes one decrypt-backup worker holds */
 
 /* Output */
 #define VG_MAX_DIAG_ENTRIES 100000u /* after that, diagnostics are counted only */
