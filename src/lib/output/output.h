@@ -10,6 +10,8 @@
 #ifndef VG_OUTPUT_OUTPUT_H
 #define VG_OUTPUT_OUTPUT_H
 
+#include <stdint.h>
+
 #include <jansson.h>
 
 #include "util/vg.h"
@@ -28,9 +30,28 @@ size_t vg_timeline_count(const struct vg_timeline *tl);
 /* Stable sort by timestamp; ties keep insertion order. */
 void vg_timeline_sort(struct vg_timeline *tl);
 
+/* One event as stored; the strings belong to the timeline and live until it
+ * is freed. A missing timestamp reads as "". */
+struct vg_timeline_event {
+    const char *timestamp;
+    const char *module;
+    const char *plugin;
+    const char *event;
+    const char *description;
+};
+/* The i-th event in the timeline's current order; VG_E_INVAL past the end. */
+int vg_timeline_get(const struct vg_timeline *tl, size_t i,
+                    struct vg_timeline_event *ev) VG_MUST_CHECK;
+/* Writers' view: NULL in *order when the events are already in timeline
+ * order, else a new array (free it) of event positions in that order. The
+ * timeline itself is left as it is. */
+int vg_timeline_order(const struct vg_timeline *tl, uint32_t **order) VG_MUST_CHECK;
+
 /* ---- JSON formatting (MVT's json.dump(indent=4) look: ASCII, 4 spaces) ---- */
 
-/* Serialises to a new string; NULL on failure. */
+/* Serialises to a new string; NULL on failure (allocation, a value nested
+ * deeper than VG_MAX_JSON_DEPTH, or longer than VG_MAX_JSON_DUMP). No
+ * trailing newline, as Python's json.dump. */
 char *vg_json_dumps(const json_t *v);
 
 /* ---- the output folder ---- */
@@ -43,22 +64,42 @@ void vg_out_free(struct vg_out *o);
 const char *vg_out_dir(const struct vg_out *o);
 
 /* <name>.json with every record, and <name>_detected.json with the
- * module's alerts when it has some. */
+ * module's alerts when it has some. As MVT, a file with nothing to hold (NULL,
+ * null, [] or {}) is not written; a copy left by an earlier run in the same
+ * folder is removed so the folder never mixes runs. */
 int vg_out_module(struct vg_out *o, const char *name, const json_t *records,
                   const json_t *alerts) VG_MUST_CHECK;
-/* alerts.json: every alert, in the order given. */
+
+/* <name>.json written one record at a time, for modules that do not keep
+ * their records in memory. Same bytes as vg_out_module with the whole array.
+ * end commits (or, with no record added, removes a stale file); abort
+ * discards. Both free r. */
+struct vg_out_records;
+int vg_out_records_begin(struct vg_out *o, const char *name,
+                         struct vg_out_records **out) VG_MUST_CHECK;
+int vg_out_records_add(struct vg_out_records *r, const json_t *record) VG_MUST_CHECK;
+int vg_out_records_end(struct vg_out_records *r) VG_MUST_CHECK;
+void vg_out_records_abort(struct vg_out_records *r);
+
+/* alerts.json: every alert, in the order given (not written when empty). */
 int vg_out_alerts(struct vg_out *o, const json_t *alerts) VG_MUST_CHECK;
-/* timeline.csv and timeline.jsonl from tl (sorted by the caller). */
+/* timeline.csv and timeline.jsonl from tl in timeline order (the writer
+ * orders a view itself when tl is not sorted). Not written when empty. */
 int vg_out_timeline(struct vg_out *o, const struct vg_timeline *tl) VG_MUST_CHECK;
 /* alerts_timeline.csv: one row per alert (event_time, plugin, level,
- * message), sorted like the timeline. plugins maps module name to class name. */
+ * message), in timeline order. Always written, header only when no alert;
+ * alerts_tl may be NULL. */
 int vg_out_alerts_timeline(struct vg_out *o, const struct vg_timeline *alerts_tl) VG_MUST_CHECK;
 /* info.json */
 int vg_out_info(struct vg_out *o, const json_t *info) VG_MUST_CHECK;
 /* command.log: the command line (secrets already removed) and the date. */
 int vg_out_command_log(struct vg_out *o, const char *command_line, const char *date) VG_MUST_CHECK;
 
-/* Writes a whole file in the output folder atomically (temp name, rename). */
+/* Writes a whole file in the output folder atomically (temp name, rename).
+ * Every name given to a vg_out function is a plain file name: letters,
+ * digits, '_', '-', '.', not starting with '.' (temp files do), at most
+ * VG_OUT_MAX_NAME bytes; anything else is VG_E_INVAL. */
+#define VG_OUT_MAX_NAME 200
 int vg_out_write_file(struct vg_out *o, const char *name, const void *data,
                       size_t len) VG_MUST_CHECK;
 

@@ -1,0 +1,666 @@
+/*
+ * The -o folder. Every file is written under a temporary name in the same
+ * folder and renamed into place once complete and synced, so a reader (or a
+ * crash) never sees half a file under a real name. Big files stream through
+ * a buffered FILE* with every write checked; nothing is built whole in
+ * memory. Layout and byte details: docs/output.md.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "util/vg.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "output/json.h"
+#include "output/output.h"
+
+#define WHERE "output"
+
+struct vg_out {
+    char *dir;
+    struct vg_diag *diag;
+};
+
+/* ---- the folder ---- */
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int mkdir_one(const char *path, struct vg_diag *diag)
+{
+    if (mkdir(path, 0700) == 0)
+        return VG_OK;
+    if (errno == EEXIST) {
+        if (is_dir(path))
+            return VG_OK;
+        vg_diag_add(diag, VG_DIAG_ERROR, WHERE, "%s exists and is not a folder", path);
+        return VG_E_EXISTS;
+    }
+    vg_diag_add(diag, VG_DIAG_ERROR, WHERE, "cannot create folder %s: %s", path, strerror(errno));
+    return VG_E_IO;
+}
+
+/* mkdir -p, each new folder 0700: results name people and their contacts. */
+static int mkdir_parents(const char *dir, struct vg_diag *diag)
+{
+    char *p = vg_strdup(dir);
+    size_t i, n;
+    int rc = VG_OK;
+
+    if (!p)
+        return VG_E_NOMEM;
+    n = strlen(p);
+    while (n > 1 && p[n - 1] == '/')
+        p[--n] = '\0';
+    for (i = 1; i < n && rc == VG_OK; i++) {
+        if (p[i] != '/' || p[i - 1] == '/')
+            continue;
+        p[i] = '\0';
+        rc = mkdir_one(p, diag);
+        p[i] = '/';
+    }
+    if (rc == VG_OK)
+        rc = mkdir_one(p, diag);
+    free(p);
+    return rc;
+}
+
+int vg_out_new(const char *dir, struct vg_diag *diag, struct vg_out **out)
+{
+    struct vg_out *o;
+    struct stat st;
+    int rc;
+
+    if (!dir || !*dir) {
+        vg_diag_add(diag, VG_DIAG_ERROR, WHERE, "empty output folder name");
+        return VG_E_INVAL;
+    }
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            vg_diag_add(diag, VG_DIAG_ERROR, WHERE,
+                        "%s exists and is not a folder: give a folder for the results", dir);
+            return VG_E_EXISTS;
+        }
+    } else if (errno == ENOENT) {
+        rc = mkdir_parents(dir, diag);
+        if (rc != VG_OK)
+            return rc;
+    } else {
+        vg_diag_add(diag, VG_DIAG_ERROR, WHERE, "cannot use %s: %s", dir, strerror(errno));
+        return VG_E_IO;
+    }
+    o = calloc(1, sizeof(*o));
+    if (!o || !(o->dir = vg_strdup(dir))) {
+        free(o);
+        return VG_E_NOMEM;
+    }
+    o->diag = diag;
+    *out = o;
+    return VG_OK;
+}
+
+void vg_out_free(struct vg_out *o)
+{
+    if (!o)
+        return;
+    free(o->dir);
+    free(o);
+}
+
+const char *vg_out_dir(const struct vg_out *o)
+{
+    return o->dir;
+}
+
+/* ---- one file, atomically ---- */
+
+struct wfile {
+    FILE *f;
+    char *tmp;  /* <dir>/.<name>.XXXXXX */
+    char *path; /* <dir>/<name> */
+    struct vg_sink sink;
+};
+
+static int name_ok(const char *name)
+{
+    size_t i, n = name ? strlen(name) : 0;
+
+    if (n == 0 || n > VG_OUT_MAX_NAME || name[0] == '.')
+        return 0;
+    for (i = 0; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.'))
+            return 0;
+    }
+    return 1;
+}
+
+/* Diagnostics are one line: a refused name is quoted only if printable. */
+static int refuse_name(struct vg_out *o, const char *what, const char *name)
+{
+    const char *p = name;
+
+    while (p && *p >= 0x20 && *p < 0x7F)
+        p++;
+    if (!name || *p)
+        vg_diag_add(o->diag, VG_DIAG_ERROR, WHERE, "refusing %s: missing, or not printable ASCII",
+                    what);
+    else
+        vg_diag_add(o->diag, VG_DIAG_ERROR, WHERE, "refusing %s \"%.80s\"", what, name);
+    return VG_E_INVAL;
+}
+
+static int check_name(struct vg_out *o, const char *name)
+{
+    return name_ok(name) ? VG_OK : refuse_name(o, "output file name", name);
+}
+
+static void wfile_free(struct wfile *w)
+{
+    free(w->tmp);
+    free(w->path);
+    free(w->sink.wb);
+    w->tmp = w->path = w->sink.wb = NULL;
+}
+
+static int wfile_open(struct vg_out *o, const char *name, struct wfile *w)
+{
+    int fd, rc = check_name(o, name);
+
+    memset(w, 0, sizeof(*w));
+    if (rc != VG_OK)
+        return rc;
+    w->path = vg_asprintf("%s/%s", o->dir, name);
+    w->tmp = vg_asprintf("%s/.%s.XXXXXX", o->dir, name);
+    w->sink.wb = vg_malloc(VG_SINK_BUF);
+    if (!w->path || !w->tmp || !w->sink.wb) {
+        wfile_free(w);
+        return VG_E_NOMEM;
+    }
+    fd = mkstemp(w->tmp); /* 0600: the folder holds private data */
+    if (fd < 0 || !(w->f = fdopen(fd, "wb"))) {
+        vg_diag_add(o->diag, VG_DIAG_ERROR, WHERE, "cannot create a file in %s: %s", o->dir,
+                    strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(w->tmp);
+        }
+        wfile_free(w);
+        return VG_E_IO;
+    }
+    w->sink.f = w->f;
+    return VG_OK;
+}
+
+static void wfile_abort(struct wfile *w)
+{
+    if (w->f) {
+        fclose(w->f);
+        unlink(w->tmp);
+    }
+    w->f = NULL;
+    wfile_free(w);
+}
+
+/* rc: what the caller's emitting returned. Commits only a complete file. */
+static int wfile_close(struct vg_out *o, struct wfile *w, int rc)
+{
+    int err = 0;
+
+    if (rc == VG_OK) {
+        rc = vg_sink_flush(&w->sink);
+        err = w->sink.syserr;
+    }
+    if (rc == VG_OK && (fflush(w->f) != 0 || fsync(fileno(w->f)) != 0)) {
+        err = errno;
+        rc = VG_E_IO;
+    }
+    if (fclose(w->f) != 0 && rc == VG_OK) {
+        err = errno;
+        rc = VG_E_IO;
+    }
+    w->f = NULL;
+    if (rc == VG_OK && rename(w->tmp, w->path) != 0) {
+        err = errno;
+        rc = VG_E_IO;
+    }
+    if (rc != VG_OK) {
+        unlink(w->tmp);
+        vg_diag_add(o->diag, VG_DIAG_ERROR, WHERE, "cannot write %s: %s", w->path,
+                    err ? strerror(err) : vg_strerror(rc));
+    }
+    wfile_free(w);
+    return rc;
+}
+
+/* A file this run has nothing for: a copy from an earlier run must go, or
+ * the folder would show that run's results as this one's. */
+static int remove_stale(struct vg_out *o, const char *name)
+{
+    char *path;
+    int rc = check_name(o, name);
+
+    if (rc != VG_OK)
+        return rc;
+    path = vg_asprintf("%s/%s", o->dir, name);
+    if (!path)
+        return VG_E_NOMEM;
+    if (unlink(path) != 0 && errno != ENOENT) {
+        vg_diag_add(o->diag, VG_DIAG_ERROR, WHERE, "cannot remove stale %s: %s", path,
+                    strerror(errno));
+        rc = VG_E_IO;
+    }
+    free(path);
+    return rc;
+}
+
+int vg_out_write_file(struct vg_out *o, const char *name, const void *data, size_t len)
+{
+    struct wfile w;
+    int rc = wfile_open(o, name, &w);
+
+    if (rc != VG_OK)
+        return rc;
+    vg_sink_put(&w.sink, data, len);
+    return wfile_close(o, &w, VG_OK);
+}
+
+/* ---- JSON files ---- */
+
+static int is_empty(const json_t *v)
+{
+    return !v || json_is_null(v) || (json_is_array(v) && json_array_size(v) == 0) ||
+           (json_is_object(v) && json_object_size(v) == 0);
+}
+
+static int write_json(struct vg_out *o, const char *name, const json_t *v)
+{
+    struct wfile w;
+    int rc = wfile_open(o, name, &w);
+
+    if (rc != VG_OK)
+        return rc;
+    return wfile_close(o, &w, vg_json_emit(&w.sink, v, 0));
+}
+
+/* MVT writes nothing for an empty result: neither do we (see remove_stale). */
+static int write_json_or_remove(struct vg_out *o, const char *name, const json_t *v)
+{
+    if (is_empty(v))
+        return remove_stale(o, name);
+    return write_json(o, name, v);
+}
+
+struct vg_out_records {
+    struct vg_out *o;
+    struct wfile w;
+    char name[VG_OUT_MAX_NAME + 1];
+    size_t n;
+    int rc; /* first failure, already reported */
+};
+
+static int json_name(struct vg_out *o, const char *base, const char *suffix, char *buf)
+{
+    if (!base || vg_snprintf(buf, VG_OUT_MAX_NAME + 1, "%s%s.json", base, suffix) != VG_OK)
+        return refuse_name(o, "module name", base);
+    return check_name(o, buf);
+}
+
+int vg_out_records_begin(struct vg_out *o, const char *name, struct vg_out_records **out)
+{
+    struct vg_out_records *r = calloc(1, sizeof(*r));
+    int rc;
+
+    if (!r)
+        return VG_E_NOMEM;
+    r->o = o;
+    rc = json_name(o, name, "", r->name);
+    if (rc == VG_OK)
+        rc = wfile_open(o, r->name, &r->w);
+    if (rc != VG_OK) {
+        free(r);
+        return rc;
+    }
+    vg_sink_put(&r->w.sink, "[", 1);
+    *out = r;
+    return VG_OK;
+}
+
+int vg_out_records_add(struct vg_out_records *r, const json_t *record)
+{
+    if (!r)
+        return VG_E_INVAL;
+    if (r->rc != VG_OK)
+        return r->rc;
+    /* the bytes emit_array writes before element n at level 1 */
+    if (r->n > 0)
+        vg_sink_put(&r->w.sink, ",", 1);
+    vg_sink_put(&r->w.sink, "\n    ", 5);
+    r->n++;
+    r->rc = vg_json_emit(&r->w.sink, record, 1);
+    if (r->rc != VG_OK)
+        vg_diag_add(r->o->diag, VG_DIAG_ERROR, WHERE, "cannot write %s in %s: %s", r->name,
+                    r->o->dir, r->w.sink.syserr ? strerror(r->w.sink.syserr) : vg_strerror(r->rc));
+    return r->rc;
+}
+
+void vg_out_records_abort(struct vg_out_records *r)
+{
+    if (!r)
+        return;
+    wfile_abort(&r->w);
+    free(r);
+}
+
+int vg_out_records_end(struct vg_out_records *r)
+{
+    int rc;
+
+    if (!r)
+        return VG_E_INVAL;
+    rc = r->rc;
+    if (rc != VG_OK) {
+        wfile_abort(&r->w);
+    } else if (r->n == 0) {
+        wfile_abort(&r->w);
+        rc = remove_stale(r->o, r->name);
+    } else {
+        vg_sink_put(&r->w.sink, "\n]", 2);
+        rc = wfile_close(r->o, &r->w, VG_OK);
+    }
+    free(r);
+    return rc;
+}
+
+static int write_records(struct vg_out *o, const char *name, const json_t *records)
+{
+    struct vg_out_records *r = NULL;
+    size_t i;
+    int rc;
+
+    rc = vg_out_records_begin(o, name, &r);
+    if (rc != VG_OK)
+        return rc;
+    for (i = 0; i < json_array_size(records); i++) {
+        rc = vg_out_records_add(r, json_array_get(records, i));
+        if (rc != VG_OK)
+            break;
+    }
+    return vg_out_records_end(r);
+}
+
+int vg_out_module(struct vg_out *o, const char *name, const json_t *records, const json_t *alerts)
+{
+    char fn[VG_OUT_MAX_NAME + 1], dn[VG_OUT_MAX_NAME + 1];
+    int rc;
+
+    rc = json_name(o, name, "", fn);
+    if (rc == VG_OK)
+        rc = json_name(o, name, "_detected", dn);
+    if (rc != VG_OK)
+        return rc;
+    if (is_empty(records))
+        rc = remove_stale(o, fn);
+    else if (json_is_array(records))
+        rc = write_records(o, name, records); /* one element at a time */
+    else
+        rc = write_json(o, fn, records); /* MVT modules may keep a dict */
+    if (rc != VG_OK)
+        return rc;
+    return write_json_or_remove(o, dn, alerts);
+}
+
+int vg_out_alerts(struct vg_out *o, const json_t *alerts)
+{
+    return write_json_or_remove(o, "alerts.json", alerts);
+}
+
+int vg_out_info(struct vg_out *o, const json_t *info)
+{
+    if (!info)
+        return VG_E_INVAL;
+    return write_json(o, "info.json", info);
+}
+
+/* ---- timelines ---- */
+
+static const char csv_header[] = "\"UTC Timestamp\",\"Plugin\",\"Event\",\"Description\"\r\n";
+
+/* Python's csv.QUOTE_ALL: every field quoted, quotes doubled, line breaks
+ * kept inside the quotes. */
+static void csv_field(struct vg_sink *s, const char *p, int last)
+{
+    const char *q;
+
+    vg_sink_put(s, "\"", 1);
+    while ((q = strchr(p, '"')) != NULL) {
+        vg_sink_utf8(s, p, (size_t)(q - p + 1));
+        vg_sink_put(s, "\"", 1);
+        p = q + 1;
+    }
+    vg_sink_utf8(s, p, strlen(p));
+    vg_sink_put(s, last ? "\"\r\n" : "\",", last ? 3 : 2);
+}
+
+static void csv_row(struct vg_sink *s, const struct vg_timeline_event *ev)
+{
+    csv_field(s, ev->timestamp, 0);
+    csv_field(s, ev->plugin, 0);
+    csv_field(s, ev->event, 0);
+    csv_field(s, ev->description, 1);
+}
+
+static int days_in_month(int64_t y, int m)
+{
+    static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d[m - 1] + (m == 2 && leap);
+}
+
+/* Days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    int64_t era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* n digits at *p as a number; -1 when they are not all digits. */
+static int64_t take_digits(const char **p, int n)
+{
+    int64_t v = 0;
+
+    for (; n > 0; n--, (*p)++) {
+        if (**p < '0' || **p > '9')
+            return -1;
+        v = v * 10 + (**p - '0');
+    }
+    return v;
+}
+
+static int take_sep(const char **p, char c)
+{
+    if (**p != c)
+        return 0;
+    (*p)++;
+    return 1;
+}
+
+struct tstamp {
+    int64_t y, mo, d, h, mi, s, us;
+};
+
+/* "YYYY-MM-DD HH:MM:SS[.ffffff]" (vg_isodate, MVT), 'T' accepted for the
+ * space and "Z" or "+00:00" at the end; anything else is not a time. */
+static int tstamp_parse(const char *p, struct tstamp *t)
+{
+    int nf = 0;
+
+    t->y = take_digits(&p, 4);
+    if (t->y < 1 || !take_sep(&p, '-') || (t->mo = take_digits(&p, 2)) < 1 || t->mo > 12 ||
+        !take_sep(&p, '-') || (t->d = take_digits(&p, 2)) < 1 ||
+        t->d > days_in_month(t->y, (int)t->mo) || !(take_sep(&p, ' ') || take_sep(&p, 'T')) ||
+        (t->h = take_digits(&p, 2)) < 0 || t->h > 23 || !take_sep(&p, ':') ||
+        (t->mi = take_digits(&p, 2)) < 0 || t->mi > 59 || !take_sep(&p, ':') ||
+        (t->s = take_digits(&p, 2)) < 0 || t->s > 59)
+        return 0;
+    t->us = 0;
+    if (take_sep(&p, '.')) {
+        for (; *p >= '0' && *p <= '9' && nf < 6; p++, nf++)
+            t->us = t->us * 10 + (*p - '0');
+        if (nf == 0)
+            return 0;
+        for (; nf < 6; nf++)
+            t->us *= 10;
+    }
+    return *p == '\0' || strcmp(p, "Z") == 0 || strcmp(p, "+00:00") == 0;
+}
+
+static void jsonl_field(struct vg_sink *s, const char *key, const char *val)
+{
+    vg_sink_puts(s, key);
+    vg_json_emit_str(s, val, strlen(val));
+}
+
+/* Timesketch's required fields first, then ours. Python json.dumps's
+ * default separators, so Python users see what they would have written. */
+static int jsonl_line(struct vg_sink *s, const struct vg_timeline_event *ev)
+{
+    struct tstamp t;
+    char buf[96];
+    int64_t us;
+
+    if (!tstamp_parse(ev->timestamp, &t))
+        return 0;
+    us = ((days_from_civil(t.y, (int)t.mo, (int)t.d) * 86400 + t.h * 3600 + t.mi * 60 + t.s) *
+          1000000) +
+         t.us;
+    (void)vg_snprintf(buf, sizeof(buf),
+                      "{\"datetime\": \"%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%06lld+00:00\", "
+                      "\"timestamp\": %lld",
+                      (long long)t.y, (long long)t.mo, (long long)t.d, (long long)t.h,
+                      (long long)t.mi, (long long)t.s, (long long)t.us, (long long)us);
+    vg_sink_puts(s, buf);
+    jsonl_field(s, ", \"timestamp_desc\": ", ev->event);
+    jsonl_field(s, ", \"message\": ", ev->description);
+    jsonl_field(s, ", \"module\": ", ev->module);
+    jsonl_field(s, ", \"plugin\": ", ev->plugin);
+    vg_sink_put(s, "}\n", 2);
+    return 1;
+}
+
+enum tl_format { TL_CSV, TL_JSONL };
+
+/* Writes every event of tl in timeline order (order: from
+ * vg_timeline_order); *skipped counts events JSONL had to leave out. */
+static int write_timeline(struct vg_out *o, const char *name, const struct vg_timeline *tl,
+                          const uint32_t *order, enum tl_format fmt, size_t *skipped)
+{
+    struct vg_timeline_event ev;
+    struct wfile w;
+    size_t i, n = vg_timeline_count(tl);
+    int rc;
+
+    *skipped = 0;
+    rc = wfile_open(o, name, &w);
+    if (rc != VG_OK)
+        return rc;
+    if (fmt == TL_CSV)
+        vg_sink_put(&w.sink, csv_header, sizeof(csv_header) - 1);
+    for (i = 0; i < n && rc == VG_OK && !w.sink.err; i++) {
+        rc = vg_timeline_get(tl, order ? order[i] : i, &ev);
+        if (rc == VG_OK && fmt == TL_CSV)
+            csv_row(&w.sink, &ev);
+        else if (rc == VG_OK && !jsonl_line(&w.sink, &ev))
+            (*skipped)++;
+    }
+    return wfile_close(o, &w, rc);
+}
+
+int vg_out_timeline(struct vg_out *o, const struct vg_timeline *tl)
+{
+    uint32_t *order = NULL;
+    size_t skipped;
+    int rc;
+
+    if (vg_timeline_count(tl) == 0) {
+        rc = remove_stale(o, "timeline.csv");
+        return rc != VG_OK ? rc : remove_stale(o, "timeline.jsonl");
+    }
+    rc = vg_timeline_order(tl, &order);
+    if (rc == VG_OK)
+        rc = write_timeline(o, "timeline.csv", tl, order, TL_CSV, &skipped);
+    if (rc == VG_OK)
+        rc = write_timeline(o, "timeline.jsonl", tl, order, TL_JSONL, &skipped);
+    free(order);
+    if (rc == VG_OK && skipped > 0)
+        vg_diag_add(o->diag, VG_DIAG_INFO, WHERE,
+                    "timeline.jsonl: %zu of %zu events left out for want of a timestamp "
+                    "(Timesketch needs one); timeline.csv has them all",
+                    skipped, vg_timeline_count(tl));
+    return rc;
+}
+
+int vg_out_alerts_timeline(struct vg_out *o, const struct vg_timeline *alerts_tl)
+{
+    uint32_t *order = NULL;
+    size_t skipped;
+    int rc = vg_timeline_order(alerts_tl, &order);
+
+    if (rc == VG_OK)
+        rc = write_timeline(o, "alerts_timeline.csv", alerts_tl, order, TL_CSV, &skipped);
+    free(order);
+    return rc;
+}
+
+/* ---- command.log ---- */
+
+/* One line whatever the text holds: controls and DEL as \xHH, backslash
+ * doubled, invalid UTF-8 as U+FFFD. */
+static void log_line(struct vg_sink *s, const char *label, const char *text)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    size_t i = 0, run = 0;
+    char esc[8];
+
+    vg_sink_puts(s, label);
+    for (; u[i]; i++) {
+        if (u[i] >= 0x20 && u[i] != 0x7F && u[i] != '\\')
+            continue;
+        vg_sink_utf8(s, text + run, i - run);
+        if (u[i] == '\\')
+            vg_sink_put(s, "\\\\", 2);
+        else {
+            (void)vg_snprintf(esc, sizeof(esc), "\\x%02x", u[i]);
+            vg_sink_puts(s, esc);
+        }
+        run = i + 1;
+    }
+    vg_sink_utf8(s, text + run, i - run);
+    vg_sink_put(s, "\n", 1);
+}
+
+int vg_out_command_log(struct vg_out *o, const char *command_line, const char *date)
+{
+    struct wfile w;
+    int rc = wfile_open(o, "command.log", &w);
+
+    if (rc != VG_OK)
+        return rc;
+    log_line(&w.sink, "command: ", command_line ? command_line : "");
+    log_line(&w.sink, "date: ", date ? date : "");
+    return wfile_close(o, &w, VG_OK);
+}
