@@ -284,7 +284,9 @@ static int backup_find(void *self, const struct vg_artifact *a,
     size_t i, start = 0, n = 0;
     int exact_domain, rc;
 
-    if (!m || !a->path)
+    if (!m)
+        return VG_E_CORRUPT; /* Manifest.db was unreadable: nothing can be located */
+    if (!a->path)
         return 0;
     exact_domain = a->domain && !vg_str_has_suffix(a->domain, "*");
     if (exact_domain && !has_glob(a->path)) {
@@ -479,8 +481,12 @@ int vg_backup_open(const char *path, const struct vg_scan_opts *opts, struct vg_
     }
     rc = load_manifest_db(b);
     if (rc != VG_OK) {
-        vg_diag_add(diag, VG_DIAG_ERROR, "backup", "cannot read Manifest.db: %s", vg_strerror(rc));
-        goto out;
+        /* the modules that read only the plists can still run */
+        vg_diag_add(diag, VG_DIAG_WARN, "backup",
+                    "cannot read Manifest.db: %s; no backed-up file can be located",
+                    vg_strerror(rc));
+        vg_manifest_free(b->manifest);
+        b->manifest = NULL;
     }
     src = vg_calloc(1, sizeof(*src));
     if (!src) {

@@ -227,8 +227,12 @@ int vg_run_find(struct vg_run *run, const struct vg_artifact *a,
     if (!src)
         return VG_E_NOTFOUND;
     rc = src->ops->find(src->self, a, find_visit, &c);
-    if (rc < 0 && rc != c.rc)
+    if (rc < 0 && rc != c.rc) {
+        artifact_name(a, name, sizeof(name));
+        vg_run_coverage(run, VG_COV_UNREADABLE, name, "cannot list the acquisition's files: %s",
+                        vg_strerror(rc));
         return rc;
+    }
     if (c.visited == 0 && rc >= 0) {
         artifact_name(a, name, sizeof(name));
         vg_run_coverage(run, VG_COV_MISSING, name, "not in this acquisition");
