@@ -7,6 +7,11 @@
 static const struct vg_module *const ios_modules[] = {
     &vg_mod_backup_info,
     &vg_mod_manifest,
+    &vg_mod_datausage,
+    &vg_mod_safari_history,
+    &vg_mod_tcc,
+    &vg_mod_calendar,
+    &vg_mod_global_preferences,
 };
 
 const struct vg_module *const *vg_ios_modules(size_t *n)

@@ -15,5 +15,10 @@ const struct vg_module *const *vg_ios_modules(size_t *n);
 
 extern const struct vg_module vg_mod_backup_info;
 extern const struct vg_module vg_mod_manifest;
+extern const struct vg_module vg_mod_datausage;
+extern const struct vg_module vg_mod_safari_history;
+extern const struct vg_module vg_mod_tcc;
+extern const struct vg_module vg_mod_calendar;
+extern const struct vg_module vg_mod_global_preferences;
 
 #endif

@@ -52,6 +52,9 @@
 #define VG_MAX_KDF_ITER       (100u * 1000u * 1000u)  /* PBKDF2 rounds (iOS uses 10,000,000) */
 #define VG_DECRYPT_CHUNK      (1024u * 1024u)         /* bytes one decrypt-backup worker holds */
 
+/* Module heuristics */
+#define VG_MAX_MISSING_IDS 10000u /* gaps in a table's row ids reported one by one */
+
 /* Output */
 #define VG_MAX_DIAG_ENTRIES 100000u /* after that, diagnostics are counted only */
 #define VG_MAX_MESSAGE      4096u   /* one diagnostic or alert message */
