@@ -344,6 +344,28 @@ static void test_no_wifi_schema(void **state)
     free(dir);
 }
 
+/* Ids 1 and 2^62: the gap is reported up to the cap, then counted once. */
+static void test_huge_gap(void **state)
+{
+    static const char far[] =
+        "INSERT INTO ZPROCESS VALUES (1, 2, 1, 600000000.0, 600000100.0, 'a', 'a/a');"
+        "INSERT INTO ZPROCESS VALUES (4611686018427387904, 2, 1, 600000200.0, 600000300.0, 'b', "
+        "'b/b');";
+    char *dir = vgfix_tmpdir("du"), *bk = build_backup(dir, schema, far);
+    struct vgh_result r;
+    (void)state;
+
+    vgh_run(bk, NULL, "datausage", &r);
+    assert_int_equal(r.rc, VG_OK);
+    assert_int_equal(json_array_size(r.alerts), 10000);
+    assert_int_equal(json_array_size(r.records), 2 + 10000);
+    assert_non_null(strstr(r.diag_text, "4611686018427377902 more missing process ids"));
+    vgh_result_free(&r);
+    vgfix_rmtree(dir);
+    free(bk);
+    free(dir);
+}
+
 static void test_malformed(void **state)
 {
     char *dir = vgfix_tmpdir("du");
@@ -582,10 +604,15 @@ static void test_mvt_test_backup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_records),         cmocka_unit_test(test_alerts),
-        cmocka_unit_test(test_near_miss_only),  cmocka_unit_test(test_timeline),
-        cmocka_unit_test(test_no_wifi_schema),  cmocka_unit_test(test_malformed),
-        cmocka_unit_test(test_missing_table),   cmocka_unit_test(test_check_on_saved_records),
+        cmocka_unit_test(test_records),
+        cmocka_unit_test(test_alerts),
+        cmocka_unit_test(test_near_miss_only),
+        cmocka_unit_test(test_timeline),
+        cmocka_unit_test(test_no_wifi_schema),
+        cmocka_unit_test(test_huge_gap),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_missing_table),
+        cmocka_unit_test(test_check_on_saved_records),
         cmocka_unit_test(test_mvt_test_backup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
