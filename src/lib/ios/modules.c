@@ -7,6 +7,11 @@
 static const struct vg_module *const ios_modules[] = {
     &vg_mod_backup_info,
     &vg_mod_manifest,
+    &vg_mod_safari_browserstate,
+    &vg_mod_sms,
+    &vg_mod_sms_attachments,
+    &vg_mod_webkit_resource_load_statistics,
+    &vg_mod_webkit_session_resource_log,
     &vg_mod_datausage,
     &vg_mod_safari_history,
     &vg_mod_tcc,

@@ -15,6 +15,11 @@ const struct vg_module *const *vg_ios_modules(size_t *n);
 
 extern const struct vg_module vg_mod_backup_info;
 extern const struct vg_module vg_mod_manifest;
+extern const struct vg_module vg_mod_safari_browserstate;
+extern const struct vg_module vg_mod_sms;
+extern const struct vg_module vg_mod_sms_attachments;
+extern const struct vg_module vg_mod_webkit_resource_load_statistics;
+extern const struct vg_module vg_mod_webkit_session_resource_log;
 extern const struct vg_module vg_mod_datausage;
 extern const struct vg_module vg_mod_safari_history;
 extern const struct vg_module vg_mod_tcc;
