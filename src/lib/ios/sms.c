@@ -322,7 +322,7 @@ static int append_escaped(struct vg_buf *b, const char *s)
     return rc;
 }
 
-static char *sms_description(const json_t *rec)
+static char *sms_description(const json_t *rec, int *err)
 {
     struct vg_buf b;
     int rc;
@@ -349,6 +349,7 @@ static char *sms_description(const json_t *rec)
         rc = vg_buf_append_char(&b, ')');
     if (rc != VG_OK) {
         vg_buf_free(&b);
+        *err = rc;
         return NULL;
     }
     return vg_buf_take(&b);
@@ -357,10 +358,13 @@ static char *sms_description(const json_t *rec)
 static void sms_timeline(struct vg_run *run, const json_t *rec)
 {
     const char *read = vg_rec_str(rec, "isodate_read");
-    char *desc = sms_description(rec);
+    int err = VG_E_NOMEM;
+    char *desc = sms_description(rec, &err);
 
     if (!desc) {
-        vg_run_log(run, VG_DIAG_ERROR, "out of memory describing a message");
+        vg_run_log(run, err == VG_E_LIMIT ? VG_DIAG_WARN : VG_DIAG_ERROR,
+                   "message %s left out of the timeline: %s", vg_rec_time(rec, "guid"),
+                   vg_strerror(err));
         return;
     }
     vg_run_timeline(run, vg_rec_time(rec, "isodate"), "sms_received", desc);
