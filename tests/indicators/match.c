@@ -77,6 +77,20 @@ static void test_domain_parent_is_no_hit(void **state)
     vg_iocs_free(x);
 }
 
+static void test_domain_single_label(void **state)
+{
+    /* one-label indicators are looked up apart from the two-label filter */
+    struct vg_iocs *x = IOCS("[domain-name:value = 'corp']", "[domain-name:value = 'a.b.c.d.e']");
+    (void)state;
+    hit(vg_iocs_match_domain, x, "corp", "corp");
+    hit(vg_iocs_match_domain, x, "printer.corp", "corp");
+    hit(vg_iocs_match_domain, x, "x.a.b.c.d.e", "a.b.c.d.e");
+    miss(vg_iocs_match_domain, x, "b.c.d.e");
+    miss(vg_iocs_match_domain, x, "d.e");
+    miss(vg_iocs_match_domain, x, "corp.example");
+    vg_iocs_free(x);
+}
+
 static void test_domain_www(void **state)
 {
     /* MVT lstrip("www.")s indicators, which eats any leading w and dot */
@@ -144,7 +158,8 @@ static void test_url_value(void **state)
     miss(vg_iocs_match_url, x, "http://example.com/thisisbad2");
     miss(vg_iocs_match_url, x, "http://example.com/");
     miss(vg_iocs_match_url, x, "http://example.com:8080/thisisbad");
-    hit(vg_iocs_match_url, x, "https://evil.example/P?q=1", "https://evil.example/P?q=1");
+    /* shown as the bundle wrote it */
+    hit(vg_iocs_match_url, x, "https://evil.example/P?q=1", "HTTPS://Evil.Example:443/P?q=1");
     assert_int_equal(vg_iocs_match_url(x, "https://EVIL.example:443/P?q=1", &m), 1);
     assert_int_equal(m.type, VG_IOC_URL);
     miss(vg_iocs_match_url, x, "https://evil.example/p?q=1");
@@ -438,6 +453,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_domain_rules),
         cmocka_unit_test(test_domain_parent_is_no_hit),
+        cmocka_unit_test(test_domain_single_label),
         cmocka_unit_test(test_domain_www),
         cmocka_unit_test(test_url_hosts),
         cmocka_unit_test(test_ip),

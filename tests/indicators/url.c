@@ -133,7 +133,10 @@ static void test_normalise(void **state)
     norm_is("http://example.com:/", "http://example.com/");
     norm_is("http://User@Example.com./", "http://User@example.com/");
     norm_is("http://[2001:DB8::1]:80/", "http://[2001:db8::1]/");
-    norm_is("Example.com/x", "example.com/x");
+    /* without a scheme, "//" so that the result reads back the same */
+    norm_is("Example.com/x", "//example.com/x");
+    norm_is("//H:x@Evil.com/x", "//H:x@evil.com/x");
+    norm_is("HTTP.:886/P", "//http:886/P");
     norm_is("MAILTO:A@B.com", "mailto:A@B.com");
     assert_int_equal(vg_url_normalise("http://example.com:99999/", 25, small, sizeof(small)),
                      VG_E_INVAL);

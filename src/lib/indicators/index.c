@@ -200,6 +200,62 @@ static void put_prefix(struct vg_iocs *x, unsigned ktype, size_t n, uint32_t ent
         table_put(x, ktype, n, h, ent);
 }
 
+/* ------------------------------------------------------------ domain tails */
+
+/* The last two labels of a domain key; 0 when it has a single label. */
+static size_t tail_start(const char *key, size_t n, size_t *start)
+{
+    size_t i = n, dots = 0;
+    while (i > 0) {
+        if (key[i - 1] == '.' && ++dots == 2)
+            break;
+        i--;
+    }
+    *start = i;
+    return dots > 0;
+}
+
+static void tail_set(struct vg_iocs *x, const char *key, size_t n)
+{
+    size_t st;
+    uint64_t h;
+    if (!tail_start(key, n, &st))
+        return;
+    h = vg_key_hash(VG_KEY_DOMAIN_TAIL, key + st, n - st);
+    x->tails[(h >> 32) & x->tails_mask] |= bloom_bits(h);
+}
+
+/* Sixteen bits per tail, rebuilt from the entries when it fills up. */
+static int tails_reserve(struct vg_iocs *x)
+{
+    uint64_t *t;
+    size_t words = x->tails_mask + 1, i;
+
+    if (x->tails && x->n_tails < x->tails_cap)
+        return VG_OK;
+    if (x->tails)
+        words *= 2;
+    else
+        words = 64;
+    t = vg_calloc(words, sizeof(*t));
+    if (!t)
+        return VG_E_NOMEM;
+    free(x->tails);
+    x->tails = t;
+    x->tails_mask = words - 1;
+    x->tails_cap = words * 4;
+    for (i = 0; i < x->n_ents; i++)
+        if (x->ents[i].type == VG_IOC_DOMAIN)
+            tail_set(x, x->ents[i].key, x->ents[i].klen);
+    return VG_OK;
+}
+
+int vg_index_tail_maybe(const struct vg_iocs *x, uint64_t h)
+{
+    uint64_t bits = bloom_bits(h);
+    return x->tails && (x->tails[(h >> 32) & x->tails_mask] & bits) == bits;
+}
+
 /* ------------------------------------------------------------ entries */
 
 int vg_index_has(const struct vg_iocs *x, enum vg_ioc_type t, const char *key, size_t klen,
@@ -259,7 +315,8 @@ int vg_index_add(struct vg_iocs *x, enum vg_ioc_type t, const char *key, size_t 
 
     if ((unsigned)t >= VG_IOC_TYPE_COUNT || coll >= x->n_colls || klen > VG_MAX_IOC_VALUE)
         return VG_E_INVAL;
-    if ((rc = ents_reserve(x)) != VG_OK || (rc = table_reserve(x, 3)) != VG_OK)
+    if ((rc = ents_reserve(x)) != VG_OK || (rc = table_reserve(x, 3)) != VG_OK ||
+        (t == VG_IOC_DOMAIN && (rc = tails_reserve(x)) != VG_OK))
         return rc;
     ent = (uint32_t)x->n_ents;
     if ((rc = ent_init(x, &x->ents[ent], t, key, klen, value, id, coll)) != VG_OK)
@@ -275,6 +332,15 @@ int vg_index_add(struct vg_iocs *x, enum vg_ioc_type t, const char *key, size_t 
         x->ents[e].next = ent;
     } else {
         table_put(x, t, klen, h, ent);
+    }
+    if (t == VG_IOC_DOMAIN) {
+        size_t st;
+        if (tail_start(key, klen, &st)) {
+            x->n_tails++;
+            tail_set(x, key, klen);
+        } else {
+            x->n_short_domains++;
+        }
     }
     if (t == VG_IOC_PROCESS && klen > 15)
         put_prefix(x, VG_KEY_PROC15, 15, ent);
@@ -384,6 +450,7 @@ void vg_iocs_free(struct vg_iocs *x)
     free(x->ents);
     free(x->slots);
     free(x->bloom);
+    free(x->tails);
     free(x->colls);
     free(x->files);
     free(x);

@@ -23,6 +23,7 @@
 enum {
     VG_KEY_PROC15 = VG_IOC_TYPE_COUNT,
     VG_KEY_PROC16,
+    VG_KEY_DOMAIN_TAIL, /* hashed only, for the tails filter */
     VG_KEY_TYPE_COUNT,
 };
 
@@ -53,6 +54,12 @@ struct vg_iocs {
     size_t n_slots, n_used;
     uint64_t *bloom; /* n_slots / 8 words, power of two */
     size_t bloom_mask;
+    /* The last two labels of every domain indicator ("evil.com" for
+     * "a.b.evil.com"): a host whose last two labels are not in it cannot
+     * match any domain of two labels or more, so most hosts cost one probe. */
+    uint64_t *tails;
+    size_t tails_mask, tails_cap, n_tails;
+    size_t n_short_domains; /* domain indicators of one label ("com") */
 
     struct vg_ioc_collection_info *colls;
     size_t n_colls, cap_colls;
@@ -83,6 +90,10 @@ uint64_t vg_key_hash(unsigned ktype, const char *s, size_t n);
  * vg_key_hash(ktype, s, n). */
 uint32_t vg_index_find(const struct vg_iocs *x, unsigned ktype, const char *s, size_t n,
                        uint64_t h);
+
+/* 0 when no domain indicator of two labels or more ends in the two labels
+ * hashed as h = vg_hash_fin(state, VG_KEY_DOMAIN_TAIL, their length). */
+int vg_index_tail_maybe(const struct vg_iocs *x, uint64_t h);
 
 /* 1 when type+key is already loaded in a collection named coll_name. */
 int vg_index_has(const struct vg_iocs *x, enum vg_ioc_type t, const char *key, size_t klen,

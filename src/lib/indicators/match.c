@@ -182,22 +182,28 @@ static int report(const struct vg_iocs *x, uint32_t e, int truncated, struct vg_
     return 1;
 }
 
-/* The host and each parent domain, from one back-to-front hash. */
+/* The host and each parent domain, from one back-to-front hash. Most hosts
+ * stop at their last two labels, which no indicator ends in. */
 static uint32_t find_domain_walk(const struct vg_iocs *x, const char *h, size_t n)
 {
     uint64_t st = VG_HASH_SEED;
     uint32_t best = VG_IDX_NONE;
-    size_t i;
+    size_t i, labels = 0;
 
     if (!x->count[VG_IOC_DOMAIN])
         return VG_IDX_NONE;
     for (i = n; i > 0; i--) {
+        size_t len = n - (i - 1);
         st = vg_hash_step(st, (unsigned char)h[i - 1]);
-        if (i == 1 || h[i - 2] == '.') {
-            size_t len = n - (i - 1);
-            best = first(best, vg_index_find(x, VG_IOC_DOMAIN, h + i - 1, len,
-                                             vg_hash_fin(st, VG_IOC_DOMAIN, len)));
-        }
+        if (i > 1 && h[i - 2] != '.')
+            continue;
+        labels++;
+        if (labels == 1 && !x->n_short_domains)
+            continue;
+        if (labels == 2 && !vg_index_tail_maybe(x, vg_hash_fin(st, VG_KEY_DOMAIN_TAIL, len)))
+            break;
+        best = first(best, vg_index_find(x, VG_IOC_DOMAIN, h + i - 1, len,
+                                         vg_hash_fin(st, VG_IOC_DOMAIN, len)));
     }
     return best;
 }

@@ -210,10 +210,10 @@ static int add_term(struct bundle *b, const struct vg_pattern_term *t, const cha
     }
     if ((rc = candidate_global(b, cand, &coll)) != VG_OK)
         return rc;
-    /* a path is shown as the bundle wrote it (/var/x), not as the key
-     * (/private/var/x), so the report quotes the indicator faithfully */
-    rc = vg_index_add(b->x, type, b->key, (size_t)len, type == VG_IOC_FILE_PATH ? t->value : NULL,
-                      id, coll);
+    /* paths and URLs are shown as the bundle wrote them (/var/x, not the
+     * key /private/var/x), so the report quotes the indicator faithfully */
+    rc = vg_index_add(b->x, type, b->key, (size_t)len,
+                      type == VG_IOC_FILE_PATH || type == VG_IOC_URL ? t->value : NULL, id, coll);
     if (rc == VG_OK)
         b->x->files[b->file].loaded++;
     return rc;

@@ -461,8 +461,9 @@ int vg_url_normalise(const char *url, size_t len, char *out, size_t cap)
         return rc;
     if ((rc = port_text(url, &p, port, sizeof(port))) != VG_OK)
         return rc;
-    if (p.scheme_len)
-        put(&o, "://", 3);
+    /* without a scheme, "//" keeps "http:886/x" (host "http.", port 886)
+     * from reading back as a scheme */
+    put(&o, p.scheme_len ? "://" : "//", p.scheme_len ? 3 : 2);
     if (p.has_ui) {
         put(&o, url + p.auth, p.ui_end - p.auth);
         put(&o, "@", 1);

@@ -31,7 +31,8 @@ int vg_url_host_n(const char *url, size_t len, char *host, size_t cap, enum vg_h
 
 /* The form url:value indicators are compared in: scheme and host normalised
  * as above (IPv6 in brackets), the default port of http (80) and https (443)
- * dropped, an empty http(s) path written "/", everything else byte for byte.
+ * dropped, an empty http(s) path written "/", "//" before a URL without a
+ * scheme ("evil.com/x" is "//evil.com/x"), everything else byte for byte.
  * Returns the length written to out, or a negative error as above. */
 int vg_url_normalise(const char *url, size_t len, char *out, size_t cap);
 
