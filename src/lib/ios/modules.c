@@ -6,7 +6,13 @@
 /* Run order follows MVT's, so consoles and results read alike. */
 static const struct vg_module *const ios_modules[] = {
     &vg_mod_backup_info,
+    &vg_mod_configuration_profiles,
     &vg_mod_manifest,
+    &vg_mod_profile_events,
+    &vg_mod_crash_reporter,
+    &vg_mod_idstatuscache,
+    &vg_mod_locationd,
+    &vg_mod_osanalytics_addaily,
     &vg_mod_safari_browserstate,
     &vg_mod_sms,
     &vg_mod_sms_attachments,
@@ -15,6 +21,8 @@ static const struct vg_module *const ios_modules[] = {
     &vg_mod_datausage,
     &vg_mod_safari_history,
     &vg_mod_tcc,
+    &vg_mod_shortcuts,
+    &vg_mod_applications,
     &vg_mod_calendar,
     &vg_mod_global_preferences,
 };

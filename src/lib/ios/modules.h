@@ -25,5 +25,13 @@ extern const struct vg_module vg_mod_safari_history;
 extern const struct vg_module vg_mod_tcc;
 extern const struct vg_module vg_mod_calendar;
 extern const struct vg_module vg_mod_global_preferences;
+extern const struct vg_module vg_mod_configuration_profiles;
+extern const struct vg_module vg_mod_profile_events;
+extern const struct vg_module vg_mod_crash_reporter;
+extern const struct vg_module vg_mod_idstatuscache;
+extern const struct vg_module vg_mod_shortcuts;
+extern const struct vg_module vg_mod_locationd;
+extern const struct vg_module vg_mod_osanalytics_addaily;
+extern const struct vg_module vg_mod_applications;
 
 #endif
