@@ -129,7 +129,8 @@ static void test_exit_codes(void **state)
     free(out);
     free(iocs_miss);
     /* not a backup: exit 2 with the reason */
-    assert_int_equal(run(&out, "%s ios check-backup %s 2>&1", vigie_bin(), work), 2);
+    assert_int_equal(run(NULL, "mkdir %s/empty", work), 0);
+    assert_int_equal(run(&out, "%s ios check-backup %s/empty 2>&1", vigie_bin(), work), 2);
     assert_non_null(strstr(out, "not an iTunes backup"));
     free(out);
     vgfix_rmtree(work);

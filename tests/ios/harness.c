@@ -71,7 +71,8 @@ void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh
 
     memset(r, 0, sizeof(*r));
     r->diag_text = strdup("");
-    vg_diag_new(diag_cb, r, &diag);
+    if (vg_diag_new(diag_cb, r, &diag) != VG_OK)
+        abort();
     if (vg_iocs_new(&iocs) != VG_OK)
         abort();
     if (bundle &&

@@ -434,6 +434,19 @@ static void check_process_names(struct vg_run *run, const json_t *rec)
         vg_check_process(run, VG_LEVEL_CRITICAL, rec, bundle, when);
 }
 
+/* Saved results (vigie's or MVT's) already hold the "MISSING" placeholders
+ * an earlier check added; drop them so the gaps are found, alerted and
+ * filled again exactly as on a fresh extraction. */
+static void drop_placeholders(json_t *recs)
+{
+    size_t i = json_array_size(recs);
+    while (i-- > 0) {
+        const char *name = vg_rec_str(json_array_get(recs, i), "proc_name");
+        if (name && strncmp(name, "MISSING [follows ", 17) == 0)
+            json_array_remove(recs, i);
+    }
+}
+
 static void datausage_check(struct vg_run *run)
 {
     json_t *recs = vg_run_records(run), *rec;
@@ -441,6 +454,7 @@ static void datausage_check(struct vg_run *run)
 
     /* older result files lack the live-usage fields these need */
     if (json_object_get(json_array_get(recs, 0), "live_isodate")) {
+        drop_placeholders(recs);
         check_manipulated(run, recs);
         find_deleted(run, recs);
     }

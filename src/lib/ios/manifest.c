@@ -73,7 +73,8 @@ static json_t *entry_record(const struct vg_manifest_entry *e)
     json_object_set_new(rec, "modified", time_json(e->mb.last_modified));
     json_object_set_new(rec, "status_changed", time_json(e->mb.last_status_change));
     json_object_set_new(rec, "mode", json_string(mode));
-    json_object_set_new(rec, "owner", json_integer((json_int_t)e->mb.uid));
+    /* iOS writes "nobody" as -2: the field is signed */
+    json_object_set_new(rec, "owner", json_integer((json_int_t)(int32_t)e->mb.uid));
     json_object_set_new(rec, "size",
                         e->mb.size >= 0 ? json_integer((json_int_t)e->mb.size) : json_null());
     return rec;

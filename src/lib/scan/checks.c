@@ -49,7 +49,7 @@ int vg_check_url(struct vg_run *run, enum vg_level level, const json_t *rec, con
                      "Found a known suspicious IP address %s matching indicator \"%s\" from "
                      "\"%s\"",
                      url, m.value, m.collection);
-    else if (vg_url_host(url, host, sizeof(host)) == VG_OK && strcmp(host, m.value) == 0)
+    else if (vg_url_host(url, host, sizeof(host)) >= 0 && strcmp(host, m.value) == 0)
         vg_run_alert(run, level, rec, &m, event_time,
                      "Found a known suspicious domain %s matching indicator \"%s\" from \"%s\"",
                      url, m.value, m.collection);

@@ -120,8 +120,23 @@ void vg_run_alert(struct vg_run *run, enum vg_level level, const json_t *record,
 void vg_run_timeline(struct vg_run *run, const char *timestamp, const char *event,
                      const char *description)
 {
+    char *key;
+
     if (!run->scan->tl)
         return;
+    /* a module's identical events are one event (as MVT de-duplicates) */
+    key = vg_asprintf("%s\x1f%s\x1f%s", timestamp ? timestamp : "", event ? event : "",
+                      description ? description : "");
+    /* keys may hold any bytes the artifact had: no UTF-8 check */
+    if (!key || !run->tl_seen || json_object_getn(run->tl_seen, key, strlen(key))) {
+        free(key);
+        return;
+    }
+    if (json_object_setn_nocheck(run->tl_seen, key, strlen(key), json_true()) != 0) {
+        free(key);
+        return;
+    }
+    free(key);
     if (vg_timeline_add(run->scan->tl, timestamp, run->mod->name, run->mod->class_name, event,
                         description) != VG_OK)
         vg_diag_add(run->scan->diag, VG_DIAG_ERROR, run->mod->name,
@@ -181,6 +196,7 @@ struct find_ctx {
     int (*cb)(struct vg_run *run, const struct vg_file *f, void *ud);
     void *ud;
     int visited;
+    int absent;
     int rc;
 };
 
@@ -207,6 +223,7 @@ static int find_visit(void *ud, const struct vg_file *f)
                         "listed in the manifest but not in the folder (partial backup?)");
         vg_run_log(c->run, VG_DIAG_WARN, "%s is listed but absent from the acquisition",
                    f->display);
+        c->absent++;
         return VG_OK;
     }
     c->visited++;
@@ -220,7 +237,7 @@ int vg_run_find(struct vg_run *run, const struct vg_artifact *a,
                 int (*cb)(struct vg_run *run, const struct vg_file *f, void *ud), void *ud)
 {
     struct vg_source *src = run->scan->src;
-    struct find_ctx c = {run, cb, ud, 0, VG_OK};
+    struct find_ctx c = {run, cb, ud, 0, 0, VG_OK};
     char name[512];
     int rc;
 
@@ -233,7 +250,7 @@ int vg_run_find(struct vg_run *run, const struct vg_artifact *a,
                         vg_strerror(rc));
         return rc;
     }
-    if (c.visited == 0 && rc >= 0) {
+    if (c.visited == 0 && c.absent == 0 && rc >= 0) {
         artifact_name(a, name, sizeof(name));
         vg_run_coverage(run, VG_COV_MISSING, name, "not in this acquisition");
     }

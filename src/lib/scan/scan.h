@@ -37,6 +37,7 @@ struct vg_run {
     json_t *records;
     json_t *alerts;
     json_t *coverage; /* array of {artifact, status, detail} */
+    json_t *tl_seen;  /* this module's timeline events so far, to drop repeats */
     size_t alert_counts[VG_LEVEL_COUNT];
 };
 
