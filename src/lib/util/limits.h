@@ -26,9 +26,9 @@
 #define VG_MAX_PLIST_DEPTH  64u /* nesting of containers */
 #define VG_MAX_NSKA_OBJECTS (4u * 1024u * 1024u)
 #define VG_MAX_NSKA_DEPTH   64u /* UID chain while resolving */
-/* nodes in one parsed plist once shared references are expanded, and in one
- * resolved keyed archive */
-#define VG_MAX_PLIST_NODES (16u * 1024u * 1024u)
+/* nodes in one parsed plist once shared references are expanded (libplist
+ * 2.2 spends ~170 bytes on each), and in one resolved keyed archive */
+#define VG_MAX_PLIST_NODES (2u * 1024u * 1024u)
 #define VG_MAX_NSKA_NODES  (1024u * 1024u)
 
 /* SQLite evidence (sqlite3_limit values and the progress handler) */
