@@ -198,6 +198,7 @@ const struct vg_module vg_mod_manifest = {
     .class_name = "Manifest",
     .description = "every file in Manifest.db; file path/name and domain indicators on paths",
     .sources = VG_SRC_BACKUP,
+    .slow = 1, /* millions of entries in a large backup: --fast skips it */
     .extract = manifest_extract,
     .check = manifest_check,
     .timeline = manifest_timeline,

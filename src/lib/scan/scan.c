@@ -404,7 +404,8 @@ int vg_scan_run(struct vg_scan *s, const struct vg_module *const *mods, size_t n
         if (s->src && !(m->sources & s->src->kind))
             continue;
         if (s->opts->fast && m->slow) {
-            vg_diag_add(s->diag, VG_DIAG_INFO, m->name, "skipped by --fast");
+            vg_diag_add(s->diag, VG_DIAG_WARN, m->name,
+                        "skipped by --fast: its artifacts were not checked");
             continue;
         }
         rc = run_one(s, m);
