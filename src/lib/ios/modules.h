@@ -33,5 +33,14 @@ extern const struct vg_module vg_mod_shortcuts;
 extern const struct vg_module vg_mod_locationd;
 extern const struct vg_module vg_mod_osanalytics_addaily;
 extern const struct vg_module vg_mod_applications;
+extern const struct vg_module vg_mod_calls;
+extern const struct vg_module vg_mod_chrome_favicon;
+extern const struct vg_module vg_mod_chrome_history;
+extern const struct vg_module vg_mod_contacts;
+extern const struct vg_module vg_mod_firefox_favicon;
+extern const struct vg_module vg_mod_firefox_history;
+extern const struct vg_module vg_mod_interactionc;
+extern const struct vg_module vg_mod_whatsapp;
+extern const struct vg_module vg_mod_whatsapp_contacts;
 
 #endif

@@ -1,0 +1,121 @@
+/*
+ * FirefoxHistory: every visit in Firefox for iOS's browser.db (visits joined
+ * with history; visit dates are microseconds since 1970). Checks each
+ * visited URL against url, domain and IP indicators.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "util/vg.h"
+
+#include <inttypes.h>
+
+#include "ios/common.h"
+#include "ios/modules.h"
+
+static const struct vg_artifact firefox_history_artifacts[] = {
+    {"AppDomainGroup-group.org.mozilla.ios.Firefox", "profile.profile/browser.db",
+     "private/var/mobile/profile.profile/browser.db"},
+};
+
+/* MVT has no ORDER BY; the visit id gives every run the same order. */
+static const char firefox_history_sql[] =
+    "SELECT visits.id AS id, visits.date/1000000 AS date, history.url AS url,"
+    " history.title AS title, visits.is_local AS is_local, visits.type AS type"
+    " FROM visits, history WHERE visits.siteID = history.id ORDER BY visits.id";
+
+static json_t *pick(const json_t *row, const char *key)
+{
+    json_t *v = json_object_get(row, key);
+    return v ? json_incref(v) : json_null();
+}
+
+/* MVT's convert_unix_to_iso: "" for anything that is not a usable time. */
+static json_t *unix_iso(const json_t *v)
+{
+    char buf[VG_ISODATE_LEN + 1];
+
+    if (!json_is_number(v) || vg_isodate_double(json_number_value(v), buf) != VG_OK)
+        return json_string("");
+    return json_string(buf);
+}
+
+static json_t *visit_record(struct vg_run *run, sqlite3_stmt *st)
+{
+    json_t *row = vg_sqlite_row_json(st), *rec;
+
+    (void)run;
+    if (!row)
+        return NULL;
+    rec = json_object();
+    if (rec) {
+        json_object_set_new(rec, "id", pick(row, "id"));
+        json_object_set_new(rec, "isodate", unix_iso(json_object_get(row, "date")));
+        json_object_set_new(rec, "url", pick(row, "url"));
+        json_object_set_new(rec, "title", pick(row, "title"));
+        json_object_set_new(rec, "is_local", pick(row, "is_local"));
+        json_object_set_new(rec, "type", pick(row, "type"));
+    }
+    json_decref(row);
+    return rec;
+}
+
+static int firefox_history_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
+{
+    (void)ud;
+    return vg_ios_query_records(run, f, db, firefox_history_sql, visit_record);
+}
+
+static int firefox_history_extract(struct vg_run *run)
+{
+    int rc = vg_ios_each_db(run, firefox_history_db, NULL);
+    vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu history items",
+               vg_run_record_count(run));
+    return rc;
+}
+
+static void firefox_history_check(struct vg_run *run)
+{
+    json_t *rec;
+    size_t i;
+
+    json_array_foreach(vg_run_records(run), i, rec) vg_check_url(
+        run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "url"), vg_rec_time(rec, "isodate"));
+}
+
+/* Python's str() of a scalar, as MVT's f-strings print it. */
+static const char *py_str(const json_t *v, char *buf, size_t cap)
+{
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v) &&
+        vg_snprintf(buf, cap, "%" PRId64, (int64_t)json_integer_value(v)) == VG_OK)
+        return buf;
+    if (json_is_real(v) && vg_snprintf(buf, cap, "%.17g", json_real_value(v)) == VG_OK)
+        return buf;
+    return "None";
+}
+
+static void firefox_history_timeline(struct vg_run *run, const json_t *rec)
+{
+    char id[32], url[32];
+    char *desc = vg_asprintf("Firefox visit with ID %s to URL: %s",
+                             py_str(json_object_get(rec, "id"), id, sizeof(id)),
+                             py_str(json_object_get(rec, "url"), url, sizeof(url)));
+
+    if (!desc)
+        return;
+    vg_run_timeline(run, vg_rec_time(rec, "isodate"), "firefox_history", desc);
+    free(desc);
+}
+
+const struct vg_module vg_mod_firefox_history = {
+    .name = "firefox_history",
+    .class_name = "FirefoxHistory",
+    .description = "Firefox visits (browser.db); url, domain and IP indicators on each URL",
+    .sources = VG_SRC_MIXED,
+    .artifacts = firefox_history_artifacts,
+    .n_artifacts = VG_ARRAY_LEN(firefox_history_artifacts),
+    .extract = firefox_history_extract,
+    .check = firefox_history_check,
+    .timeline = firefox_history_timeline,
+};
