@@ -158,12 +158,12 @@ static int collect_owners(struct bundle *b, const json_t *objects)
     return add_relationships(b, objects);
 }
 
+/* The indicator's collection; the file's own when nothing claims it. */
 static size_t candidate_of(const struct bundle *b, const char *id)
 {
-    json_int_t v = json_integer_value(json_object_get(b->member, id ? id : ""));
-    return json_object_get(b->member, id ? id : "") && v >= 0 && (size_t)v < b->n_cand - 1
-               ? (size_t)v
-               : b->n_cand - 1;
+    const json_t *v = id ? json_object_get(b->member, id) : NULL;
+    json_int_t i = json_integer_value(v);
+    return v && i >= 0 && (size_t)i < b->n_cand - 1 ? (size_t)i : b->n_cand - 1;
 }
 
 static int candidate_global(struct bundle *b, size_t c, uint32_t *out)
