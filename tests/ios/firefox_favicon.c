@@ -1,0 +1,188 @@
+/*
+ * FirefoxFavicon: records as MVT writes them, icon and page URL checks
+ * with planted hits and a near miss, the timeline, damaged and
+ * other-version databases, check-iocs on saved records, and MVT's test
+ * backup.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "dbtest.h"
+
+#define DOMAIN  "AppDomainGroup-group.org.mozilla.ios.Firefox"
+#define RELPATH "profile.profile/browser.db"
+
+/* Firefox for iOS's browser.db (Storage/SQL/BrowserSchema.swift): the
+ * tables MVT reads, with their real columns. */
+static const char schema[] =
+    "CREATE TABLE history (id INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT NOT NULL UNIQUE,"
+    " url TEXT UNIQUE, title TEXT NOT NULL, server_modified INTEGER, local_modified INTEGER,"
+    " is_deleted TINYINT NOT NULL, should_upload TINYINT NOT NULL, domain_id INTEGER,"
+    " CONSTRAINT urlOrDeleted CHECK (url IS NOT NULL OR is_deleted = 1));"
+    "CREATE TABLE visits (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " siteID INTEGER NOT NULL REFERENCES history(id) ON DELETE CASCADE, date REAL NOT NULL,"
+    " type INTEGER NOT NULL, is_local TINYINT NOT NULL, UNIQUE (siteID, date, type));"
+    "CREATE TABLE favicons (id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL UNIQUE,"
+    " width INTEGER, height INTEGER, type INTEGER NOT NULL, date REAL NOT NULL);"
+    "CREATE TABLE favicon_sites (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " siteID INTEGER NOT NULL REFERENCES history(id) ON DELETE CASCADE,"
+    " faviconID INTEGER NOT NULL REFERENCES favicons(id) ON DELETE CASCADE,"
+    " UNIQUE (siteID, faviconID));"
+    "INSERT INTO history VALUES (1, 'g1', 'https://badbadbad.example.org/', 'Bad', NULL,"
+    " 1600000000000, 0, 1, NULL),"
+    " (2, 'g2', 'https://evil-example.org/', 'Look-alike', NULL, 1650000000000, 0, 1, NULL),"
+    " (3, 'g3', 'http://example.com/thisisbad', 'URL', NULL, 1650000000000, 0, 1, NULL);"
+    /* visit dates: microseconds since 1970 */
+    "INSERT INTO visits VALUES (1, 1, 1600000000123456, 1, 1), (2, 2, 1650000000000000, 2, 0),"
+    " (3, 3, 1650000000000000, 1, 1);"
+    /* favicon dates: seconds since 1970 */
+    "INSERT INTO favicons VALUES (1, 'https://icons.example.org/a.ico', 16, 16, 1, 1650000000.0),"
+    " (2, 'https://evil-example.org/b.ico', 32, 32, 1, 1600000000.5),"
+    " (3, 'https://cdn.example.net/c.ico', NULL, NULL, 0, 1600000000.5);"
+    "INSERT INTO favicon_sites VALUES (1, 2, 1), (2, 1, 2), (3, 2, 3);";
+
+static const char *const iocs[] = {
+    "[domain-name:value='example.org']",
+    "[url:value='http://example.com/thisisbad']",
+    NULL,
+};
+
+static char *browser_backup(const char *sql)
+{
+    struct dbt_file f = {DOMAIN, RELPATH, sql, NULL, 0};
+    return dbt_backup(&f, 1);
+}
+
+static void test_records(void **state)
+{
+    struct vgh_result r;
+    char *dir = browser_backup(schema);
+    const json_t *rec;
+
+    (void)state;
+    dbt_run(dir, NULL, "firefox_favicon", &r);
+    assert_int_equal(json_array_size(r.records), 3);
+    rec = json_array_get(r.records, 0);
+    dbt_assert_keys(rec, "id,url,width,height,type,isodate,history_id,history_url");
+    assert_int_equal(dbt_int(rec, "id"), 1);
+    assert_string_equal(dbt_str(rec, "url"), "https://icons.example.org/a.ico");
+    assert_int_equal(dbt_int(rec, "width"), 16);
+    assert_int_equal(dbt_int(rec, "height"), 16);
+    assert_int_equal(dbt_int(rec, "type"), 1);
+    assert_string_equal(dbt_str(rec, "isodate"), "2022-04-15 05:20:00.000000");
+    assert_int_equal(dbt_int(rec, "history_id"), 2);
+    assert_string_equal(dbt_str(rec, "history_url"), "https://evil-example.org/");
+    rec = json_array_get(r.records, 1);
+    assert_int_equal(dbt_int(rec, "id"), 2);
+    assert_string_equal(dbt_str(rec, "isodate"), "2020-09-13 12:26:40.500000");
+    assert_string_equal(dbt_str(rec, "history_url"), "https://badbadbad.example.org/");
+    rec = json_array_get(r.records, 2);
+    assert_int_equal(dbt_int(rec, "id"), 3);
+    dbt_assert_null(rec, "width");
+    dbt_assert_null(rec, "height");
+    assert_int_equal(r.warnings, 0);
+    vgh_result_free(&r);
+    dbt_cleanup(dir);
+}
+
+static void test_hits_and_near_miss(void **state)
+{
+    struct vgh_result r;
+    char *dir = browser_backup(schema);
+    const json_t *a;
+
+    (void)state;
+    dbt_run(dir, iocs, "firefox_favicon", &r);
+    /* icon on icons.example.org, page on badbadbad.example.org; the icon
+     * on example.net for evil-example.org matches nothing */
+    assert_int_equal(json_array_size(r.alerts), 2);
+    a = dbt_alert(&r, 0);
+    dbt_assert_alert(a, "CRITICAL", "example.org", "domains");
+    assert_non_null(strstr(dbt_str(a, "message"), "https://icons.example.org/a.ico"));
+    assert_string_equal(dbt_str(a, "event_time"), "2022-04-15 05:20:00.000000");
+    a = dbt_alert(&r, 1);
+    assert_non_null(strstr(dbt_str(a, "message"), "https://badbadbad.example.org/"));
+    vgh_result_free(&r);
+    dbt_cleanup(dir);
+}
+
+static void test_timeline(void **state)
+{
+    struct vgh_result r;
+    char *dir = browser_backup(schema);
+
+    (void)state;
+    dbt_run(dir, NULL, "firefox_favicon", &r);
+    assert_int_equal(dbt_tl_count(&r, "FirefoxFavicon"), 3);
+    /* MVT calls these events "firefox_history" */
+    assert_true(dbt_tl_has(&r, "2020-09-13 12:26:40.500000", "FirefoxFavicon", "firefox_history",
+                           "Firefox favicon https://evil-example.org/b.ico when visiting "
+                           "https://badbadbad.example.org/"));
+    vgh_result_free(&r);
+    dbt_cleanup(dir);
+}
+
+static void test_not_sqlite(void **state)
+{
+    static const char junk[] = "<html>not a database</html>";
+    struct dbt_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
+    struct vgh_result r;
+    char *dir = dbt_backup(&f, 1);
+
+    (void)state;
+    dbt_run(dir, iocs, "firefox_favicon", &r);
+    assert_int_equal(json_array_size(r.records), 0);
+    assert_true(r.warnings >= 1);
+    assert_non_null(strstr(r.diag_text, DOMAIN "/" RELPATH));
+    assert_int_equal(dbt_coverage(&r, "firefox_favicon", "unreadable", RELPATH), 1);
+    vgh_result_free(&r);
+    dbt_cleanup(dir);
+}
+
+/* Firefox later moved favicons out of browser.db. */
+static void test_missing_table(void **state)
+{
+    struct vgh_result r;
+    char *dir = browser_backup("CREATE TABLE history (id INTEGER PRIMARY KEY, url TEXT);");
+
+    (void)state;
+    dbt_run(dir, iocs, "firefox_favicon", &r);
+    assert_int_equal(json_array_size(r.records), 0);
+    assert_int_equal(r.warnings, 0);
+    assert_int_equal(dbt_coverage(&r, "firefox_favicon", "partial", RELPATH), 1);
+    vgh_result_free(&r);
+    dbt_cleanup(dir);
+}
+
+static void test_check_records_alone(void **state)
+{
+    json_t *records = json_pack(
+        "[{s:i, s:s, s:i, s:i, s:i, s:s, s:i, s:s}, {s:i, s:s, s:n, s:n, s:i, s:s, s:i, s:s}]",
+        "id", 1, "url", "https://example.net/f.ico", "width", 16, "height", 16, "type", 1,
+        "isodate", "2022-04-15 05:20:00.000000", "history_id", 1, "history_url",
+        "http://example.com/thisisbad", "id", 2, "url", "https://example.net/g.ico", "width",
+        "height", "type", 1, "isodate", "", "history_id", 2, "history_url", "https://example.com/");
+    json_t *alerts = dbt_check_records("firefox_favicon", records, iocs);
+
+    (void)state;
+    assert_int_equal(json_array_size(alerts), 1);
+    dbt_assert_alert(json_array_get(alerts, 0), "CRITICAL", "http://example.com/thisisbad", "urls");
+    json_decref(alerts);
+    json_decref(records);
+}
+
+static void test_mvt_backup(void **state)
+{
+    (void)state;
+    dbt_mvt_backup_absent("firefox_favicon", RELPATH);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_records),       cmocka_unit_test(test_hits_and_near_miss),
+        cmocka_unit_test(test_timeline),      cmocka_unit_test(test_not_sqlite),
+        cmocka_unit_test(test_missing_table), cmocka_unit_test(test_check_records_alone),
+        cmocka_unit_test(test_mvt_backup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
