@@ -14,12 +14,12 @@ struct vg_mbfile {
     int64_t last_modified; /* Unix seconds, INT64_MIN when absent */
     int64_t birth;
     int64_t last_status_change;
-    uint32_t mode;
+    uint32_t mode; /* st_mode, file type bits included; 0 when absent */
     uint64_t inode;
     uint32_t uid, gid;
     int32_t protection_class; /* -1 when absent */
-    int32_t flags;
-    char *target; /* symlink target, or NULL */
+    int32_t flags;            /* mode, inode, uid, gid, flags: 0 when absent */
+    char *target;             /* symlink target, or NULL */
     /* EncryptionKey: 4-byte little-endian class + wrapped key (encrypted
      * backups only). Wiped by vg_mbfile_clear. */
     unsigned char *encryption_key;
