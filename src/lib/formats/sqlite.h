@@ -24,8 +24,10 @@
 int vg_sqlite_open_file(const char *path, const char *display, struct vg_diag *diag,
                         sqlite3 **out) VG_MUST_CHECK;
 /* Backups store a database's -wal and -shm as separate files: copies the
- * three (shm_path may be NULL) side by side into the private temp folder and
- * opens the copy there, so the WAL is applied to the copy only. */
+ * database and its WAL side by side into the private temp folder and opens
+ * the copy there, so the WAL is applied to the copy only. shm_path (may be
+ * NULL) is not copied: the -shm is only a cache of the WAL index, which
+ * SQLite rebuilds from the -wal, and a hostile one is not worth trusting. */
 int vg_sqlite_open_parts(const char *db_path, const char *wal_path, const char *shm_path,
                          const char *display, struct vg_diag *diag, sqlite3 **out) VG_MUST_CHECK;
 /* Opens a copy of an in-memory image (decrypted files) with
@@ -39,7 +41,9 @@ int vg_sqlite_has_table(sqlite3 *db, const char *table);
 int vg_sqlite_has_column(sqlite3 *db, const char *table, const char *column);
 
 /* One row as a JSON object {column name: value}: integers, reals, text,
- * NULL as null, blobs as base64 strings. NULL on allocation failure. */
+ * NULL as null, blobs as base64 strings. Text that is not UTF-8 has its bad
+ * bytes replaced by U+FFFD; infinite reals become null. NULL on allocation
+ * failure. */
 json_t *vg_sqlite_row_json(sqlite3_stmt *st);
 
 /* Runs sql, calling cb for every row (cb returns VG_OK to go on). When the
@@ -49,5 +53,22 @@ json_t *vg_sqlite_row_json(sqlite3_stmt *st);
  * (missing table or column: VG_E_NOTFOUND, with a note, not a warning). */
 int vg_sqlite_each(sqlite3 *db, const char *sql, const char *display, struct vg_diag *diag,
                    int (*cb)(void *ud, sqlite3_stmt *st), void *ud, size_t *rows) VG_MUST_CHECK;
+
+/* Reads `SELECT <columns> FROM <table> [WHERE <where>]` in rowid order and,
+ * unlike vg_sqlite_each, goes on past damage: after a page that cannot be
+ * read it finds the next rowid it can read from, so rows behind a damaged
+ * page still arrive, and one warning says about how many were lost. columns
+ * and where are SQL written by vigie (never data); table is quoted here.
+ * A view or WITHOUT ROWID table is read without salvage. Same returns as
+ * vg_sqlite_each, plus VG_E_CORRUPT when no row at all could be read. */
+int vg_sqlite_each_table(sqlite3 *db, const char *table, const char *columns, const char *where,
+                         const char *display, struct vg_diag *diag,
+                         int (*cb)(void *ud, sqlite3_stmt *st), void *ud,
+                         size_t *rows) VG_MUST_CHECK;
+
+/* Work allowed per statement, in SQLite VM operations (default
+ * VG_SQLITE_MAX_PROGRESS_CALLS); a statement that needs more stops with
+ * VG_E_LIMIT. For slow modules that know they need more, and for tests. */
+void vg_sqlite_set_op_budget(sqlite3 *db, uint64_t ops);
 
 #endif
