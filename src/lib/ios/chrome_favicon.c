@@ -146,7 +146,7 @@ static int chrome_favicon_db(struct vg_run *run, const struct vg_file *f, sqlite
     if (!c.recs)
         return VG_E_NOMEM;
     for (i = 0; i < VG_ARRAY_LEN(chrome_favicon_sql) && rc == VG_E_NOTFOUND; i++)
-        rc = vg_sqlite_each(db, chrome_favicon_sql[i], f->display, NULL, favicon_row, &c, NULL);
+        rc = vg_ios_sql_each(run, f, db, chrome_favicon_sql[i], favicon_row, &c, NULL);
     if (rc == VG_E_NOTFOUND) {
         vg_run_log(run, VG_DIAG_INFO, "%s: no favicon tables in this Chrome version's schema",
                    f->display);

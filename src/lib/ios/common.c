@@ -102,6 +102,19 @@ static int query_row(void *ud, sqlite3_stmt *st)
     return vg_run_add_record(c->run, rec);
 }
 
+int vg_ios_sql_each(struct vg_run *run, const struct vg_file *f, sqlite3 *db, const char *sql,
+                    int (*cb)(void *ud, sqlite3_stmt *st), void *ud, size_t *rows)
+{
+    struct vg_diag *diag = vg_run_diag(run);
+    size_t warned = vg_diag_count(diag, VG_DIAG_WARN);
+    int rc;
+
+    rc = vg_sqlite_each(db, sql, f->display, diag, cb, ud, rows);
+    if (vg_diag_count(diag, VG_DIAG_WARN) > warned)
+        vg_run_coverage(run, VG_COV_PARTIAL, f->display, "damaged: read with losses");
+    return rc;
+}
+
 int vg_ios_query_records(struct vg_run *run, const struct vg_file *f, sqlite3 *db, const char *sql,
                          json_t *(*row_fn)(struct vg_run *run, sqlite3_stmt *st))
 {
@@ -109,7 +122,7 @@ int vg_ios_query_records(struct vg_run *run, const struct vg_file *f, sqlite3 *d
     size_t rows = 0;
     int rc;
 
-    rc = vg_sqlite_each(db, sql, f->display, NULL, query_row, &c, &rows);
+    rc = vg_ios_sql_each(run, f, db, sql, query_row, &c, &rows);
     if (rc == VG_E_NOTFOUND) {
         vg_run_log(run, VG_DIAG_INFO, "%s: %s", f->display,
                    "table or column not in this iOS version's schema");

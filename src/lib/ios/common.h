@@ -25,6 +25,12 @@ int vg_ios_each_plist(struct vg_run *run,
                                 void *ud),
                       void *ud) VG_MUST_CHECK;
 
+/* vg_sqlite_each for modules: damage warnings go to the scan's diagnostics
+ * naming the file, and a salvaged read is recorded as PARTIAL coverage.
+ * Same return values as vg_sqlite_each. */
+int vg_ios_sql_each(struct vg_run *run, const struct vg_file *f, sqlite3 *db, const char *sql,
+                    int (*cb)(void *ud, sqlite3_stmt *st), void *ud, size_t *rows) VG_MUST_CHECK;
+
 /* Runs sql on db and adds one record per row, built by row_fn (which may
  * return NULL to skip a row). Damaged files are salvaged with a warning;
  * a missing table is a note and VG_OK. */

@@ -229,7 +229,7 @@ static int interaction_visit(struct vg_run *run, const struct vg_file *f, void *
     if (vg_run_open_sqlite(run, f, &db) != VG_OK)
         return VG_OK;
     for (i = 0; i < VG_ARRAY_LEN(interactionc_sql) && rc == VG_E_NOTFOUND; i++)
-        rc = vg_sqlite_each(db, interactionc_sql[i], f->display, NULL, interaction_row, run, NULL);
+        rc = vg_ios_sql_each(run, f, db, interactionc_sql[i], interaction_row, run, NULL);
     vg_sqlite_close(db);
     if (rc == VG_E_NOTFOUND) {
         vg_run_log(run, VG_DIAG_INFO, "%s: no interaction tables in this iOS version's schema",
@@ -368,8 +368,8 @@ static int contacts_visit(struct vg_run *run, const struct vg_file *f, void *ud)
 
     if (vg_run_open_sqlite(run, f, &db) != VG_OK)
         return VG_OK;
-    rc = vg_sqlite_each(db, "SELECT * FROM ZWAADDRESSBOOKCONTACT ORDER BY Z_PK", f->display, NULL,
-                        contact_row, ud, NULL);
+    rc = vg_ios_sql_each(run, f, db, "SELECT * FROM ZWAADDRESSBOOKCONTACT ORDER BY Z_PK",
+                         contact_row, ud, NULL);
     vg_sqlite_close(db);
     if (rc != VG_OK && rc != VG_E_NOMEM) {
         vg_run_log(run, VG_DIAG_INFO, "%s: no WhatsApp contacts to resolve identifiers with (%s)",

@@ -153,8 +153,9 @@ static int bs_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void 
     int rc;
 
     (void)ud;
-    rc = vg_sqlite_each(db, vg_sqlite_has_table(db, "tab_sessions") ? tabs_sql : tabs_sql_old,
-                        f->display, NULL, bs_row, &c, NULL);
+    rc = vg_ios_sql_each(run, f, db,
+                         vg_sqlite_has_table(db, "tab_sessions") ? tabs_sql : tabs_sql_old, bs_row,
+                         &c, NULL);
     if (rc == VG_E_NOTFOUND) {
         vg_run_log(run, VG_DIAG_INFO, "%s: no tabs table in this iOS version's schema", f->display);
         vg_run_coverage(run, VG_COV_PARTIAL, f->display, "no tabs table");

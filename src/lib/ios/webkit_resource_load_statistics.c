@@ -141,7 +141,7 @@ static int rls_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void
     }
     for (k = 0; k < VG_ARRAY_LEN(rls_optional); k++)
         c.has[k] = vg_sqlite_has_column(db, "ObservedDomains", rls_optional[k].column);
-    rc = vg_sqlite_each(db, rls_sql[c.has[0] + 2 * c.has[1]], f->display, NULL, rls_row, &c, NULL);
+    rc = vg_ios_sql_each(run, f, db, rls_sql[c.has[0] + 2 * c.has[1]], rls_row, &c, NULL);
     if (rc == VG_E_NOMEM)
         return rc;
     if (rc != VG_OK) {

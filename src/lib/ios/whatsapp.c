@@ -317,7 +317,7 @@ static int lid_visit(struct vg_run *run, const struct vg_file *f, void *ud)
 
     if (vg_run_open_sqlite(run, f, &db) != VG_OK)
         return VG_OK;
-    rc = vg_sqlite_each(db, lid_pairs_sql, f->display, NULL, lid_row, &p, NULL);
+    rc = vg_ios_sql_each(run, f, db, lid_pairs_sql, lid_row, &p, NULL);
     vg_sqlite_close(db);
     if (rc == VG_E_NOMEM)
         return rc;
@@ -338,7 +338,7 @@ static int extract_lid_pairs(struct vg_run *run, struct wa_ctx *c)
 
     if (rc != 0)
         return rc < 0 ? rc : VG_OK;
-    rc = vg_sqlite_each(c->chat, lid_pairs_sql, c->chat_file->display, NULL, lid_row, &p, NULL);
+    rc = vg_ios_sql_each(run, c->chat_file, c->chat, lid_pairs_sql, lid_row, &p, NULL);
     if (rc == VG_E_NOTFOUND)
         vg_run_log(run, VG_DIAG_INFO,
                    "No WhatsApp LID database found: LID chat identifiers cannot be resolved to "
@@ -395,7 +395,7 @@ static int query(struct vg_run *run, const struct vg_file *f, sqlite3 *db, const
     int rc = VG_E_NOTFOUND;
 
     for (i = 0; i < n && rc == VG_E_NOTFOUND; i++)
-        rc = vg_sqlite_each(db, sql[i], f->display, NULL, row, ud, NULL);
+        rc = vg_ios_sql_each(run, f, db, sql[i], row, ud, NULL);
     if (rc == VG_E_NOTFOUND) {
         vg_run_log(run, VG_DIAG_INFO, "%s: table or column not in this WhatsApp version's schema",
                    f->display);

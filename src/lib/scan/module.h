@@ -74,6 +74,10 @@ void vg_run_alert(struct vg_run *run, enum vg_level level, const json_t *record,
 void vg_run_timeline(struct vg_run *run, const char *timestamp, const char *event,
                      const char *description);
 
+/* The scan's diagnostics record, for layers below the module (SQLite
+ * salvage warnings) that report on their own. */
+struct vg_diag *vg_run_diag(struct vg_run *run);
+
 /* Diagnostics, tagged with the module name. */
 void vg_run_log(struct vg_run *run, enum vg_diag_level level, const char *fmt, ...) VG_PRINTF(3, 4);
 

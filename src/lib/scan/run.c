@@ -22,6 +22,11 @@ const struct vg_iocs *vg_run_iocs(const struct vg_run *run)
     return run->scan->iocs;
 }
 
+struct vg_diag *vg_run_diag(struct vg_run *run)
+{
+    return run->scan->diag;
+}
+
 int vg_run_fast(const struct vg_run *run)
 {
     return run->scan->opts && run->scan->opts->fast;
