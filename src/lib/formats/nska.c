@@ -28,6 +28,7 @@
 
 struct bp {
     const unsigned char *p;
+    int no_utf16_nul; /* refuse UTF-16 strings holding U+0000 */
     size_t table_off; /* offset table start; objects lie in [8, table_off) */
     uint64_t n_objects;
     uint64_t top;
@@ -105,7 +106,8 @@ static int bp_count(const struct bp *b, unsigned low, size_t *pos, uint64_t *cou
 }
 
 /* libplist 2.2 turns a UTF-16 NUL into an embedded NUL, and then asserts
- * (aborts) when such a string is read back as a dictionary key. */
+ * (aborts) when such a string is read back as a dictionary key (or with
+ * plist_get_string_val). */
 static int bp_utf16_ok(const struct bp *b, size_t pos, uint64_t units)
 {
     uint64_t i;
@@ -136,7 +138,7 @@ static int bp_children(const struct bp *b, uint64_t i, size_t *refs_off, uint64_
     type = marker >> 4;
     *container = type == 0xA || type == 0xC || type == 0xD;
     *nrefs = 0;
-    if (!*container && type != 0x6)
+    if (!*container && !(type == 0x6 && b->no_utf16_nul))
         return VG_OK;
     rc = bp_count(b, marker & 0xFu, &pos, &count);
     if (rc != VG_OK)
@@ -230,7 +232,7 @@ static int bp_walk(const struct bp *b, struct bp_memo *m)
     return rc;
 }
 
-static int bp_precheck(const unsigned char *p, size_t len)
+static int bp_precheck(const unsigned char *p, size_t len, int no_utf16_nul)
 {
     struct bp b;
     struct bp_memo m = {NULL, NULL};
@@ -238,6 +240,7 @@ static int bp_precheck(const unsigned char *p, size_t len)
 
     if (rc != VG_OK)
         return rc;
+    b.no_utf16_nul = no_utf16_nul;
     m.state = vg_calloc((size_t)b.n_objects, 1);
     m.count = vg_calloc((size_t)b.n_objects, sizeof(*m.count));
     rc = m.state && m.count ? bp_walk(&b, &m) : VG_E_NOMEM;
@@ -366,7 +369,7 @@ static int plist_depth_ok(plist_t root)
     return rc;
 }
 
-int vg_plist_parse(const unsigned char *data, size_t len, plist_t *out)
+static int plist_parse(const unsigned char *data, size_t len, int no_utf16_nul, plist_t *out)
 {
     plist_t root = NULL;
     int rc;
@@ -377,7 +380,7 @@ int vg_plist_parse(const unsigned char *data, size_t len, plist_t *out)
     if (len > VG_MAX_PLIST_FILE || len > UINT32_MAX)
         return VG_E_LIMIT;
     if (memcmp(data, "bplist00", 8) == 0)
-        rc = bp_precheck(data, len);
+        rc = bp_precheck(data, len, no_utf16_nul);
     else
         rc = xml_precheck(data, len);
     if (rc != VG_OK)
@@ -392,6 +395,14 @@ int vg_plist_parse(const unsigned char *data, size_t len, plist_t *out)
     }
     *out = root;
     return VG_OK;
+}
+
+/* UTF-16 strings with NULs are let through: a NUL in an account name is
+ * what some checks look for (IDStatusCache), and those read such keys
+ * themselves. */
+int vg_plist_parse(const unsigned char *data, size_t len, plist_t *out)
+{
+    return plist_parse(data, len, 0, out);
 }
 
 /* --------------------------------------------------- keyed archive graph */
@@ -953,7 +964,8 @@ int vg_nska_decode(const unsigned char *data, size_t len, plist_t *out, char *er
     ka.errcap = errcap;
     if (ka.err)
         ka.err[0] = '\0';
-    rc = vg_plist_parse(data, len, &root);
+    /* keys are read with plist_dict_next_item, which aborts on a NUL */
+    rc = plist_parse(data, len, 1, &root);
     if (rc != VG_OK) {
         ka_fail(&ka, rc, "%s", parse_reason(rc));
         goto out;

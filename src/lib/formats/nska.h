@@ -22,7 +22,13 @@
 int vg_nska_decode(const unsigned char *data, size_t len, plist_t *out, char *err,
                    size_t errcap) VG_MUST_CHECK;
 
-/* Parses a plist (binary or XML) with the size cap; NULL root on error. */
+/* Parses a plist (binary or XML) with the size, depth and node caps; NULL
+ * root on error. A binary plist may hold UTF-16 strings with NULs, which
+ * libplist 2.2 keeps inside the C string: plist_get_key_val,
+ * plist_get_string_val and plist_dict_next_item with a key pointer assert
+ * (abort) on them, so code reading untrusted plists uses plist_get_string_ptr
+ * with its length, and dictionary keys it cannot read safely are its own
+ * business (see ios/idstatuscache.c). XML with a NUL byte is refused. */
 int vg_plist_parse(const unsigned char *data, size_t len, plist_t *out) VG_MUST_CHECK;
 
 #endif
