@@ -405,6 +405,11 @@ int vg_plist_parse(const unsigned char *data, size_t len, plist_t *out)
     return plist_parse(data, len, 0, out);
 }
 
+int vg_plist_parse_strict(const unsigned char *data, size_t len, plist_t *out)
+{
+    return plist_parse(data, len, 1, out);
+}
+
 /* --------------------------------------------------- keyed archive graph */
 
 struct ka {
@@ -965,7 +970,7 @@ int vg_nska_decode(const unsigned char *data, size_t len, plist_t *out, char *er
     if (ka.err)
         ka.err[0] = '\0';
     /* keys are read with plist_dict_next_item, which aborts on a NUL */
-    rc = plist_parse(data, len, 1, &root);
+    rc = vg_plist_parse_strict(data, len, &root);
     if (rc != VG_OK) {
         ka_fail(&ka, rc, "%s", parse_reason(rc));
         goto out;
