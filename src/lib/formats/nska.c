@@ -397,17 +397,18 @@ static int plist_parse(const unsigned char *data, size_t len, int no_utf16_nul, 
     return VG_OK;
 }
 
+/* Safe by default: every libplist getter works on what this returns. */
+int vg_plist_parse(const unsigned char *data, size_t len, plist_t *out)
+{
+    return plist_parse(data, len, 1, out);
+}
+
 /* UTF-16 strings with NULs are let through: a NUL in an account name is
  * what some checks look for (IDStatusCache), and those read such keys
  * themselves. */
-int vg_plist_parse(const unsigned char *data, size_t len, plist_t *out)
+int vg_plist_parse_keep_nul(const unsigned char *data, size_t len, plist_t *out)
 {
     return plist_parse(data, len, 0, out);
-}
-
-int vg_plist_parse_strict(const unsigned char *data, size_t len, plist_t *out)
-{
-    return plist_parse(data, len, 1, out);
 }
 
 /* --------------------------------------------------- keyed archive graph */
@@ -970,7 +971,7 @@ int vg_nska_decode(const unsigned char *data, size_t len, plist_t *out, char *er
     if (ka.err)
         ka.err[0] = '\0';
     /* keys are read with plist_dict_next_item, which aborts on a NUL */
-    rc = vg_plist_parse_strict(data, len, &root);
+    rc = vg_plist_parse(data, len, &root);
     if (rc != VG_OK) {
         ka_fail(&ka, rc, "%s", parse_reason(rc));
         goto out;

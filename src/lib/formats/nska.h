@@ -23,16 +23,16 @@ int vg_nska_decode(const unsigned char *data, size_t len, plist_t *out, char *er
                    size_t errcap) VG_MUST_CHECK;
 
 /* Parses a plist (binary or XML) with the size, depth and node caps; NULL
- * root on error. XML with a NUL byte is refused. A binary plist may hold
- * UTF-16 strings with NULs, which libplist 2.2 keeps inside the C string:
- * plist_get_key_val, plist_get_string_val and plist_dict_next_item with a
- * key pointer then assert (abort the process) on them. Use this only when
- * the NULs matter and the caller reads keys without those calls (see
- * ios/idstatuscache.c); otherwise use vg_plist_parse_strict. */
+ * root on error. XML with a NUL byte is refused, and so is a binary plist
+ * whose UTF-16 strings hold U+0000: libplist 2.2 keeps such NULs inside the
+ * C string and then asserts (aborts the process) in plist_get_key_val,
+ * plist_get_string_val and plist_dict_next_item. So every libplist getter is
+ * safe on what this returns. */
 int vg_plist_parse(const unsigned char *data, size_t len, plist_t *out) VG_MUST_CHECK;
 
-/* The same, but a UTF-16 string holding U+0000 anywhere makes the plist
- * VG_E_CORRUPT, so every libplist getter is safe on the tree. */
-int vg_plist_parse_strict(const unsigned char *data, size_t len, plist_t *out) VG_MUST_CHECK;
+/* The same, but UTF-16 strings with NULs are kept. Only for a caller that
+ * needs those NULs and reads keys without the calls above (see
+ * ios/idstatuscache.c). */
+int vg_plist_parse_keep_nul(const unsigned char *data, size_t len, plist_t *out) VG_MUST_CHECK;
 
 #endif

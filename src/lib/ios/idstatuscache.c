@@ -402,7 +402,7 @@ static int idstatus_visit(struct vg_run *run, const struct vg_file *f, void *ud)
     if (vg_run_read(run, f, VG_MAX_PLIST_FILE, &data, &len) != VG_OK)
         return VG_OK;
     binary = len >= 8 && memcmp(data, "bplist00", 8) == 0;
-    if (vg_plist_parse(data, len, &root) != VG_OK || !root ||
+    if (vg_plist_parse_keep_nul(data, len, &root) != VG_OK || !root ||
         plist_get_node_type(root) != PLIST_DICT || (binary && bp_open(&bp, data, len) != VG_OK)) {
         vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "not a property list dictionary");
         vg_run_log(run, VG_DIAG_WARN, "%s is not a valid property list", f->display);
