@@ -40,8 +40,9 @@ test-asan: deps
 demo: build
 	@scripts/demo $(BUILD) $(DEMO_DIR)
 
+# libFuzzer targets (clang), whole library instrumented: build-fuzz/fuzz/fuzz-<stem>
 fuzz: deps
-	CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false 2>/dev/null || true
+	[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false
 	ninja -C build-fuzz
 
 bench: build
