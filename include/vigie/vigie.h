@@ -258,6 +258,67 @@ int vg_summary_has_detections(const struct vg_summary *sum);
 size_t vg_module_list(const char *kind, const char **names, const char **class_names,
                       const char **descriptions, size_t cap);
 
+/* ------------------------------------------------- encrypted backups */
+
+/* The password key of an encrypted backup: what extract-key prints in hex
+ * and what --key-file holds. With it the slow password derivation (real
+ * phones ask for 10,000,000 PBKDF2 rounds) is skipped. */
+#define VG_BACKUP_KEY_LEN 32
+
+/* *encrypted: whether the backup at path (or the one backup below it) is
+ * encrypted, from its Manifest.plist alone. */
+int vg_ios_backup_encrypted(const char *path, struct vg_diag *diag, int *encrypted) VG_MUST_CHECK;
+
+/* Derives the password key and checks it against the backup's keybag:
+ * VG_E_PASSWORD when the password is wrong. */
+int vg_ios_extract_key(const char *path, const char *password, struct vg_diag *diag,
+                       unsigned char key[VG_BACKUP_KEY_LEN]) VG_MUST_CHECK;
+
+struct vg_decrypt_progress {
+    uint64_t bytes_done, bytes_total; /* plaintext, by the sizes the manifest records */
+    size_t files_done, files_total;
+};
+
+struct vg_decrypt_opts {
+    const char *target; /* the encrypted backup */
+    /* Created if absent (mode 0700). It must be empty, or hold an
+     * unfinished decryption of the same backup, which is completed. */
+    const char *dest;
+    const char *password; /* or key (VG_BACKUP_KEY_LEN bytes) */
+    const unsigned char *key;
+    size_t key_len;
+    unsigned workers; /* 0: one per online CPU */
+    /* Called from the calling thread a few times a second, and at the end. */
+    void (*on_progress)(void *ud, const struct vg_decrypt_progress *p);
+    void *ud;
+};
+
+struct vg_decrypt_summary {
+    size_t files;   /* decrypted and written by this run */
+    size_t resumed; /* already complete from an interrupted run */
+    size_t missing; /* listed in Manifest.db but not in the folder (warnings) */
+    size_t failed;  /* could not be decrypted (warnings naming each) */
+    uint64_t bytes; /* plaintext bytes written */
+};
+
+/* Writes a decrypted copy of the backup to opts->dest: the same
+ * <fileID[:2]>/<fileID> layout, Manifest.db in plaintext, Manifest.plist
+ * with IsEncrypted false and without the keybag, the other root plists
+ * copied. Every file is written under a temporary name and renamed once
+ * whole. VG_E_INTERRUPTED after vg_interrupt(): run it again to finish. */
+int vg_ios_decrypt_backup(const struct vg_decrypt_opts *opts, struct vg_diag *diag,
+                          struct vg_decrypt_summary *sum) VG_MUST_CHECK;
+
+/* For signal handlers (all async-signal-safe): vg_interrupt asks a running
+ * decrypt-backup to stop cleanly; vg_cleanup_signal_safe removes the
+ * private temporary files before the process ends. */
+void vg_interrupt(void);
+void vg_interrupt_clear(void);
+void vg_cleanup_signal_safe(void);
+
+/* Wipes memory that held a password or key (not optimised away). */
+void vg_secure_wipe(void *p, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,6 +22,7 @@
 #include "formats/nska.h"
 #include "formats/sqlite.h"
 #include "ios/backup.h"
+#include "ios/encrypted.h"
 
 struct vg_backup {
     char *dir;
@@ -30,6 +31,7 @@ struct vg_backup {
     plist_t status;
     struct vg_manifest *manifest;
     int encrypted;
+    struct vg_enc *enc; /* encrypted backups: the unlocked keys */
     struct vg_diag *diag;
 };
 
@@ -196,7 +198,10 @@ static int load_manifest_db(struct vg_backup *b)
 
     if (!path)
         return VG_E_NOMEM;
-    rc = vg_sqlite_open_file(path, "Manifest.db", b->diag, &db);
+    if (b->enc)
+        rc = vg_enc_open_manifest_db(b->enc, path, b->diag, &db);
+    else
+        rc = vg_sqlite_open_file(path, "Manifest.db", b->diag, &db);
     if (rc == VG_OK)
         rc = vg_manifest_load(db, "Manifest.db", b->diag, &b->manifest);
     vg_sqlite_close(db);
@@ -212,6 +217,7 @@ static void backup_free(struct vg_backup *b)
     plist_free(b->manifest_plist);
     plist_free(b->status);
     vg_manifest_free(b->manifest);
+    vg_enc_free(b->enc);
     free(b->dir);
     free(b);
 }
@@ -356,6 +362,30 @@ out:
     return rc;
 }
 
+/* Decrypted in memory, with the -wal (when there) applied in memory too:
+ * no plaintext copy on any disk (see ios/encrypted.h). */
+static int open_encrypted_sqlite(struct vg_backup *b, const struct vg_file *f,
+                                 const struct vg_manifest_entry *wal, struct vg_diag *diag,
+                                 sqlite3 **db)
+{
+    char *path = vg_backup_file_path(b, f->file_id), *wal_path = NULL;
+    int rc = VG_E_NOMEM;
+
+    if (wal && id_present(b, wal->file_id)) {
+        wal_path = vg_backup_file_path(b, wal->file_id);
+        if (!wal_path)
+            goto out;
+    } else {
+        wal = NULL;
+    }
+    if (path)
+        rc = vg_enc_open_sqlite(b->enc, f->impl, path, wal, wal_path, f->display, diag, db);
+out:
+    free(path);
+    free(wal_path);
+    return rc;
+}
+
 static int backup_open_sqlite(void *self, const struct vg_file *f, struct vg_diag *diag,
                               sqlite3 **db)
 {
@@ -369,6 +399,8 @@ static int backup_open_sqlite(void *self, const struct vg_file *f, struct vg_dia
         return VG_E_NOMEM;
     wal = vg_manifest_get(b->manifest, f->domain, wal_rel);
     free(wal_rel);
+    if (b->enc)
+        return open_encrypted_sqlite(b, f, wal, diag, db);
     if (wal && id_present(b, wal->file_id))
         return open_with_wal(b, f, wal, diag, db);
     path = vg_backup_file_path(b, f->file_id);
@@ -382,11 +414,15 @@ static int backup_open_sqlite(void *self, const struct vg_file *f, struct vg_dia
 static int backup_read(void *self, const struct vg_file *f, size_t max, unsigned char **data,
                        size_t *len)
 {
-    char *path = vg_backup_file_path(self, f->file_id);
+    struct vg_backup *b = self;
+    char *path = vg_backup_file_path(b, f->file_id);
     int rc;
     if (!path)
         return VG_E_NOMEM;
-    rc = read_whole(path, max, data, len);
+    if (b->enc)
+        rc = vg_enc_read(b->enc, f->impl, path, f->display, max, b->diag, data, len);
+    else
+        rc = read_whole(path, max, data, len);
     free(path);
     return rc;
 }
@@ -420,11 +456,13 @@ out:
 
 static int backup_sha256(void *self, const struct vg_file *f, char hex[65])
 {
-    char *path = vg_backup_file_path(self, f->file_id);
+    struct vg_backup *b = self;
+    char *path = vg_backup_file_path(b, f->file_id);
     int rc;
     if (!path)
         return VG_E_NOMEM;
-    rc = sha256_file(path, hex);
+    /* the plaintext's hash, so results match the unencrypted backup's */
+    rc = b->enc ? vg_enc_sha256(b->enc, f->impl, path, hex) : sha256_file(path, hex);
     free(path);
     return rc;
 }
@@ -447,14 +485,13 @@ void vg_source_free(struct vg_source *src)
     free(src);
 }
 
-int vg_backup_open(const char *path, const struct vg_scan_opts *opts, struct vg_diag *diag,
-                   struct vg_source **out)
+/* The folder, its plists and (when opts is given) the unlocked keys. */
+int vg_backup_open_keys(const char *path, const struct vg_scan_opts *opts, struct vg_diag *diag,
+                        struct vg_backup **out)
 {
-    struct vg_backup *b = NULL;
-    struct vg_source *src = NULL;
+    struct vg_backup *b;
     int rc;
 
-    (void)opts;
     b = vg_calloc(1, sizeof(*b));
     if (!b)
         return VG_E_NOMEM;
@@ -466,12 +503,37 @@ int vg_backup_open(const char *path, const struct vg_scan_opts *opts, struct vg_
     b->manifest_plist = load_plist(b, "Manifest.plist", 0);
     b->status = load_plist(b, "Status.plist", 0);
     b->encrypted = plist_bool(b->manifest_plist, "IsEncrypted");
-    if (b->encrypted) {
-        vg_diag_add(diag, VG_DIAG_ERROR, "backup",
-                    "%s is an encrypted backup: decryption is not supported yet", b->dir);
-        rc = VG_E_UNSUPPORTED;
-        goto out;
+    if (b->encrypted && opts)
+        rc = vg_enc_unlock(b->manifest_plist, opts, diag, &b->enc);
+out:
+    if (rc != VG_OK) {
+        backup_free(b);
+        return rc;
     }
+    *out = b;
+    return VG_OK;
+}
+
+void vg_backup_free(struct vg_backup *b)
+{
+    backup_free(b);
+}
+
+const struct vg_enc *vg_backup_enc(const struct vg_backup *b)
+{
+    return b->enc;
+}
+
+int vg_backup_open(const char *path, const struct vg_scan_opts *opts, struct vg_diag *diag,
+                   struct vg_source **out)
+{
+    struct vg_backup *b = NULL;
+    struct vg_source *src = NULL;
+    int rc;
+
+    rc = vg_backup_open_keys(path, opts, diag, &b);
+    if (rc != VG_OK)
+        return rc;
     if (!file_exists(b->dir, "Manifest.db")) {
         vg_diag_add(diag, VG_DIAG_ERROR, "backup",
                     "%s has no Manifest.db (backups from iOS 9 and older are not supported)",

@@ -32,4 +32,15 @@ int vg_backup_is_encrypted(const struct vg_backup *b);
 /* Where a file id lives: <dir>/<id[:2]>/<id>. Caller frees. */
 char *vg_backup_file_path(const struct vg_backup *b, const char *file_id);
 
+/* Encrypted backups (ios/encrypted.h). vg_backup_open unlocks them with
+ * opts->password or opts->key; these serve extract-key and decrypt-backup. */
+struct vg_enc;
+/* The folder, its plists and, unless opts is NULL, the unlocked keys; no
+ * Manifest.db. Free with vg_backup_free. */
+int vg_backup_open_keys(const char *path, const struct vg_scan_opts *opts, struct vg_diag *diag,
+                        struct vg_backup **out) VG_MUST_CHECK;
+void vg_backup_free(struct vg_backup *b);
+/* NULL unless the backup is encrypted and unlocked. */
+const struct vg_enc *vg_backup_enc(const struct vg_backup *b);
+
 #endif
