@@ -29,4 +29,28 @@ int cli_check_module_names(const char *const *names, size_t n);
 /* argv joined for command.log, with passwords replaced by "***". */
 char *cli_command_line(int argc, char **argv);
 
+/* Encrypted backups: the password or key (secret.c). Every function that
+ * can fail prints why and returns -1. */
+struct secret {
+    char *password; /* owned copy, wiped by cli_secret_free */
+    unsigned char key[VG_BACKUP_KEY_LEN];
+    int have_key;
+};
+void cli_secret_free(struct secret *s);
+/* Copies arg and blanks it in argv. */
+int cli_secret_set_password(struct secret *s, char *arg);
+int cli_secret_read_key_file(struct secret *s, const char *path);
+/* 1 when a password variable is set, 0 when none is. */
+int cli_secret_from_env(struct secret *s);
+/* Asks on the terminal without echo: 1 read, 0 no terminal to ask on. */
+int cli_secret_prompt(struct secret *s, const char *what);
+/* 64 hex digits and a newline, to stdout (path NULL) or a 0600 file. */
+int cli_secret_write_key(const unsigned char key[VG_BACKUP_KEY_LEN], const char *path);
+/* For signal handlers: echo back on if a prompt was cut short. */
+void cli_secret_restore_tty(void);
+
+/* decrypt-backup's progress bar on a terminal (bytes, rate, time left). */
+void cli_progress_cb(void *ud, const struct vg_decrypt_progress *p);
+void cli_progress_end(void);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -235,9 +236,17 @@ int cli_check_module_names(const char *const *names, size_t n)
     return 0;
 }
 
+/* "--password" and the abbreviations getopt_long accepts for it ("--pass"),
+ * with or without "=VALUE". */
+static int is_password_long(const char *a)
+{
+    size_t n = strcspn(a, "=");
+    return n >= 3 && n <= 10 && strncmp(a, "--password", n) == 0;
+}
+
 static int is_secret_opt(const char *a)
 {
-    return strcmp(a, "-p") == 0 || strcmp(a, "--password") == 0;
+    return strcmp(a, "-p") == 0 || (is_password_long(a) && !strchr(a, '='));
 }
 
 char *cli_command_line(int argc, char **argv)
@@ -256,11 +265,76 @@ char *cli_command_line(int argc, char **argv)
         const char *a = argv[i];
         if (i > 0 && is_secret_opt(argv[i - 1]))
             a = "***";
-        else if (strncmp(a, "--password=", 11) == 0)
+        else if (is_password_long(a) && strchr(a, '='))
             a = "--password=***";
         else if (strncmp(a, "-p", 2) == 0 && a[2] && i > 0)
             a = "-p***";
         p += snprintf(p, n - (size_t)(p - s), "%s%s", i ? " " : "", a);
     }
     return s;
+}
+
+/* ---- decrypt-backup progress ---- */
+
+static double progress_start = -1;
+static int progress_shown;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void human_bytes(double b, char *buf, size_t cap)
+{
+    static const char *const units[] = {"B", "KB", "MB", "GB", "TB"};
+    size_t u = 0;
+
+    while (b >= 1000 && u + 1 < sizeof(units) / sizeof(units[0])) {
+        b /= 1000;
+        u++;
+    }
+    snprintf(buf, cap, u ? "%.1f %s" : "%.0f %s", b, units[u]);
+}
+
+void cli_progress_cb(void *ud, const struct vg_decrypt_progress *p)
+{
+    char done[32], total[32], rate[32], left[32];
+    double t = now_seconds(), elapsed, per_s;
+    unsigned pct, bar, i;
+
+    (void)ud;
+    if (progress_start < 0)
+        progress_start = t;
+    elapsed = t - progress_start;
+    per_s = elapsed > 0.5 ? (double)p->bytes_done / elapsed : 0;
+    pct = p->bytes_total ? (unsigned)((double)p->bytes_done * 100.0 / (double)p->bytes_total) : 0;
+    if (pct > 100)
+        pct = 100;
+    bar = pct * 30 / 100;
+    human_bytes((double)p->bytes_done, done, sizeof(done));
+    human_bytes((double)p->bytes_total, total, sizeof(total));
+    human_bytes(per_s, rate, sizeof(rate));
+    if (per_s > 0 && p->bytes_total > p->bytes_done) {
+        unsigned long s = (unsigned long)((double)(p->bytes_total - p->bytes_done) / per_s);
+        snprintf(left, sizeof(left), "%lu:%02lu:%02lu left", s / 3600, s / 60 % 60, s % 60);
+    } else {
+        snprintf(left, sizeof(left), "%s", p->bytes_done >= p->bytes_total ? "done" : "");
+    }
+    fprintf(stderr, "\r%3u%% [", pct);
+    for (i = 0; i < 30; i++)
+        fputc(i < bar ? '#' : '.', stderr);
+    fprintf(stderr, "] %s / %s  %zu/%zu files  %s/s  %s\033[K", done, total, p->files_done,
+            p->files_total, rate, left);
+    fflush(stderr);
+    progress_shown = 1;
+}
+
+void cli_progress_end(void)
+{
+    if (progress_shown)
+        fputc('\n', stderr);
+    progress_shown = 0;
+    progress_start = -1;
 }

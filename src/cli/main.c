@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,77 @@ static int cmd_iocs(int argc, char **argv)
     return rc;
 }
 
+/* ---- encrypted backups: where the password comes from ---- */
+
+/* On SIGINT/SIGTERM: decrypt-backup is first asked to stop cleanly (it
+ * removes its partial file and says how to resume); otherwise, or on a
+ * second signal, the private temporary files go and the signal ends the
+ * process as usual. */
+static volatile sig_atomic_t soft_interrupt;
+
+static void on_signal(int sig)
+{
+    if (soft_interrupt) {
+        soft_interrupt = 0;
+        vg_interrupt();
+        return;
+    }
+    cli_secret_restore_tty();
+    vg_cleanup_signal_safe();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static int secret_option(struct secret *sec, int c, char *arg)
+{
+    if (sec->password || sec->have_key) {
+        cli_error("give the password (-p) or a key file (-k), once");
+        return -1;
+    }
+    return c == 'p' ? cli_secret_set_password(sec, arg) : cli_secret_read_key_file(sec, arg);
+}
+
+/* -p or -k first, then the environment; then, when the backup is encrypted
+ * (or always, for the commands that need a key), a prompt on the terminal. */
+static int get_secret(struct secret *sec, const char *target, int needed)
+{
+    struct vg_diag *quiet = NULL;
+    int rc, encrypted = 0;
+
+    if (sec->password || sec->have_key)
+        return 0;
+    rc = cli_secret_from_env(sec);
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
+    if (!needed) {
+        /* a backup that cannot be read is reported by the check itself */
+        if (vg_diag_new(NULL, NULL, &quiet) != VG_OK)
+            return -1;
+        rc = vg_ios_backup_encrypted(target, quiet, &encrypted);
+        vg_diag_free(quiet);
+        if (rc != VG_OK || !encrypted)
+            return 0;
+    }
+    rc = cli_secret_prompt(sec, "Backup password");
+    if (rc == 0)
+        cli_error("%s is an encrypted backup: give its password (-p, or set "
+                  "VIGIE_BACKUP_PASSWORD) or a key file (-k)",
+                  target);
+    return rc == 1 ? 0 : -1;
+}
+
 /* ---- scans ---- */
 
 enum scan_kind { SCAN_IOS_BACKUP, SCAN_CHECK_IOCS };
@@ -137,7 +209,11 @@ static void usage_scan(enum scan_kind kind)
                "  -m, --module NAME    run only this module (repeatable)\n"
                "  -l, --list-modules   list the modules and exit\n"
                "      --hashes         record the SHA-256 of every input file read\n"
-               "      --fast           skip slow modules\n");
+               "      --fast           skip slow modules\n"
+               "  -p, --password PASS  password of an encrypted backup (better: "
+               "VIGIE_BACKUP_PASSWORD,\n"
+               "                       or let vigie ask); also MVT_BACKUP_PASSWORD\n"
+               "  -k, --key-file FILE  key from `vigie ios extract-key` instead of the password\n");
     else
         printf("usage: vigie check-iocs --iocs PATH [--iocs PATH]... [-o DIR] [-m MODULE] "
                "RESULTS_DIR\n"
@@ -157,10 +233,11 @@ static void list_modules(void)
 static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdline)
 {
     static const struct option opts[] = {
-        {"iocs", required_argument, NULL, 'i'},   {"output", required_argument, NULL, 'o'},
-        {"module", required_argument, NULL, 'm'}, {"list-modules", no_argument, NULL, 'l'},
-        {"hashes", no_argument, NULL, 'H'},       {"fast", no_argument, NULL, 'F'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"iocs", required_argument, NULL, 'i'},     {"output", required_argument, NULL, 'o'},
+        {"module", required_argument, NULL, 'm'},   {"list-modules", no_argument, NULL, 'l'},
+        {"hashes", no_argument, NULL, 'H'},         {"fast", no_argument, NULL, 'F'},
+        {"password", required_argument, NULL, 'p'}, {"key-file", required_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     struct ioc_args a = {{NULL}, 0};
     const char *modules[64];
@@ -168,11 +245,13 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
     struct vg_summary sum;
     struct vg_iocs *iocs = NULL;
     struct vg_diag *diag = NULL;
+    struct secret sec;
     size_t n_modules = 0;
     int c, rc, ret = EXIT_ERROR;
 
     memset(&so, 0, sizeof(so));
-    while ((c = getopt_long(argc, argv, "i:o:m:lh", opts, NULL)) != -1) {
+    memset(&sec, 0, sizeof(sec));
+    while ((c = getopt_long(argc, argv, "i:o:m:lhp:k:", opts, NULL)) != -1) {
         switch (c) {
         case 'i':
             if (add_ioc_path(&a, optarg) != 0)
@@ -197,17 +276,29 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
         case 'F':
             so.fast = 1;
             break;
+        case 'p':
+        case 'k':
+            if (kind != SCAN_IOS_BACKUP || secret_option(&sec, c, optarg) != 0) {
+                if (kind != SCAN_IOS_BACKUP)
+                    cli_error("-%c is for encrypted backups (vigie ios check-backup)", c);
+                cli_secret_free(&sec);
+                return EXIT_ERROR;
+            }
+            break;
         case 'h':
             usage_scan(kind);
+            cli_secret_free(&sec);
             return EXIT_CLEAN;
         default:
             usage_scan(kind);
+            cli_secret_free(&sec);
             return EXIT_ERROR;
         }
     }
     if (optind + 1 != argc) {
         cli_error(optind >= argc ? "missing the folder to check" : "too many arguments");
         usage_scan(kind);
+        cli_secret_free(&sec);
         return EXIT_ERROR;
     }
     so.target = argv[optind];
@@ -216,8 +307,16 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
     so.command_line = cmdline;
     so.on_module = cli_module_cb;
     so.ud = &cons;
-    if (cli_check_module_names(modules, n_modules) != 0)
+    if (cli_check_module_names(modules, n_modules) != 0 ||
+        (kind == SCAN_IOS_BACKUP && get_secret(&sec, so.target, 0) != 0)) {
+        cli_secret_free(&sec);
         return EXIT_ERROR;
+    }
+    so.password = sec.password;
+    if (sec.have_key) {
+        so.key = sec.key;
+        so.key_len = VG_BACKUP_KEY_LEN;
+    }
 
     if (vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
         return EXIT_ERROR;
@@ -239,7 +338,174 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
     cli_print_summary(&sum, so.output_dir);
     ret = vg_summary_has_detections(&sum) ? EXIT_DETECTIONS : EXIT_CLEAN;
 out:
+    cli_secret_free(&sec);
     vg_iocs_free(iocs);
+    vg_diag_free(diag);
+    return ret;
+}
+
+/* ---- vigie ios decrypt-backup / extract-key ---- */
+
+static void usage_decrypt(void)
+{
+    printf("usage: vigie ios decrypt-backup -d DEST [-p PASSWORD | -k KEYFILE] [-w N] BACKUP\n"
+           "Writes a decrypted copy of an encrypted backup to DEST (created if needed; an\n"
+           "unfinished decryption there is completed). MVT, iLEAPP and vigie read it as an\n"
+           "ordinary backup. `vigie ios check-backup` does not need this: it reads encrypted\n"
+           "backups in place, without writing plaintext anywhere.\n"
+           "  -d, --destination DEST  where to write\n"
+           "  -p, --password PASS     the backup password (better: VIGIE_BACKUP_PASSWORD, or\n"
+           "                          let vigie ask)\n"
+           "  -k, --key-file FILE     key from `vigie ios extract-key` instead\n"
+           "  -w, --workers N         threads decrypting (default: one per core)\n");
+}
+
+static void print_decrypt_summary(const struct vg_decrypt_summary *s, const char *dest)
+{
+    printf("%zu files decrypted (%.1f MB) to %s", s->files, (double)s->bytes / 1e6, dest);
+    if (s->resumed)
+        printf(", %zu already there from an earlier run", s->resumed);
+    if (s->missing)
+        printf(", %zu listed but missing", s->missing);
+    if (s->failed)
+        printf(", %zu could not be decrypted (see the warnings)", s->failed);
+    printf("\n");
+}
+
+static int cmd_decrypt(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"destination", required_argument, NULL, 'd'},
+        {"password", required_argument, NULL, 'p'},
+        {"key-file", required_argument, NULL, 'k'},
+        {"workers", required_argument, NULL, 'w'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct vg_decrypt_opts o;
+    struct vg_decrypt_summary sum;
+    struct vg_diag *diag = NULL;
+    struct secret sec;
+    char *end = NULL;
+    unsigned long w;
+    int c, rc, ret = EXIT_ERROR;
+
+    memset(&o, 0, sizeof(o));
+    memset(&sec, 0, sizeof(sec));
+    while ((c = getopt_long(argc, argv, "d:p:k:w:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            o.dest = optarg;
+            break;
+        case 'p':
+        case 'k':
+            if (secret_option(&sec, c, optarg) != 0)
+                goto out;
+            break;
+        case 'w':
+            errno = 0;
+            w = strtoul(optarg, &end, 10);
+            if (errno || !end || *end || w == 0 || w > 64) {
+                cli_error("--workers takes a number from 1 to 64");
+                goto out;
+            }
+            o.workers = (unsigned)w;
+            break;
+        case 'h':
+            usage_decrypt();
+            ret = EXIT_CLEAN;
+            goto out;
+        default:
+            usage_decrypt();
+            goto out;
+        }
+    }
+    if (optind + 1 != argc || !o.dest) {
+        cli_error(!o.dest ? "missing -d DEST" : "give one backup folder");
+        usage_decrypt();
+        goto out;
+    }
+    o.target = argv[optind];
+    if (get_secret(&sec, o.target, 1) != 0 || vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
+        goto out;
+    o.password = sec.password;
+    if (sec.have_key) {
+        o.key = sec.key;
+        o.key_len = VG_BACKUP_KEY_LEN;
+    }
+    if (isatty(STDERR_FILENO) && cons.verbosity >= 1)
+        o.on_progress = cli_progress_cb;
+    soft_interrupt = 1;
+    rc = vg_ios_decrypt_backup(&o, diag, &sum);
+    soft_interrupt = 0;
+    cli_progress_end();
+    if (rc != VG_OK) {
+        cli_error("%s: %s", o.target, vg_strerror(rc));
+        goto out;
+    }
+    print_decrypt_summary(&sum, o.dest);
+    ret = EXIT_CLEAN;
+out:
+    cli_secret_free(&sec);
+    vg_diag_free(diag);
+    return ret;
+}
+
+static int cmd_extract_key(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"password", required_argument, NULL, 'p'},
+        {"key-file", required_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    unsigned char key[VG_BACKUP_KEY_LEN];
+    struct vg_diag *diag = NULL;
+    struct secret sec;
+    const char *out_path = NULL;
+    int c, rc, ret = EXIT_ERROR;
+
+    memset(&sec, 0, sizeof(sec));
+    while ((c = getopt_long(argc, argv, "p:k:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            if (secret_option(&sec, c, optarg) != 0)
+                goto out;
+            break;
+        case 'k':
+            out_path = optarg;
+            break;
+        case 'h':
+            printf("usage: vigie ios extract-key [-p PASSWORD] [-k KEYFILE] BACKUP\n"
+                   "Derives the backup's key from its password (the slow step) and prints it\n"
+                   "in hex, or writes it to KEYFILE (mode 0600). Give it to check-backup or\n"
+                   "decrypt-backup with -k. It opens the whole backup: keep it as safe as the\n"
+                   "password.\n");
+            ret = EXIT_CLEAN;
+            goto out;
+        default:
+            goto out;
+        }
+    }
+    if (optind + 1 != argc) {
+        cli_error("give one backup folder");
+        goto out;
+    }
+    if (get_secret(&sec, argv[optind], 1) != 0 || vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
+        goto out;
+    rc = vg_ios_extract_key(argv[optind], sec.password, diag, key);
+    if (rc != VG_OK) {
+        cli_error("%s: %s", argv[optind], vg_strerror(rc));
+        goto out;
+    }
+    if (cli_secret_write_key(key, out_path) == 0) {
+        if (out_path)
+            cli_warn("wrote the key to %s: it opens the whole backup, keep it safe", out_path);
+        ret = EXIT_CLEAN;
+    }
+out:
+    vg_secure_wipe(key, sizeof(key));
+    cli_secret_free(&sec);
     vg_diag_free(diag);
     return ret;
 }
@@ -251,7 +517,9 @@ static void usage(void)
     printf("vigie %s: find traces of mercenary spyware in phone acquisitions\n\n"
            "usage: vigie [--quiet|--verbose] [--no-color] COMMAND [ARGS]\n\n"
            "commands:\n"
-           "  ios check-backup   check an iTunes/Finder backup\n"
+           "  ios check-backup   check an iTunes/Finder backup (encrypted ones in place)\n"
+           "  ios decrypt-backup write a decrypted copy of an encrypted backup\n"
+           "  ios extract-key    print the key of an encrypted backup (for -k)\n"
            "  check-iocs         re-check an earlier result folder with new indicators\n"
            "  iocs               list the loaded indicators\n"
            "  version            print the version\n\n"
@@ -292,6 +560,7 @@ int main(int argc, char **argv)
         cli_error("out of memory");
         return EXIT_ERROR;
     }
+    install_signals();
     argc -= i;
     argv += i;
     optind = 1;
@@ -304,6 +573,10 @@ int main(int argc, char **argv)
         ret = cmd_scan(SCAN_CHECK_IOCS, argc, argv, cmdline);
     } else if (strcmp(argv[0], "ios") == 0 && argc >= 2 && strcmp(argv[1], "check-backup") == 0) {
         ret = cmd_scan(SCAN_IOS_BACKUP, argc - 1, argv + 1, cmdline);
+    } else if (strcmp(argv[0], "ios") == 0 && argc >= 2 && strcmp(argv[1], "decrypt-backup") == 0) {
+        ret = cmd_decrypt(argc - 1, argv + 1);
+    } else if (strcmp(argv[0], "ios") == 0 && argc >= 2 && strcmp(argv[1], "extract-key") == 0) {
+        ret = cmd_extract_key(argc - 1, argv + 1);
     } else {
         cli_error("unknown command: %s (see vigie --help)", argv[0]);
         ret = EXIT_ERROR;
