@@ -255,7 +255,7 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
         switch (c) {
         case 'i':
             if (add_ioc_path(&a, optarg) != 0)
-                return EXIT_ERROR;
+                goto out;
             break;
         case 'o':
             so.output_dir = optarg;
@@ -263,13 +263,14 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
         case 'm':
             if (n_modules == 64) {
                 cli_error("too many -m options");
-                return EXIT_ERROR;
+                goto out;
             }
             modules[n_modules++] = optarg;
             break;
         case 'l':
             list_modules();
-            return EXIT_CLEAN;
+            ret = EXIT_CLEAN;
+            goto out;
         case 'H':
             so.hashes = 1;
             break;
@@ -278,28 +279,26 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
             break;
         case 'p':
         case 'k':
-            if (kind != SCAN_IOS_BACKUP || secret_option(&sec, c, optarg) != 0) {
-                if (kind != SCAN_IOS_BACKUP)
-                    cli_error("-%c is for encrypted backups (vigie ios check-backup)", c);
-                cli_secret_free(&sec);
-                return EXIT_ERROR;
+            if (kind != SCAN_IOS_BACKUP) {
+                cli_error("-%c is for encrypted backups (vigie ios check-backup)", c);
+                goto out;
             }
+            if (secret_option(&sec, c, optarg) != 0)
+                goto out;
             break;
         case 'h':
             usage_scan(kind);
-            cli_secret_free(&sec);
-            return EXIT_CLEAN;
+            ret = EXIT_CLEAN;
+            goto out;
         default:
             usage_scan(kind);
-            cli_secret_free(&sec);
-            return EXIT_ERROR;
+            goto out;
         }
     }
     if (optind + 1 != argc) {
         cli_error(optind >= argc ? "missing the folder to check" : "too many arguments");
         usage_scan(kind);
-        cli_secret_free(&sec);
-        return EXIT_ERROR;
+        goto out;
     }
     so.target = argv[optind];
     so.modules = n_modules ? modules : NULL;
@@ -308,18 +307,15 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
     so.on_module = cli_module_cb;
     so.ud = &cons;
     if (cli_check_module_names(modules, n_modules) != 0 ||
-        (kind == SCAN_IOS_BACKUP && get_secret(&sec, so.target, 0) != 0)) {
-        cli_secret_free(&sec);
-        return EXIT_ERROR;
-    }
+        (kind == SCAN_IOS_BACKUP && get_secret(&sec, so.target, 0) != 0))
+        goto out;
     so.password = sec.password;
     if (sec.have_key) {
         so.key = sec.key;
         so.key_len = VG_BACKUP_KEY_LEN;
     }
-
     if (vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
-        return EXIT_ERROR;
+        goto out;
     if (load_iocs(&a, diag, &iocs) != 0)
         goto out;
     if (kind == SCAN_CHECK_IOCS && vg_iocs_count(iocs) == 0) {
