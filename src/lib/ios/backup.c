@@ -109,7 +109,7 @@ static int locate(const char *path, struct vg_diag *diag, char **out)
     return VG_E_NOTFOUND;
 }
 
-static int read_whole(const char *path, size_t max, unsigned char **data, size_t *len)
+int vg_backup_read_whole(const char *path, size_t max, unsigned char **data, size_t *len)
 {
     FILE *f;
     struct stat st;
@@ -154,7 +154,7 @@ static plist_t load_plist(struct vg_backup *b, const char *name, int required)
 
     if (!path)
         return NULL;
-    rc = read_whole(path, VG_MAX_MANIFEST_PLIST, &data, &len);
+    rc = vg_backup_read_whole(path, VG_MAX_MANIFEST_PLIST, &data, &len);
     if (rc == VG_E_NOTFOUND) {
         if (required)
             vg_diag_add(b->diag, VG_DIAG_WARN, "backup", "%s is missing", name);
@@ -422,7 +422,7 @@ static int backup_read(void *self, const struct vg_file *f, size_t max, unsigned
     if (b->enc)
         rc = vg_enc_read(b->enc, f->impl, path, f->display, max, b->diag, data, len);
     else
-        rc = read_whole(path, max, data, len);
+        rc = vg_backup_read_whole(path, max, data, len);
     free(path);
     return rc;
 }

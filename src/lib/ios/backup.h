@@ -29,6 +29,11 @@ plist_t vg_backup_status_plist(const struct vg_backup *b);
 const struct vg_manifest *vg_backup_manifest(const struct vg_backup *b);
 int vg_backup_is_encrypted(const struct vg_backup *b);
 
+/* A whole regular file of at most max bytes: VG_E_NOTFOUND when absent,
+ * VG_E_LIMIT when larger, VG_E_IO otherwise. free() *data. */
+int vg_backup_read_whole(const char *path, size_t max, unsigned char **data,
+                         size_t *len) VG_MUST_CHECK;
+
 /* Where a file id lives: <dir>/<id[:2]>/<id>. Caller frees. */
 char *vg_backup_file_path(const struct vg_backup *b, const char *file_id);
 

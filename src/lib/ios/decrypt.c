@@ -99,32 +99,6 @@ static int sha256_hex(const void *data, size_t len, char hex[65])
     return VG_OK;
 }
 
-static int read_small(const char *path, size_t max, unsigned char **data, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    struct stat st;
-    unsigned char *buf;
-    size_t n;
-
-    if (!f)
-        return errno == ENOENT ? VG_E_NOTFOUND : VG_E_IO;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
-        fclose(f);
-        return VG_E_IO;
-    }
-    n = (size_t)st.st_size;
-    buf = vg_malloc(n);
-    if (!buf || (n && fread(buf, 1, n, f) != n)) {
-        free(buf);
-        fclose(f);
-        return buf ? VG_E_IO : VG_E_NOMEM;
-    }
-    fclose(f);
-    *data = buf;
-    *len = n;
-    return VG_OK;
-}
-
 /* ---- public: probing and extract-key ---- */
 
 int vg_ios_backup_encrypted(const char *path, struct vg_diag *diag, int *encrypted)
@@ -214,15 +188,16 @@ static int dest_state_matches(const struct dest *d, int *matches)
 
     if (!path)
         return VG_E_NOMEM;
-    rc = read_small(path, 4096, &data, &len);
+    rc = vg_backup_read_whole(path, 4096, &data, &len);
     free(path);
     if (rc == VG_E_NOTFOUND) {
         *matches = -1; /* no state file at all */
         return VG_OK;
     }
-    if (rc != VG_OK)
+    if (rc == VG_E_NOMEM)
         return rc;
-    *matches = len == strlen(STATE_MAGIC) + 65 &&
+    /* unreadable or oversized: not a state file this code wrote */
+    *matches = rc == VG_OK && len == strlen(STATE_MAGIC) + 65 &&
                memcmp(data, STATE_MAGIC, strlen(STATE_MAGIC)) == 0 &&
                memcmp(data + strlen(STATE_MAGIC), d->state, 64) == 0;
     free(data);
@@ -642,7 +617,7 @@ static int copy_plist(const char *src_dir, const char *dest, const char *name)
     int rc = VG_E_NOMEM;
 
     if (src && dst)
-        rc = read_small(src, VG_MAX_PLIST_FILE, &data, &len);
+        rc = vg_backup_read_whole(src, VG_MAX_PLIST_FILE, &data, &len);
     if (rc == VG_OK)
         rc = write_atomic(dst, data, len);
     free(data);
@@ -710,7 +685,7 @@ static int source_state(const struct vg_backup *b, char hex[65])
     char *path = vg_asprintf("%s/Manifest.plist", vg_backup_dir(b));
     unsigned char *data = NULL;
     size_t len = 0;
-    int rc = path ? read_small(path, VG_MAX_MANIFEST_PLIST, &data, &len) : VG_E_NOMEM;
+    int rc = path ? vg_backup_read_whole(path, VG_MAX_MANIFEST_PLIST, &data, &len) : VG_E_NOMEM;
 
     if (rc == VG_OK)
         rc = sha256_hex(data, len, hex);
