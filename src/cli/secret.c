@@ -176,6 +176,8 @@ int cli_secret_prompt(struct secret *s, const char *what)
     vg_secure_wipe(buf, sizeof(buf));
     if (!ok)
         cli_error("password longer than %d characters", PASSWORD_MAX - 1);
+    else if (n == 0)
+        cli_error("no password given");
     return s->password ? 1 : -1;
 }
 

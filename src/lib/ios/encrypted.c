@@ -400,11 +400,15 @@ static int apply_wal(const struct vg_enc *k, const struct vg_manifest_entry *wal
                      unsigned char **db, size_t *len)
 {
     unsigned char *w = NULL, *img = NULL;
+    char *wal_display = vg_asprintf("%s-wal", display);
     size_t wlen = 0, ilen = 0;
     struct vg_wal_info info;
     int rc;
 
-    rc = vg_enc_read(k, wal, wal_path, display, VG_MAX_IN_MEMORY_FILE, diag, &w, &wlen);
+    if (!wal_display)
+        return VG_E_NOMEM;
+    rc = vg_enc_read(k, wal, wal_path, wal_display, VG_MAX_IN_MEMORY_FILE, diag, &w, &wlen);
+    free(wal_display);
     if (rc != VG_OK)
         return VG_OK; /* said why; the database alone is still worth reading */
     rc = vg_wal_apply(*db, *len, w, wlen, VG_MAX_IN_MEMORY_FILE, &img, &ilen, &info);
