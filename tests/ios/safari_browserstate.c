@@ -271,7 +271,8 @@ static void assert_alerts(const json_t *alerts)
     assert_string_equal(str(json_object_get(a, "event"), "tab_title"), "Evil page");
     assert_string_equal(str(json_object_get(a, "matched_indicator"), "value"), "example.org");
     assert_string_equal(str(json_object_get(a, "matched_indicator"), "type"), "domains");
-    assert_string_equal(str(a, "event_time"), "");
+    assert_string_equal(str(a, "event_time"),
+                        str(json_object_get(a, "event"), "last_viewed_timestamp"));
 
     /* a hit in the history of an innocent-looking tab */
     a = json_array_get(alerts, 1);

@@ -210,7 +210,8 @@ static void assert_alerts(const json_t *alerts)
         assert_string_equal(str(a, "level"), "CRITICAL");
         assert_string_equal(str(m, "value"), "example.org");
         assert_string_equal(str(m, "type"), "domains");
-        assert_string_equal(str(a, "event_time"), "");
+        assert_string_equal(str(a, "event_time"),
+                            str(json_object_get(a, "event"), "last_seen_isodate"));
         if (strcmp(site, "example.org") == 0)
             assert_string_equal(str(a, "message"),
                                 "Found a known suspicious domain example.org matching indicator "

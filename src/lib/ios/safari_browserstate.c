@@ -47,17 +47,6 @@ struct bs_db {
     size_t bad_sessions;
 };
 
-/* MVT's convert_mactime_to_iso: 0 and NULL are no time (""). */
-static json_t *mactime_json(const json_t *v)
-{
-    char buf[VG_ISODATE_LEN + 1];
-    double t = json_is_integer(v) ? (double)json_integer_value(v) : json_real_value(v);
-
-    if (!json_is_number(v) || t == 0.0 || vg_isodate_cocoa(t, buf) != VG_OK)
-        buf[0] = '\0';
-    return json_string(buf);
-}
-
 static json_t *entry_json(plist_t e)
 {
     plist_t data = plist_dict_get_item(e, "SessionHistoryEntryData");
@@ -137,12 +126,12 @@ static int bs_row(void *ud, sqlite3_stmt *st)
 
     if (!row)
         return VG_E_NOMEM;
-    rec =
-        json_pack("{s:O?, s:O?, s:O?, s:o, s:o, s:o}", "tab_title",
-                  json_object_get(row, "tab_title"), "tab_url", json_object_get(row, "tab_url"),
-                  "tab_visible_url", json_object_get(row, "tab_visible_url"),
-                  "last_viewed_timestamp", mactime_json(json_object_get(row, "last_viewed_time")),
-                  "session_data", session_json(st, 4, c), "safari_browser_state_db", db_name(c->f));
+    rec = json_pack("{s:O?, s:O?, s:O?, s:o, s:o, s:o}", "tab_title",
+                    json_object_get(row, "tab_title"), "tab_url", json_object_get(row, "tab_url"),
+                    "tab_visible_url", json_object_get(row, "tab_visible_url"),
+                    "last_viewed_timestamp",
+                    vg_ios_cocoa_iso_json(json_object_get(row, "last_viewed_time")), "session_data",
+                    session_json(st, 4, c), "safari_browser_state_db", db_name(c->f));
     json_decref(row);
     return vg_run_add_record(c->run, rec);
 }
@@ -200,7 +189,8 @@ static void bs_check_one(struct vg_run *run, const json_t *rec)
     json_t *e;
     size_t i;
 
-    if (vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "tab_url"), ""))
+    if (vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "tab_url"),
+                     vg_rec_time(rec, "last_viewed_timestamp")))
         return;
     json_array_foreach(json_object_get(rec, "session_data"), i, e) check_entry(run, rec, e);
 }

@@ -48,26 +48,6 @@ static const char *const apple_threat_phrases[] = {
  * attributes outweigh short texts. */
 #define ATTRIBUTED_BODY_MAX (4u * VG_MAX_TEXT_SCAN)
 
-/* MVT's convert_mactime_to_iso on a column value: 0 and NULL are no time
- * (""); integers above 1e11 are nanoseconds (iOS 11+) and MVT keeps their
- * whole seconds only; reals are fractional Cocoa seconds. */
-static void mactime_iso(const json_t *v, char buf[VG_ISODATE_LEN + 1])
-{
-    buf[0] = '\0';
-    if (json_is_integer(v)) {
-        json_int_t t = json_integer_value(v);
-        if (t == 0)
-            return;
-        if (t > 100000000000LL || t < -100000000000LL)
-            t /= 1000000000LL;
-        if (vg_isodate((int64_t)t + VG_COCOA_EPOCH, 0, buf) != VG_OK)
-            buf[0] = '\0';
-    } else if (json_is_real(v) && json_real_value(v) != 0.0) {
-        if (vg_isodate_cocoa(json_real_value(v), buf) != VG_OK)
-            buf[0] = '\0';
-    }
-}
-
 static int add_link(void *ud, const char *s, size_t n, enum vg_text_kind kind)
 {
     json_t *links = ud, *j = json_stringn(s, n);
@@ -87,7 +67,6 @@ static json_t *links_json(const char *text)
 
 static json_t *sms_row(struct vg_run *run, sqlite3_stmt *st)
 {
-    char iso[VG_ISODATE_LEN + 1];
     json_t *rec = vg_sqlite_row_json(st), *from_me;
     const char *text;
 
@@ -95,10 +74,9 @@ static json_t *sms_row(struct vg_run *run, sqlite3_stmt *st)
         vg_run_log(run, VG_DIAG_ERROR, "out of memory reading a message");
         return NULL;
     }
-    mactime_iso(json_object_get(rec, "date"), iso);
-    json_object_set_new(rec, "isodate", json_string(iso));
-    mactime_iso(json_object_get(rec, "date_read"), iso);
-    json_object_set_new(rec, "isodate_read", json_string(iso));
+    json_object_set_new(rec, "isodate", vg_ios_sms_date_iso(json_object_get(rec, "date")));
+    json_object_set_new(rec, "isodate_read",
+                        vg_ios_sms_date_iso(json_object_get(rec, "date_read")));
     from_me = json_object_get(rec, "is_from_me");
     json_object_set_new(rec, "direction",
                         json_string(json_is_integer(from_me) && json_integer_value(from_me) == 1
@@ -113,15 +91,9 @@ static json_t *sms_row(struct vg_run *run, sqlite3_stmt *st)
     return rec;
 }
 
-static int sms_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
-{
-    (void)ud;
-    return vg_ios_query_records(run, f, db, sms_sql, sms_row);
-}
-
 static int sms_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db(run, sms_db, NULL);
+    int rc = vg_ios_each_db_records(run, sms_sql, sms_row);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu SMS messages",
                vg_run_record_count(run));
     return rc;
@@ -260,6 +232,8 @@ static void sms_check_one(struct vg_run *run, const json_t *rec)
 {
     const char *text = vg_rec_str(rec, "text");
     const json_t *links = json_object_get(rec, "links");
+    /* the message's time, so the alert sits at its place in the timeline */
+    const char *when = vg_rec_time(rec, "isodate");
     char *body = NULL;
 
     if (!text || !*text)
@@ -269,9 +243,9 @@ static void sms_check_one(struct vg_run *run, const json_t *rec)
                      "Apple warning about state-sponsored attack received on %s",
                      vg_rec_time(rec, "isodate"));
     /* links first, so the URL named is the one MVT names */
-    if (!vg_check_url_list(run, VG_LEVEL_CRITICAL, rec, links, "") &&
-        !vg_check_text(run, VG_LEVEL_CRITICAL, rec, text, ""))
-        vg_check_text(run, VG_LEVEL_CRITICAL, rec, body, "");
+    if (!vg_check_url_list(run, VG_LEVEL_CRITICAL, rec, links, when) &&
+        !vg_check_text(run, VG_LEVEL_CRITICAL, rec, text, when))
+        vg_check_text(run, VG_LEVEL_CRITICAL, rec, body, when);
     free(body);
 }
 
@@ -283,35 +257,6 @@ static void sms_check(struct vg_run *run)
 }
 
 /* ---- timeline ---- */
-
-/* Python's repr of a float: the shortest digits that read back the same,
- * with ".0" when they look like an integer. */
-static int append_py_float(struct vg_buf *b, double d)
-{
-    char s[40];
-    int prec;
-
-    for (prec = 1; prec <= 17; prec++)
-        if (vg_snprintf(s, sizeof(s), "%.*g", prec, d) == VG_OK && strtod(s, NULL) == d)
-            break;
-    if (strspn(s, "-0123456789") == strlen(s))
-        return vg_buf_printf(b, "%s.0", s);
-    return vg_buf_append_str(b, s);
-}
-
-/* Python's str() of a record value, as MVT's descriptions print it. */
-static int append_py(struct vg_buf *b, const json_t *v)
-{
-    if (json_is_string(v))
-        return vg_buf_append(b, json_string_value(v), json_string_length(v));
-    if (json_is_integer(v))
-        return vg_buf_printf(b, "%lld", (long long)json_integer_value(v));
-    if (json_is_real(v))
-        return append_py_float(b, json_real_value(v));
-    if (json_is_boolean(v))
-        return vg_buf_append_str(b, json_is_true(v) ? "True" : "False");
-    return vg_buf_append_str(b, "None");
-}
 
 /* MVT escapes new lines of the text so one message is one CSV line. */
 static int append_escaped(struct vg_buf *b, const char *s)
@@ -328,11 +273,11 @@ static char *sms_description(const json_t *rec, int *err)
     int rc;
 
     vg_buf_init(&b, VG_MAX_TEXT_SCAN + 4096);
-    rc = append_py(&b, json_object_get(rec, "service"));
+    rc = vg_py_append(&b, json_object_get(rec, "service"));
     if (rc == VG_OK)
         rc = vg_buf_append_str(&b, ": ");
     if (rc == VG_OK)
-        rc = append_py(&b, json_object_get(rec, "guid"));
+        rc = vg_py_append(&b, json_object_get(rec, "guid"));
     if (rc == VG_OK)
         rc = vg_buf_append_str(&b, " \"");
     if (rc == VG_OK)
@@ -340,11 +285,11 @@ static char *sms_description(const json_t *rec, int *err)
     if (rc == VG_OK)
         rc = vg_buf_append_str(&b, "\" from ");
     if (rc == VG_OK)
-        rc = append_py(&b, json_object_get(rec, "phone_number"));
+        rc = vg_py_append(&b, json_object_get(rec, "phone_number"));
     if (rc == VG_OK)
         rc = vg_buf_append_str(&b, " (");
     if (rc == VG_OK)
-        rc = append_py(&b, json_object_get(rec, "account"));
+        rc = vg_py_append(&b, json_object_get(rec, "account"));
     if (rc == VG_OK)
         rc = vg_buf_append_char(&b, ')');
     if (rc != VG_OK) {

@@ -68,26 +68,6 @@ static int col_truthy(sqlite3_stmt *st, int i)
     }
 }
 
-static int col_number(sqlite3_stmt *st, int i, double *out)
-{
-    int t = sqlite3_column_type(st, i);
-    if (t != SQLITE_INTEGER && t != SQLITE_FLOAT)
-        return 0;
-    *out = sqlite3_column_double(st, i);
-    return 1;
-}
-
-/* MVT's convert_unix_to_iso: "" when the value is not a usable time. */
-static json_t *unix_iso(sqlite3_stmt *st, int i)
-{
-    char buf[VG_ISODATE_LEN + 1];
-    double t;
-
-    if (!col_number(st, i, &t) || vg_isodate_double(t, buf) != VG_OK)
-        buf[0] = '\0';
-    return json_string(buf);
-}
-
 /* A column's value (text repaired to UTF-8, blobs in base64); null when
  * absent. */
 static json_t *row_value(const json_t *row, sqlite3_stmt *st, int i)
@@ -108,15 +88,16 @@ static int rls_row(void *ud, sqlite3_stmt *st)
         return VG_E_NOMEM;
     rec = json_pack("{s:o, s:o, s:o, s:b, s:o, s:s, s:s}", "domain_id", row_value(row, st, 0),
                     "registrable_domain", row_value(row, st, 1), "last_seen", row_value(row, st, 2),
-                    "had_user_interaction", col_truthy(st, 3), "last_seen_isodate", unix_iso(st, 2),
-                    "domain", c->f->domain ? c->f->domain : "", "path", c->f->relative_path);
+                    "had_user_interaction", col_truthy(st, 3), "last_seen_isodate",
+                    vg_col_unix_iso(st, 2), "domain", c->f->domain ? c->f->domain : "", "path",
+                    c->f->relative_path);
     for (k = 0; rec && k < VG_ARRAY_LEN(rls_optional); k++) {
         if (!c->has[k])
             continue;
         json_object_set_new(rec, rls_optional[k].field, row_value(row, st, col));
         /* MVT dates only non-negative times: -1 means "never" */
-        if (col_number(st, col, &t) && t >= 0)
-            json_object_set_new(rec, rls_optional[k].iso_field, unix_iso(st, col));
+        if (vg_col_number(st, col, &t) && t >= 0)
+            json_object_set_new(rec, rls_optional[k].iso_field, vg_col_unix_iso(st, col));
         col++;
     }
     json_decref(row);
@@ -163,7 +144,8 @@ static void rls_check(struct vg_run *run)
     json_t *rec;
     size_t i;
     json_array_foreach(vg_run_records(run), i, rec)
-        vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "registrable_domain"), "");
+        vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "registrable_domain"),
+                     vg_rec_time(rec, "last_seen_isodate"));
 }
 
 static void rls_timeline(struct vg_run *run, const json_t *rec)
