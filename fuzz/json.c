@@ -3,8 +3,8 @@
  * evidence text, which is any bytes. Checks what must always hold: the
  * output is printable ASCII, jansson reads it back to exactly the input with
  * invalid UTF-8 replaced by U+FFFD, the UTF-8 writer behind the CSV fields
- * gives valid UTF-8, and a double read from the first 8 bytes is written as
- * text that reads back as the same double.
+ * gives valid UTF-8 (the same bytes vg_utf8_repair gives), and a double read from the first 8 bytes
+ * is written as text that reads back as the same double.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -16,6 +16,7 @@
 #include "util/vg.h"
 #include "output/json.h"
 #include "output/output.h"
+#include "util/pyfmt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -43,7 +44,7 @@ static void check_utf8(const char *s, size_t n)
 
 static void check_string(const uint8_t *data, size_t size)
 {
-    struct vg_buf clean;
+    struct vg_buf clean, repaired;
     struct vg_sink s = {NULL, &clean, VG_OK, 0, NULL, 0};
     json_t *v, *back;
     json_error_t err;
@@ -54,6 +55,14 @@ static void check_string(const uint8_t *data, size_t size)
     if (s.err != VG_OK)
         abort();
     check_utf8(clean.data ? clean.data : "", clean.len);
+    /* the repair modules use puts the same replacement as the writers */
+    vg_buf_init(&repaired, 1u << 24);
+    if (vg_utf8_repair(&repaired, data, size) != VG_OK || repaired.len != clean.len ||
+        memcmp(repaired.data, clean.data ? clean.data : "", clean.len) != 0 ||
+        vg_utf8_valid(data, size) !=
+            (clean.len == size && memcmp(clean.data ? clean.data : "", data, size) == 0))
+        abort();
+    vg_buf_free(&repaired);
     v = json_stringn_nocheck((const char *)data, size);
     out = v ? vg_json_dumps(v) : NULL;
     if (v && !out)
@@ -73,7 +82,7 @@ static void check_string(const uint8_t *data, size_t size)
 
 static void check_real(const uint8_t *data, size_t size)
 {
-    char buf[VG_REAL_BUF];
+    char buf[VG_PY_REAL_BUF];
     double x;
 
     if (size < sizeof(x))
@@ -81,7 +90,7 @@ static void check_real(const uint8_t *data, size_t size)
     memcpy(&x, data, sizeof(x));
     if (!isfinite(x))
         return;
-    vg_json_format_real(x, buf);
+    vg_py_repr_real(x, buf);
     if (strtod(buf, NULL) != x || (signbit(x) != 0) != (buf[0] == '-'))
         abort();
 }

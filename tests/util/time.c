@@ -44,10 +44,27 @@ static void test_cocoa(void **state)
     assert_string_equal(buf, "1969-12-31 23:59:59.500000");
 }
 
+static void test_chrome(void **state)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    (void)state;
+    /* datetime(1601, 1, 1) + timedelta(microseconds=t) */
+    assert_int_equal(vg_isodate_chrome(13281609163123456LL, buf), VG_OK);
+    assert_string_equal(buf, "2021-11-17 07:52:43.123456");
+    assert_int_equal(vg_isodate_chrome(0, buf), VG_OK);
+    assert_string_equal(buf, "1601-01-01 00:00:00.000000");
+    assert_int_equal(vg_isodate_chrome(-1, buf), VG_OK);
+    assert_string_equal(buf, "1600-12-31 23:59:59.999999");
+    assert_int_equal(vg_isodate_chrome(INT64_MAX, buf), VG_E_INVAL);
+    assert_int_equal(vg_isodate_chrome(INT64_MIN, buf), VG_E_INVAL);
+    assert_string_equal(buf, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_isodate_known_values),
+        cmocka_unit_test(test_chrome),
         cmocka_unit_test(test_isodate_range),
         cmocka_unit_test(test_cocoa),
     };

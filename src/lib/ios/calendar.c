@@ -12,7 +12,6 @@
 
 #include "ios/common.h"
 #include "ios/modules.h"
-#include "output/json.h"
 
 static const struct vg_artifact calendar_artifacts[] = {
     {"HomeDomain", "Library/Calendar/Calendar.sqlitedb",
@@ -40,29 +39,6 @@ static const char *const time_fields[] = {
     "start_date", "end_date", "last_modified", "creation_date", "participant_last_modified",
 };
 
-/* MVT's convert_mactime_to_iso: 0 and unusable times give "", and an
- * 18-character integer (nanoseconds) keeps its first 9 characters. */
-static json_t *mactime_json(const json_t *v)
-{
-    char buf[VG_ISODATE_LEN + 1];
-    double t;
-
-    if (json_is_integer(v)) {
-        json_int_t i = json_integer_value(v);
-        if ((i >= 100000000000000000 && i <= 999999999999999999) ||
-            (i > -100000000000000000 && i <= -10000000000000000))
-            i /= 1000000000;
-        t = (double)i;
-    } else if (json_is_real(v)) {
-        t = json_real_value(v);
-    } else {
-        return json_string("");
-    }
-    if (t == 0.0 || vg_isodate_double(t + (double)VG_COCOA_EPOCH, buf) != VG_OK)
-        return json_string("");
-    return json_string(buf);
-}
-
 static json_t *calendar_row(struct vg_run *run, sqlite3_stmt *st)
 {
     json_t *rec = vg_sqlite_row_json(st), *v;
@@ -73,7 +49,7 @@ static json_t *calendar_row(struct vg_run *run, sqlite3_stmt *st)
         v = json_object_get(rec, time_fields[i]);
         /* as MVT: text and NULL stay as they are */
         if (v && (json_is_integer(v) || json_is_real(v)))
-            json_object_set_new(rec, time_fields[i], mactime_json(v));
+            json_object_set_new(rec, time_fields[i], vg_ios_mactime_iso(v));
     }
     return rec;
 }
@@ -92,30 +68,6 @@ static int calendar_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db,
 static int calendar_extract(struct vg_run *run)
 {
     return vg_ios_each_db(run, calendar_db, NULL);
-}
-
-#define PY_BUF VG_REAL_BUF
-
-/* Python's str() of a record value, as MVT's f-strings print it. buf holds
- * PY_BUF bytes and backs numbers. */
-static const char *py_str(const json_t *v, char *buf)
-{
-    if (json_is_string(v))
-        return json_string_value(v);
-    if (json_is_integer(v)) {
-        if (vg_snprintf(buf, PY_BUF, "%" JSON_INTEGER_FORMAT, json_integer_value(v)) != VG_OK)
-            return "?";
-        return buf;
-    }
-    if (json_is_real(v)) {
-        vg_json_format_real(json_real_value(v), buf);
-        return buf;
-    }
-    if (json_is_true(v))
-        return "True";
-    if (json_is_false(v))
-        return "False";
-    return "None";
 }
 
 static int str_is(const json_t *rec, const char *key, const char *want)
@@ -143,7 +95,7 @@ static void calendar_check_one(struct vg_run *run, const json_t *rec)
      * starts (MVT: no time); an exploit invitation's start may be backdated */
     const char *when = *vg_rec_time(rec, "creation_date") ? vg_rec_time(rec, "creation_date")
                                                           : vg_rec_time(rec, "start_date");
-    char b[PY_BUF];
+    char b[VG_PY_BUF];
 
     if (vg_check_email(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "participant_email"), when))
         return;
@@ -151,7 +103,7 @@ static void calendar_check_one(struct vg_run *run, const json_t *rec)
     if (str_is(rec, "summary", "Meeting") && str_is(rec, "description", "Notes"))
         vg_run_alert(run, VG_LEVEL_HIGH, rec, NULL, when,
                      "Potential Quadream exploit event identified: %s",
-                     py_str(json_object_get(rec, "uuid"), b));
+                     vg_py_str(json_object_get(rec, "uuid"), b));
     check_event_text(run, rec, when);
 }
 
@@ -163,34 +115,22 @@ static void calendar_check(struct vg_run *run)
     json_array_foreach(vg_run_records(run), i, rec) calendar_check_one(run, rec);
 }
 
-/* Python's truth value of a time field: MVT skips empty ones. */
-static int has_time(const json_t *v)
-{
-    if (json_is_string(v))
-        return json_string_length(v) > 0;
-    if (json_is_integer(v))
-        return json_integer_value(v) != 0;
-    if (json_is_real(v))
-        return json_real_value(v) != 0.0;
-    return json_is_true(v);
-}
-
 static void calendar_timeline(struct vg_run *run, const json_t *rec)
 {
-    char b1[PY_BUF], b2[PY_BUF], b3[PY_BUF];
+    char b1[VG_PY_BUF], b2[VG_PY_BUF], b3[VG_PY_BUF];
     char *data;
     size_t i;
 
     data = vg_asprintf("Calendar event %s (%s) (invitation by %s)",
-                       py_str(json_object_get(rec, "summary"), b1),
-                       py_str(json_object_get(rec, "description"), b2),
-                       py_str(json_object_get(rec, "participant_email"), b3));
+                       vg_py_str(json_object_get(rec, "summary"), b1),
+                       vg_py_str(json_object_get(rec, "description"), b2),
+                       vg_py_str(json_object_get(rec, "participant_email"), b3));
     if (!data) {
         vg_run_log(run, VG_DIAG_ERROR, "out of memory building a timeline event");
         return;
     }
     for (i = 0; i < VG_ARRAY_LEN(time_fields); i++)
-        if (has_time(json_object_get(rec, time_fields[i])))
+        if (vg_py_truthy(json_object_get(rec, time_fields[i])))
             vg_run_timeline(run, vg_rec_time(rec, time_fields[i]), time_fields[i], data);
     free(data);
 }

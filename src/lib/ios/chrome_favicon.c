@@ -15,8 +15,6 @@
 #include "ios/common.h"
 #include "ios/modules.h"
 
-#define CHROME_EPOCH_OFFSET 11644473600LL
-
 static const struct vg_artifact chrome_favicon_artifacts[] = {
     {"AppDomain-com.google.chrome.ios",
      "Library/Application Support/Google/Chrome/Default/Favicons",
@@ -61,22 +59,7 @@ static int64_t col_int(sqlite3_stmt *st, int i)
 static json_t *chrome_time_iso(int64_t us)
 {
     char buf[VG_ISODATE_LEN + 1];
-    int64_t secs = us / 1000000;
-
-    us %= 1000000;
-    if (us < 0) {
-        us += 1000000;
-        secs -= 1;
-    }
-    if (vg_isodate(secs - CHROME_EPOCH_OFFSET, (int32_t)us, buf) != VG_OK)
-        return json_string("");
-    return json_string(buf);
-}
-
-static json_t *url_json(const json_t *row, const char *key)
-{
-    json_t *v = json_object_get(row, key);
-    return v ? json_incref(v) : json_null();
+    return json_string(vg_isodate_chrome(us, buf) == VG_OK ? buf : "");
 }
 
 struct collect {
@@ -92,8 +75,8 @@ static int favicon_row(void *ud, sqlite3_stmt *st)
     if (!t)
         t = col_int(st, 3);
     if (row)
-        rec = json_pack("{s:o, s:o, s:I, s:o}", "url", url_json(row, "url"), "icon_url",
-                        url_json(row, "icon_url"), "timestamp", (json_int_t)t, "isodate",
+        rec = json_pack("{s:o, s:o, s:I, s:o}", "url", vg_json_get_or_null(row, "url"), "icon_url",
+                        vg_json_get_or_null(row, "icon_url"), "timestamp", (json_int_t)t, "isodate",
                         chrome_time_iso(t));
     json_decref(row);
     if (!rec || json_array_append_new(c->recs, rec) != 0)
@@ -184,15 +167,11 @@ static void chrome_favicon_check(struct vg_run *run)
     }
 }
 
-static const char *str_or_none(const json_t *rec, const char *key)
-{
-    const char *s = vg_rec_str(rec, key);
-    return s ? s : "None";
-}
-
 static void chrome_favicon_timeline(struct vg_run *run, const json_t *rec)
 {
-    char *desc = vg_asprintf("%s from %s", str_or_none(rec, "icon_url"), str_or_none(rec, "url"));
+    char icon[VG_PY_BUF], url[VG_PY_BUF];
+    char *desc = vg_asprintf("%s from %s", vg_py_str(json_object_get(rec, "icon_url"), icon),
+                             vg_py_str(json_object_get(rec, "url"), url));
 
     if (!desc)
         return;

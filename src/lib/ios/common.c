@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "util/vg.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include <openssl/evp.h>
@@ -137,6 +138,24 @@ int vg_ios_query_records(struct vg_run *run, const struct vg_file *f, sqlite3 *d
     return VG_OK;
 }
 
+struct records_ctx {
+    const char *sql;
+    json_t *(*row_fn)(struct vg_run *run, sqlite3_stmt *st);
+};
+
+static int records_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
+{
+    const struct records_ctx *c = ud;
+    return vg_ios_query_records(run, f, db, c->sql, c->row_fn);
+}
+
+int vg_ios_each_db_records(struct vg_run *run, const char *sql,
+                           json_t *(*row_fn)(struct vg_run *run, sqlite3_stmt *st))
+{
+    struct records_ctx c = {sql, row_fn};
+    return vg_ios_each_db(run, records_db, &c);
+}
+
 const char *vg_col_text(sqlite3_stmt *st, int i)
 {
     return (const char *)sqlite3_column_text(st, i);
@@ -144,12 +163,11 @@ const char *vg_col_text(sqlite3_stmt *st, int i)
 
 json_t *vg_col_json_text(sqlite3_stmt *st, int i)
 {
-    if (sqlite3_column_type(st, i) == SQLITE_NULL)
-        return json_null();
-    {
-        json_t *j = json_string(vg_col_text(st, i));
-        return j ? j : json_null(); /* not UTF-8: vg_sqlite_row_json repairs, this drops */
-    }
+    const char *s = sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : vg_col_text(st, i);
+    json_t *j = s ? vg_json_utf8(s, strlen(s)) : NULL;
+
+    /* repaired, not dropped: a hostile byte must not hide the rest */
+    return j ? j : json_null();
 }
 
 json_t *vg_col_json_int(sqlite3_stmt *st, int i)
@@ -158,6 +176,167 @@ json_t *vg_col_json_int(sqlite3_stmt *st, int i)
         return json_null();
     return json_integer((json_int_t)sqlite3_column_int64(st, i));
 }
+
+json_t *vg_col_json_value(sqlite3_stmt *st, int i)
+{
+    const unsigned char *p;
+    double d;
+
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER:
+        return json_integer((json_int_t)sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT:
+        d = sqlite3_column_double(st, i);
+        return isfinite(d) ? json_real(d) : json_null();
+    case SQLITE_TEXT:
+    case SQLITE_BLOB:
+        p = sqlite3_column_type(st, i) == SQLITE_BLOB ? sqlite3_column_blob(st, i)
+                                                      : sqlite3_column_text(st, i);
+        return vg_json_utf8(p ? p : (const unsigned char *)"", (size_t)sqlite3_column_bytes(st, i));
+    default:
+        return json_null();
+    }
+}
+
+int vg_col_number(sqlite3_stmt *st, int i, double *out)
+{
+    int t = sqlite3_column_type(st, i);
+
+    if (t != SQLITE_INTEGER && t != SQLITE_FLOAT)
+        return 0;
+    *out = sqlite3_column_double(st, i);
+    return 1;
+}
+
+int vg_col_index(sqlite3_stmt *st, const char *name)
+{
+    int i, n = sqlite3_column_count(st);
+
+    for (i = 0; i < n; i++) {
+        const char *c = sqlite3_column_name(st, i);
+        if (c && strcmp(c, name) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/* ---- times ---- */
+
+static json_t *iso_or_empty(int rc, const char *buf)
+{
+    return json_string(rc == VG_OK ? buf : "");
+}
+
+json_t *vg_ios_cocoa_iso(double t)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    return iso_or_empty(t != 0 ? vg_isodate_cocoa(t, buf) : VG_E_INVAL, buf);
+}
+
+json_t *vg_ios_cocoa_iso_json(const json_t *v)
+{
+    return vg_ios_cocoa_iso(json_is_number(v) ? json_number_value(v) : 0);
+}
+
+json_t *vg_ios_cocoa_iso_plist(plist_t v)
+{
+    double t = 0;
+    int32_t sec = 0, usec = 0;
+    uint64_t u = 0;
+
+    switch (v ? plist_get_node_type(v) : PLIST_NONE) {
+    case PLIST_REAL:
+        plist_get_real_val(v, &t);
+        break;
+    case PLIST_UINT:
+        plist_get_uint_val(v, &u);
+        t = (double)(int64_t)u;
+        break;
+    case PLIST_DATE:
+        plist_get_date_val(v, &sec, &usec);
+        t = (double)sec + (double)usec / 1e6;
+        break;
+    default:
+        break;
+    }
+    return vg_ios_cocoa_iso(t);
+}
+
+json_t *vg_col_cocoa_iso(sqlite3_stmt *st, int i)
+{
+    double t = 0;
+    return vg_ios_cocoa_iso(vg_col_number(st, i, &t) ? t : 0);
+}
+
+json_t *vg_ios_plist_date_iso(plist_t v)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    int32_t sec = 0, usec = 0;
+
+    if (!v || plist_get_node_type(v) != PLIST_DATE)
+        return json_string("");
+    plist_get_date_val(v, &sec, &usec);
+    return iso_or_empty(vg_isodate_cocoa((double)sec + (double)usec / 1e6, buf), buf);
+}
+
+int vg_ios_mactime_unix(const json_t *v, double *out)
+{
+    double t;
+
+    if (json_is_integer(v)) {
+        json_int_t i = json_integer_value(v);
+        /* MVT: int(str(t)[:9]) when str(t) has 18 characters */
+        if ((i >= 100000000000000000 && i <= 999999999999999999) ||
+            (i > -100000000000000000 && i <= -10000000000000000))
+            i /= 1000000000;
+        t = (double)i;
+    } else if (json_is_real(v)) {
+        t = json_real_value(v);
+    } else {
+        return 0;
+    }
+    if (t == 0.0 || !(fabs(t) < 1e12))
+        return 0;
+    *out = t + (double)VG_COCOA_EPOCH;
+    return 1;
+}
+
+json_t *vg_ios_mactime_iso(const json_t *v)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    double t;
+
+    if (!vg_ios_mactime_unix(v, &t))
+        return json_string("");
+    return iso_or_empty(vg_isodate_double(t, buf), buf);
+}
+
+json_t *vg_ios_sms_date_iso(const json_t *v)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    json_int_t t;
+
+    if (json_is_real(v))
+        return vg_ios_cocoa_iso(json_real_value(v));
+    if (!json_is_integer(v) || json_integer_value(v) == 0)
+        return json_string("");
+    t = json_integer_value(v);
+    if (t > 100000000000LL || t < -100000000000LL)
+        t /= 1000000000LL;
+    return iso_or_empty(vg_isodate((int64_t)t + VG_COCOA_EPOCH, 0, buf), buf);
+}
+
+json_t *vg_col_unix_iso(sqlite3_stmt *st, int i)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    double t;
+
+    if (!vg_col_number(st, i, &t))
+        return json_string("");
+    return iso_or_empty(vg_isodate_double(t, buf), buf);
+}
+
+/* ---- plists ---- */
 
 static json_t *data_to_base64(const char *data, uint64_t len)
 {

@@ -30,19 +30,7 @@ static const char *const hiding_payload_types[] = {
 
 static json_t *install_date(plist_t root)
 {
-    plist_t d = plist_dict_get_item(root, "InstallDate");
-    int32_t sec = 0, usec = 0;
-    json_t *j;
-
-    if (!d || plist_get_node_type(d) != PLIST_DATE)
-        return json_string("");
-    plist_get_date_val(d, &sec, &usec);
-    j = vg_json_cocoa_date((double)sec + (double)usec / 1e6);
-    if (json_is_null(j)) {
-        json_decref(j);
-        return json_string("");
-    }
-    return j;
+    return vg_ios_plist_date_iso(plist_dict_get_item(root, "InstallDate"));
 }
 
 /* The profile as JSON: an unreadable or non-dictionary file still gives a
@@ -141,24 +129,21 @@ static void profiles_check(struct vg_run *run)
     json_array_foreach(vg_run_records(run), i, rec) profiles_check_one(run, rec);
 }
 
-/* MVT formats absent keys as Python's None. */
-static const char *or_none(const json_t *obj, const char *key)
-{
-    const char *s = vg_rec_str(obj, key);
-    return s ? s : "None";
-}
-
 static void profiles_timeline(struct vg_run *run, const json_t *rec)
 {
     const json_t *plist = json_object_get(rec, "plist");
     const char *when = vg_rec_time(rec, "install_date");
+    char b1[VG_PY_BUF], b2[VG_PY_BUF], b3[VG_PY_BUF], b4[VG_PY_BUF];
     char *desc;
 
     if (!*when)
         return;
-    desc = vg_asprintf("%s installed: %s - %s: %s", or_none(plist, "PayloadType"),
-                       or_none(plist, "PayloadUUID"), or_none(plist, "PayloadDisplayName"),
-                       or_none(plist, "PayloadDescription"));
+    /* MVT formats absent keys as Python's None */
+    desc = vg_asprintf("%s installed: %s - %s: %s",
+                       vg_py_str(json_object_get(plist, "PayloadType"), b1),
+                       vg_py_str(json_object_get(plist, "PayloadUUID"), b2),
+                       vg_py_str(json_object_get(plist, "PayloadDisplayName"), b3),
+                       vg_py_str(json_object_get(plist, "PayloadDescription"), b4));
     if (!desc)
         return;
     vg_run_timeline(run, when, "configuration_profile_install", desc);

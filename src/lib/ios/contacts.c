@@ -32,15 +32,9 @@ static json_t *contact_record(struct vg_run *run, sqlite3_stmt *st)
     return vg_sqlite_row_json(st);
 }
 
-static int contacts_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
-{
-    (void)ud;
-    return vg_ios_query_records(run, f, db, contacts_sql, contact_record);
-}
-
 static int contacts_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db(run, contacts_db, NULL);
+    int rc = vg_ios_each_db_records(run, contacts_sql, contact_record);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu contacts from the address book",
                vg_run_record_count(run));
     return rc;

@@ -13,7 +13,6 @@
 
 #include "ios/common.h"
 #include "ios/modules.h"
-#include "output/json.h"
 
 static const struct vg_artifact datausage_artifacts[] = {
     {"WirelessDomain", "Library/Databases/DataUsage.sqlite",
@@ -38,78 +37,14 @@ static const char sql_wifi[] =
     USAGE_SQL("ZLIVEUSAGE.ZWIFIIN AS wifi_in, ZLIVEUSAGE.ZWIFIOUT AS wifi_out");
 static const char sql_no_wifi[] = USAGE_SQL("NULL AS wifi_in, NULL AS wifi_out");
 
-#define PY_BUF VG_REAL_BUF
-
-/* Python's str() of a record value, as MVT's f-strings print it. buf holds
- * PY_BUF bytes and backs numbers. */
-static const char *py_str(const json_t *v, char *buf)
-{
-    if (json_is_string(v))
-        return json_string_value(v);
-    if (json_is_integer(v)) {
-        if (vg_snprintf(buf, PY_BUF, "%" JSON_INTEGER_FORMAT, json_integer_value(v)) != VG_OK)
-            return "?";
-        return buf;
-    }
-    if (json_is_real(v)) {
-        vg_json_format_real(json_real_value(v), buf);
-        return buf;
-    }
-    if (json_is_true(v))
-        return "True";
-    if (json_is_false(v))
-        return "False";
-    return "None";
-}
-
-/* Python's truth value: MVT tests fields with `if x`. */
-static int py_truthy(const json_t *v)
-{
-    if (!v)
-        return 0;
-    switch (json_typeof(v)) {
-    case JSON_STRING:
-        return json_string_length(v) > 0;
-    case JSON_INTEGER:
-        return json_integer_value(v) != 0;
-    case JSON_REAL:
-        return json_real_value(v) != 0.0;
-    case JSON_TRUE:
-        return 1;
-    case JSON_ARRAY:
-        return json_array_size(v) > 0;
-    case JSON_OBJECT:
-        return json_object_size(v) > 0;
-    default:
-        return 0;
-    }
-}
-
-/* MVT's convert_mactime_to_iso: 0 and unusable times give "", and an
- * 18-character integer (nanoseconds) keeps its first 9 characters. */
+/* MVT's convert_mactime_to_iso; NULL stays null and text stays text. */
 static json_t *mactime_json(const json_t *v)
 {
-    char buf[VG_ISODATE_LEN + 1];
-    double t;
-
     if (!v || json_is_null(v))
         return json_null();
     if (json_is_string(v))
         return json_copy((json_t *)v);
-    if (json_is_integer(v)) {
-        json_int_t i = json_integer_value(v);
-        if ((i >= 100000000000000000 && i <= 999999999999999999) ||
-            (i > -100000000000000000 && i <= -10000000000000000))
-            i /= 1000000000;
-        t = (double)i;
-    } else if (json_is_real(v)) {
-        t = json_real_value(v);
-    } else {
-        return json_string("");
-    }
-    if (t == 0.0 || vg_isodate_double(t + (double)VG_COCOA_EPOCH, buf) != VG_OK)
-        return json_string("");
-    return json_string(buf);
+    return vg_ios_mactime_iso(v);
 }
 
 static json_t *usage_row(struct vg_run *run, sqlite3_stmt *st)
@@ -130,7 +65,7 @@ static json_t *usage_row(struct vg_run *run, sqlite3_stmt *st)
         "wifi_out", json_object_get(row, "wifi_out"), "wwan_in", json_object_get(row, "wwan_in"),
         "wwan_out", json_object_get(row, "wwan_out"), "live_id", json_object_get(row, "live_id"),
         "live_proc_id", json_object_get(row, "live_proc_id"), "live_isodate",
-        py_truthy(live_ts) ? mactime_json(live_ts) : json_incref(first));
+        vg_py_truthy(live_ts) ? mactime_json(live_ts) : json_incref(first));
     json_decref(first);
     json_decref(row);
     return rec;
@@ -213,7 +148,7 @@ static int sort_records(struct vg_run *run, json_t *recs, const char *field)
  * point to, so each deleted process is reported once. */
 struct orphan {
     json_t *rec;
-    char id[PY_BUF];
+    char id[VG_PY_BUF];
     const char *id_str;
     size_t pos;
     int first;
@@ -242,7 +177,7 @@ static void mark_first_orphans(struct orphan *o, size_t n, struct orphan **by_id
 
 static void report_orphans(struct vg_run *run, struct orphan *o, size_t n)
 {
-    char b[PY_BUF];
+    char b[VG_PY_BUF];
     size_t i;
 
     for (i = 0; i < n; i++) {
@@ -255,7 +190,7 @@ static void report_orphans(struct vg_run *run, struct orphan *o, size_t n)
         if (o[i].first)
             vg_run_alert(run, VG_LEVEL_HIGH, rec, NULL, vg_rec_time(rec, "live_isodate"),
                          "Found manipulated process entry %s. Entry on %s", o[i].id_str,
-                         py_str(live, b));
+                         vg_py_str(live, b));
     }
 }
 
@@ -271,10 +206,10 @@ static void check_manipulated(struct vg_run *run, json_t *recs)
         goto out;
     }
     for (i = 0; i < n; i++) {
-        if (py_truthy(json_object_get(v[i].rec, "proc_id")))
+        if (vg_py_truthy(json_object_get(v[i].rec, "proc_id")))
             continue;
         o[k].rec = v[i].rec;
-        o[k].id_str = py_str(json_object_get(v[i].rec, "live_proc_id"), o[k].id);
+        o[k].id_str = vg_py_str(json_object_get(v[i].rec, "live_proc_id"), o[k].id);
         o[k].pos = k;
         k++;
     }
@@ -333,7 +268,7 @@ static json_t *missing_record(const json_t *model, const json_t *prev, json_int_
     json_t *rec = json_object(), *v;
     const json_t *first = json_object_get(prev, "first_isodate");
     const char *key;
-    char b[PY_BUF];
+    char b[VG_PY_BUF];
     char *name;
 
     if (!rec)
@@ -344,7 +279,7 @@ static json_t *missing_record(const json_t *model, const json_t *prev, json_int_
     json_object_set(rec, "first_isodate", (json_t *)first);
     json_object_set(rec, "isodate", (json_t *)first);
     json_object_set(rec, "live_isodate", (json_t *)first);
-    name = vg_asprintf("MISSING [follows %s]", py_str(json_object_get(prev, "proc_name"), b));
+    name = vg_asprintf("MISSING [follows %s]", vg_py_str(json_object_get(prev, "proc_name"), b));
     json_object_set_new(rec, "proc_name", name ? json_string(name) : json_null());
     free(name);
     json_object_set_new(rec, "proc_id", json_integer(id));
@@ -357,15 +292,15 @@ static json_t *missing_record(const json_t *model, const json_t *prev, json_int_
 static size_t report_gap(struct vg_run *run, const json_t *model, const json_t *prev, json_int_t a,
                          json_int_t b, json_t *added, size_t budget)
 {
-    char b1[PY_BUF], b2[PY_BUF];
+    char b1[VG_PY_BUF], b2[VG_PY_BUF];
     size_t done = 0;
     json_int_t m;
 
     for (m = a + 1; m < b && done < budget; m++, done++) {
         vg_run_alert(run, VG_LEVEL_LOW, prev, NULL, vg_rec_time(prev, "first_isodate"),
                      "Missing process %" JSON_INTEGER_FORMAT ". Previous process at \"%s\" (%s)", m,
-                     py_str(json_object_get(prev, "first_isodate"), b1),
-                     py_str(json_object_get(prev, "proc_name"), b2));
+                     vg_py_str(json_object_get(prev, "first_isodate"), b1),
+                     vg_py_str(json_object_get(prev, "proc_name"), b2));
         if (json_array_append_new(added, missing_record(model, prev, m)) != 0)
             vg_run_log(run, VG_DIAG_ERROR, "out of memory adding a MISSING record");
     }
@@ -419,7 +354,7 @@ static void check_process_names(struct vg_run *run, const json_t *rec)
     const char *slash;
     char part[256];
 
-    if (!name || !py_truthy(json_object_get(rec, "proc_id")))
+    if (!name || !vg_py_truthy(json_object_get(rec, "proc_id")))
         return;
     if (vg_check_process(run, VG_LEVEL_CRITICAL, rec, name, when))
         return;
@@ -515,17 +450,17 @@ static unsigned process_event_twins(struct vg_run *run, const json_t *rec)
 
 static void datausage_timeline(struct vg_run *run, const json_t *rec)
 {
-    char b1[PY_BUF], b2[PY_BUF], b3[PY_BUF], b4[PY_BUF], b5[PY_BUF];
-    const char *name = py_str(json_object_get(rec, "proc_name"), b1);
+    char b1[VG_PY_BUF], b2[VG_PY_BUF], b3[VG_PY_BUF], b4[VG_PY_BUF], b5[VG_PY_BUF];
+    const char *name = vg_py_str(json_object_get(rec, "proc_name"), b1);
     char *data, *usage;
     unsigned twins;
 
     data = vg_asprintf("%s (Bundle ID: %s, ID: %s)", name,
-                       py_str(json_object_get(rec, "bundle_id"), b2),
-                       py_str(json_object_get(rec, "proc_id"), b3));
+                       vg_py_str(json_object_get(rec, "bundle_id"), b2),
+                       vg_py_str(json_object_get(rec, "proc_id"), b3));
     usage = data ? vg_asprintf("%s WWAN IN: %s, WWAN OUT: %s", data,
-                               py_str(json_object_get(rec, "wwan_in"), b4),
-                               py_str(json_object_get(rec, "wwan_out"), b5))
+                               vg_py_str(json_object_get(rec, "wwan_in"), b4),
+                               vg_py_str(json_object_get(rec, "wwan_out"), b5))
                  : NULL;
     if (!data || !usage) {
         vg_run_log(run, VG_DIAG_ERROR, "out of memory building a timeline event");

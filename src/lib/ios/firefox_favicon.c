@@ -25,22 +25,6 @@ static const char firefox_favicon_sql[] =
     " INNER JOIN history ON favicon_sites.siteID = history.id"
     " ORDER BY favicons.id, favicon_sites.id";
 
-static json_t *pick(const json_t *row, const char *key)
-{
-    json_t *v = json_object_get(row, key);
-    return v ? json_incref(v) : json_null();
-}
-
-/* MVT's convert_unix_to_iso: "" for anything that is not a usable time. */
-static json_t *unix_iso(const json_t *v)
-{
-    char buf[VG_ISODATE_LEN + 1];
-
-    if (!json_is_number(v) || vg_isodate_double(json_number_value(v), buf) != VG_OK)
-        return json_string("");
-    return json_string(buf);
-}
-
 static json_t *favicon_record(struct vg_run *run, sqlite3_stmt *st)
 {
     static const char *const keys[] = {"id", "url", "width", "height", "type"};
@@ -53,24 +37,18 @@ static json_t *favicon_record(struct vg_run *run, sqlite3_stmt *st)
     rec = json_object();
     if (rec) {
         for (i = 0; i < VG_ARRAY_LEN(keys); i++)
-            json_object_set_new(rec, keys[i], pick(row, keys[i]));
-        json_object_set_new(rec, "isodate", unix_iso(json_object_get(row, "date")));
-        json_object_set_new(rec, "history_id", pick(row, "history_id"));
-        json_object_set_new(rec, "history_url", pick(row, "history_url"));
+            json_object_set_new(rec, keys[i], vg_json_get_or_null(row, keys[i]));
+        json_object_set_new(rec, "isodate", vg_json_unix_iso(json_object_get(row, "date")));
+        json_object_set_new(rec, "history_id", vg_json_get_or_null(row, "history_id"));
+        json_object_set_new(rec, "history_url", vg_json_get_or_null(row, "history_url"));
     }
     json_decref(row);
     return rec;
 }
 
-static int firefox_favicon_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
-{
-    (void)ud;
-    return vg_ios_query_records(run, f, db, firefox_favicon_sql, favicon_record);
-}
-
 static int firefox_favicon_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db(run, firefox_favicon_db, NULL);
+    int rc = vg_ios_each_db_records(run, firefox_favicon_sql, favicon_record);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu favicon items",
                vg_run_record_count(run));
     return rc;
@@ -89,16 +67,12 @@ static void firefox_favicon_check(struct vg_run *run)
     }
 }
 
-static const char *str_or_none(const json_t *rec, const char *key)
-{
-    const char *s = vg_rec_str(rec, key);
-    return s ? s : "None";
-}
-
 static void firefox_favicon_timeline(struct vg_run *run, const json_t *rec)
 {
-    char *desc = vg_asprintf("Firefox favicon %s when visiting %s", str_or_none(rec, "url"),
-                             str_or_none(rec, "history_url"));
+    char url[VG_PY_BUF], page[VG_PY_BUF];
+    char *desc = vg_asprintf("Firefox favicon %s when visiting %s",
+                             vg_py_str(json_object_get(rec, "url"), url),
+                             vg_py_str(json_object_get(rec, "history_url"), page));
 
     if (!desc)
         return;

@@ -7,8 +7,6 @@
  */
 #include "util/vg.h"
 
-#include <inttypes.h>
-
 #include "ios/common.h"
 #include "ios/modules.h"
 
@@ -23,22 +21,6 @@ static const char firefox_history_sql[] =
     " history.title AS title, visits.is_local AS is_local, visits.type AS type"
     " FROM visits, history WHERE visits.siteID = history.id ORDER BY visits.id";
 
-static json_t *pick(const json_t *row, const char *key)
-{
-    json_t *v = json_object_get(row, key);
-    return v ? json_incref(v) : json_null();
-}
-
-/* MVT's convert_unix_to_iso: "" for anything that is not a usable time. */
-static json_t *unix_iso(const json_t *v)
-{
-    char buf[VG_ISODATE_LEN + 1];
-
-    if (!json_is_number(v) || vg_isodate_double(json_number_value(v), buf) != VG_OK)
-        return json_string("");
-    return json_string(buf);
-}
-
 static json_t *visit_record(struct vg_run *run, sqlite3_stmt *st)
 {
     json_t *row = vg_sqlite_row_json(st), *rec;
@@ -48,26 +30,20 @@ static json_t *visit_record(struct vg_run *run, sqlite3_stmt *st)
         return NULL;
     rec = json_object();
     if (rec) {
-        json_object_set_new(rec, "id", pick(row, "id"));
-        json_object_set_new(rec, "isodate", unix_iso(json_object_get(row, "date")));
-        json_object_set_new(rec, "url", pick(row, "url"));
-        json_object_set_new(rec, "title", pick(row, "title"));
-        json_object_set_new(rec, "is_local", pick(row, "is_local"));
-        json_object_set_new(rec, "type", pick(row, "type"));
+        json_object_set_new(rec, "id", vg_json_get_or_null(row, "id"));
+        json_object_set_new(rec, "isodate", vg_json_unix_iso(json_object_get(row, "date")));
+        json_object_set_new(rec, "url", vg_json_get_or_null(row, "url"));
+        json_object_set_new(rec, "title", vg_json_get_or_null(row, "title"));
+        json_object_set_new(rec, "is_local", vg_json_get_or_null(row, "is_local"));
+        json_object_set_new(rec, "type", vg_json_get_or_null(row, "type"));
     }
     json_decref(row);
     return rec;
 }
 
-static int firefox_history_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
-{
-    (void)ud;
-    return vg_ios_query_records(run, f, db, firefox_history_sql, visit_record);
-}
-
 static int firefox_history_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db(run, firefox_history_db, NULL);
+    int rc = vg_ios_each_db_records(run, firefox_history_sql, visit_record);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu history items",
                vg_run_record_count(run));
     return rc;
@@ -82,25 +58,12 @@ static void firefox_history_check(struct vg_run *run)
         run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "url"), vg_rec_time(rec, "isodate"));
 }
 
-/* Python's str() of a scalar, as MVT's f-strings print it. */
-static const char *py_str(const json_t *v, char *buf, size_t cap)
-{
-    if (json_is_string(v))
-        return json_string_value(v);
-    if (json_is_integer(v) &&
-        vg_snprintf(buf, cap, "%" PRId64, (int64_t)json_integer_value(v)) == VG_OK)
-        return buf;
-    if (json_is_real(v) && vg_snprintf(buf, cap, "%.17g", json_real_value(v)) == VG_OK)
-        return buf;
-    return "None";
-}
-
 static void firefox_history_timeline(struct vg_run *run, const json_t *rec)
 {
-    char id[32], url[32];
+    char id[VG_PY_BUF], url[VG_PY_BUF];
     char *desc = vg_asprintf("Firefox visit with ID %s to URL: %s",
-                             py_str(json_object_get(rec, "id"), id, sizeof(id)),
-                             py_str(json_object_get(rec, "url"), url, sizeof(url)));
+                             vg_py_str(json_object_get(rec, "id"), id),
+                             vg_py_str(json_object_get(rec, "url"), url));
 
     if (!desc)
         return;

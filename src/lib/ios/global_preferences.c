@@ -142,29 +142,6 @@ static int global_preferences_extract(struct vg_run *run)
     return vg_ios_each_plist(run, prefs_plist, NULL);
 }
 
-/* Python's truth value, as MVT's `if entry["value"]`. */
-static int py_truthy(const json_t *v)
-{
-    if (!v)
-        return 0;
-    switch (json_typeof(v)) {
-    case JSON_STRING:
-        return json_string_length(v) > 0;
-    case JSON_INTEGER:
-        return json_integer_value(v) != 0;
-    case JSON_REAL:
-        return json_real_value(v) != 0.0;
-    case JSON_TRUE:
-        return 1;
-    case JSON_ARRAY:
-        return json_array_size(v) > 0;
-    case JSON_OBJECT:
-        return json_object_size(v) > 0;
-    default:
-        return 0;
-    }
-}
-
 static void global_preferences_check(struct vg_run *run)
 {
     const char *entry;
@@ -176,7 +153,7 @@ static void global_preferences_check(struct vg_run *run)
         entry = vg_rec_str(rec, "entry");
         if (!entry || strcmp(entry, "LDMGlobalEnabled") != 0)
             continue;
-        if (py_truthy(json_object_get(rec, "value")))
+        if (vg_py_truthy(json_object_get(rec, "value")))
             vg_run_alert(run, VG_LEVEL_INFO, rec, NULL, "", "Lockdown mode enabled");
         else
             vg_run_alert(run, VG_LEVEL_LOW, rec, NULL, "", "Lockdown mode disabled");

@@ -259,36 +259,6 @@ static void walk_end(struct dict_walk *w)
 
 /* ---- records ---- */
 
-/* MVT's convert_mactime_to_iso: Cocoa seconds; 0 or absent is "". */
-static json_t *mactime(plist_t v)
-{
-    double t = 0;
-    int32_t sec = 0, usec = 0;
-    uint64_t u = 0;
-    json_t *j;
-
-    switch (v ? plist_get_node_type(v) : PLIST_NONE) {
-    case PLIST_REAL:
-        plist_get_real_val(v, &t);
-        break;
-    case PLIST_UINT:
-        plist_get_uint_val(v, &u);
-        t = (double)(int64_t)u;
-        break;
-    case PLIST_DATE:
-        plist_get_date_val(v, &sec, &usec);
-        t = (double)sec + (double)usec / 1e6;
-        break;
-    default:
-        break;
-    }
-    j = t != 0 ? vg_json_cocoa_date(t) : NULL;
-    if (json_is_string(j))
-        return j;
-    json_decref(j);
-    return json_string("");
-}
-
 /* IDStatus as JSON; a container (not a status) is null, so no hostile
  * nested keys reach the converter. */
 static json_t *status_json(plist_t v)
@@ -305,8 +275,8 @@ static int account_record(json_t *batch, const char *pkg, const char *user, plis
 
     if (!date || !status)
         return VG_OK; /* MVT skips entries without both */
-    rec = json_pack("{s:s, s:s, s:o, s:o}", "package", pkg, "user", user, "isodate", mactime(date),
-                    "idstatus", status_json(status));
+    rec = json_pack("{s:s, s:s, s:o, s:o}", "package", pkg, "user", user, "isodate",
+                    vg_ios_cocoa_iso_plist(date), "idstatus", status_json(status));
     if (!rec)
         return VG_OK; /* a name that is not UTF-8: nothing to match on */
     return json_array_append_new(batch, rec) == 0 ? VG_OK : VG_E_NOMEM;

@@ -12,13 +12,13 @@
  */
 #include "util/vg.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 
 #include "ios/common.h"
 #include "ios/modules.h"
 #include "util/buf.h"
+#include "util/utf8.h"
 
 #define WHATSAPP_BUNDLE_ID "net.whatsapp.WhatsApp"
 
@@ -155,30 +155,15 @@ static const struct {
 
 /* ---- values ---- */
 
-static int truthy(const json_t *v)
-{
-    if (json_is_string(v))
-        return json_string_length(v) > 0;
-    if (json_is_number(v))
-        return json_number_value(v) != 0;
-    return json_is_true(v);
-}
-
-/* Python's str() of a truthy scalar; NULL for a falsy one. */
-static const char *truthy_str(const json_t *rec, const char *key, char *buf, size_t cap)
+/* Python's str() of a truthy scalar (buf: VG_PY_BUF bytes); NULL for a
+ * falsy one or a container. */
+static const char *truthy_str(const json_t *rec, const char *key, char *buf)
 {
     const json_t *v = json_object_get(rec, key);
 
-    if (!truthy(v))
+    if (!vg_py_truthy(v) || json_is_array(v) || json_is_object(v))
         return NULL;
-    if (json_is_string(v))
-        return json_string_value(v);
-    if (json_is_integer(v) &&
-        vg_snprintf(buf, cap, "%" PRId64, (int64_t)json_integer_value(v)) == VG_OK)
-        return buf;
-    if (json_is_real(v) && vg_snprintf(buf, cap, "%.17g", json_real_value(v)) == VG_OK)
-        return buf;
-    return json_is_true(v) ? "True" : NULL;
+    return vg_py_str(v, buf);
 }
 
 /* re.sub(r"\D", "", s) for ASCII digits. */
@@ -188,15 +173,6 @@ static void digits_of(const char *s, struct vg_buf *out)
     for (; *s; s++)
         if (*s >= '0' && *s <= '9' && vg_buf_append_char(out, *s) != VG_OK)
             return;
-}
-
-static json_t *mac_iso(const json_t *v)
-{
-    char buf[VG_ISODATE_LEN + 1];
-
-    if (json_number_value(v) == 0 || vg_isodate_cocoa(json_number_value(v), buf) != VG_OK)
-        return json_string("");
-    return json_string(buf);
 }
 
 /* ---- records ---- */
@@ -209,7 +185,7 @@ static json_t *interaction_record(sqlite3_stmt *st)
     for (i = 0; rec && i < VG_ARRAY_LEN(time_fields); i++) {
         json_t *v = json_object_get(rec, time_fields[i]);
         if (json_is_number(v))
-            json_object_set_new(rec, time_fields[i], mac_iso(v));
+            json_object_set_new(rec, time_fields[i], vg_ios_cocoa_iso_json(v));
     }
     return rec;
 }
@@ -244,42 +220,6 @@ static int interaction_visit(struct vg_run *run, const struct vg_file *f, void *
 
 /* ---- WhatsApp identifiers ---- */
 
-/* Length of the well-formed UTF-8 sequence at p, or 0 with *bad set to
- * the length of its longest valid start (Unicode's "maximal subpart"). */
-static size_t utf8_seq(const unsigned char *p, size_t n, size_t *bad)
-{
-    unsigned char lo = 0x80, hi = 0xBF;
-    size_t need, k;
-
-    if (p[0] < 0x80)
-        return 1;
-    if (p[0] >= 0xC2 && p[0] <= 0xDF)
-        need = 1;
-    else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-        need = 2;
-    else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-        need = 3;
-    else {
-        *bad = 1;
-        return 0;
-    }
-    if (p[0] == 0xE0)
-        lo = 0xA0;
-    else if (p[0] == 0xED)
-        hi = 0x9F;
-    else if (p[0] == 0xF0)
-        lo = 0x90;
-    else if (p[0] == 0xF4)
-        hi = 0x8F;
-    for (k = 1; k <= need; k++) {
-        if (k >= n || p[k] < (k == 1 ? lo : 0x80) || p[k] > (k == 1 ? hi : 0xBF)) {
-            *bad = k;
-            return 0;
-        }
-    }
-    return need + 1;
-}
-
 /* A ContactsV2 string column (text, or a blob Core Data left undecoded)
  * as valid UTF-8, invalid sequences replaced as Python's "replace" does;
  * NULL when empty or not text. Caller frees. */
@@ -287,8 +227,7 @@ static char *contact_text(sqlite3_stmt *st, int i)
 {
     const unsigned char *p;
     struct vg_buf b;
-    size_t n, k = 0;
-    int rc = VG_OK;
+    size_t n;
 
     if (i < 0 ||
         (sqlite3_column_type(st, i) != SQLITE_TEXT && sqlite3_column_type(st, i) != SQLITE_BLOB))
@@ -298,28 +237,11 @@ static char *contact_text(sqlite3_stmt *st, int i)
     if (!p || !n)
         return NULL;
     vg_buf_init(&b, n > SIZE_MAX / 3 - 1 ? SIZE_MAX : 3 * n + 1);
-    while (k < n && rc == VG_OK) {
-        size_t bad = 0, len = utf8_seq(p + k, n - k, &bad);
-        rc = len ? vg_buf_append(&b, p + k, len) : vg_buf_append(&b, "\xEF\xBF\xBD", 3);
-        k += len ? len : bad;
-    }
-    if (rc != VG_OK) {
+    if (vg_utf8_repair(&b, p, n) != VG_OK) {
         vg_buf_free(&b);
         return NULL;
     }
     return vg_buf_take(&b);
-}
-
-static int column_index(sqlite3_stmt *st, const char *name)
-{
-    int i, n = sqlite3_column_count(st);
-
-    for (i = 0; i < n; i++) {
-        const char *c = sqlite3_column_name(st, i);
-        if (c && strcmp(c, name) == 0)
-            return i;
-    }
-    return -1;
 }
 
 /* by_lid: LID -> [phone, name]; by_phone: phone digits -> [phone, name]
@@ -342,7 +264,7 @@ static int contact_row(void *ud, sqlite3_stmt *st)
     size_t i;
 
     for (i = 0; i < C_N; i++)
-        v[i] = contact_text(st, column_index(st, cols[i]));
+        v[i] = contact_text(st, vg_col_index(st, cols[i]));
     entry = json_pack("[s?s?]", v[C_PHONE], v[C_FULL] ? v[C_FULL] : v[C_GIVEN]);
     if (entry && v[C_LID])
         json_object_set(m->by_lid, v[C_LID], entry);
@@ -417,14 +339,14 @@ static json_t *resolve(struct wa_maps *m, const char *value)
 static void resolve_party(struct wa_maps *m, json_t *rec, const char *prefix,
                           const char *const *keys, size_t n)
 {
-    char pkey[64], nkey[64], buf[32];
+    char pkey[64], nkey[64], buf[VG_PY_BUF];
     json_t *r = NULL;
     size_t i;
 
     for (i = 0; i < n; i++) {
         json_decref(r);
-        r = resolve(m, truthy_str(rec, keys[i], buf, sizeof(buf)));
-        if (!r || truthy(json_array_get(r, 0)) || truthy(json_array_get(r, 1)))
+        r = resolve(m, truthy_str(rec, keys[i], buf));
+        if (!r || vg_py_truthy(json_array_get(r, 0)) || vg_py_truthy(json_array_get(r, 1)))
             break;
     }
     if (vg_snprintf(pkey, sizeof(pkey), "%s_resolved_phone_number", prefix) != VG_OK ||
@@ -538,21 +460,21 @@ static void interactionc_check(struct vg_run *run)
  * _describe_party). Caller frees; NULL when nothing is known. */
 static char *describe_party(const json_t *rec, const char *prefix)
 {
-    char k1[64], k2[64], b1[32], b2[32];
+    char k1[64], k2[64], b1[VG_PY_BUF], b2[VG_PY_BUF];
     const char *name, *id;
     struct vg_buf dn, di;
     char *out;
 
     vg_snprintf(k1, sizeof(k1), "%s_display_name", prefix);
     vg_snprintf(k2, sizeof(k2), "%s_resolved_name", prefix);
-    name = truthy_str(rec, k1, b1, sizeof(b1));
+    name = truthy_str(rec, k1, b1);
     if (!name)
-        name = truthy_str(rec, k2, b1, sizeof(b1));
+        name = truthy_str(rec, k2, b1);
     vg_snprintf(k1, sizeof(k1), "%s_resolved_phone_number", prefix);
     vg_snprintf(k2, sizeof(k2), "%s_identifier", prefix);
-    id = truthy_str(rec, k1, b2, sizeof(b2));
+    id = truthy_str(rec, k1, b2);
     if (!id)
-        id = truthy_str(rec, k2, b2, sizeof(b2));
+        id = truthy_str(rec, k2, b2);
     if (!name || !id)
         return name || id ? vg_strdup(name ? name : id) : NULL;
     /* a display name that is only the number, formatted, says nothing more */
@@ -574,12 +496,12 @@ static char *interaction_data(const json_t *rec)
 {
     char *sender = describe_party(rec, "sender"), *recipient = describe_party(rec, "recipient");
     const char *dir = vg_rec_str(rec, "direction");
-    char b1[32], b2[32], b3[32], b4[32], b5[32];
-    const char *bundle = truthy_str(rec, "bundle_id", b1, sizeof(b1));
-    const char *account = truthy_str(rec, "account", b2, sizeof(b2));
-    const char *direction = truthy_str(rec, "direction", b3, sizeof(b3));
-    const char *group = truthy_str(rec, "group_name", b4, sizeof(b4));
-    const char *content = truthy_str(rec, "content", b5, sizeof(b5));
+    char b1[VG_PY_BUF], b2[VG_PY_BUF], b3[VG_PY_BUF], b4[VG_PY_BUF], b5[VG_PY_BUF];
+    const char *bundle = truthy_str(rec, "bundle_id", b1);
+    const char *account = truthy_str(rec, "account", b2);
+    const char *direction = truthy_str(rec, "direction", b3);
+    const char *group = truthy_str(rec, "group_name", b4);
+    const char *content = truthy_str(rec, "content", b5);
     char *out;
 
     if (!recipient)
@@ -676,7 +598,7 @@ static void contact_level_events(struct vg_run *run, const json_t *rec)
 
     for (i = 0; party && i < VG_ARRAY_LEN(contact_events); i++) {
         const char *t = vg_rec_str(rec, contact_events[i].field);
-        if (!truthy(json_object_get(rec, contact_events[i].field)))
+        if (!vg_py_truthy(json_object_get(rec, contact_events[i].field)))
             continue;
         desc = vg_asprintf("%s%s%s", contact_events[i].before, party, contact_events[i].after);
         if (desc)

@@ -35,36 +35,6 @@ static const char *const locationd_times[] = {
     "BeaconRegionTimeStopped",
 };
 
-/* MVT's convert_mactime_to_iso: Cocoa seconds; 0 (or not a time) is "". */
-static json_t *mactime(plist_t v)
-{
-    double t = 0;
-    int32_t sec = 0, usec = 0;
-    uint64_t u = 0;
-    json_t *j;
-
-    switch (plist_get_node_type(v)) {
-    case PLIST_REAL:
-        plist_get_real_val(v, &t);
-        break;
-    case PLIST_UINT:
-        plist_get_uint_val(v, &u);
-        t = (double)(int64_t)u;
-        break;
-    case PLIST_DATE:
-        plist_get_date_val(v, &sec, &usec);
-        t = (double)sec + (double)usec / 1e6;
-        break;
-    default:
-        break;
-    }
-    j = t != 0 ? vg_json_cocoa_date(t) : NULL;
-    if (json_is_string(j))
-        return j;
-    json_decref(j);
-    return json_string("");
-}
-
 static json_t *client_record(const char *key, plist_t client)
 {
     json_t *rec = vg_plist_to_json(client);
@@ -76,7 +46,7 @@ static json_t *client_record(const char *key, plist_t client)
     for (i = 0; i < VG_ARRAY_LEN(locationd_times); i++) {
         plist_t v = plist_dict_get_item(client, locationd_times[i]);
         if (v)
-            json_object_set_new(rec, locationd_times[i], mactime(v));
+            json_object_set_new(rec, locationd_times[i], vg_ios_cocoa_iso_plist(v));
     }
     /* keys look like "com.apple.Maps:" or "/usr/libexec/daemon:" */
     n = strlen(key);

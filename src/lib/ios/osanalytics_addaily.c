@@ -22,21 +22,6 @@ static const struct vg_artifact addaily_artifacts[] = {
 /* The counters after the date, in the order of the plist's arrays. */
 static const char *const counters[] = {"wifi_in", "wifi_out", "wwan_in", "wwan_out"};
 
-static json_t *baseline_date(plist_t v)
-{
-    int32_t sec = 0, usec = 0;
-    json_t *j = NULL;
-
-    if (v && plist_get_node_type(v) == PLIST_DATE) {
-        plist_get_date_val(v, &sec, &usec);
-        j = vg_json_cocoa_date((double)sec + (double)usec / 1e6);
-    }
-    if (json_is_string(j))
-        return j;
-    json_decref(j);
-    return json_string("");
-}
-
 /* "process": [date, wifi in, wifi out, wwan in, wwan out] */
 static json_t *baseline_record(const char *package, plist_t values)
 {
@@ -44,7 +29,7 @@ static json_t *baseline_record(const char *package, plist_t values)
     uint32_t i;
 
     rec = json_pack("{s:s, s:o}", "package", package, "ts",
-                    baseline_date(plist_array_get_item(values, 0)));
+                    vg_ios_plist_date_iso(plist_array_get_item(values, 0)));
     for (i = 0; rec && i < VG_ARRAY_LEN(counters); i++)
         json_object_set_new(rec, counters[i],
                             vg_plist_to_json(plist_array_get_item(values, i + 1)));

@@ -18,22 +18,6 @@ static const struct vg_artifact events_artifacts[] = {
     {NULL, "Library/ConfigurationProfiles/MCProfileEvents.plist", NULL},
 };
 
-static json_t *event_time(plist_t v)
-{
-    int32_t sec = 0, usec = 0;
-    json_t *j;
-
-    if (plist_get_node_type(v) != PLIST_DATE)
-        return json_string("");
-    plist_get_date_val(v, &sec, &usec);
-    j = vg_json_cocoa_date((double)sec + (double)usec / 1e6);
-    if (json_is_null(j)) {
-        json_decref(j);
-        return json_string("");
-    }
-    return j;
-}
-
 /* One event: {profile id: {Timestamp, Operation, Process, ...}}; its keys
  * are lowercased into the record, as MVT does. */
 static json_t *event_record(const char *profile_id, plist_t fields)
@@ -53,8 +37,9 @@ static json_t *event_record(const char *profile_id, plist_t fields)
         if (!key)
             break;
         vg_str_lower(key);
-        json_object_set_new(
-            rec, key, strcmp(key, "timestamp") == 0 ? event_time(val) : vg_plist_to_json(val));
+        json_object_set_new(rec, key,
+                            strcmp(key, "timestamp") == 0 ? vg_ios_plist_date_iso(val)
+                                                          : vg_plist_to_json(val));
         free(key);
     }
     free(it);

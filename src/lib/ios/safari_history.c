@@ -15,7 +15,6 @@
 #include "indicators/url.h"
 #include "ios/common.h"
 #include "ios/modules.h"
-#include "output/json.h"
 
 /* MVT looks the relative paths up in every domain; Safari's own are in
  * HomeDomain, an app's embedded copies in its AppDomain. */
@@ -37,41 +36,6 @@ static const char history_sql[] =
     "JOIN history_visits ON history_visits.history_item = history_items.id "
     "ORDER BY history_visits.visit_time, history_visits.id";
 
-/* A Cocoa time as MVT's convert_mactime_to_datetime reads it: 0 is no time,
- * and an 18-character integer (nanoseconds) keeps its first 9 characters.
- * Returns 0 when there is no usable time. */
-static int mactime_unix(const json_t *v, double *out)
-{
-    double t;
-
-    if (json_is_integer(v)) {
-        json_int_t i = json_integer_value(v);
-        if ((i >= 100000000000000000 && i <= 999999999999999999) ||
-            (i > -100000000000000000 && i <= -10000000000000000))
-            i /= 1000000000;
-        t = (double)i;
-    } else if (json_is_real(v)) {
-        t = json_real_value(v);
-    } else {
-        return 0;
-    }
-    if (t == 0.0 || !(fabs(t) < 1e12))
-        return 0;
-    *out = t + (double)VG_COCOA_EPOCH;
-    return 1;
-}
-
-/* MVT's convert_mactime_to_iso: "" when there is no usable time. */
-static json_t *mactime_json(const json_t *v)
-{
-    char buf[VG_ISODATE_LEN + 1];
-    double t;
-
-    if (!mactime_unix(v, &t) || vg_isodate_double(t, buf) != VG_OK)
-        return json_string("");
-    return json_string(buf);
-}
-
 static json_t *visit_row(struct vg_run *run, sqlite3_stmt *st)
 {
     json_t *row = vg_sqlite_row_json(st), *rec;
@@ -81,11 +45,12 @@ static json_t *visit_row(struct vg_run *run, sqlite3_stmt *st)
     if (!row)
         return NULL;
     ts = json_object_get(row, "timestamp");
-    rec = json_pack("{s:O?, s:O?, s:O?, s:O?, s:o, s:O?, s:O?}", "id", json_object_get(row, "id"),
-                    "url", json_object_get(row, "url"), "visit_id",
-                    json_object_get(row, "visit_id"), "timestamp", ts, "isodate", mactime_json(ts),
-                    "redirect_source", json_object_get(row, "redirect_source"),
-                    "redirect_destination", json_object_get(row, "redirect_destination"));
+    rec =
+        json_pack("{s:O?, s:O?, s:O?, s:O?, s:o, s:O?, s:O?}", "id", json_object_get(row, "id"),
+                  "url", json_object_get(row, "url"), "visit_id", json_object_get(row, "visit_id"),
+                  "timestamp", ts, "isodate", vg_ios_mactime_iso(ts), "redirect_source",
+                  json_object_get(row, "redirect_source"), "redirect_destination",
+                  json_object_get(row, "redirect_destination"));
     json_decref(row);
     return rec;
 }
@@ -218,7 +183,7 @@ static int visit_micros(const json_t *rec, int64_t *out)
 {
     double t, whole, us;
 
-    if (!mactime_unix(json_object_get(rec, "timestamp"), &t))
+    if (!vg_ios_mactime_unix(json_object_get(rec, "timestamp"), &t))
         return 0;
     whole = floor(t);
     us = nearbyint((t - whole) * 1e6); /* half to even, as datetime rounds */
@@ -229,7 +194,7 @@ static int visit_micros(const json_t *rec, int64_t *out)
 static void check_redirect(struct vg_run *run, const json_t *origin, const char *origin_domain,
                            const json_t *target)
 {
-    char domain[VG_MAX_HOST + 1], ms[VG_REAL_BUF];
+    char domain[VG_MAX_HOST + 1], ms[VG_PY_REAL_BUF];
     int64_t t0, t1, elapsed;
     json_t *when;
 
@@ -246,8 +211,8 @@ static void check_redirect(struct vg_run *run, const json_t *origin, const char 
      * days later would pass there; here it must be under one second */
     if (elapsed < 0 || elapsed >= 1000000)
         return;
-    vg_json_format_real((double)elapsed / 1000.0, ms);
-    when = mactime_json(json_object_get(origin, "timestamp"));
+    vg_py_repr_real((double)elapsed / 1000.0, ms);
+    when = vg_ios_mactime_iso(json_object_get(origin, "timestamp"));
     vg_run_alert(run, VG_LEVEL_MEDIUM, origin, NULL, json_string_value(when),
                  "Redirect took less than a second! (%s milliseconds)", ms);
     json_decref(when);
@@ -292,24 +257,13 @@ static void safari_history_check(struct vg_run *run)
 
 /* ---- timeline ---- */
 
-/* Python's str() of an id: None when missing. buf holds 32 bytes. */
-static const char *py_id(const json_t *v, char *buf)
-{
-    if (json_is_integer(v) &&
-        vg_snprintf(buf, 32, "%" JSON_INTEGER_FORMAT, json_integer_value(v)) == VG_OK)
-        return buf;
-    if (json_is_string(v))
-        return json_string_value(v);
-    return "None";
-}
-
 static void safari_history_timeline(struct vg_run *run, const json_t *rec)
 {
-    char b1[32], b2[32];
+    char b1[VG_PY_BUF], b2[VG_PY_BUF];
     const char *url = vg_rec_str(rec, "url");
     char *data = vg_asprintf("Safari visit to %s (ID: %s, Visit ID: %s)", url ? url : "None",
-                             py_id(json_object_get(rec, "id"), b1),
-                             py_id(json_object_get(rec, "visit_id"), b2));
+                             vg_py_str(json_object_get(rec, "id"), b1),
+                             vg_py_str(json_object_get(rec, "visit_id"), b2));
 
     if (!data) {
         vg_run_log(run, VG_DIAG_ERROR, "out of memory building a timeline event");

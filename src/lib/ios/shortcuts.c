@@ -156,26 +156,13 @@ static json_t *text_json(sqlite3_stmt *st, int col)
     return j ? j : json_null();
 }
 
-/* MVT's convert_mactime_to_iso: Cocoa seconds; 0 or NULL is "". */
-static json_t *mactime_col(sqlite3_stmt *st, int col)
-{
-    int type = sqlite3_column_type(st, col);
-    double t = type == SQLITE_INTEGER || type == SQLITE_FLOAT ? sqlite3_column_double(st, col) : 0;
-    json_t *j = t != 0 ? vg_json_cocoa_date(t) : NULL;
-
-    if (json_is_string(j))
-        return j;
-    json_decref(j);
-    return json_string("");
-}
-
 static json_t *shortcut_row(struct vg_run *run, sqlite3_stmt *st)
 {
     json_t *rec;
 
     rec = json_pack("{s:o, s:o, s:o, s:o}", "shortcut_id", vg_col_json_int(st, COL_ID),
                     "shortcut_name", text_json(st, COL_NAME), "modified_date",
-                    mactime_col(st, COL_MODIFIED), "description", text_json(st, COL_DESC));
+                    vg_col_cocoa_iso(st, COL_MODIFIED), "description", text_json(st, COL_DESC));
     if (!rec)
         return NULL;
     if (add_actions(rec, sqlite3_column_blob(st, COL_DATA), sqlite3_column_bytes(st, COL_DATA)) !=
@@ -184,7 +171,7 @@ static json_t *shortcut_row(struct vg_run *run, sqlite3_stmt *st)
         json_decref(rec);
         return NULL;
     }
-    json_object_set_new(rec, "isodate", mactime_col(st, COL_CREATED));
+    json_object_set_new(rec, "isodate", vg_col_cocoa_iso(st, COL_CREATED));
     return rec;
 }
 

@@ -32,39 +32,6 @@ static const struct vg_artifact att_artifacts[] = {
     {"HomeDomain", "Library/SMS/sms.db", "private/var/mobile/Library/SMS/sms.db"},
 };
 
-/* MVT's convert_mactime_to_iso on a column value: 0 and NULL are no time
- * (""); integers above 1e11 are nanoseconds and MVT keeps their whole
- * seconds only; reals are fractional Cocoa seconds. */
-static json_t *mactime_json(const json_t *v)
-{
-    char buf[VG_ISODATE_LEN + 1];
-
-    buf[0] = '\0';
-    if (json_is_integer(v) && json_integer_value(v) != 0) {
-        json_int_t t = json_integer_value(v);
-        if (t > 100000000000LL || t < -100000000000LL)
-            t /= 1000000000LL;
-        if (vg_isodate((int64_t)t + VG_COCOA_EPOCH, 0, buf) != VG_OK)
-            buf[0] = '\0';
-    } else if (json_is_real(v) && json_real_value(v) != 0.0) {
-        if (vg_isodate_cocoa(json_real_value(v), buf) != VG_OK)
-            buf[0] = '\0';
-    }
-    return json_string(buf);
-}
-
-/* Python truthiness of a column value. */
-static int py_truthy(const json_t *v)
-{
-    if (json_is_string(v))
-        return json_string_length(v) > 0;
-    if (json_is_integer(v))
-        return json_integer_value(v) != 0;
-    if (json_is_real(v))
-        return json_real_value(v) != 0.0;
-    return json_is_true(v);
-}
-
 static json_t *att_row(struct vg_run *run, sqlite3_stmt *st)
 {
     json_t *rec = vg_sqlite_row_json(st), *v;
@@ -73,17 +40,17 @@ static json_t *att_row(struct vg_run *run, sqlite3_stmt *st)
         vg_run_log(run, VG_DIAG_ERROR, "out of memory reading an attachment");
         return NULL;
     }
-    json_object_set_new(rec, "isodate", mactime_json(json_object_get(rec, "created_date")));
-    json_object_set_new(rec, "start_date", mactime_json(json_object_get(rec, "start_date")));
+    json_object_set_new(rec, "isodate", vg_ios_sms_date_iso(json_object_get(rec, "created_date")));
+    json_object_set_new(rec, "start_date", vg_ios_sms_date_iso(json_object_get(rec, "start_date")));
     v = json_object_get(rec, "is_outgoing");
     json_object_set_new(
         rec, "direction",
         json_string(json_is_integer(v) && json_integer_value(v) == 1 ? "sent" : "received"));
     v = json_object_get(rec, "user_info");
     json_object_set_new(rec, "has_user_info", json_boolean(v && !json_is_null(v)));
-    if (!py_truthy(json_object_get(rec, "service")))
+    if (!vg_py_truthy(json_object_get(rec, "service")))
         json_object_set_new(rec, "service", json_string("Unknown"));
-    if (!py_truthy(json_object_get(rec, "filename")))
+    if (!vg_py_truthy(json_object_get(rec, "filename")))
         json_object_set_new(rec, "filename", json_string("NULL"));
     return rec;
 }
@@ -141,20 +108,6 @@ static void att_check(struct vg_run *run)
     json_array_foreach(vg_run_records(run), i, rec) att_check_one(run, rec);
 }
 
-/* Python's str() of a record value, as MVT's description prints it. */
-static int append_py(struct vg_buf *b, const json_t *v)
-{
-    if (json_is_string(v))
-        return vg_buf_append(b, json_string_value(v), json_string_length(v));
-    if (json_is_integer(v))
-        return vg_buf_printf(b, "%lld", (long long)json_integer_value(v));
-    if (json_is_boolean(v))
-        return vg_buf_append_str(b, json_is_true(v) ? "True" : "False");
-    if (json_is_real(v))
-        return vg_buf_printf(b, "%.17g", json_real_value(v));
-    return vg_buf_append_str(b, "None");
-}
-
 /* "<service>: Attachment '<transfer_name>' <direction> from <phone> with
  * <n> bytes (is_sticker: <s>, has_user_info: <b>)", as MVT writes it. */
 static char *att_description(const json_t *rec)
@@ -178,7 +131,7 @@ static char *att_description(const json_t *rec)
     for (i = 0; i < VG_ARRAY_LEN(parts) && rc == VG_OK; i++) {
         rc = vg_buf_append_str(&b, parts[i].before);
         if (rc == VG_OK)
-            rc = append_py(&b, json_object_get(rec, parts[i].key));
+            rc = vg_py_append(&b, json_object_get(rec, parts[i].key));
     }
     if (rc == VG_OK)
         rc = vg_buf_append_char(&b, ')');

@@ -74,18 +74,6 @@ static const char *lookup(sqlite3_stmt *st, int i, const char *const *names, siz
     return names[v];
 }
 
-/* MVT's convert_unix_to_iso: a number of seconds, else "". */
-static json_t *unix_json(sqlite3_stmt *st, int i)
-{
-    char buf[VG_ISODATE_LEN + 1];
-    int t = sqlite3_column_type(st, i);
-
-    if ((t != SQLITE_INTEGER && t != SQLITE_FLOAT) ||
-        vg_isodate_double(sqlite3_column_double(st, i), buf) != VG_OK)
-        return json_string("");
-    return json_string(buf);
-}
-
 static const char *client_type(sqlite3_stmt *st)
 {
     int64_t v;
@@ -120,7 +108,7 @@ static json_t *row_v3(struct vg_run *run, sqlite3_stmt *st)
                     "client", json_object_get(row, "client"), "client_type", client_type(st),
                     "auth_value", value, "auth_reason_desc",
                     lookup(st, 4, auth_reasons, VG_ARRAY_LEN(auth_reasons), "unknown"),
-                    "last_modified", unix_json(st, 5));
+                    "last_modified", vg_col_unix_iso(st, 5));
     json_decref(row);
     if (rec)
         log_device(run, rec, value);
@@ -139,7 +127,7 @@ static json_t *row_old(struct vg_run *run, sqlite3_stmt *st, int has_time)
                     "allowed_value", value, "prompt_count", json_object_get(row, "prompt_count"));
     json_decref(row);
     if (rec && has_time)
-        json_object_set_new(rec, "last_modified", unix_json(st, 5));
+        json_object_set_new(rec, "last_modified", vg_col_unix_iso(st, 5));
     if (rec)
         log_device(run, rec, value);
     return rec;
@@ -196,24 +184,19 @@ static void tcc_check(struct vg_run *run)
         run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "client"), vg_rec_time(rec, "last_modified"));
 }
 
-/* Python's str() of a text field: None when it is missing. */
-static const char *py_text(const json_t *rec, const char *key)
-{
-    const char *s = vg_rec_str(rec, key);
-    return s ? s : "None";
-}
-
 static void tcc_timeline(struct vg_run *run, const json_t *rec)
 {
+    char b1[VG_PY_BUF], b2[VG_PY_BUF], b3[VG_PY_BUF];
     const char *access;
     char *msg;
 
     if (!json_object_get(rec, "last_modified"))
         return;
-    access = json_object_get(rec, "allowed_value") ? py_text(rec, "allowed_value")
-                                                   : py_text(rec, "auth_value");
-    msg = vg_asprintf("Access to %s by %s %s", py_text(rec, "service"), py_text(rec, "client"),
-                      access);
+    access = json_object_get(rec, "allowed_value")
+                 ? vg_py_str(json_object_get(rec, "allowed_value"), b1)
+                 : vg_py_str(json_object_get(rec, "auth_value"), b1);
+    msg = vg_asprintf("Access to %s by %s %s", vg_py_str(json_object_get(rec, "service"), b2),
+                      vg_py_str(json_object_get(rec, "client"), b3), access);
     if (!msg) {
         vg_run_log(run, VG_DIAG_ERROR, "out of memory building a timeline event");
         return;

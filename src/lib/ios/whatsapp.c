@@ -83,46 +83,10 @@ struct wa_ctx {
 
 /* ---- values ---- */
 
-/* Python's truthiness of a JSON value. */
-static int truthy(const json_t *v)
-{
-    if (json_is_string(v))
-        return json_string_length(v) > 0;
-    if (json_is_number(v))
-        return json_number_value(v) != 0;
-    if (json_is_array(v))
-        return json_array_size(v) > 0;
-    return json_is_true(v) || json_is_object(v);
-}
-
-/* Python's str() of a scalar, as MVT's f-strings print it. */
-static const char *py_str(const json_t *v, char *buf, size_t cap)
-{
-    if (json_is_string(v))
-        return json_string_value(v);
-    if (json_is_integer(v) &&
-        vg_snprintf(buf, cap, "%" PRId64, (int64_t)json_integer_value(v)) == VG_OK)
-        return buf;
-    if (json_is_real(v) && vg_snprintf(buf, cap, "%.17g", json_real_value(v)) == VG_OK)
-        return buf;
-    return "None";
-}
-
-/* MVT's convert_mactime_to_iso: "" for 0 and anything not a usable time. */
-static json_t *mac_iso(const json_t *v)
-{
-    char buf[VG_ISODATE_LEN + 1];
-
-    if (!json_is_number(v) || json_number_value(v) == 0 ||
-        vg_isodate_cocoa(json_number_value(v), buf) != VG_OK)
-        return json_string("");
-    return json_string(buf);
-}
-
 /* convert_mactime_to_iso(v) or None, for truthy v; None otherwise. */
 static json_t *mac_iso_or_null(const json_t *v)
 {
-    json_t *s = truthy(v) ? mac_iso(v) : NULL;
+    json_t *s = vg_py_truthy(v) ? vg_ios_cocoa_iso_json(v) : NULL;
 
     if (s && json_string_length(s) > 0)
         return s;
@@ -252,9 +216,10 @@ static json_t *message_record(struct vg_run *run, sqlite3_stmt *st)
     (void)run;
     if (!msg)
         return NULL;
-    json_object_set_new(msg, "isodate", mac_iso(json_object_get(msg, "ZMESSAGEDATE")));
+    json_object_set_new(msg, "isodate",
+                        vg_ios_cocoa_iso_json(json_object_get(msg, "ZMESSAGEDATE")));
     text = json_object_get(msg, "ZTEXT");
-    if (!truthy(text))
+    if (!vg_py_truthy(text))
         json_object_set_new(msg, "ZTEXT", json_string(""));
     links = message_links(msg);
     if (!links) {
@@ -273,14 +238,14 @@ static json_t *message_record(struct vg_run *run, sqlite3_stmt *st)
 static int add_lid_pair(struct wa_ctx *c, struct vg_run *run, const json_t *row)
 {
     const json_t *lid = json_object_get(row, "lid"), *phone = json_object_get(row, "phone_number");
-    char lbuf[32], pbuf[32];
+    char lbuf[VG_PY_BUF], pbuf[VG_PY_BUF];
     json_t *rec;
 
     rec = json_pack("{s:s, s:O, s:O, s:o}", "record_type", "lid_phone_number_pair", "lid",
                     lid ? lid : json_null(), "phone_number", phone ? phone : json_null(),
                     "pair_timestamp", mac_iso_or_null(json_object_get(row, "pair_timestamp")));
-    if (truthy(lid) && truthy(phone)) {
-        const char *l = py_str(lid, lbuf, sizeof(lbuf)), *p = py_str(phone, pbuf, sizeof(pbuf));
+    if (vg_py_truthy(lid) && vg_py_truthy(phone)) {
+        const char *l = vg_py_str(lid, lbuf), *p = vg_py_str(phone, pbuf);
         size_t ln = strcspn(l, "@");
         char *key = vg_strndup(l, ln);
         p += strspn(p, "+");
@@ -489,7 +454,8 @@ static char *describe_chat(const json_t *rec)
         jid = "unknown";
     if (!id)
         id = jid;
-    group = vg_str_has_suffix(jid, "@g.us") || truthy(json_object_get(rec, "group_creation_date"));
+    group = vg_str_has_suffix(jid, "@g.us") ||
+            vg_py_truthy(json_object_get(rec, "group_creation_date"));
     if (name)
         return vg_asprintf("WhatsApp %s '%s' (%s)", group ? "group chat" : "chat with", name, id);
     return vg_asprintf("WhatsApp %s %s", group ? "group chat" : "chat with", id);
@@ -527,7 +493,7 @@ static char *message_description(const json_t *rec)
 {
     const json_t *from = json_object_get(rec, "ZFROMJID"), *links = json_object_get(rec, "links");
     const char *text = vg_rec_str(rec, "ZTEXT");
-    char fbuf[32];
+    char fbuf[VG_PY_BUF];
     struct vg_buf b;
     size_t i;
     json_t *u;
@@ -538,7 +504,7 @@ static char *message_description(const json_t *rec)
     for (; rc == VG_OK && text && *text; text++)
         rc = *text == '\n' ? vg_buf_append_str(&b, "\\n") : vg_buf_append_char(&b, *text);
     if (rc == VG_OK)
-        rc = vg_buf_printf(&b, "' from %s", from ? py_str(from, fbuf, sizeof(fbuf)) : "Unknown");
+        rc = vg_buf_printf(&b, "' from %s", from ? vg_py_str(from, fbuf) : "Unknown");
     json_array_foreach(links, i, u)
     {
         if (rc == VG_OK)
@@ -555,7 +521,7 @@ static char *message_description(const json_t *rec)
 static void whatsapp_timeline(struct vg_run *run, const json_t *rec)
 {
     const char *type = vg_rec_str(rec, "record_type");
-    char lbuf[32], pbuf[32];
+    char lbuf[VG_PY_BUF], pbuf[VG_PY_BUF];
 
     if (type && strcmp(type, "chat_session") == 0) {
         session_timeline(run, rec);
@@ -563,8 +529,8 @@ static void whatsapp_timeline(struct vg_run *run, const json_t *rec)
         if (str_key(rec, "pair_timestamp"))
             emit(run, vg_rec_str(rec, "pair_timestamp"), "lid_pair_recorded",
                  vg_asprintf("WhatsApp associated LID %s with phone number %s",
-                             py_str(json_object_get(rec, "lid"), lbuf, sizeof(lbuf)),
-                             py_str(json_object_get(rec, "phone_number"), pbuf, sizeof(pbuf))));
+                             vg_py_str(json_object_get(rec, "lid"), lbuf),
+                             vg_py_str(json_object_get(rec, "phone_number"), pbuf)));
     } else {
         emit(run, vg_rec_time(rec, "isodate"), "message", message_description(rec));
     }

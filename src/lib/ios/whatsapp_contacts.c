@@ -17,7 +17,6 @@
 
 #include "ios/common.h"
 #include "ios/modules.h"
-#include "util/buf.h"
 
 static const struct vg_artifact whatsapp_contacts_artifacts[] = {
     {"AppDomainGroup-group.net.whatsapp.WhatsApp.shared", "ContactsV2.sqlite",
@@ -69,132 +68,36 @@ static const struct {
     {2592000, "30 days"}, {7776000, "90 days"},
 };
 
-/* Length of the well-formed UTF-8 sequence at p, or 0 with *bad set to
- * the length of its longest valid start (Unicode's "maximal subpart"). */
-static size_t utf8_seq(const unsigned char *p, size_t n, size_t *bad)
-{
-    unsigned char lo = 0x80, hi = 0xBF;
-    size_t need, k;
-
-    if (p[0] < 0x80)
-        return 1;
-    if (p[0] >= 0xC2 && p[0] <= 0xDF)
-        need = 1;
-    else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-        need = 2;
-    else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-        need = 3;
-    else {
-        *bad = 1;
-        return 0;
-    }
-    if (p[0] == 0xE0)
-        lo = 0xA0;
-    else if (p[0] == 0xED)
-        hi = 0x9F;
-    else if (p[0] == 0xF0)
-        lo = 0x90;
-    else if (p[0] == 0xF4)
-        hi = 0x8F;
-    for (k = 1; k <= need; k++) {
-        if (k >= n || p[k] < (k == 1 ? lo : 0x80) || p[k] > (k == 1 ? hi : 0xBF)) {
-            *bad = k;
-            return 0;
-        }
-    }
-    return need + 1;
-}
-
-/* bytes.decode("utf-8", "replace"): Core Data keeps some of these
- * strings as blobs. */
-static json_t *utf8_json(const unsigned char *p, size_t n)
-{
-    struct vg_buf b;
-    json_t *j = json_stringn((const char *)p, n);
-    size_t i = 0;
-    int rc = VG_OK;
-
-    if (j)
-        return j;
-    vg_buf_init(&b, n > SIZE_MAX / 3 - 1 ? SIZE_MAX : 3 * n + 1);
-    while (i < n && rc == VG_OK) {
-        size_t bad = 0, len = utf8_seq(p + i, n - i, &bad);
-        if (len) {
-            rc = vg_buf_append(&b, p + i, len);
-            i += len;
-        } else {
-            rc = vg_buf_append(&b, "\xEF\xBF\xBD", 3);
-            i += bad;
-        }
-    }
-    j = rc == VG_OK ? json_stringn(b.data ? b.data : "", b.len) : NULL;
-    vg_buf_free(&b);
-    return j;
-}
-
 /* MVT's _decode_string: text stays, blobs are decoded, numbers become
  * their str(). */
 static json_t *string_json(sqlite3_stmt *st, int i)
 {
-    char num[40];
-    const unsigned char *p;
+    char num[VG_PY_BUF];
 
     switch (sqlite3_column_type(st, i)) {
     case SQLITE_INTEGER:
         vg_snprintf(num, sizeof(num), "%" PRId64, (int64_t)sqlite3_column_int64(st, i));
         return json_string(num);
     case SQLITE_FLOAT:
-        vg_snprintf(num, sizeof(num), "%.17g", sqlite3_column_double(st, i));
+        vg_py_repr_real(sqlite3_column_double(st, i), num);
         return json_string(num);
     case SQLITE_TEXT:
     case SQLITE_BLOB:
-        p = sqlite3_column_type(st, i) == SQLITE_BLOB ? sqlite3_column_blob(st, i)
-                                                      : sqlite3_column_text(st, i);
-        return utf8_json(p ? p : (const unsigned char *)"", (size_t)sqlite3_column_bytes(st, i));
+        return vg_col_json_value(st, i);
     default:
         return json_null();
-    }
-}
-
-static json_t *raw_json(sqlite3_stmt *st, int i)
-{
-    double d;
-
-    switch (sqlite3_column_type(st, i)) {
-    case SQLITE_INTEGER:
-        return json_integer((json_int_t)sqlite3_column_int64(st, i));
-    case SQLITE_FLOAT:
-        d = sqlite3_column_double(st, i);
-        return isfinite(d) ? json_real(d) : json_null();
-    case SQLITE_NULL:
-        return json_null();
-    default:
-        return string_json(st, i);
     }
 }
 
 /* convert_mactime_to_iso(v) or None. */
 static json_t *date_json(sqlite3_stmt *st, int i)
 {
-    char buf[VG_ISODATE_LEN + 1];
-    int t = sqlite3_column_type(st, i);
-    double d = sqlite3_column_double(st, i);
+    json_t *j = vg_col_cocoa_iso(st, i);
 
-    if ((t != SQLITE_INTEGER && t != SQLITE_FLOAT) || d == 0 || vg_isodate_cocoa(d, buf) != VG_OK)
-        return json_null();
-    return json_string(buf);
-}
-
-static int column_index(sqlite3_stmt *st, const char *name)
-{
-    int i, n = sqlite3_column_count(st);
-
-    for (i = 0; i < n; i++) {
-        const char *c = sqlite3_column_name(st, i);
-        if (c && strcmp(c, name) == 0)
-            return i;
-    }
-    return -1;
+    if (json_string_length(j) > 0)
+        return j;
+    json_decref(j);
+    return json_null();
 }
 
 static int field_column(sqlite3_stmt *st, const struct field *fd)
@@ -203,7 +106,7 @@ static int field_column(sqlite3_stmt *st, const struct field *fd)
     int i;
 
     for (k = 0; k < VG_ARRAY_LEN(fd->columns) && fd->columns[k]; k++)
-        if ((i = column_index(st, fd->columns[k])) >= 0)
+        if ((i = vg_col_index(st, fd->columns[k])) >= 0)
             return i;
     return -1;
 }
@@ -214,7 +117,7 @@ static json_t *field_json(sqlite3_stmt *st, const struct field *fd, int i)
         return string_json(st, i);
     if (fd->kind == F_DATE)
         return date_json(st, i);
-    return raw_json(st, i);
+    return vg_col_json_value(st, i);
 }
 
 /* bool(duration) and the label MVT gives it ("off", "7 days", "N seconds"). */
@@ -246,13 +149,13 @@ static void add_timer_state(json_t *rec, const json_t *duration)
 static json_t *contact_record(struct vg_run *run, sqlite3_stmt *st)
 {
     json_t *rec = json_object();
-    int col[VG_ARRAY_LEN(fields)], pk = column_index(st, "Z_PK");
+    int col[VG_ARRAY_LEN(fields)], pk = vg_col_index(st, "Z_PK");
     size_t i;
 
     (void)run;
     if (!rec)
         return NULL;
-    json_object_set_new(rec, "row_pk", pk >= 0 ? raw_json(st, pk) : json_null());
+    json_object_set_new(rec, "row_pk", pk >= 0 ? vg_col_json_value(st, pk) : json_null());
     for (i = 0; i < VG_ARRAY_LEN(fields); i++) {
         col[i] = field_column(st, &fields[i]);
         if (col[i] >= 0)

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "util/buf.h"
+#include "util/utf8.h"
 
 /* Exactly one of f and b is set. err is sticky: the first failure is kept
  * and later writes do nothing, so emitters check it once at the end (and
@@ -37,13 +38,6 @@ int vg_sink_flush(struct vg_sink *s);
 /* n spaces */
 void vg_sink_spaces(struct vg_sink *s, size_t n);
 
-/* One code point from p[0..n), n >= 1; returns the bytes it used (>= 1).
- * An invalid or cut sequence gives VG_UTF8_BAD for its longest valid start
- * (Unicode's "maximal subpart"): writers put one U+FFFD for it, which is
- * what Python's decode(errors="replace") does. */
-#define VG_UTF8_BAD UINT32_MAX
-size_t vg_utf8_next(const unsigned char *p, size_t n, uint32_t *cp);
-
 /* UTF-8 text with every invalid sequence replaced by U+FFFD. */
 void vg_sink_utf8(struct vg_sink *s, const char *p, size_t n);
 
@@ -51,12 +45,6 @@ void vg_sink_utf8(struct vg_sink *s, const char *p, size_t n);
  * it: \" \\ \n \r \t \b \f, \u00XX for other controls and DEL, \uXXXX
  * (surrogate pairs above U+FFFF) for non-ASCII. Invalid UTF-8: U+FFFD. */
 void vg_json_emit_str(struct vg_sink *s, const char *p, size_t n);
-
-/* A double as Python's repr(float) (shortest round trip): "1.0", "0.1",
- * "1e+16", "1e-05", "-0.0". x must be finite (jansson holds no NaN). buf
- * holds VG_REAL_BUF bytes. */
-#define VG_REAL_BUF 32
-void vg_json_format_real(double x, char *buf);
 
 /* v as Python's json.dump(v, indent=4), its first line already placed
  * and nested lines indented from `level` (0 for a whole file). Returns the

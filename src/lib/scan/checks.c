@@ -3,6 +3,8 @@
 
 #include "indicators/url.h"
 #include "scan/checks.h"
+#include "util/pyfmt.h"
+#include "util/utf8.h"
 
 const char *vg_rec_str(const json_t *rec, const char *key)
 {
@@ -18,6 +20,81 @@ const char *vg_rec_time(const json_t *rec, const char *key)
 json_t *vg_json_str(const char *s)
 {
     return s ? json_string(s) : json_null();
+}
+
+json_t *vg_json_get_or_null(const json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return v ? json_incref(v) : json_null();
+}
+
+json_t *vg_json_utf8(const void *p, size_t n)
+{
+    struct vg_buf b;
+    json_t *j = json_stringn(p, n);
+
+    if (j || !p)
+        return j;
+    vg_buf_init(&b, n > (SIZE_MAX - 1) / 3 ? SIZE_MAX : 3 * n + 1);
+    j = vg_utf8_repair(&b, p, n) == VG_OK ? json_stringn(b.data, b.len) : NULL;
+    vg_buf_free(&b);
+    return j;
+}
+
+json_t *vg_json_unix_iso(const json_t *v)
+{
+    char buf[VG_ISODATE_LEN + 1];
+
+    if (!json_is_number(v) || vg_isodate_double(json_number_value(v), buf) != VG_OK)
+        return json_string("");
+    return json_string(buf);
+}
+
+const char *vg_py_str(const json_t *v, char *buf)
+{
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v)) {
+        if (vg_snprintf(buf, VG_PY_BUF, "%" JSON_INTEGER_FORMAT, json_integer_value(v)) != VG_OK)
+            return "?";
+        return buf;
+    }
+    if (json_is_real(v)) {
+        vg_py_repr_real(json_real_value(v), buf);
+        return buf;
+    }
+    if (json_is_boolean(v))
+        return json_is_true(v) ? "True" : "False";
+    return "None";
+}
+
+int vg_py_append(struct vg_buf *b, const json_t *v)
+{
+    char buf[VG_PY_BUF];
+
+    if (json_is_string(v))
+        return vg_buf_append(b, json_string_value(v), json_string_length(v));
+    return vg_buf_append_str(b, vg_py_str(v, buf));
+}
+
+int vg_py_truthy(const json_t *v)
+{
+    switch (v ? json_typeof(v) : JSON_NULL) {
+    case JSON_STRING:
+        return json_string_length(v) > 0;
+    case JSON_INTEGER:
+        return json_integer_value(v) != 0;
+    case JSON_REAL:
+        return json_real_value(v) != 0.0;
+    case JSON_TRUE:
+        return 1;
+    case JSON_ARRAY:
+        return json_array_size(v) > 0;
+    case JSON_OBJECT:
+        return json_object_size(v) > 0;
+    default:
+        return 0;
+    }
 }
 
 json_t *vg_json_cocoa_date(double cocoa)

@@ -10,6 +10,8 @@
 #define VG_SCAN_CHECKS_H
 
 #include "scan/module.h"
+#include "util/buf.h"
+#include "util/pyfmt.h"
 
 /* A URL or bare host: url indicators, then domains and IPs. */
 int vg_check_url(struct vg_run *run, enum vg_level level, const json_t *rec, const char *url,
@@ -40,8 +42,27 @@ const char *vg_rec_str(const json_t *rec, const char *key);
 /* The record's timestamp field as an event time ("" when absent). */
 const char *vg_rec_time(const json_t *rec, const char *key);
 
+/* Python's view of a record value, for text worded as MVT's f-strings
+ * word it. vg_py_str is str(): strings as they are, integers, reals as
+ * repr(), True/False, and None for null, an absent value or a container
+ * (never a field MVT prints). buf (VG_PY_BUF bytes) backs numbers.
+ * vg_py_append appends the same to b (the whole string, NUL bytes too).
+ * vg_py_truthy is bool(). */
+#define VG_PY_BUF VG_PY_REAL_BUF
+const char *vg_py_str(const json_t *v, char *buf);
+int vg_py_append(struct vg_buf *b, const json_t *v) VG_MUST_CHECK;
+int vg_py_truthy(const json_t *v);
+
 /* Record building helpers. */
 json_t *vg_json_str(const char *s); /* NULL -> json null */
+/* A new reference to obj[key], or null when it is absent. */
+json_t *vg_json_get_or_null(const json_t *obj, const char *key);
+/* Bytes as a JSON string, every invalid UTF-8 sequence replaced by U+FFFD
+ * (bytes.decode("utf-8", "replace")). NULL on allocation failure. */
+json_t *vg_json_utf8(const void *p, size_t n);
+/* MVT's convert_unix_to_iso on a record value: the isodate of a number of
+ * seconds since 1970, "" for anything else. */
+json_t *vg_json_unix_iso(const json_t *v);
 /* A Cocoa (2001-based) time, seconds or nanoseconds, as an isodate string;
  * null when the value is not a usable time. */
 json_t *vg_json_cocoa_date(double cocoa);

@@ -75,6 +75,20 @@ int vg_isodate_cocoa(double cocoa, char *buf)
     return vg_isodate_double(cocoa + (double)VG_COCOA_EPOCH, buf);
 }
 
+/* MVT adds timedelta(microseconds=t) to 1601-01-01: exact integer
+ * arithmetic, so the microseconds are split off before any division. */
+int vg_isodate_chrome(int64_t us, char *buf)
+{
+    int64_t secs = us / 1000000;
+
+    us %= 1000000;
+    if (us < 0) {
+        us += 1000000;
+        secs -= 1;
+    }
+    return vg_isodate(secs - VG_CHROME_EPOCH_OFFSET, (int32_t)us, buf);
+}
+
 int vg_isodate_now(char *buf)
 {
     struct timespec ts;

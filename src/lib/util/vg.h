@@ -72,6 +72,9 @@ int vg_isodate_double(double unix_seconds, char *buf);
 /* Cocoa seconds (possibly fractional), or nanoseconds when the value is too
  * large to be seconds (iOS 11+ sms.db), to an isodate. */
 int vg_isodate_cocoa(double cocoa, char *buf);
+/* Chrome's (WebKit's) times: microseconds since 1601-01-01 UTC. */
+#define VG_CHROME_EPOCH_OFFSET 11644473600LL /* seconds from 1601 to 1970 */
+int vg_isodate_chrome(int64_t micros, char *buf);
 /* "now", for info.json. */
 int vg_isodate_now(char *buf);
 
