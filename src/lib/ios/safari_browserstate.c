@@ -189,7 +189,8 @@ static void bs_check_one(struct vg_run *run, const json_t *rec)
     json_t *e;
     size_t i;
 
-    if (vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "tab_url"), ""))
+    if (vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "tab_url"),
+                     vg_rec_time(rec, "last_viewed_timestamp")))
         return;
     json_array_foreach(json_object_get(rec, "session_data"), i, e) check_entry(run, rec, e);
 }

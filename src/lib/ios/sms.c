@@ -232,6 +232,8 @@ static void sms_check_one(struct vg_run *run, const json_t *rec)
 {
     const char *text = vg_rec_str(rec, "text");
     const json_t *links = json_object_get(rec, "links");
+    /* the message's time, so the alert sits at its place in the timeline */
+    const char *when = vg_rec_time(rec, "isodate");
     char *body = NULL;
 
     if (!text || !*text)
@@ -241,9 +243,9 @@ static void sms_check_one(struct vg_run *run, const json_t *rec)
                      "Apple warning about state-sponsored attack received on %s",
                      vg_rec_time(rec, "isodate"));
     /* links first, so the URL named is the one MVT names */
-    if (!vg_check_url_list(run, VG_LEVEL_CRITICAL, rec, links, "") &&
-        !vg_check_text(run, VG_LEVEL_CRITICAL, rec, text, ""))
-        vg_check_text(run, VG_LEVEL_CRITICAL, rec, body, "");
+    if (!vg_check_url_list(run, VG_LEVEL_CRITICAL, rec, links, when) &&
+        !vg_check_text(run, VG_LEVEL_CRITICAL, rec, text, when))
+        vg_check_text(run, VG_LEVEL_CRITICAL, rec, body, when);
     free(body);
 }
 

@@ -144,7 +144,8 @@ static void rls_check(struct vg_run *run)
     json_t *rec;
     size_t i;
     json_array_foreach(vg_run_records(run), i, rec)
-        vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "registrable_domain"), "");
+        vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "registrable_domain"),
+                     vg_rec_time(rec, "last_seen_isodate"));
 }
 
 static void rls_timeline(struct vg_run *run, const json_t *rec)
