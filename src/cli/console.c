@@ -34,6 +34,7 @@ static const char *col(const char *code)
     return cons.color ? code : "";
 }
 
+VG_PRINTF(4, 0)
 static void vmsg(FILE *f, const char *color, const char *tag, const char *fmt, va_list ap)
 {
     fprintf(f, "%s%s%s", col(color), tag, col(C_RESET));
@@ -127,6 +128,29 @@ static void keep_coverage(struct console *c, const char *module, const char *lin
     c->coverage[c->n_coverage++] = s;
 }
 
+/* What was read, what could not be, and what was absent stay one line
+ * each; places a module looked at that this acquisition does not have are
+ * counted (listed with --verbose), so the section stays readable. */
+static void keep_module_coverage(struct console *c, const struct vg_module_report *r)
+{
+    size_t i, missing = 0, kept = 0;
+    char line[256];
+
+    for (i = 0; i < r->n_coverage; i++) {
+        if (c->verbosity < 2 && strncmp(r->coverage[i], "missing ", 8) == 0) {
+            missing++;
+            continue;
+        }
+        keep_coverage(c, r->class_name, r->coverage[i]);
+        kept++;
+    }
+    if (!missing)
+        return;
+    snprintf(line, sizeof(line), "%s%zu location%s looked at, not in this acquisition",
+             kept ? "and " : "nothing to read: ", missing, missing == 1 ? "" : "s");
+    keep_coverage(c, r->class_name, line);
+}
+
 void cli_module_cb(void *ud, const struct vg_module_report *r)
 {
     struct console *c = ud;
@@ -134,8 +158,7 @@ void cli_module_cb(void *ud, const struct vg_module_report *r)
 
     for (i = 0; i < VG_LEVEL_COUNT; i++)
         total += r->alerts[i];
-    for (i = 0; i < r->n_coverage; i++)
-        keep_coverage(c, r->class_name, r->coverage[i]);
+    keep_module_coverage(c, r);
     if (c->verbosity < 1)
         return;
     printf("  %-28s %8zu record%s", r->class_name, r->records, r->records == 1 ? " " : "s");
@@ -176,9 +199,10 @@ void cli_print_summary(const struct vg_summary *sum, const char *output_dir)
 
     if (cons.verbosity >= 1 && output_dir)
         printf("\nResults written to %s\n", output_dir);
-    printf("\n%s%s%s: %zu modules, %zu records, %zu warnings; alerts:", col(C_BOLD),
+    printf("\n%s%s%s: %zu modules, %zu records, %zu warning%s; alerts:", col(C_BOLD),
            detections ? (cons.color ? C_RED "DETECTIONS" : "DETECTIONS") : "NO DETECTIONS",
-           col(C_RESET), sum->modules_run, sum->records, sum->warnings);
+           col(C_RESET), sum->modules_run, sum->records, sum->warnings,
+           sum->warnings == 1 ? "" : "s");
     for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
         printf(" %zu %s%s", sum->alerts[order[i]], vg_level_name(order[i]),
                i + 1 < sizeof(order) / sizeof(order[0]) ? "," : "");

@@ -26,6 +26,7 @@ static const char *vigie_bin(void)
 }
 
 /* Runs a shell command line; returns the exit status, output in *out. */
+VG_PRINTF(2, 3)
 static int run(char **out, const char *fmt, ...)
 {
     char cmd[8192];
