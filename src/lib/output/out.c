@@ -418,6 +418,15 @@ int vg_out_module(struct vg_out *o, const char *name, const json_t *records, con
     return write_json_or_remove(o, dn, alerts);
 }
 
+int vg_out_detected(struct vg_out *o, const char *name, const json_t *alerts)
+{
+    char dn[VG_OUT_MAX_NAME + 1];
+    int rc = json_name(o, name, "_detected", dn);
+    if (rc != VG_OK)
+        return rc;
+    return write_json_or_remove(o, dn, alerts);
+}
+
 int vg_out_alerts(struct vg_out *o, const json_t *alerts)
 {
     return write_json_or_remove(o, "alerts.json", alerts);

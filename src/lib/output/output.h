@@ -81,6 +81,10 @@ int vg_out_records_add(struct vg_out_records *r, const json_t *record) VG_MUST_C
 int vg_out_records_end(struct vg_out_records *r) VG_MUST_CHECK;
 void vg_out_records_abort(struct vg_out_records *r);
 
+/* <name>_detected.json alone (records were streamed): written when alerts
+ * is not empty, a stale copy removed otherwise. */
+int vg_out_detected(struct vg_out *o, const char *name, const json_t *alerts) VG_MUST_CHECK;
+
 /* alerts.json: every alert, in the order given (not written when empty). */
 int vg_out_alerts(struct vg_out *o, const json_t *alerts) VG_MUST_CHECK;
 /* timeline.csv and timeline.jsonl from tl in timeline order (the writer

@@ -49,6 +49,12 @@ struct vg_module {
     int (*extract)(struct vg_run *run);
     /* Records to alerts: vg_run_alert(). NULL when there is nothing to check. */
     void (*check)(struct vg_run *run);
+    /* Instead of check, for modules whose check of a record needs no other
+     * record: the engine then streams (each record is checked, put on the
+     * timeline, written and freed as it is added), so memory stays flat
+     * however large the artifact. Such a module's extract must not read
+     * vg_run_records(). */
+    void (*check_record)(struct vg_run *run, const json_t *record);
     /* One record to timeline events: vg_run_timeline(). NULL: none. */
     void (*timeline)(struct vg_run *run, const json_t *record);
 };

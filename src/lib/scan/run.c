@@ -43,6 +43,25 @@ void vg_run_device(struct vg_run *run, const char *key, json_t *value)
         vg_run_log(run, VG_DIAG_ERROR, "out of memory (device facts)");
 }
 
+/* Streaming: check, timeline and write one record, then let it go. */
+static int stream_record(struct vg_run *run, json_t *record)
+{
+    struct vg_scan *s = run->scan;
+
+    run->mod->check_record(run, record);
+    if (run->mod->timeline && s->tl)
+        run->mod->timeline(run, record);
+    if (s->out && run->write_rc == VG_OK) {
+        if (!run->writer)
+            run->write_rc = vg_out_records_begin(s->out, run->mod->name, &run->writer);
+        if (run->write_rc == VG_OK)
+            run->write_rc = vg_out_records_add(run->writer, record);
+    }
+    run->n_records++;
+    json_decref(record);
+    return run->write_rc;
+}
+
 int vg_run_add_record(struct vg_run *run, json_t *record)
 {
     if (!record)
@@ -51,7 +70,12 @@ int vg_run_add_record(struct vg_run *run, json_t *record)
         json_decref(record);
         return VG_E_INVAL;
     }
-    return json_array_append_new(run->records, record) == 0 ? VG_OK : VG_E_NOMEM;
+    if (run->streaming)
+        return stream_record(run, record);
+    if (json_array_append_new(run->records, record) != 0)
+        return VG_E_NOMEM;
+    run->n_records++;
+    return VG_OK;
 }
 
 json_t *vg_run_records(struct vg_run *run)
@@ -61,7 +85,7 @@ json_t *vg_run_records(struct vg_run *run)
 
 size_t vg_run_record_count(const struct vg_run *run)
 {
-    return json_array_size(run->records);
+    return run->n_records;
 }
 
 void vg_run_log(struct vg_run *run, enum vg_diag_level level, const char *fmt, ...)

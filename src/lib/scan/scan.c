@@ -144,6 +144,7 @@ static int load_saved_records(struct vg_run *run)
             rc = VG_E_NOMEM;
             goto out;
         }
+        run->n_records++;
     }
     vg_run_coverage(run, VG_COV_FOUND, path, NULL);
 out:
@@ -176,7 +177,7 @@ static void report_module(struct vg_run *run, int status)
     memset(&r, 0, sizeof(r));
     r.name = run->mod->name;
     r.class_name = run->mod->class_name;
-    r.records = json_array_size(run->records);
+    r.records = run->n_records;
     memcpy(r.alerts, run->alert_counts, sizeof(r.alerts));
     r.status = status;
     if (cov && owned) {
@@ -222,8 +223,8 @@ static int record_module_info(struct vg_run *run, int status)
             json_object_set_new(alerts, vg_level_json_name((enum vg_level)l),
                                 json_integer((json_int_t)run->alert_counts[l]));
     o = json_pack("{s:s, s:I, s:o, s:O, s:s}", "class", run->mod->class_name, "records",
-                  (json_int_t)json_array_size(run->records), "alerts", alerts, "coverage",
-                  run->coverage, "status", status == VG_OK ? "ok" : vg_strerror(status));
+                  (json_int_t)run->n_records, "alerts", alerts, "coverage", run->coverage, "status",
+                  status == VG_OK ? "ok" : vg_strerror(status));
     if (!o)
         return VG_E_NOMEM;
     return json_object_set_new(run->scan->modules, run->mod->name, o) == 0 ? VG_OK : VG_E_NOMEM;
@@ -251,6 +252,33 @@ static int collect_alerts(struct vg_run *run)
     return VG_OK;
 }
 
+/* <module>.json (already streamed, or from the records kept) and
+ * <module>_detected.json. */
+static int write_module(struct vg_run *run)
+{
+    struct vg_out *o = run->scan->out;
+    struct vg_out_records *w = run->writer;
+    int rc;
+
+    if (!o)
+        return VG_OK;
+    /* empty results also go through the writers: they remove a stale file
+     * an earlier run left in the same folder */
+    if (!run->streaming)
+        return vg_out_module(o, run->mod->name, run->records, run->alerts);
+    run->writer = NULL;
+    if (run->write_rc != VG_OK) {
+        vg_out_records_abort(w);
+        return run->write_rc;
+    }
+    if (!w && (rc = vg_out_records_begin(o, run->mod->name, &w)) != VG_OK)
+        return rc;
+    rc = vg_out_records_end(w);
+    if (rc != VG_OK)
+        return rc;
+    return vg_out_detected(o, run->mod->name, run->alerts);
+}
+
 static int run_one(struct vg_scan *s, const struct vg_module *m)
 {
     struct vg_run run;
@@ -271,6 +299,7 @@ static int run_one(struct vg_scan *s, const struct vg_module *m)
 
     vg_diag_add(s->diag, VG_DIAG_DEBUG, m->name, "running module %s", m->class_name);
     if (s->src) {
+        run.streaming = m->check_record != NULL;
         status = m->extract(&run);
     } else {
         status = load_saved_records(&run);
@@ -284,22 +313,25 @@ static int run_one(struct vg_scan *s, const struct vg_module *m)
                     vg_strerror(status));
     if (m->check)
         m->check(&run);
-    if (m->timeline && s->tl)
-        json_array_foreach(run.records, i, rec) m->timeline(&run, rec);
+    json_array_foreach(run.records, i, rec)
+    {
+        if (m->check_record)
+            m->check_record(&run, rec);
+        if (m->timeline && s->tl)
+            m->timeline(&run, rec);
+    }
 
     rc = collect_alerts(&run);
+    if (rc == VG_OK)
+        rc = write_module(&run);
     if (rc != VG_OK)
         goto out;
-    if (s->out && (json_array_size(run.records) || json_array_size(run.alerts))) {
-        rc = vg_out_module(s->out, m->name, run.records, run.alerts);
-        if (rc != VG_OK)
-            goto out;
-    }
     s->sum->modules_run++;
-    s->sum->records += json_array_size(run.records);
+    s->sum->records += run.n_records;
     rc = record_module_info(&run, status);
     report_module(&run, status);
 out:
+    vg_out_records_abort(run.writer);
     json_decref(run.records);
     json_decref(run.alerts);
     json_decref(run.coverage);

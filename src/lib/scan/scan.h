@@ -38,6 +38,10 @@ struct vg_run {
     json_t *alerts;
     json_t *coverage; /* array of {artifact, status, detail} */
     json_t *tl_seen;  /* this module's timeline events so far, to drop repeats */
+    int streaming;    /* records are processed as added, not kept */
+    size_t n_records;
+    struct vg_out_records *writer; /* <module>.json while streaming */
+    int write_rc;                  /* first error writing the stream */
     size_t alert_counts[VG_LEVEL_COUNT];
 };
 
