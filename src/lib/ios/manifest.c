@@ -154,13 +154,6 @@ static void manifest_check_one(struct vg_run *run, const json_t *rec)
     check_name_hosts(run, rec, rel);
 }
 
-static void manifest_check(struct vg_run *run)
-{
-    json_t *rec;
-    size_t i;
-    json_array_foreach(vg_run_records(run), i, rec) manifest_check_one(run, rec);
-}
-
 /* One event per distinct time, lettered like MVT's "MACB" (M modified,
  * C status changed, B born; A is never known). */
 static void manifest_timeline(struct vg_run *run, const json_t *rec)
@@ -200,6 +193,6 @@ const struct vg_module vg_mod_manifest = {
     .sources = VG_SRC_BACKUP,
     .slow = 1, /* millions of entries in a large backup: --fast skips it */
     .extract = manifest_extract,
-    .check = manifest_check,
+    .check_record = manifest_check_one,
     .timeline = manifest_timeline,
 };
