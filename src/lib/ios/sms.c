@@ -14,11 +14,11 @@
 
 #include <openssl/evp.h>
 
+#include "formats/typedstream.h"
 #include "indicators/url.h"
 #include "ios/common.h"
 #include "ios/modules.h"
 #include "util/buf.h"
-#include "util/rd.h"
 
 /* MVT's query: the inner join drops messages without a handle (the
  * device owner's messages to group chats), as MVT does. */
@@ -99,73 +99,13 @@ static int sms_extract(struct vg_run *run)
     return rc;
 }
 
-/* ---- attributedBody: a typedstream (NSArchiver) NSAttributedString ----
- * Its string is the first NSString in the stream: the class name, a few
- * bytes of class chain, then 0x84 0x01 '+' (a one-character type string
- * "+": bytes with a length), the length, and the UTF-8 text. A length
- * byte below 0x80 is the length; 0x81 and 0x82 announce a little-endian
- * 16- or 32-bit one. See docs/formats/typedstream.md. */
-
-static size_t find_bytes(const unsigned char *p, size_t n, size_t from, const char *needle,
-                         size_t nn)
-{
-    size_t i;
-    for (i = from; nn <= n && i <= n - nn; i++)
-        if (memcmp(p + i, needle, nn) == 0)
-            return i;
-    return SIZE_MAX;
-}
-
-static int ts_length(struct vg_rd *r, size_t *len)
-{
-    uint8_t b = vg_rd_u8(r);
-
-    if (b < 0x80) {
-        *len = b;
-    } else if (b == 0x81) {
-        uint8_t lo = vg_rd_u8(r);
-        *len = (size_t)lo | (size_t)vg_rd_u8(r) << 8;
-    } else if (b == 0x82) {
-        *len = vg_rd_le32(r);
-    } else {
-        return VG_E_CORRUPT;
-    }
-    return r->err ? VG_E_TRUNCATED : VG_OK;
-}
-
-/* The string of a typedstream NSAttributedString; NULL when there is none
- * or it is not UTF-8 without NULs (free the result). */
-static char *typedstream_text(const unsigned char *p, size_t n)
-{
-    static const char marker[] = "\x84\x01+";
-    struct vg_rd r;
-    size_t at, len;
-    const unsigned char *s;
-    json_t *check;
-
-    at = find_bytes(p, n, 0, "NSString", 8);
-    if (at == SIZE_MAX)
-        return NULL;
-    at = find_bytes(p, at + 8 + 32 < n ? at + 8 + 32 : n, at + 8, marker, 3);
-    if (at == SIZE_MAX)
-        return NULL;
-    vg_rd_init(&r, p, n);
-    if (!vg_rd_skip(&r, at + 3) || ts_length(&r, &len) != VG_OK || len > VG_MAX_TEXT_SCAN)
-        return NULL;
-    s = vg_rd_bytes(&r, len);
-    if (!s || memchr(s, '\0', len))
-        return NULL;
-    check = json_stringn((const char *)s, len); /* validates UTF-8 */
-    if (!check)
-        return NULL;
-    json_decref(check);
-    return vg_strndup((const char *)s, len);
-}
+/* ---- attributedBody: a typedstream (NSArchiver) NSAttributedString ---- */
 
 /* attributedBody as records carry it: base64. */
 static char *attributed_text(const char *b64)
 {
     unsigned char *raw;
+    const unsigned char *s;
     size_t n, len, pad = 0;
     char *text;
     int got;
@@ -184,7 +124,7 @@ static char *attributed_text(const char *b64)
     /* EVP_DecodeBlock counts the padding as zero bytes */
     pad = (size_t)(b64[n - 1] == '=') + (size_t)(b64[n - 2] == '=');
     len = (size_t)got >= pad ? (size_t)got - pad : 0;
-    text = typedstream_text(raw, len);
+    text = vg_typedstream_text(raw, len, &s, &n) == VG_OK ? vg_strndup((const char *)s, n) : NULL;
     free(raw);
     return text;
 }
