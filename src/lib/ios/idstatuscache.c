@@ -10,11 +10,11 @@
 
 #include <stdlib.h>
 
+#include "formats/bplist.h"
 #include "formats/nska.h"
 #include "ios/common.h"
 #include "ios/modules.h"
 #include "util/buf.h"
-#include "util/rd.h"
 
 static const struct vg_artifact idstatus_artifacts[] = {
     {"HomeDomain", "Library/Preferences/com.apple.identityservices.idstatuscache.plist",
@@ -28,166 +28,14 @@ static const struct vg_artifact idstatus_artifacts[] = {
  * libplist hands dictionary keys out as C strings and aborts (an assert in
  * plist_get_key_val) when a key holds a NUL byte, and account names with
  * NUL bytes are exactly what MVT's heuristic looks for. So for binary
- * plists the keys are read here, straight from the file (trailer, offset
- * table, dict and string objects), and libplist is asked for values only.
- * XML plists cannot hold NUL (libplist rejects &#0;), so their keys come
- * from libplist. */
-
-struct bp {
-    struct vg_rd r;
-    unsigned osz, rsz;  /* offset and reference widths in bytes */
-    uint64_t nobj, top; /* object count, root object */
-    uint64_t table;     /* offset table position */
-};
-
-static uint64_t bp_uint(struct vg_rd *r, unsigned width)
-{
-    uint64_t v = 0;
-    unsigned i;
-    for (i = 0; i < width; i++)
-        v = v << 8 | vg_rd_u8(r);
-    return v;
-}
-
-static int bp_open(struct bp *bp, const unsigned char *p, size_t len)
-{
-    struct vg_rd t;
-
-    if (len < 8 + 32 || memcmp(p, "bplist00", 8) != 0)
-        return VG_E_UNSUPPORTED;
-    vg_rd_init(&bp->r, p, len);
-    vg_rd_init(&t, p + len - 32, 32);
-    vg_rd_skip(&t, 6);
-    bp->osz = vg_rd_u8(&t);
-    bp->rsz = vg_rd_u8(&t);
-    bp->nobj = vg_rd_be64(&t);
-    bp->top = vg_rd_be64(&t);
-    bp->table = vg_rd_be64(&t);
-    if (t.err || bp->osz < 1 || bp->osz > 8 || bp->rsz < 1 || bp->rsz > 8 || bp->top >= bp->nobj ||
-        bp->table >= len - 32 || bp->nobj > (len - 32 - bp->table) / bp->osz)
-        return VG_E_CORRUPT;
-    return VG_OK;
-}
-
-/* A reader positioned at object ref (objects lie before the offset table). */
-static int bp_seek(const struct bp *bp, uint64_t ref, struct vg_rd *r)
-{
-    uint64_t off;
-
-    if (ref >= bp->nobj)
-        return VG_E_CORRUPT;
-    vg_rd_init(r, bp->r.p, bp->r.len);
-    vg_rd_skip(r, (size_t)(bp->table + ref * bp->osz));
-    off = bp_uint(r, bp->osz);
-    if (r->err || off < 8 || off >= bp->table)
-        return VG_E_CORRUPT;
-    vg_rd_init(r, bp->r.p, (size_t)bp->table);
-    vg_rd_skip(r, (size_t)off);
-    return VG_OK;
-}
-
-/* Reads an object's marker and its count (0xF: an int object follows). */
-static int bp_marker(struct vg_rd *r, unsigned *type, uint64_t *count)
-{
-    uint8_t m = vg_rd_u8(r), im;
-
-    *type = m >> 4;
-    *count = m & 0xF;
-    if (*count == 0xF) {
-        im = vg_rd_u8(r);
-        if ((im >> 4) != 0x1 || (im & 0xF) > 3)
-            return VG_E_CORRUPT;
-        *count = bp_uint(r, 1u << (im & 0xF));
-    }
-    return r->err ? VG_E_CORRUPT : VG_OK;
-}
-
-/* The reference stored at index i of a dict's key (or value) list. */
-static int bp_dict_ref(const struct bp *bp, uint64_t dict, int values, uint64_t i, uint64_t *ref)
-{
-    struct vg_rd r;
-    unsigned type;
-    uint64_t n;
-
-    if (bp_seek(bp, dict, &r) != VG_OK || bp_marker(&r, &type, &n) != VG_OK || type != 0xD ||
-        i >= n || n > vg_rd_left(&r) / bp->rsz / 2)
-        return VG_E_CORRUPT;
-    vg_rd_skip(&r, (size_t)(((values ? n : 0) + i) * bp->rsz));
-    *ref = bp_uint(&r, bp->rsz);
-    return r.err ? VG_E_CORRUPT : VG_OK;
-}
-
-static int utf8_put(struct vg_buf *b, uint32_t c)
-{
-    char u[4];
-    size_t n;
-
-    if (c < 0x80) {
-        u[0] = (char)c;
-        n = 1;
-    } else if (c < 0x800) {
-        u[0] = (char)(0xC0 | c >> 6);
-        u[1] = (char)(0x80 | (c & 0x3F));
-        n = 2;
-    } else if (c < 0x10000) {
-        u[0] = (char)(0xE0 | c >> 12);
-        u[1] = (char)(0x80 | (c >> 6 & 0x3F));
-        u[2] = (char)(0x80 | (c & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | c >> 18);
-        u[1] = (char)(0x80 | (c >> 12 & 0x3F));
-        u[2] = (char)(0x80 | (c >> 6 & 0x3F));
-        u[3] = (char)(0x80 | (c & 0x3F));
-        n = 4;
-    }
-    return vg_buf_append(b, u, n);
-}
-
-/* UTF-16BE to UTF-8; unpaired surrogates become U+FFFD. */
-static int utf16_to_utf8(struct vg_rd *r, uint64_t units, struct vg_buf *b)
-{
-    uint64_t i;
-    int rc = VG_OK;
-
-    for (i = 0; i < units && rc == VG_OK; i++) {
-        uint32_t c = vg_rd_be16(r);
-        if (c >= 0xD800 && c < 0xDC00 && i + 1 < units) {
-            uint32_t lo = vg_rd_be16(r);
-            i++;
-            c = lo >= 0xDC00 && lo < 0xE000 ? 0x10000 + ((c - 0xD800) << 10 | (lo - 0xDC00))
-                                            : 0xFFFD;
-        } else if (c >= 0xD800 && c < 0xE000) {
-            c = 0xFFFD;
-        }
-        rc = r->err ? VG_E_CORRUPT : utf8_put(b, c);
-    }
-    return rc;
-}
-
-/* The string object ref as UTF-8, NUL bytes kept (b gets the bytes). */
-static int bp_string(const struct bp *bp, uint64_t ref, struct vg_buf *b)
-{
-    struct vg_rd r;
-    unsigned type;
-    uint64_t n;
-    const unsigned char *s;
-
-    if (bp_seek(bp, ref, &r) != VG_OK || bp_marker(&r, &type, &n) != VG_OK)
-        return VG_E_CORRUPT;
-    if (type == 0x5) {
-        s = n <= vg_rd_left(&r) ? vg_rd_bytes(&r, (size_t)n) : NULL;
-        return s && vg_buf_append(b, s, (size_t)n) == VG_OK ? VG_OK : VG_E_CORRUPT;
-    }
-    if (type != 0x6 || n > vg_rd_left(&r) / 2)
-        return VG_E_CORRUPT;
-    return utf16_to_utf8(&r, n, b);
-}
+ * plists the keys are read straight from the file (formats/bplist.h), and
+ * libplist is asked for values only. XML plists cannot hold NUL (libplist
+ * rejects &#0;), so their keys come from libplist. */
 
 /* Key i of the dict object ref, NUL bytes written "\x00" (MVT's escape).
  * NULL when it cannot be read, or is not the key libplist put at keynode
  * (libplist's copy ends at the first NUL). Caller frees. */
-static char *bp_key(const struct bp *bp, uint64_t dict, uint64_t i, plist_t keynode)
+static char *bp_key(const struct vg_bplist *bp, uint64_t dict, uint64_t i, plist_t keynode)
 {
     struct vg_buf raw, out;
     uint64_t ref;
@@ -197,9 +45,9 @@ static char *bp_key(const struct bp *bp, uint64_t dict, uint64_t i, plist_t keyn
 
     vg_buf_init(&raw, VG_MAX_IOC_VALUE);
     vg_buf_init(&out, 4 * VG_MAX_IOC_VALUE);
-    rc = bp_dict_ref(bp, dict, 0, i, &ref);
+    rc = vg_bplist_dict_ref(bp, dict, 0, i, &ref);
     if (rc == VG_OK)
-        rc = bp_string(bp, ref, &raw);
+        rc = vg_bplist_string(bp, ref, &raw);
     if (rc == VG_OK && plist_key_val_compare(keynode, raw.data ? raw.data : "") != 0)
         rc = VG_E_CORRUPT;
     for (j = 0; rc == VG_OK && j < raw.len; j++)
@@ -216,12 +64,12 @@ static char *bp_key(const struct bp *bp, uint64_t dict, uint64_t i, plist_t keyn
 struct dict_walk {
     plist_t node;
     plist_dict_iter it;
-    const struct bp *bp;
+    const struct vg_bplist *bp;
     uint64_t dict;
     uint32_t i;
 };
 
-static void walk_begin(struct dict_walk *w, plist_t node, const struct bp *bp, uint64_t dict)
+static void walk_begin(struct dict_walk *w, plist_t node, const struct vg_bplist *bp, uint64_t dict)
 {
     w->node = node;
     w->it = NULL;
@@ -284,7 +132,8 @@ static int account_record(json_t *batch, const char *pkg, const char *user, plis
 
 /* accounts is the value of entry pi of the root dictionary. */
 static int package_records(struct vg_run *run, const char *display, json_t *batch,
-                           const struct bp *bp, uint32_t pi, const char *pkg, plist_t accounts)
+                           const struct vg_bplist *bp, uint32_t pi, const char *pkg,
+                           plist_t accounts)
 {
     struct dict_walk w;
     plist_t entry;
@@ -292,7 +141,7 @@ static int package_records(struct vg_run *run, const char *display, json_t *batc
     char *user;
     int rc = VG_OK;
 
-    if (bp && bp_dict_ref(bp, bp->top, 1, pi, &dict) != VG_OK) {
+    if (bp && vg_bplist_dict_ref(bp, bp->top, 1, pi, &dict) != VG_OK) {
         /* libplist's keys could hold NUL (it aborts on those): skip */
         vg_run_log(run, VG_DIAG_WARN, "%s: accounts of %s unreadable, skipped", display, pkg);
         return VG_OK;
@@ -339,7 +188,7 @@ static int add_with_occurrences(struct vg_run *run, json_t *batch)
 }
 
 static int idstatus_records(struct vg_run *run, const char *display, plist_t root,
-                            const struct bp *bp)
+                            const struct vg_bplist *bp)
 {
     json_t *batch = json_array();
     struct dict_walk w;
@@ -365,7 +214,7 @@ static int idstatus_visit(struct vg_run *run, const struct vg_file *f, void *ud)
     unsigned char *data = NULL;
     size_t len = 0;
     plist_t root = NULL;
-    struct bp bp;
+    struct vg_bplist bp;
     int binary, rc = VG_OK;
 
     (void)ud;
@@ -373,7 +222,8 @@ static int idstatus_visit(struct vg_run *run, const struct vg_file *f, void *ud)
         return VG_OK;
     binary = len >= 8 && memcmp(data, "bplist00", 8) == 0;
     if (vg_plist_parse_keep_nul(data, len, &root) != VG_OK || !root ||
-        plist_get_node_type(root) != PLIST_DICT || (binary && bp_open(&bp, data, len) != VG_OK)) {
+        plist_get_node_type(root) != PLIST_DICT ||
+        (binary && vg_bplist_open(&bp, data, len) != VG_OK)) {
         vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "not a property list dictionary");
         vg_run_log(run, VG_DIAG_WARN, "%s is not a valid property list", f->display);
     } else {
