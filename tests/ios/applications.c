@@ -6,7 +6,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "modtest.h"
+#include "harness.h"
 
 static const char *const iocs[] = {
     "[app:id='com.evil.app']",
@@ -93,62 +93,62 @@ static void test_records(void **state)
     /* five from Info.plist (its order), then Manifest.plist's others */
     assert_int_equal(json_array_size(r.records), 7);
     rec = json_array_get(r.records, 0);
-    assert_string_equal(mt_str(rec, "name"), "com.evil.app");
-    assert_string_equal(mt_str(rec, "softwareVersionBundleId"), "com.evil.app");
-    assert_string_equal(mt_str(rec, "itemName"), "Some App");
-    assert_string_equal(mt_str(rec, "sourceApp"), "com.apple.AppStore");
+    assert_string_equal(vgh_str(rec, "name"), "com.evil.app");
+    assert_string_equal(vgh_str(rec, "softwareVersionBundleId"), "com.evil.app");
+    assert_string_equal(vgh_str(rec, "itemName"), "Some App");
+    assert_string_equal(vgh_str(rec, "sourceApp"), "com.apple.AppStore");
     assert_string_equal(
-        mt_str(json_object_get(rec, "com.apple.iTunesStore.downloadInfo"), "purchaseDate"),
+        vgh_str(json_object_get(rec, "com.apple.iTunesStore.downloadInfo"), "purchaseDate"),
         "2021-07-18T10:00:00Z");
-    assert_string_equal(mt_str(rec, "isodate"), "2021-07-18 10:00:00.000000");
-    assert_string_equal(mt_str(rec, "icon_sha256"),
+    assert_string_equal(vgh_str(rec, "isodate"), "2021-07-18 10:00:00.000000");
+    assert_string_equal(vgh_str(rec, "icon_sha256"),
                         "823ceb99fcef5252333ede1b2202341c3b287b6d47571963e6b0ddf393a24f82");
     man = json_object_get(rec, "manifest_entry");
-    assert_string_equal(mt_str(man, "CFBundleIdentifier"), "com.evil.app");
-    assert_string_equal(mt_str(man, "ContainerContentClass"), "Data/Application");
+    assert_string_equal(vgh_str(man, "CFBundleIdentifier"), "com.evil.app");
+    assert_string_equal(vgh_str(man, "ContainerContentClass"), "Data/Application");
     assert_null(json_object_get(rec, "source"));
 
     /* an impossible purchase date gives no isodate */
-    rec = mt_find_record(r.records, "name", "com.evil.apps");
+    rec = vgh_find_record(r.records, "name", "com.evil.apps");
     assert_null(json_object_get(rec, "isodate"));
     /* unreadable metadata: the app is still listed, with a warning */
-    rec = mt_find_record(r.records, "name", "com.example.bad");
+    rec = vgh_find_record(r.records, "name", "com.example.bad");
     assert_non_null(rec);
     assert_null(json_object_get(rec, "softwareVersionBundleId"));
     assert_non_null(strstr(r.diag_text, "com.example.bad"));
     /* only in Manifest.plist */
     rec = json_array_get(r.records, 5);
-    assert_string_equal(mt_str(rec, "name"), "com.spy.hidden");
-    assert_string_equal(mt_str(rec, "source"), "Manifest.plist");
-    assert_string_equal(mt_str(json_object_get(rec, "manifest_entry"), "CFBundleIdentifier"),
+    assert_string_equal(vgh_str(rec, "name"), "com.spy.hidden");
+    assert_string_equal(vgh_str(rec, "source"), "Manifest.plist");
+    assert_string_equal(vgh_str(json_object_get(rec, "manifest_entry"), "CFBundleIdentifier"),
                         "com.spy.hidden");
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void assert_alerts(const json_t *alerts)
 {
     const json_t *a;
 
-    assert_int_equal(mt_count_level(alerts, "CRITICAL"), 2);
-    assert_int_equal(mt_count_level(alerts, "MEDIUM"), 3);
+    assert_int_equal(vgh_count_level(alerts, "CRITICAL"), 2);
+    assert_int_equal(vgh_count_level(alerts, "MEDIUM"), 3);
     assert_int_equal(json_array_size(alerts), 5);
-    a = mt_find_alert(alerts, "CRITICAL", "Malicious application com.evil.app identified");
+    a = vgh_find_alert(alerts, "CRITICAL", "Malicious application com.evil.app identified");
     assert_non_null(a);
-    assert_string_equal(mt_str(json_object_get(a, "matched_indicator"), "value"), "com.evil.app");
-    assert_string_equal(mt_str(a, "event_time"), "2021-07-18 10:00:00.000000");
+    assert_string_equal(vgh_str(json_object_get(a, "matched_indicator"), "value"), "com.evil.app");
+    assert_string_equal(vgh_str(a, "event_time"), "2021-07-18 10:00:00.000000");
     assert_non_null(
-        mt_find_alert(alerts, "CRITICAL", "Malicious application com.spy.hidden identified"));
-    assert_non_null(mt_find_alert(alerts, "MEDIUM",
-                                  "Suspicious app not installed from the App Store or MDM: "
-                                  "com.example.sideload"));
+        vgh_find_alert(alerts, "CRITICAL", "Malicious application com.spy.hidden identified"));
+    assert_non_null(vgh_find_alert(alerts, "MEDIUM",
+                                   "Suspicious app not installed from the App Store or MDM: "
+                                   "com.example.sideload"));
     /* com.example.noid and com.example.bad */
-    a = mt_find_alert(alerts, "MEDIUM",
-                      "Suspicious application identified without softwareVersionBundleId");
+    a = vgh_find_alert(alerts, "MEDIUM",
+                       "Suspicious application identified without softwareVersionBundleId");
     assert_non_null(a);
     /* near miss: com.evil.apps, from the App Store's product page */
-    assert_null(mt_find_alert(alerts, "CRITICAL", "com.evil.apps"));
-    assert_null(mt_find_alert(alerts, "MEDIUM", "com.evil.apps"));
+    assert_null(vgh_find_alert(alerts, "CRITICAL", "com.evil.apps"));
+    assert_null(vgh_find_alert(alerts, "MEDIUM", "com.evil.apps"));
 }
 
 static void test_alerts(void **state)
@@ -160,7 +160,7 @@ static void test_alerts(void **state)
     vgh_run(dir, bundle, "applications", &r);
     assert_alerts(r.alerts);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
@@ -179,7 +179,7 @@ static void test_timeline(void **state)
                                        "from Some Inc installed from com.example.installer\""));
     assert_null(strstr(r.timeline, "com.spy.hidden"));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_no_applications(void **state)
@@ -201,7 +201,7 @@ static void test_no_applications(void **state)
     assert_int_equal(r.rc, VG_OK);
     assert_int_equal(json_array_size(r.records), 0);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_check_on_records_alone(void **state)
@@ -212,7 +212,7 @@ static void test_check_on_records_alone(void **state)
     (void)state;
 
     vgh_run(dir, NULL, "applications", &r);
-    alerts = mt_check_records("applications", r.records, bundle);
+    alerts = vgh_check_records("applications", r.records, bundle);
     assert_alerts(alerts);
     json_decref(alerts);
 
@@ -222,20 +222,20 @@ static void test_check_on_records_alone(void **state)
                      "10:00:00.000000\"}, {\"name\": \"x\", \"softwareVersionBundleId\": \"x\", "
                      "\"sourceApp\": \"dmd\"}]",
                      0, NULL);
-    alerts = mt_check_records("applications", mvt, bundle);
+    alerts = vgh_check_records("applications", mvt, bundle);
     assert_int_equal(json_array_size(alerts), 1);
-    assert_int_equal(mt_count_level(alerts, "CRITICAL"), 1);
+    assert_int_equal(vgh_count_level(alerts, "CRITICAL"), 1);
     json_decref(alerts);
     json_decref(mvt);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
 static void test_mvt_test_backup(void **state)
 {
     (void)state;
-    mt_mvt_backup_empty("applications");
+    vgh_mvt_backup_empty("applications");
 }
 
 int main(void)

@@ -6,7 +6,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "dbtest.h"
+#include "harness.h"
 
 #define DOMAIN  "HomeDomain"
 #define RELPATH "Library/CallHistoryDB/CallHistory.storedata"
@@ -34,8 +34,8 @@ static const char *const iocs[] = {
 
 static char *calls_backup(const char *sql)
 {
-    struct dbt_file f = {DOMAIN, RELPATH, sql, NULL, 0};
-    return dbt_backup(&f, 1);
+    struct vgh_file f = {DOMAIN, RELPATH, sql, NULL, 0};
+    return vgh_backup(&f, 1);
 }
 
 static void test_records(void **state)
@@ -45,34 +45,34 @@ static void test_records(void **state)
     const json_t *rec;
 
     (void)state;
-    dbt_run(dir, NULL, "calls", &r);
+    vgh_run_ok(dir, NULL, "calls", &r);
     assert_int_equal(json_array_size(r.records), 4);
     /* in Z_PK order */
     rec = json_array_get(r.records, 0);
-    dbt_assert_keys(rec, "isodate,duration,location,number,provider");
-    assert_string_equal(dbt_str(rec, "isodate"), "2023-03-08 20:26:40.500000");
-    assert_true(dbt_real(rec, "duration") == 63.56);
-    dbt_assert_null(rec, "location");
-    assert_string_equal(dbt_str(rec, "number"), "foobar@example.org");
-    assert_string_equal(dbt_str(rec, "provider"), "com.apple.FaceTime");
+    vgh_assert_keys(rec, "isodate,duration,location,number,provider");
+    assert_string_equal(vgh_str(rec, "isodate"), "2023-03-08 20:26:40.500000");
+    assert_true(vgh_real(rec, "duration") == 63.56);
+    vgh_assert_null(rec, "location");
+    assert_string_equal(vgh_str(rec, "number"), "foobar@example.org");
+    assert_string_equal(vgh_str(rec, "provider"), "com.apple.FaceTime");
     rec = json_array_get(r.records, 1);
-    assert_string_equal(dbt_str(rec, "isodate"), "");
-    assert_string_equal(dbt_str(rec, "location"), "");
-    assert_string_equal(dbt_str(rec, "number"), "foobar@example.net");
+    assert_string_equal(vgh_str(rec, "isodate"), "");
+    assert_string_equal(vgh_str(rec, "location"), "");
+    assert_string_equal(vgh_str(rec, "number"), "foobar@example.net");
     rec = json_array_get(r.records, 2);
-    assert_string_equal(dbt_str(rec, "isodate"), "2023-03-08 20:26:40.000000");
-    assert_true(dbt_real(rec, "duration") == 12.0);
-    assert_string_equal(dbt_str(rec, "location"), "United States");
-    assert_string_equal(dbt_str(rec, "number"), "+15550100"); /* a blob, decoded */
-    assert_string_equal(dbt_str(rec, "provider"), "com.apple.Telephony");
+    assert_string_equal(vgh_str(rec, "isodate"), "2023-03-08 20:26:40.000000");
+    assert_true(vgh_real(rec, "duration") == 12.0);
+    assert_string_equal(vgh_str(rec, "location"), "United States");
+    assert_string_equal(vgh_str(rec, "number"), "+15550100"); /* a blob, decoded */
+    assert_string_equal(vgh_str(rec, "provider"), "com.apple.Telephony");
     rec = json_array_get(r.records, 3);
-    assert_string_equal(dbt_str(rec, "isodate"), "");
-    assert_string_equal(dbt_str(rec, "number"), "+1\xEF\xBF\xBD"
+    assert_string_equal(vgh_str(rec, "isodate"), "");
+    assert_string_equal(vgh_str(rec, "number"), "+1\xEF\xBF\xBD"
                                                 "5"); /* U+FFFD for 0xFF */
-    dbt_assert_null(rec, "provider");
+    vgh_assert_null(rec, "provider");
     assert_int_equal(r.warnings, 0);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_facetime_email_hit(void **state)
@@ -82,16 +82,16 @@ static void test_facetime_email_hit(void **state)
     const json_t *a;
 
     (void)state;
-    dbt_run(dir, iocs, "calls", &r);
+    vgh_run_ok(dir, iocs, "calls", &r);
     /* foobar@example.org only: foobar@example.net is a different address,
      * and a domain indicator is not an email indicator */
     assert_int_equal(json_array_size(r.alerts), 1);
-    a = dbt_alert(&r, 0);
-    dbt_assert_alert(a, "CRITICAL", "foobar@example.org", "emails");
-    assert_non_null(strstr(dbt_str(a, "message"), "foobar@example.org"));
-    assert_string_equal(dbt_str(a, "event_time"), "2023-03-08 20:26:40.500000");
+    a = vgh_alert(&r, 0);
+    vgh_assert_alert(a, "CRITICAL", "foobar@example.org", "emails");
+    assert_non_null(strstr(vgh_str(a, "message"), "foobar@example.org"));
+    assert_string_equal(vgh_str(a, "event_time"), "2023-03-08 20:26:40.500000");
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_timeline(void **state)
@@ -100,39 +100,39 @@ static void test_timeline(void **state)
     char *dir = calls_backup(schema);
 
     (void)state;
-    dbt_run(dir, NULL, "calls", &r);
-    assert_int_equal(dbt_tl_count(&r, "Calls"), 4);
+    vgh_run_ok(dir, NULL, "calls", &r);
+    assert_int_equal(vgh_tl_count(&r, "Calls"), 4);
     /* durations as Python prints floats */
-    assert_true(dbt_tl_has(&r, "2023-03-08 20:26:40.000000", "Calls", "call",
+    assert_true(vgh_tl_has(&r, "2023-03-08 20:26:40.000000", "Calls", "call",
                            "From +15550100 using com.apple.Telephony during 12.0 seconds"));
-    assert_true(dbt_tl_has(&r, "2023-03-08 20:26:40.500000", "Calls", "call",
+    assert_true(vgh_tl_has(&r, "2023-03-08 20:26:40.500000", "Calls", "call",
                            "From foobar@example.org using com.apple.FaceTime during 63.56 "
                            "seconds"));
-    assert_true(dbt_tl_has(&r, "", "Calls", "call",
+    assert_true(vgh_tl_has(&r, "", "Calls", "call",
                            "From foobar@example.net using com.apple.FaceTime during 1e-05 "
                            "seconds"));
-    assert_true(dbt_tl_has(&r, "", "Calls", "call",
+    assert_true(vgh_tl_has(&r, "", "Calls", "call",
                            "From +1\xEF\xBF\xBD"
                            "5 using None during 1e+16 seconds"));
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_not_sqlite(void **state)
 {
     static const char junk[] = "bplist00 this is not the call history";
-    struct dbt_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
+    struct vgh_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
     struct vgh_result r;
-    char *dir = dbt_backup(&f, 1);
+    char *dir = vgh_backup(&f, 1);
 
     (void)state;
-    dbt_run(dir, iocs, "calls", &r);
+    vgh_run_ok(dir, iocs, "calls", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DOMAIN "/" RELPATH));
-    assert_int_equal(dbt_coverage(&r, "calls", "unreadable", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "calls", "unreadable", RELPATH), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_missing_table(void **state)
@@ -142,12 +142,12 @@ static void test_missing_table(void **state)
                              " Z_PLIST BLOB);");
 
     (void)state;
-    dbt_run(dir, iocs, "calls", &r);
+    vgh_run_ok(dir, iocs, "calls", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_int_equal(r.warnings, 0);
-    assert_int_equal(dbt_coverage(&r, "calls", "partial", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "calls", "partial", RELPATH), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_check_records_alone(void **state)
@@ -158,11 +158,11 @@ static void test_check_records_alone(void **state)
                                 "FooBar@Example.org", "provider", "com.apple.FaceTime", "isodate",
                                 "2021-01-01 00:00:00.000000", "duration", 5.0, "location", "number",
                                 "+15550100", "provider", "com.apple.Telephony");
-    json_t *alerts = dbt_check_records("calls", records, iocs);
+    json_t *alerts = vgh_check_patterns("calls", records, iocs);
 
     (void)state;
     assert_int_equal(json_array_size(alerts), 1);
-    dbt_assert_alert(json_array_get(alerts, 0), "CRITICAL", "foobar@example.org", "emails");
+    vgh_assert_alert(json_array_get(alerts, 0), "CRITICAL", "foobar@example.org", "emails");
     json_decref(alerts);
     json_decref(records);
 }
@@ -170,7 +170,7 @@ static void test_check_records_alone(void **state)
 static void test_mvt_backup(void **state)
 {
     (void)state;
-    dbt_mvt_backup_absent("calls", RELPATH);
+    vgh_mvt_backup_absent("calls", RELPATH);
 }
 
 int main(void)

@@ -6,7 +6,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "dbtest.h"
+#include "harness.h"
 
 #define DOMAIN  "AppDomain-com.google.chrome.ios"
 #define RELPATH "Library/Application Support/Google/Chrome/Default/Favicons"
@@ -46,8 +46,8 @@ static const char *const iocs[] = {
 
 static char *favicon_backup(const char *sql)
 {
-    struct dbt_file f = {DOMAIN, RELPATH, sql, NULL, 0};
-    return dbt_backup(&f, 1);
+    struct vgh_file f = {DOMAIN, RELPATH, sql, NULL, 0};
+    return vgh_backup(&f, 1);
 }
 
 static void test_records(void **state)
@@ -57,26 +57,26 @@ static void test_records(void **state)
     const json_t *rec;
 
     (void)state;
-    dbt_run(dir, NULL, "chrome_favicon", &r);
+    vgh_run_ok(dir, NULL, "chrome_favicon", &r);
     assert_int_equal(json_array_size(r.records), 3);
     /* sorted by date; the second bitmap was never updated, only requested */
     rec = json_array_get(r.records, 0);
-    dbt_assert_keys(rec, "url,icon_url,timestamp,isodate");
-    assert_string_equal(dbt_str(rec, "url"), "https://tracker.example.org/p");
-    assert_string_equal(dbt_str(rec, "icon_url"), "https://www.example.net/favicon.ico");
-    assert_int_equal(dbt_int(rec, "timestamp"), 13250000000000001LL);
-    assert_string_equal(dbt_str(rec, "isodate"), "2020-11-16 11:33:20.000001");
+    vgh_assert_keys(rec, "url,icon_url,timestamp,isodate");
+    assert_string_equal(vgh_str(rec, "url"), "https://tracker.example.org/p");
+    assert_string_equal(vgh_str(rec, "icon_url"), "https://www.example.net/favicon.ico");
+    assert_int_equal(vgh_int(rec, "timestamp"), 13250000000000001LL);
+    assert_string_equal(vgh_str(rec, "isodate"), "2020-11-16 11:33:20.000001");
     rec = json_array_get(r.records, 1);
-    assert_string_equal(dbt_str(rec, "url"), "https://evil-example.org/");
-    assert_int_equal(dbt_int(rec, "timestamp"), 13260000000000000LL);
-    assert_string_equal(dbt_str(rec, "isodate"), "2021-03-12 05:20:00.000000");
+    assert_string_equal(vgh_str(rec, "url"), "https://evil-example.org/");
+    assert_int_equal(vgh_int(rec, "timestamp"), 13260000000000000LL);
+    assert_string_equal(vgh_str(rec, "isodate"), "2021-03-12 05:20:00.000000");
     rec = json_array_get(r.records, 2);
-    assert_string_equal(dbt_str(rec, "url"), "https://news.example.net/");
-    assert_string_equal(dbt_str(rec, "icon_url"), "https://cdn.example.org/favicon.ico");
-    assert_string_equal(dbt_str(rec, "isodate"), "2022-06-18 04:26:40.000000");
+    assert_string_equal(vgh_str(rec, "url"), "https://news.example.net/");
+    assert_string_equal(vgh_str(rec, "icon_url"), "https://cdn.example.org/favicon.ico");
+    assert_string_equal(vgh_str(rec, "isodate"), "2022-06-18 04:26:40.000000");
     assert_int_equal(r.warnings, 0);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_page_and_icon_hits(void **state)
@@ -86,19 +86,19 @@ static void test_page_and_icon_hits(void **state)
     const json_t *a;
 
     (void)state;
-    dbt_run(dir, iocs, "chrome_favicon", &r);
+    vgh_run_ok(dir, iocs, "chrome_favicon", &r);
     /* the page on tracker.example.org and the icon on cdn.example.org; not
      * evil-example.org */
     assert_int_equal(json_array_size(r.alerts), 2);
-    a = dbt_alert(&r, 0);
-    dbt_assert_alert(a, "CRITICAL", "example.org", "domains");
-    assert_non_null(strstr(dbt_str(a, "message"), "https://tracker.example.org/p"));
-    assert_string_equal(dbt_str(a, "event_time"), "2020-11-16 11:33:20.000001");
-    a = dbt_alert(&r, 1);
-    dbt_assert_alert(a, "CRITICAL", "example.org", "domains");
-    assert_non_null(strstr(dbt_str(a, "message"), "https://cdn.example.org/favicon.ico"));
+    a = vgh_alert(&r, 0);
+    vgh_assert_alert(a, "CRITICAL", "example.org", "domains");
+    assert_non_null(strstr(vgh_str(a, "message"), "https://tracker.example.org/p"));
+    assert_string_equal(vgh_str(a, "event_time"), "2020-11-16 11:33:20.000001");
+    a = vgh_alert(&r, 1);
+    vgh_assert_alert(a, "CRITICAL", "example.org", "domains");
+    assert_non_null(strstr(vgh_str(a, "message"), "https://cdn.example.org/favicon.ico"));
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_timeline(void **state)
@@ -107,12 +107,12 @@ static void test_timeline(void **state)
     char *dir = favicon_backup(current);
 
     (void)state;
-    dbt_run(dir, NULL, "chrome_favicon", &r);
-    assert_int_equal(dbt_tl_count(&r, "ChromeFavicon"), 3);
-    assert_true(dbt_tl_has(&r, "2022-06-18 04:26:40.000000", "ChromeFavicon", "new_favicon",
+    vgh_run_ok(dir, NULL, "chrome_favicon", &r);
+    assert_int_equal(vgh_tl_count(&r, "ChromeFavicon"), 3);
+    assert_true(vgh_tl_has(&r, "2022-06-18 04:26:40.000000", "ChromeFavicon", "new_favicon",
                            "https://cdn.example.org/favicon.ico from https://news.example.net/"));
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_older_schema(void **state)
@@ -121,31 +121,31 @@ static void test_older_schema(void **state)
     char *dir = favicon_backup(older);
 
     (void)state;
-    dbt_run(dir, iocs, "chrome_favicon", &r);
+    vgh_run_ok(dir, iocs, "chrome_favicon", &r);
     assert_int_equal(json_array_size(r.records), 1);
-    assert_string_equal(dbt_str(json_array_get(r.records, 0), "isodate"),
+    assert_string_equal(vgh_str(json_array_get(r.records, 0), "isodate"),
                         "2021-03-12 05:20:00.000000");
     assert_int_equal(json_array_size(r.alerts), 1);
-    assert_int_equal(dbt_coverage(&r, "chrome_favicon", "partial", NULL), 0);
+    assert_int_equal(vgh_coverage(&r, "chrome_favicon", "partial", NULL), 0);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_not_sqlite(void **state)
 {
     static const char junk[] = "SQLite format 2\0 truncated";
-    struct dbt_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
+    struct vgh_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
     struct vgh_result r;
-    char *dir = dbt_backup(&f, 1);
+    char *dir = vgh_backup(&f, 1);
 
     (void)state;
-    dbt_run(dir, iocs, "chrome_favicon", &r);
+    vgh_run_ok(dir, iocs, "chrome_favicon", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DOMAIN "/" RELPATH));
-    assert_int_equal(dbt_coverage(&r, "chrome_favicon", "unreadable", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "chrome_favicon", "unreadable", RELPATH), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_missing_table(void **state)
@@ -154,12 +154,12 @@ static void test_missing_table(void **state)
     char *dir = favicon_backup(SCHEMA_HEAD);
 
     (void)state;
-    dbt_run(dir, iocs, "chrome_favicon", &r);
+    vgh_run_ok(dir, iocs, "chrome_favicon", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_int_equal(r.warnings, 0);
-    assert_int_equal(dbt_coverage(&r, "chrome_favicon", "partial", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "chrome_favicon", "partial", RELPATH), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_check_records_alone(void **state)
@@ -170,12 +170,12 @@ static void test_check_records_alone(void **state)
                   (json_int_t)13260000000000000, "isodate", "2021-03-12 05:20:00.000000", "url",
                   "https://example.com/", "icon_url", "https://example.com/i.png", "timestamp",
                   (json_int_t)0, "isodate", "1601-01-01 00:00:00.000000");
-    json_t *alerts = dbt_check_records("chrome_favicon", records, iocs);
+    json_t *alerts = vgh_check_patterns("chrome_favicon", records, iocs);
 
     (void)state;
     assert_int_equal(json_array_size(alerts), 1);
-    dbt_assert_alert(json_array_get(alerts, 0), "CRITICAL", "example.org", "domains");
-    assert_string_equal(dbt_str(json_array_get(alerts, 0), "event_time"),
+    vgh_assert_alert(json_array_get(alerts, 0), "CRITICAL", "example.org", "domains");
+    assert_string_equal(vgh_str(json_array_get(alerts, 0), "event_time"),
                         "2021-03-12 05:20:00.000000");
     json_decref(alerts);
     json_decref(records);
@@ -184,7 +184,7 @@ static void test_check_records_alone(void **state)
 static void test_mvt_backup(void **state)
 {
     (void)state;
-    dbt_mvt_backup_absent("chrome_favicon", RELPATH);
+    vgh_mvt_backup_absent("chrome_favicon", RELPATH);
 }
 
 int main(void)

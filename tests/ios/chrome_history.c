@@ -6,7 +6,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "dbtest.h"
+#include "harness.h"
 
 #define DOMAIN  "AppDomain-com.google.chrome.ios"
 #define RELPATH "Library/Application Support/Google/Chrome/Default/History"
@@ -46,10 +46,10 @@ static const char *const iocs[] = {
 static char *history_backup(void)
 {
     char sql[sizeof(schema) + sizeof(rows)];
-    struct dbt_file f = {DOMAIN, RELPATH, sql, NULL, 0};
+    struct vgh_file f = {DOMAIN, RELPATH, sql, NULL, 0};
 
     snprintf(sql, sizeof(sql), "%s%s", schema, rows);
-    return dbt_backup(&f, 1);
+    return vgh_backup(&f, 1);
 }
 
 static void test_records(void **state)
@@ -59,31 +59,31 @@ static void test_records(void **state)
     const json_t *rec;
 
     (void)state;
-    dbt_run(dir, NULL, "chrome_history", &r);
+    vgh_run_ok(dir, NULL, "chrome_history", &r);
     assert_int_equal(json_array_size(r.records), 5);
     rec = json_array_get(r.records, 0);
-    dbt_assert_keys(rec, "id,url,visit_id,timestamp,isodate,redirect_source");
-    assert_int_equal(dbt_int(rec, "id"), 3);
-    assert_string_equal(dbt_str(rec, "url"), "https://example.org.attacker.net/x");
-    assert_int_equal(dbt_int(rec, "visit_id"), 3);
-    assert_int_equal(dbt_int(rec, "timestamp"), 13250000000000001LL);
-    assert_string_equal(dbt_str(rec, "isodate"), "2020-11-16 11:33:20.000001");
-    dbt_assert_null(rec, "redirect_source");
+    vgh_assert_keys(rec, "id,url,visit_id,timestamp,isodate,redirect_source");
+    assert_int_equal(vgh_int(rec, "id"), 3);
+    assert_string_equal(vgh_str(rec, "url"), "https://example.org.attacker.net/x");
+    assert_int_equal(vgh_int(rec, "visit_id"), 3);
+    assert_int_equal(vgh_int(rec, "timestamp"), 13250000000000001LL);
+    assert_string_equal(vgh_str(rec, "isodate"), "2020-11-16 11:33:20.000001");
+    vgh_assert_null(rec, "redirect_source");
     /* same time: visit id order */
-    assert_int_equal(dbt_int(json_array_get(r.records, 1), "visit_id"), 5);
+    assert_int_equal(vgh_int(json_array_get(r.records, 1), "visit_id"), 5);
     rec = json_array_get(r.records, 2);
-    assert_int_equal(dbt_int(rec, "visit_id"), 1);
-    assert_string_equal(dbt_str(rec, "isodate"), "2022-06-18 04:26:40.000000");
-    assert_int_equal(dbt_int(rec, "redirect_source"), 0);
-    assert_int_equal(dbt_int(json_array_get(r.records, 3), "visit_id"), 4);
+    assert_int_equal(vgh_int(rec, "visit_id"), 1);
+    assert_string_equal(vgh_str(rec, "isodate"), "2022-06-18 04:26:40.000000");
+    assert_int_equal(vgh_int(rec, "redirect_source"), 0);
+    assert_int_equal(vgh_int(json_array_get(r.records, 3), "visit_id"), 4);
     rec = json_array_get(r.records, 4);
-    assert_int_equal(dbt_int(rec, "id"), 2);
-    assert_string_equal(dbt_str(rec, "isodate"), "2022-06-18 04:28:43.456789");
-    assert_int_equal(dbt_int(rec, "redirect_source"), 1);
-    assert_int_equal(dbt_coverage(&r, "chrome_history", "found", RELPATH), 1);
+    assert_int_equal(vgh_int(rec, "id"), 2);
+    assert_string_equal(vgh_str(rec, "isodate"), "2022-06-18 04:28:43.456789");
+    assert_int_equal(vgh_int(rec, "redirect_source"), 1);
+    assert_int_equal(vgh_coverage(&r, "chrome_history", "found", RELPATH), 1);
     assert_int_equal(r.warnings, 0);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_hit_and_near_misses(void **state)
@@ -93,17 +93,17 @@ static void test_hit_and_near_misses(void **state)
     const json_t *a;
 
     (void)state;
-    dbt_run(dir, iocs, "chrome_history", &r);
+    vgh_run_ok(dir, iocs, "chrome_history", &r);
     /* only the visit to badbadbad.example.org: not evil-example.org, not
      * example.org.attacker.net, not another path on example.com */
     assert_int_equal(json_array_size(r.alerts), 1);
-    a = dbt_alert(&r, 0);
-    dbt_assert_alert(a, "CRITICAL", "example.org", "domains");
-    assert_non_null(strstr(dbt_str(a, "message"), "https://badbadbad.example.org/landing"));
-    assert_string_equal(dbt_str(a, "event_time"), "2022-06-18 04:26:40.000000");
-    assert_int_equal(dbt_int(json_object_get(a, "event"), "visit_id"), 1);
+    a = vgh_alert(&r, 0);
+    vgh_assert_alert(a, "CRITICAL", "example.org", "domains");
+    assert_non_null(strstr(vgh_str(a, "message"), "https://badbadbad.example.org/landing"));
+    assert_string_equal(vgh_str(a, "event_time"), "2022-06-18 04:26:40.000000");
+    assert_int_equal(vgh_int(json_object_get(a, "event"), "visit_id"), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_timeline(void **state)
@@ -112,48 +112,48 @@ static void test_timeline(void **state)
     char *dir = history_backup();
 
     (void)state;
-    dbt_run(dir, NULL, "chrome_history", &r);
-    assert_int_equal(dbt_tl_count(&r, "ChromeHistory"), 5);
-    assert_true(dbt_tl_has(&r, "2022-06-18 04:26:40.000000", "ChromeHistory", "visit",
+    vgh_run_ok(dir, NULL, "chrome_history", &r);
+    assert_int_equal(vgh_tl_count(&r, "ChromeHistory"), 5);
+    assert_true(vgh_tl_has(&r, "2022-06-18 04:26:40.000000", "ChromeHistory", "visit",
                            "1 - https://badbadbad.example.org/landing (visit ID: 1, redirect "
                            "source: 0)"));
-    assert_true(dbt_tl_has(&r, "2020-11-16 11:33:20.000001", "ChromeHistory", "visit",
+    assert_true(vgh_tl_has(&r, "2020-11-16 11:33:20.000001", "ChromeHistory", "visit",
                            "3 - https://example.org.attacker.net/x (visit ID: 3, redirect "
                            "source: None)"));
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_not_sqlite(void **state)
 {
     static const char junk[] = "this is not a History database\n";
-    struct dbt_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
+    struct vgh_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
     struct vgh_result r;
-    char *dir = dbt_backup(&f, 1);
+    char *dir = vgh_backup(&f, 1);
 
     (void)state;
-    dbt_run(dir, iocs, "chrome_history", &r);
+    vgh_run_ok(dir, iocs, "chrome_history", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DOMAIN "/" RELPATH));
-    assert_int_equal(dbt_coverage(&r, "chrome_history", "unreadable", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "chrome_history", "unreadable", RELPATH), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_missing_table(void **state)
 {
-    struct dbt_file f = {DOMAIN, RELPATH, "CREATE TABLE meta(key LONGVARCHAR, value LONGVARCHAR);",
+    struct vgh_file f = {DOMAIN, RELPATH, "CREATE TABLE meta(key LONGVARCHAR, value LONGVARCHAR);",
                          NULL, 0};
     struct vgh_result r;
-    char *dir = dbt_backup(&f, 1);
+    char *dir = vgh_backup(&f, 1);
 
     (void)state;
-    dbt_run(dir, iocs, "chrome_history", &r);
+    vgh_run_ok(dir, iocs, "chrome_history", &r);
     assert_int_equal(json_array_size(r.records), 0);
-    assert_int_equal(dbt_coverage(&r, "chrome_history", "partial", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "chrome_history", "partial", RELPATH), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 /* Hostile values: NULL and text times, a time past year 9999, a URL with
@@ -166,20 +166,20 @@ static void test_hostile_values(void **state)
         "INSERT INTO urls VALUES (1, NULL), (2, 'https://x.example.org/' || X'FF' || 'z');"
         "INSERT INTO visits VALUES (1, 1, NULL, NULL), (2, 2, 'soon', 'x'),"
         " (3, 2, 9223372036854775807, 0), (4, 2, -9223372036854775807, 0);";
-    struct dbt_file f = {DOMAIN, RELPATH, sql, NULL, 0};
+    struct vgh_file f = {DOMAIN, RELPATH, sql, NULL, 0};
     struct vgh_result r;
-    char *dir = dbt_backup(&f, 1);
+    char *dir = vgh_backup(&f, 1);
     size_t i;
 
     (void)state;
-    dbt_run(dir, iocs, "chrome_history", &r);
+    vgh_run_ok(dir, iocs, "chrome_history", &r);
     assert_int_equal(json_array_size(r.records), 4);
     for (i = 0; i < 4; i++)
-        assert_string_equal(dbt_str(json_array_get(r.records, i), "isodate"), "");
+        assert_string_equal(vgh_str(json_array_get(r.records, i), "isodate"), "");
     /* the damaged URL is still checked */
     assert_true(json_array_size(r.alerts) >= 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_check_records_alone(void **state)
@@ -190,12 +190,12 @@ static void test_check_records_alone(void **state)
         "isodate", "2022-06-18 04:26:40.000000", "redirect_source", 0, "id", 8, "url",
         "https://example.net/", "visit_id", 10, "timestamp", (json_int_t)13300000000000000,
         "isodate", "2022-06-18 04:26:40.000000", "redirect_source");
-    json_t *alerts = dbt_check_records("chrome_history", records, iocs);
+    json_t *alerts = vgh_check_patterns("chrome_history", records, iocs);
 
     (void)state;
     assert_int_equal(json_array_size(alerts), 1);
-    dbt_assert_alert(json_array_get(alerts, 0), "CRITICAL", "http://example.com/thisisbad", "urls");
-    assert_string_equal(dbt_str(json_array_get(alerts, 0), "event_time"),
+    vgh_assert_alert(json_array_get(alerts, 0), "CRITICAL", "http://example.com/thisisbad", "urls");
+    assert_string_equal(vgh_str(json_array_get(alerts, 0), "event_time"),
                         "2022-06-18 04:26:40.000000");
     json_decref(alerts);
     json_decref(records);
@@ -204,7 +204,7 @@ static void test_check_records_alone(void **state)
 static void test_mvt_backup(void **state)
 {
     (void)state;
-    dbt_mvt_backup_absent("chrome_history", RELPATH);
+    vgh_mvt_backup_absent("chrome_history", RELPATH);
 }
 
 int main(void)

@@ -5,7 +5,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "modtest.h"
+#include "harness.h"
 
 #define DOMAIN    "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles"
 #define EVIL_UUID "C0FFEE00-0000-4000-8000-000000000001"
@@ -96,17 +96,17 @@ static void test_records(void **state)
 
     rec = json_array_get(r.records, 0);
     vgfix_backup_file_id(DOMAIN, "Library/ConfigurationProfiles/profile-1111.stub", id);
-    assert_string_equal(mt_str(rec, "file_id"), id);
-    assert_string_equal(mt_str(rec, "relative_path"),
+    assert_string_equal(vgh_str(rec, "file_id"), id);
+    assert_string_equal(vgh_str(rec, "relative_path"),
                         "Library/ConfigurationProfiles/profile-1111.stub");
-    assert_string_equal(mt_str(rec, "domain"), DOMAIN);
-    assert_string_equal(mt_str(rec, "install_date"), "2021-07-18 10:00:00.000000");
+    assert_string_equal(vgh_str(rec, "domain"), DOMAIN);
+    assert_string_equal(vgh_str(rec, "install_date"), "2021-07-18 10:00:00.000000");
     pl = json_object_get(rec, "plist");
-    assert_string_equal(mt_str(pl, "PayloadUUID"), EVIL_UUID);
-    assert_string_equal(mt_str(pl, "PayloadDisplayName"), "Evil");
-    assert_string_equal(mt_str(pl, "InstallDate"), "2021-07-18 10:00:00.000000");
+    assert_string_equal(vgh_str(pl, "PayloadUUID"), EVIL_UUID);
+    assert_string_equal(vgh_str(pl, "PayloadDisplayName"), "Evil");
+    assert_string_equal(vgh_str(pl, "InstallDate"), "2021-07-18 10:00:00.000000");
     assert_string_equal(
-        mt_str(json_array_get(json_object_get(pl, "PayloadContent"), 0), "PayloadType"),
+        vgh_str(json_array_get(json_object_get(pl, "PayloadContent"), 0), "PayloadType"),
         "com.apple.notificationsettings");
 
     /* data fields are base64, an absent InstallDate is "" */
@@ -114,18 +114,18 @@ static void test_records(void **state)
     pl = json_object_get(rec, "plist");
     assert_string_equal(json_string_value(json_array_get(json_object_get(pl, "SignerCerts"), 0)),
                         "MIIBAA==");
-    assert_string_equal(mt_str(rec, "install_date"), "");
+    assert_string_equal(vgh_str(rec, "install_date"), "");
 
     /* the unreadable stub is still a record (the profile was there), with a warning */
     rec = json_array_get(r.records, 3);
-    assert_string_equal(mt_str(rec, "relative_path"),
+    assert_string_equal(vgh_str(rec, "relative_path"),
                         "Library/ConfigurationProfiles/profile-bad.stub");
     assert_int_equal(json_object_size(json_object_get(rec, "plist")), 0);
-    assert_string_equal(mt_str(rec, "install_date"), "");
+    assert_string_equal(vgh_str(rec, "install_date"), "");
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, "profile-bad.stub"));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void assert_alerts(const json_t *alerts)
@@ -133,17 +133,18 @@ static void assert_alerts(const json_t *alerts)
     const json_t *a;
 
     assert_int_equal(json_array_size(alerts), 2);
-    a = mt_find_alert(
+    a = vgh_find_alert(
         alerts, "CRITICAL",
         "Found a known malicious configuration profile \"Evil\" with UUID \"" EVIL_UUID "\"");
     assert_non_null(a);
     /* indicators are kept lower case */
-    assert_string_equal(mt_str(json_object_get(a, "matched_indicator"), "value"),
+    assert_string_equal(vgh_str(json_object_get(a, "matched_indicator"), "value"),
                         "c0ffee00-0000-4000-8000-000000000001");
-    assert_string_equal(mt_str(a, "event_time"), "2021-07-18 10:00:00.000000");
-    a = mt_find_alert(alerts, "MEDIUM",
-                      "Found a potentially suspicious configuration profile \"Quiet\" with payload "
-                      "type com.apple.notificationsettings");
+    assert_string_equal(vgh_str(a, "event_time"), "2021-07-18 10:00:00.000000");
+    a = vgh_find_alert(
+        alerts, "MEDIUM",
+        "Found a potentially suspicious configuration profile \"Quiet\" with payload "
+        "type com.apple.notificationsettings");
     assert_non_null(a);
     assert_true(json_is_null(json_object_get(a, "matched_indicator")));
 }
@@ -157,7 +158,7 @@ static void test_alerts(void **state)
     vgh_run(dir, bundle, "configuration_profiles", &r);
     assert_alerts(r.alerts);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
@@ -177,7 +178,7 @@ static void test_timeline(void **state)
     /* no install date, no event */
     assert_null(strstr(r.timeline, "Work VPN"));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_check_on_records_alone(void **state)
@@ -189,9 +190,9 @@ static void test_check_on_records_alone(void **state)
 
     vgh_run(dir, NULL, "configuration_profiles", &r);
     /* the heuristic needs no indicator: both hiding profiles are MEDIUM */
-    assert_int_equal(mt_count_level(r.alerts, "MEDIUM"), 2);
+    assert_int_equal(vgh_count_level(r.alerts, "MEDIUM"), 2);
     assert_int_equal(json_array_size(r.alerts), 2);
-    alerts = mt_check_records("configuration_profiles", r.records, bundle);
+    alerts = vgh_check_records("configuration_profiles", r.records, bundle);
     assert_alerts(alerts);
     json_decref(alerts);
 
@@ -203,20 +204,20 @@ static void test_check_on_records_alone(void **state)
                      "\"com.apple.wifi.managed\"}]}, \"install_date\": \"\"}]",
                      0, NULL);
     assert_non_null(mvt);
-    alerts = mt_check_records("configuration_profiles", mvt, bundle);
+    alerts = vgh_check_records("configuration_profiles", mvt, bundle);
     assert_int_equal(json_array_size(alerts), 1);
-    assert_int_equal(mt_count_level(alerts, "CRITICAL"), 1);
+    assert_int_equal(vgh_count_level(alerts, "CRITICAL"), 1);
     json_decref(alerts);
     json_decref(mvt);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
 static void test_mvt_test_backup(void **state)
 {
     (void)state;
-    mt_mvt_backup_empty("configuration_profiles");
+    vgh_mvt_backup_empty("configuration_profiles");
 }
 
 int main(void)

@@ -6,7 +6,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "dbtest.h"
+#include "harness.h"
 
 #define DOMAIN  "HomeDomain"
 #define RELPATH "Library/AddressBook/AddressBook.sqlitedb"
@@ -33,8 +33,8 @@ static const char *const iocs[] = {
 
 static char *contacts_backup(const char *sql)
 {
-    struct dbt_file f = {DOMAIN, RELPATH, sql, NULL, 0};
-    return dbt_backup(&f, 1);
+    struct vgh_file f = {DOMAIN, RELPATH, sql, NULL, 0};
+    return vgh_backup(&f, 1);
 }
 
 static void test_records(void **state)
@@ -44,29 +44,29 @@ static void test_records(void **state)
     const json_t *rec;
 
     (void)state;
-    dbt_run(dir, NULL, "contacts", &r);
+    vgh_run_ok(dir, NULL, "contacts", &r);
     /* person then value order; the NULL value and the person without
      * values give no record */
     assert_int_equal(json_array_size(r.records), 4);
     rec = json_array_get(r.records, 0);
-    dbt_assert_keys(rec, "value,First,Middle,Last,Organization");
-    assert_string_equal(dbt_str(rec, "value"), "+15550100");
-    assert_string_equal(dbt_str(rec, "First"), "Jane");
-    assert_string_equal(dbt_str(rec, "Middle"), "Q");
-    assert_string_equal(dbt_str(rec, "Last"), "Doe");
-    assert_string_equal(dbt_str(rec, "Organization"), "Acme");
-    assert_string_equal(dbt_str(json_array_get(r.records, 1), "value"), "FooBar@Example.org");
+    vgh_assert_keys(rec, "value,First,Middle,Last,Organization");
+    assert_string_equal(vgh_str(rec, "value"), "+15550100");
+    assert_string_equal(vgh_str(rec, "First"), "Jane");
+    assert_string_equal(vgh_str(rec, "Middle"), "Q");
+    assert_string_equal(vgh_str(rec, "Last"), "Doe");
+    assert_string_equal(vgh_str(rec, "Organization"), "Acme");
+    assert_string_equal(vgh_str(json_array_get(r.records, 1), "value"), "FooBar@Example.org");
     rec = json_array_get(r.records, 2);
-    assert_string_equal(dbt_str(rec, "value"), "foobar@example.com");
-    assert_string_equal(dbt_str(rec, "First"), "John");
-    dbt_assert_null(rec, "Middle");
-    dbt_assert_null(rec, "Organization");
-    assert_string_equal(dbt_str(json_array_get(r.records, 3), "value"), "https://example.org/");
+    assert_string_equal(vgh_str(rec, "value"), "foobar@example.com");
+    assert_string_equal(vgh_str(rec, "First"), "John");
+    vgh_assert_null(rec, "Middle");
+    vgh_assert_null(rec, "Organization");
+    assert_string_equal(vgh_str(json_array_get(r.records, 3), "value"), "https://example.org/");
     assert_int_equal(r.warnings, 0);
     /* MVT serialises nothing for contacts */
-    assert_int_equal(dbt_tl_count(&r, "Contacts"), 0);
+    assert_int_equal(vgh_tl_count(&r, "Contacts"), 0);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_email_hit(void **state)
@@ -76,32 +76,32 @@ static void test_email_hit(void **state)
     const json_t *a;
 
     (void)state;
-    dbt_run(dir, iocs, "contacts", &r);
+    vgh_run_ok(dir, iocs, "contacts", &r);
     /* the same address in other case; not foobar@example.com */
     assert_int_equal(json_array_size(r.alerts), 1);
-    a = dbt_alert(&r, 0);
-    dbt_assert_alert(a, "CRITICAL", "foobar@example.org", "emails");
-    assert_string_equal(dbt_str(a, "event_time"), "");
-    assert_string_equal(dbt_str(json_object_get(a, "event"), "First"), "Jane");
+    a = vgh_alert(&r, 0);
+    vgh_assert_alert(a, "CRITICAL", "foobar@example.org", "emails");
+    assert_string_equal(vgh_str(a, "event_time"), "");
+    assert_string_equal(vgh_str(json_object_get(a, "event"), "First"), "Jane");
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_not_sqlite(void **state)
 {
     static const char junk[] = "not an address book";
-    struct dbt_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
+    struct vgh_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
     struct vgh_result r;
-    char *dir = dbt_backup(&f, 1);
+    char *dir = vgh_backup(&f, 1);
 
     (void)state;
-    dbt_run(dir, iocs, "contacts", &r);
+    vgh_run_ok(dir, iocs, "contacts", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DOMAIN "/" RELPATH));
-    assert_int_equal(dbt_coverage(&r, "contacts", "unreadable", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "contacts", "unreadable", RELPATH), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_missing_table(void **state)
@@ -110,12 +110,12 @@ static void test_missing_table(void **state)
     char *dir = contacts_backup("CREATE TABLE ABPerson (ROWID INTEGER PRIMARY KEY, First TEXT);");
 
     (void)state;
-    dbt_run(dir, iocs, "contacts", &r);
+    vgh_run_ok(dir, iocs, "contacts", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_int_equal(r.warnings, 0);
-    assert_int_equal(dbt_coverage(&r, "contacts", "partial", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "contacts", "partial", RELPATH), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_check_records_alone(void **state)
@@ -124,11 +124,11 @@ static void test_check_records_alone(void **state)
                                 "foobar@example.org", "First", "A", "Middle", "Last", "B",
                                 "Organization", "value", "foobar@example.org.evil.net", "First",
                                 "C", "Middle", "Last", "Organization");
-    json_t *alerts = dbt_check_records("contacts", records, iocs);
+    json_t *alerts = vgh_check_patterns("contacts", records, iocs);
 
     (void)state;
     assert_int_equal(json_array_size(alerts), 1);
-    dbt_assert_alert(json_array_get(alerts, 0), "CRITICAL", "foobar@example.org", "emails");
+    vgh_assert_alert(json_array_get(alerts, 0), "CRITICAL", "foobar@example.org", "emails");
     json_decref(alerts);
     json_decref(records);
 }
@@ -136,7 +136,7 @@ static void test_check_records_alone(void **state)
 static void test_mvt_backup(void **state)
 {
     (void)state;
-    dbt_mvt_backup_absent("contacts", RELPATH);
+    vgh_mvt_backup_absent("contacts", RELPATH);
 }
 
 int main(void)

@@ -5,7 +5,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "modtest.h"
+#include "harness.h"
 
 #define RELPATH "Library/Preferences/com.apple.CrashReporter.plist"
 
@@ -65,28 +65,28 @@ static void test_disabled(void **state)
     assert_int_equal(json_array_size(r.records), 1);
     rec = json_array_get(r.records, 0);
     vgfix_backup_file_id("RootDomain", RELPATH, id);
-    assert_string_equal(mt_str(rec, "file_id"), id);
-    assert_string_equal(mt_str(rec, "domain"), "RootDomain");
-    assert_string_equal(mt_str(rec, "relative_path"), RELPATH);
-    assert_string_equal(mt_str(rec, "modified"), "2021-07-18 10:00:00.000000");
+    assert_string_equal(vgh_str(rec, "file_id"), id);
+    assert_string_equal(vgh_str(rec, "domain"), "RootDomain");
+    assert_string_equal(vgh_str(rec, "relative_path"), RELPATH);
+    assert_string_equal(vgh_str(rec, "modified"), "2021-07-18 10:00:00.000000");
     assert_true(json_is_false(json_object_get(json_object_get(rec, "plist"), "AutoSubmit")));
-    assert_string_equal(mt_str(json_object_get(rec, "plist"), "ExcResourceDiagInfo_akd"),
+    assert_string_equal(vgh_str(json_object_get(rec, "plist"), "ExcResourceDiagInfo_akd"),
                         "2020-09-13 12:26:40.000000");
     assert_int_equal(json_integer_value(json_object_get(json_object_get(rec, "plist"), "defTS")),
                      2);
 
     assert_int_equal(json_array_size(r.alerts), 1);
-    a = mt_find_alert(r.alerts, "HIGH",
-                      "Found \"com.apple.CrashReporter.plist\" in RootDomain turning crash "
-                      "reporting off (AutoSubmit, ThirdPartyDataSubmit set to false)");
+    a = vgh_find_alert(r.alerts, "HIGH",
+                       "Found \"com.apple.CrashReporter.plist\" in RootDomain turning crash "
+                       "reporting off (AutoSubmit, ThirdPartyDataSubmit set to false)");
     assert_non_null(a);
-    assert_string_equal(mt_str(a, "event_time"), "2021-07-18 10:00:00.000000");
+    assert_string_equal(vgh_str(a, "event_time"), "2021-07-18 10:00:00.000000");
 
     assert_non_null(strstr(r.timeline,
                            "\"2021-07-18 10:00:00.000000\",\"CrashReporter\","
                            "\"crash_reporter_modified\",\"" RELPATH " - RootDomain modified\""));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_clean_phone(void **state)
@@ -99,7 +99,7 @@ static void test_clean_phone(void **state)
     assert_int_equal(json_array_size(r.records), 1);
     assert_int_equal(json_array_size(r.alerts), 0);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_unexpected_keys(void **state)
@@ -115,11 +115,11 @@ static void test_unexpected_keys(void **state)
     dir = crash_backup(p, NULL);
     vgh_run(dir, NULL, "crash_reporter", &r);
     assert_int_equal(json_array_size(r.alerts), 1);
-    assert_non_null(mt_find_alert(r.alerts, "LOW",
-                                  "Found \"com.apple.CrashReporter.plist\" in RootDomain with "
-                                  "unexpected keys: AutoSubmit, Zzz"));
+    assert_non_null(vgh_find_alert(r.alerts, "LOW",
+                                   "Found \"com.apple.CrashReporter.plist\" in RootDomain with "
+                                   "unexpected keys: AutoSubmit, Zzz"));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_not_a_plist(void **state)
@@ -134,9 +134,9 @@ static void test_not_a_plist(void **state)
     assert_true(json_is_null(json_object_get(json_array_get(r.records, 0), "plist")));
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, "com.apple.CrashReporter.plist"));
-    assert_non_null(mt_find_alert(r.alerts, "LOW", "could not be read"));
+    assert_non_null(vgh_find_alert(r.alerts, "LOW", "could not be read"));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_check_on_records_alone(void **state)
@@ -153,10 +153,10 @@ static void test_check_on_records_alone(void **state)
                    "\", \"modified\": \"\", \"plist\": {\"SysdiagnoseProcessingEnabled\": 0}}]",
                    0, NULL);
     assert_non_null(recs);
-    alerts = mt_check_records("crash_reporter", recs, NULL);
+    alerts = vgh_check_records("crash_reporter", recs, NULL);
     assert_int_equal(json_array_size(alerts), 2);
-    assert_non_null(mt_find_alert(alerts, "HIGH", "(ShouldSubmit set to false)"));
-    assert_non_null(mt_find_alert(alerts, "HIGH", "(SysdiagnoseProcessingEnabled set to false)"));
+    assert_non_null(vgh_find_alert(alerts, "HIGH", "(ShouldSubmit set to false)"));
+    assert_non_null(vgh_find_alert(alerts, "HIGH", "(SysdiagnoseProcessingEnabled set to false)"));
     json_decref(alerts);
     json_decref(recs);
 }
@@ -164,7 +164,7 @@ static void test_check_on_records_alone(void **state)
 static void test_mvt_test_backup(void **state)
 {
     (void)state;
-    mt_mvt_backup_empty("crash_reporter");
+    vgh_mvt_backup_empty("crash_reporter");
 }
 
 int main(void)

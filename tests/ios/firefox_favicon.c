@@ -6,7 +6,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "dbtest.h"
+#include "harness.h"
 
 #define DOMAIN  "AppDomainGroup-group.org.mozilla.ios.Firefox"
 #define RELPATH "profile.profile/browser.db"
@@ -48,8 +48,8 @@ static const char *const iocs[] = {
 
 static char *browser_backup(const char *sql)
 {
-    struct dbt_file f = {DOMAIN, RELPATH, sql, NULL, 0};
-    return dbt_backup(&f, 1);
+    struct vgh_file f = {DOMAIN, RELPATH, sql, NULL, 0};
+    return vgh_backup(&f, 1);
 }
 
 static void test_records(void **state)
@@ -59,29 +59,29 @@ static void test_records(void **state)
     const json_t *rec;
 
     (void)state;
-    dbt_run(dir, NULL, "firefox_favicon", &r);
+    vgh_run_ok(dir, NULL, "firefox_favicon", &r);
     assert_int_equal(json_array_size(r.records), 3);
     rec = json_array_get(r.records, 0);
-    dbt_assert_keys(rec, "id,url,width,height,type,isodate,history_id,history_url");
-    assert_int_equal(dbt_int(rec, "id"), 1);
-    assert_string_equal(dbt_str(rec, "url"), "https://icons.example.org/a.ico");
-    assert_int_equal(dbt_int(rec, "width"), 16);
-    assert_int_equal(dbt_int(rec, "height"), 16);
-    assert_int_equal(dbt_int(rec, "type"), 1);
-    assert_string_equal(dbt_str(rec, "isodate"), "2022-04-15 05:20:00.000000");
-    assert_int_equal(dbt_int(rec, "history_id"), 2);
-    assert_string_equal(dbt_str(rec, "history_url"), "https://evil-example.org/");
+    vgh_assert_keys(rec, "id,url,width,height,type,isodate,history_id,history_url");
+    assert_int_equal(vgh_int(rec, "id"), 1);
+    assert_string_equal(vgh_str(rec, "url"), "https://icons.example.org/a.ico");
+    assert_int_equal(vgh_int(rec, "width"), 16);
+    assert_int_equal(vgh_int(rec, "height"), 16);
+    assert_int_equal(vgh_int(rec, "type"), 1);
+    assert_string_equal(vgh_str(rec, "isodate"), "2022-04-15 05:20:00.000000");
+    assert_int_equal(vgh_int(rec, "history_id"), 2);
+    assert_string_equal(vgh_str(rec, "history_url"), "https://evil-example.org/");
     rec = json_array_get(r.records, 1);
-    assert_int_equal(dbt_int(rec, "id"), 2);
-    assert_string_equal(dbt_str(rec, "isodate"), "2020-09-13 12:26:40.500000");
-    assert_string_equal(dbt_str(rec, "history_url"), "https://badbadbad.example.org/");
+    assert_int_equal(vgh_int(rec, "id"), 2);
+    assert_string_equal(vgh_str(rec, "isodate"), "2020-09-13 12:26:40.500000");
+    assert_string_equal(vgh_str(rec, "history_url"), "https://badbadbad.example.org/");
     rec = json_array_get(r.records, 2);
-    assert_int_equal(dbt_int(rec, "id"), 3);
-    dbt_assert_null(rec, "width");
-    dbt_assert_null(rec, "height");
+    assert_int_equal(vgh_int(rec, "id"), 3);
+    vgh_assert_null(rec, "width");
+    vgh_assert_null(rec, "height");
     assert_int_equal(r.warnings, 0);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_hits_and_near_miss(void **state)
@@ -91,18 +91,18 @@ static void test_hits_and_near_miss(void **state)
     const json_t *a;
 
     (void)state;
-    dbt_run(dir, iocs, "firefox_favicon", &r);
+    vgh_run_ok(dir, iocs, "firefox_favicon", &r);
     /* icon on icons.example.org, page on badbadbad.example.org; the icon
      * on example.net for evil-example.org matches nothing */
     assert_int_equal(json_array_size(r.alerts), 2);
-    a = dbt_alert(&r, 0);
-    dbt_assert_alert(a, "CRITICAL", "example.org", "domains");
-    assert_non_null(strstr(dbt_str(a, "message"), "https://icons.example.org/a.ico"));
-    assert_string_equal(dbt_str(a, "event_time"), "2022-04-15 05:20:00.000000");
-    a = dbt_alert(&r, 1);
-    assert_non_null(strstr(dbt_str(a, "message"), "https://badbadbad.example.org/"));
+    a = vgh_alert(&r, 0);
+    vgh_assert_alert(a, "CRITICAL", "example.org", "domains");
+    assert_non_null(strstr(vgh_str(a, "message"), "https://icons.example.org/a.ico"));
+    assert_string_equal(vgh_str(a, "event_time"), "2022-04-15 05:20:00.000000");
+    a = vgh_alert(&r, 1);
+    assert_non_null(strstr(vgh_str(a, "message"), "https://badbadbad.example.org/"));
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_timeline(void **state)
@@ -111,31 +111,31 @@ static void test_timeline(void **state)
     char *dir = browser_backup(schema);
 
     (void)state;
-    dbt_run(dir, NULL, "firefox_favicon", &r);
-    assert_int_equal(dbt_tl_count(&r, "FirefoxFavicon"), 3);
+    vgh_run_ok(dir, NULL, "firefox_favicon", &r);
+    assert_int_equal(vgh_tl_count(&r, "FirefoxFavicon"), 3);
     /* MVT calls these events "firefox_history" */
-    assert_true(dbt_tl_has(&r, "2020-09-13 12:26:40.500000", "FirefoxFavicon", "firefox_history",
+    assert_true(vgh_tl_has(&r, "2020-09-13 12:26:40.500000", "FirefoxFavicon", "firefox_history",
                            "Firefox favicon https://evil-example.org/b.ico when visiting "
                            "https://badbadbad.example.org/"));
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_not_sqlite(void **state)
 {
     static const char junk[] = "<html>not a database</html>";
-    struct dbt_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
+    struct vgh_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
     struct vgh_result r;
-    char *dir = dbt_backup(&f, 1);
+    char *dir = vgh_backup(&f, 1);
 
     (void)state;
-    dbt_run(dir, iocs, "firefox_favicon", &r);
+    vgh_run_ok(dir, iocs, "firefox_favicon", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DOMAIN "/" RELPATH));
-    assert_int_equal(dbt_coverage(&r, "firefox_favicon", "unreadable", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "firefox_favicon", "unreadable", RELPATH), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 /* Firefox later moved favicons out of browser.db. */
@@ -145,12 +145,12 @@ static void test_missing_table(void **state)
     char *dir = browser_backup("CREATE TABLE history (id INTEGER PRIMARY KEY, url TEXT);");
 
     (void)state;
-    dbt_run(dir, iocs, "firefox_favicon", &r);
+    vgh_run_ok(dir, iocs, "firefox_favicon", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_int_equal(r.warnings, 0);
-    assert_int_equal(dbt_coverage(&r, "firefox_favicon", "partial", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "firefox_favicon", "partial", RELPATH), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_check_records_alone(void **state)
@@ -161,11 +161,11 @@ static void test_check_records_alone(void **state)
         "isodate", "2022-04-15 05:20:00.000000", "history_id", 1, "history_url",
         "http://example.com/thisisbad", "id", 2, "url", "https://example.net/g.ico", "width",
         "height", "type", 1, "isodate", "", "history_id", 2, "history_url", "https://example.com/");
-    json_t *alerts = dbt_check_records("firefox_favicon", records, iocs);
+    json_t *alerts = vgh_check_patterns("firefox_favicon", records, iocs);
 
     (void)state;
     assert_int_equal(json_array_size(alerts), 1);
-    dbt_assert_alert(json_array_get(alerts, 0), "CRITICAL", "http://example.com/thisisbad", "urls");
+    vgh_assert_alert(json_array_get(alerts, 0), "CRITICAL", "http://example.com/thisisbad", "urls");
     json_decref(alerts);
     json_decref(records);
 }
@@ -173,7 +173,7 @@ static void test_check_records_alone(void **state)
 static void test_mvt_backup(void **state)
 {
     (void)state;
-    dbt_mvt_backup_absent("firefox_favicon", RELPATH);
+    vgh_mvt_backup_absent("firefox_favicon", RELPATH);
 }
 
 int main(void)

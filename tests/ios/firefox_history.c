@@ -6,7 +6,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "dbtest.h"
+#include "harness.h"
 
 #define DOMAIN  "AppDomainGroup-group.org.mozilla.ios.Firefox"
 #define RELPATH "profile.profile/browser.db"
@@ -48,8 +48,8 @@ static const char *const iocs[] = {
 
 static char *browser_backup(const char *sql)
 {
-    struct dbt_file f = {DOMAIN, RELPATH, sql, NULL, 0};
-    return dbt_backup(&f, 1);
+    struct vgh_file f = {DOMAIN, RELPATH, sql, NULL, 0};
+    return vgh_backup(&f, 1);
 }
 
 static void test_records(void **state)
@@ -59,25 +59,25 @@ static void test_records(void **state)
     const json_t *rec;
 
     (void)state;
-    dbt_run(dir, NULL, "firefox_history", &r);
+    vgh_run_ok(dir, NULL, "firefox_history", &r);
     assert_int_equal(json_array_size(r.records), 3);
     rec = json_array_get(r.records, 0);
-    dbt_assert_keys(rec, "id,isodate,url,title,is_local,type");
-    assert_int_equal(dbt_int(rec, "id"), 1);
-    assert_string_equal(dbt_str(rec, "isodate"), "2020-09-13 12:26:40.123456");
-    assert_string_equal(dbt_str(rec, "url"), "https://badbadbad.example.org/");
-    assert_string_equal(dbt_str(rec, "title"), "Bad");
-    assert_int_equal(dbt_int(rec, "is_local"), 1);
-    assert_int_equal(dbt_int(rec, "type"), 1);
+    vgh_assert_keys(rec, "id,isodate,url,title,is_local,type");
+    assert_int_equal(vgh_int(rec, "id"), 1);
+    assert_string_equal(vgh_str(rec, "isodate"), "2020-09-13 12:26:40.123456");
+    assert_string_equal(vgh_str(rec, "url"), "https://badbadbad.example.org/");
+    assert_string_equal(vgh_str(rec, "title"), "Bad");
+    assert_int_equal(vgh_int(rec, "is_local"), 1);
+    assert_int_equal(vgh_int(rec, "type"), 1);
     rec = json_array_get(r.records, 1);
-    assert_int_equal(dbt_int(rec, "id"), 2);
-    assert_string_equal(dbt_str(rec, "isodate"), "2022-04-15 05:20:00.000000");
-    assert_int_equal(dbt_int(rec, "is_local"), 0);
-    assert_int_equal(dbt_int(rec, "type"), 2);
+    assert_int_equal(vgh_int(rec, "id"), 2);
+    assert_string_equal(vgh_str(rec, "isodate"), "2022-04-15 05:20:00.000000");
+    assert_int_equal(vgh_int(rec, "is_local"), 0);
+    assert_int_equal(vgh_int(rec, "type"), 2);
     assert_int_equal(r.warnings, 0);
-    assert_int_equal(dbt_coverage(&r, "firefox_history", "found", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "firefox_history", "found", RELPATH), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_hits_and_near_miss(void **state)
@@ -87,17 +87,17 @@ static void test_hits_and_near_miss(void **state)
     const json_t *a;
 
     (void)state;
-    dbt_run(dir, iocs, "firefox_history", &r);
+    vgh_run_ok(dir, iocs, "firefox_history", &r);
     assert_int_equal(json_array_size(r.alerts), 2); /* not evil-example.org */
-    a = dbt_alert(&r, 0);
-    dbt_assert_alert(a, "CRITICAL", "example.org", "domains");
-    assert_string_equal(dbt_str(a, "event_time"), "2020-09-13 12:26:40.123456");
-    a = dbt_alert(&r, 1);
-    dbt_assert_alert(a, "CRITICAL", "http://example.com/thisisbad", "urls");
-    assert_non_null(strstr(dbt_str(a, "message"), "http://example.com/thisisbad"));
-    assert_int_equal(dbt_int(json_object_get(a, "event"), "id"), 3);
+    a = vgh_alert(&r, 0);
+    vgh_assert_alert(a, "CRITICAL", "example.org", "domains");
+    assert_string_equal(vgh_str(a, "event_time"), "2020-09-13 12:26:40.123456");
+    a = vgh_alert(&r, 1);
+    vgh_assert_alert(a, "CRITICAL", "http://example.com/thisisbad", "urls");
+    assert_non_null(strstr(vgh_str(a, "message"), "http://example.com/thisisbad"));
+    assert_int_equal(vgh_int(json_object_get(a, "event"), "id"), 3);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_timeline(void **state)
@@ -106,29 +106,29 @@ static void test_timeline(void **state)
     char *dir = browser_backup(schema);
 
     (void)state;
-    dbt_run(dir, NULL, "firefox_history", &r);
-    assert_int_equal(dbt_tl_count(&r, "FirefoxHistory"), 3);
-    assert_true(dbt_tl_has(&r, "2020-09-13 12:26:40.123456", "FirefoxHistory", "firefox_history",
+    vgh_run_ok(dir, NULL, "firefox_history", &r);
+    assert_int_equal(vgh_tl_count(&r, "FirefoxHistory"), 3);
+    assert_true(vgh_tl_has(&r, "2020-09-13 12:26:40.123456", "FirefoxHistory", "firefox_history",
                            "Firefox visit with ID 1 to URL: https://badbadbad.example.org/"));
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_not_sqlite(void **state)
 {
     static const char junk[] = "\x00\x01\x02 not a browser.db";
-    struct dbt_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
+    struct vgh_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
     struct vgh_result r;
-    char *dir = dbt_backup(&f, 1);
+    char *dir = vgh_backup(&f, 1);
 
     (void)state;
-    dbt_run(dir, iocs, "firefox_history", &r);
+    vgh_run_ok(dir, iocs, "firefox_history", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DOMAIN "/" RELPATH));
-    assert_int_equal(dbt_coverage(&r, "firefox_history", "unreadable", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "firefox_history", "unreadable", RELPATH), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 /* Newer Firefox versions keep history elsewhere: no visits table. */
@@ -138,12 +138,12 @@ static void test_missing_table(void **state)
     char *dir = browser_backup("CREATE TABLE bookmarks (id INTEGER PRIMARY KEY, url TEXT);");
 
     (void)state;
-    dbt_run(dir, iocs, "firefox_history", &r);
+    vgh_run_ok(dir, iocs, "firefox_history", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_int_equal(r.warnings, 0);
-    assert_int_equal(dbt_coverage(&r, "firefox_history", "partial", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "firefox_history", "partial", RELPATH), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_check_records_alone(void **state)
@@ -153,13 +153,13 @@ static void test_check_records_alone(void **state)
         "2022-04-15 05:20:00.000000", "url", "https://mail.example.org/inbox", "title", "Mail",
         "i1000000s_local", 1, "type", 1, "id", 5, "isodate", "2022-04-15 05:20:00.000000", "url",
         "https://example.net/", "title", "Other", "i1000000s_local", 1, "type", 1);
-    json_t *alerts = dbt_check_records("firefox_history", records, iocs);
+    json_t *alerts = vgh_check_patterns("firefox_history", records, iocs);
 
     (void)state;
     /* MVT's records (with its misspelt key) are checked the same way */
     assert_int_equal(json_array_size(alerts), 1);
-    dbt_assert_alert(json_array_get(alerts, 0), "CRITICAL", "example.org", "domains");
-    assert_string_equal(dbt_str(json_array_get(alerts, 0), "event_time"),
+    vgh_assert_alert(json_array_get(alerts, 0), "CRITICAL", "example.org", "domains");
+    assert_string_equal(vgh_str(json_array_get(alerts, 0), "event_time"),
                         "2022-04-15 05:20:00.000000");
     json_decref(alerts);
     json_decref(records);
@@ -168,7 +168,7 @@ static void test_check_records_alone(void **state)
 static void test_mvt_backup(void **state)
 {
     (void)state;
-    dbt_mvt_backup_absent("firefox_history", RELPATH);
+    vgh_mvt_backup_absent("firefox_history", RELPATH);
 }
 
 int main(void)

@@ -6,7 +6,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "modtest.h"
+#include "harness.h"
 
 #define RELPATH "Library/Preferences/com.apple.identityservices.idstatuscache.plist"
 
@@ -163,16 +163,16 @@ static char *cache_backup(void)
     struct bpw w;
     size_t len;
     const unsigned char *data = cache_bplist(&w, &len);
-    return mt_backup_with_bytes("HomeDomain", RELPATH, data, len);
+    return vgh_backup_bytes("HomeDomain", RELPATH, data, len);
 }
 
 static void assert_record(const json_t *rec, const char *pkg, const char *user, const char *iso,
                           int status, int occurrences)
 {
     assert_non_null(rec);
-    assert_string_equal(mt_str(rec, "package"), pkg);
-    assert_string_equal(mt_str(rec, "user"), user);
-    assert_string_equal(mt_str(rec, "isodate"), iso);
+    assert_string_equal(vgh_str(rec, "package"), pkg);
+    assert_string_equal(vgh_str(rec, "user"), user);
+    assert_string_equal(vgh_str(rec, "isodate"), iso);
     assert_int_equal(json_integer_value(json_object_get(rec, "idstatus")), status);
     assert_int_equal(json_integer_value(json_object_get(rec, "occurrences")), occurrences);
     assert_int_equal(json_object_size(rec), 5);
@@ -201,7 +201,7 @@ static void test_records(void **state)
                   "2020-05-01 04:26:40.500000", 2, 1);
     assert_int_equal(r.warnings, 0);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void assert_alerts(const json_t *alerts)
@@ -209,19 +209,19 @@ static void assert_alerts(const json_t *alerts)
     const json_t *a;
 
     assert_int_equal(json_array_size(alerts), 4);
-    assert_int_equal(mt_count_level(alerts, "CRITICAL"), 2);
-    a = mt_find_alert(alerts, "CRITICAL",
-                      "Found a known suspicious email address \"spy@evil.test\" matching "
-                      "indicators from \"TestMalware\"");
+    assert_int_equal(vgh_count_level(alerts, "CRITICAL"), 2);
+    a = vgh_find_alert(alerts, "CRITICAL",
+                       "Found a known suspicious email address \"spy@evil.test\" matching "
+                       "indicators from \"TestMalware\"");
     assert_non_null(a);
-    assert_string_equal(mt_str(json_object_get(a, "matched_indicator"), "value"), "spy@evil.test");
-    assert_string_equal(mt_str(a, "event_time"), "2020-05-01 04:26:40.500000");
-    assert_non_null(mt_find_alert(alerts, "HIGH",
-                                  "Found an ID Status Cache entry with suspicious patterns: "
-                                  "mailto:a\\x00\\x00b@evil.test"));
-    assert_non_null(mt_find_alert(alerts, "HIGH", "patterns: tel:+1\\x00\\x00"));
+    assert_string_equal(vgh_str(json_object_get(a, "matched_indicator"), "value"), "spy@evil.test");
+    assert_string_equal(vgh_str(a, "event_time"), "2020-05-01 04:26:40.500000");
+    assert_non_null(vgh_find_alert(alerts, "HIGH",
+                                   "Found an ID Status Cache entry with suspicious patterns: "
+                                   "mailto:a\\x00\\x00b@evil.test"));
+    assert_non_null(vgh_find_alert(alerts, "HIGH", "patterns: tel:+1\\x00\\x00"));
     /* near miss: another address ending in the indicator */
-    assert_null(mt_find_alert(alerts, "CRITICAL", "nospy"));
+    assert_null(vgh_find_alert(alerts, "CRITICAL", "nospy"));
 }
 
 static void test_alerts(void **state)
@@ -233,7 +233,7 @@ static void test_alerts(void **state)
     vgh_run(dir, bundle, "id_status_cache", &r);
     assert_alerts(r.alerts);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
@@ -251,7 +251,7 @@ static void test_timeline(void **state)
                                        "\"lookup\",\"Lookup of mailto:spy@evil.test within "
                                        "com.apple.ess (Status 1)\""));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_xml_and_hostile(void **state)
@@ -264,8 +264,8 @@ static void test_xml_and_hostile(void **state)
                                                   no_date, "mailto:y@example.org",
                                                   plist_new_string("not a dict"), NULL),
                                  NULL);
-    char *dir = mt_backup_with_plist("HomeDomain", "Library/IdentityServices/idstatuscache.plist",
-                                     p, VGFIX_PLIST_XML);
+    char *dir = vgh_backup_plist("HomeDomain", "Library/IdentityServices/idstatuscache.plist", p,
+                                 VGFIX_PLIST_XML);
     struct vgh_result r;
     (void)state;
 
@@ -275,16 +275,16 @@ static void test_xml_and_hostile(void **state)
     assert_record(json_array_get(r.records, 0), "com.apple.madrid", "tel:+15550001111",
                   "2020-01-06 10:40:00.000000", 1, 1);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 
-    dir = mt_backup_with_bytes("HomeDomain", RELPATH, "bplist00\xff\xff\xff", 11);
+    dir = vgh_backup_bytes("HomeDomain", RELPATH, "bplist00\xff\xff\xff", 11);
     vgh_run(dir, NULL, "id_status_cache", &r);
     assert_int_equal(r.rc, VG_OK);
     assert_int_equal(json_array_size(r.records), 0);
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, "idstatuscache.plist"));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 /* Cuts through the offset table and trailer: the run goes on (the
@@ -299,11 +299,11 @@ static void test_truncated(void **state)
     (void)state;
 
     for (cut = len - 40; cut < len; cut += 7) {
-        dir = mt_backup_with_bytes("HomeDomain", RELPATH, data, cut);
+        dir = vgh_backup_bytes("HomeDomain", RELPATH, data, cut);
         vgh_run(dir, NULL, "id_status_cache", &r);
         assert_int_equal(r.rc, VG_OK);
         vgh_result_free(&r);
-        mt_cleanup(dir);
+        vgh_cleanup(dir);
     }
 }
 
@@ -315,18 +315,18 @@ static void test_check_on_records_alone(void **state)
     (void)state;
 
     vgh_run(dir, NULL, "id_status_cache", &r);
-    alerts = mt_check_records("id_status_cache", r.records, bundle);
+    alerts = vgh_check_records("id_status_cache", r.records, bundle);
     assert_alerts(alerts);
     json_decref(alerts);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
 static void test_mvt_test_backup(void **state)
 {
     (void)state;
-    mt_mvt_backup_empty("id_status_cache");
+    vgh_mvt_backup_empty("id_status_cache");
 }
 
 int main(void)

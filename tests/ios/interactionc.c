@@ -8,7 +8,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "dbtest.h"
+#include "harness.h"
 
 #define DOMAIN    "HomeDomain"
 #define RELPATH   "Library/CoreDuet/People/interactionC.db"
@@ -90,9 +90,9 @@ static const char *const iocs[] = {
 
 static char *interaction_backup(const char *sql, const char *contacts)
 {
-    struct dbt_file f[2] = {{DOMAIN, RELPATH, sql, NULL, 0},
+    struct vgh_file f[2] = {{DOMAIN, RELPATH, sql, NULL, 0},
                             {WA_DOMAIN, "ContactsV2.sqlite", contacts, NULL, 0}};
-    return dbt_backup(f, contacts ? 2 : 1);
+    return vgh_backup(f, contacts ? 2 : 1);
 }
 
 static void test_records(void **state)
@@ -102,10 +102,10 @@ static void test_records(void **state)
     const json_t *rec;
 
     (void)state;
-    dbt_run(dir, NULL, "interaction_c", &r);
+    vgh_run_ok(dir, NULL, "interaction_c", &r);
     assert_int_equal(json_array_size(r.records), 7);
     rec = json_array_get(r.records, 0);
-    dbt_assert_keys(
+    vgh_assert_keys(
         rec, "start_date,end_date,bundle_id,account,target_bundle_id,direction,"
              "sender_display_name,sender_identifier,sender_personid,recipient_display_name,"
              "recipient_identifier,recipient_personid,recipient_count,domain_identifier,"
@@ -118,39 +118,39 @@ static void test_records(void **state)
              "group_name,derivied_intent_id,table_id,sender_resolved_phone_number,"
              "sender_resolved_name,recipient_resolved_phone_number,recipient_resolved_name,"
              "domain_resolved_phone_number,domain_resolved_name");
-    assert_string_equal(dbt_str(rec, "start_date"), "2025-09-08 04:53:20.000000");
-    assert_string_equal(dbt_str(rec, "direction"), "INCOMING");
-    assert_string_equal(dbt_str(rec, "sender_identifier"), "100000000000001@lid");
-    assert_string_equal(dbt_str(rec, "sender_resolved_phone_number"), "+14155550100");
-    assert_string_equal(dbt_str(rec, "sender_resolved_name"), "Alice Example");
-    dbt_assert_null(rec, "recipient_resolved_name");
-    dbt_assert_null(rec, "contacts_creation_date");
-    assert_int_equal(dbt_int(rec, "table_id"), 1);
+    assert_string_equal(vgh_str(rec, "start_date"), "2025-09-08 04:53:20.000000");
+    assert_string_equal(vgh_str(rec, "direction"), "INCOMING");
+    assert_string_equal(vgh_str(rec, "sender_identifier"), "100000000000001@lid");
+    assert_string_equal(vgh_str(rec, "sender_resolved_phone_number"), "+14155550100");
+    assert_string_equal(vgh_str(rec, "sender_resolved_name"), "Alice Example");
+    vgh_assert_null(rec, "recipient_resolved_name");
+    vgh_assert_null(rec, "contacts_creation_date");
+    assert_int_equal(vgh_int(rec, "table_id"), 1);
     rec = json_array_get(r.records, 1);
-    assert_string_equal(dbt_str(rec, "direction"), "OUTGOING");
-    assert_string_equal(dbt_str(rec, "recipient_identifier"), "+14155550100");
-    dbt_assert_null(rec, "recipient_resolved_phone_number");
-    assert_string_equal(dbt_str(rec, "recipient_resolved_name"), "Alice Example");
-    assert_string_equal(dbt_str(rec, "domain_resolved_phone_number"), "+14155550100");
-    assert_string_equal(dbt_str(rec, "domain_resolved_name"), "Alice Example");
+    assert_string_equal(vgh_str(rec, "direction"), "OUTGOING");
+    assert_string_equal(vgh_str(rec, "recipient_identifier"), "+14155550100");
+    vgh_assert_null(rec, "recipient_resolved_phone_number");
+    assert_string_equal(vgh_str(rec, "recipient_resolved_name"), "Alice Example");
+    assert_string_equal(vgh_str(rec, "domain_resolved_phone_number"), "+14155550100");
+    assert_string_equal(vgh_str(rec, "domain_resolved_name"), "Alice Example");
     /* not WhatsApp: nothing to resolve */
     rec = json_array_get(r.records, 2);
     assert_null(json_object_get(rec, "sender_resolved_name"));
-    assert_string_equal(dbt_str(rec, "sender_display_name"), "Bob Example");
-    assert_string_equal(dbt_str(rec, "interactions_creation_date"), "2025-12-09 12:26:40.000000");
-    assert_string_equal(dbt_str(rec, "contacts_creation_date"), "2025-09-02 10:00:00.000000");
-    assert_string_equal(dbt_str(rec, "first_incoming_sender_date"), "2025-09-03 13:46:40.000000");
-    assert_int_equal(dbt_int(rec, "incoming_sender_count"), 2);
+    assert_string_equal(vgh_str(rec, "sender_display_name"), "Bob Example");
+    assert_string_equal(vgh_str(rec, "interactions_creation_date"), "2025-12-09 12:26:40.000000");
+    assert_string_equal(vgh_str(rec, "contacts_creation_date"), "2025-09-02 10:00:00.000000");
+    assert_string_equal(vgh_str(rec, "first_incoming_sender_date"), "2025-09-03 13:46:40.000000");
+    assert_int_equal(vgh_int(rec, "incoming_sender_count"), 2);
     rec = json_array_get(r.records, 5);
-    assert_string_equal(dbt_str(rec, "content"), "link https://badbadbad.example.org/x");
-    assert_string_equal(dbt_str(rec, "uti"), "public.url");
-    assert_string_equal(dbt_str(rec, "attachment_id"), "0102A0");
-    assert_int_equal(dbt_int(rec, "size"), 42);
-    dbt_assert_null(rec, "interactions_creation_date");
-    assert_int_equal(dbt_coverage(&r, "interaction_c", "found", "ContactsV2.sqlite"), 1);
+    assert_string_equal(vgh_str(rec, "content"), "link https://badbadbad.example.org/x");
+    assert_string_equal(vgh_str(rec, "uti"), "public.url");
+    assert_string_equal(vgh_str(rec, "attachment_id"), "0102A0");
+    assert_int_equal(vgh_int(rec, "size"), 42);
+    vgh_assert_null(rec, "interactions_creation_date");
+    assert_int_equal(vgh_coverage(&r, "interaction_c", "found", "ContactsV2.sqlite"), 1);
     assert_int_equal(r.warnings, 0);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_timeline(void **state)
@@ -159,43 +159,43 @@ static void test_timeline(void **state)
     char *dir = interaction_backup(interaction_sql, contacts_sql);
 
     (void)state;
-    dbt_run(dir, NULL, "interaction_c", &r);
-    assert_true(dbt_tl_has(&r, "2025-09-08 04:53:20.000000", PLUGIN, "start_date",
+    vgh_run_ok(dir, NULL, "interaction_c", &r);
+    assert_true(vgh_tl_has(&r, "2025-09-08 04:53:20.000000", PLUGIN, "start_date",
                            "[net.whatsapp.WhatsApp] INCOMING from Alice Example (+14155550100) "
                            "to local user"));
-    assert_true(dbt_tl_has(&r, "2025-09-09 08:40:00.000000", PLUGIN, "start_date",
+    assert_true(vgh_tl_has(&r, "2025-09-09 08:40:00.000000", PLUGIN, "start_date",
                            "[net.whatsapp.WhatsApp] OUTGOING from local user to Alice Example "
                            "(+14155550100)"));
-    assert_true(dbt_tl_has(&r, "2025-09-10 12:26:40.000000", PLUGIN, "start_date",
+    assert_true(vgh_tl_has(&r, "2025-09-10 12:26:40.000000", PLUGIN, "start_date",
                            "[com.apple.MobileSMS] INCOMING from Bob Example (+14155550101) to "
                            "local user"));
     /* created 90 days after the event */
-    assert_true(dbt_tl_has(&r, "2025-12-09 12:26:40.000000", PLUGIN, "interactions_creation_date",
+    assert_true(vgh_tl_has(&r, "2025-12-09 12:26:40.000000", PLUGIN, "interactions_creation_date",
                            "Interaction record created 90 days after the event: "
                            "[com.apple.MobileSMS] INCOMING from Bob Example (+14155550101) to "
                            "local user"));
-    assert_true(dbt_tl_has(&r, "2025-09-03 13:46:40.000000", PLUGIN, "first_incoming_sender_date",
+    assert_true(vgh_tl_has(&r, "2025-09-03 13:46:40.000000", PLUGIN, "first_incoming_sender_date",
                            "First incoming interaction from Bob Example (+14155550101)"));
-    assert_true(dbt_tl_has(&r, "2025-09-02 10:00:00.000000", PLUGIN, "contacts_creation_date",
+    assert_true(vgh_tl_has(&r, "2025-09-02 10:00:00.000000", PLUGIN, "contacts_creation_date",
                            "Contact Bob Example (+14155550101) first recorded in interactionC"));
     /* an end date of its own, account, group; a display name that is only
      * the number gives the number */
-    assert_true(dbt_tl_has(&r, "2025-09-11 16:15:00.000000", PLUGIN, "end_date",
+    assert_true(vgh_tl_has(&r, "2025-09-11 16:15:00.000000", PLUGIN, "end_date",
                            "[com.apple.MobileSMS] e:me@example.net INCOMING from Foo "
                            "(FooBar@example.org) to local user (group: Friends)"));
-    assert_true(dbt_tl_has(&r, "2025-09-13 23:46:40.000000", PLUGIN, "start_date",
+    assert_true(vgh_tl_has(&r, "2025-09-13 23:46:40.000000", PLUGIN, "start_date",
                            "[com.apple.MobileSMS] INCOMING from +14155550102 to local user: "
                            "link https://badbadbad.example.org/x"));
     /* the creation date 1000 s before the start says nothing: no event */
-    assert_true(dbt_tl_has(&r, "2025-09-12 20:00:00.000000", PLUGIN, "start_date",
+    assert_true(vgh_tl_has(&r, "2025-09-12 20:00:00.000000", PLUGIN, "start_date",
                            "[com.apple.MobileSMS] OUTGOING from local user to "
                            "mailto:foobar@example.com"));
     assert_null(strstr(r.timeline, "\"2025-09-12 19:43:20.000000\""));
     /* one event per distinct start/end date; Bob's first record adds its
      * creation, and his three contact dates come once for his two records */
-    assert_int_equal(dbt_tl_count(&r, PLUGIN), 12);
+    assert_int_equal(vgh_tl_count(&r, PLUGIN), 12);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_hits_and_near_misses(void **state)
@@ -205,18 +205,18 @@ static void test_hits_and_near_misses(void **state)
     const json_t *a;
 
     (void)state;
-    dbt_run(dir, iocs, "interaction_c", &r);
+    vgh_run_ok(dir, iocs, "interaction_c", &r);
     /* the sender's address and the URL in the attachment text; not the
      * recipient foobar@example.com, not the account at example.net */
     assert_int_equal(json_array_size(r.alerts), 2);
-    a = dbt_alert(&r, 0);
-    dbt_assert_alert(a, "CRITICAL", "foobar@example.org", "emails");
-    assert_string_equal(dbt_str(a, "event_time"), "2025-09-11 16:13:20.000000");
-    a = dbt_alert(&r, 1);
-    dbt_assert_alert(a, "CRITICAL", "example.org", "domains");
-    assert_int_equal(dbt_int(json_object_get(a, "event"), "table_id"), 6);
+    a = vgh_alert(&r, 0);
+    vgh_assert_alert(a, "CRITICAL", "foobar@example.org", "emails");
+    assert_string_equal(vgh_str(a, "event_time"), "2025-09-11 16:13:20.000000");
+    a = vgh_alert(&r, 1);
+    vgh_assert_alert(a, "CRITICAL", "example.org", "domains");
+    assert_int_equal(vgh_int(json_object_get(a, "event"), "table_id"), 6);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 /* An older schema (no attachments or recipients tables, raw directions)
@@ -246,38 +246,38 @@ static void test_older_schema_without_contacts(void **state)
     const json_t *rec;
 
     (void)state;
-    dbt_run(dir, iocs, "interaction_c", &r);
+    vgh_run_ok(dir, iocs, "interaction_c", &r);
     assert_int_equal(json_array_size(r.records), 2);
     rec = json_array_get(r.records, 0);
     assert_non_null(json_object_get(rec, "mechanism")); /* the fourth query */
     assert_null(json_object_get(rec, "custom_id"));
-    assert_string_equal(dbt_str(rec, "direction"), "INCOMING");
-    assert_string_equal(dbt_str(rec, "last_incoming_recipient_date"), "0");
-    assert_string_equal(dbt_str(rec, "sender_resolved_phone_number"), "+14155550100");
-    dbt_assert_null(rec, "sender_resolved_name");
-    assert_string_equal(dbt_str(json_array_get(r.records, 1), "direction"), "OUTGOING");
-    assert_int_equal(dbt_coverage(&r, "interaction_c", "missing", "ContactsV2.sqlite"), 1);
+    assert_string_equal(vgh_str(rec, "direction"), "INCOMING");
+    assert_string_equal(vgh_str(rec, "last_incoming_recipient_date"), "0");
+    assert_string_equal(vgh_str(rec, "sender_resolved_phone_number"), "+14155550100");
+    vgh_assert_null(rec, "sender_resolved_name");
+    assert_string_equal(vgh_str(json_array_get(r.records, 1), "direction"), "OUTGOING");
+    assert_int_equal(vgh_coverage(&r, "interaction_c", "missing", "ContactsV2.sqlite"), 1);
     assert_int_equal(json_array_size(r.alerts), 1); /* the content URL */
     assert_int_equal(r.warnings, 0);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_not_sqlite(void **state)
 {
     static const char junk[] = "interactions, but not SQLite";
-    struct dbt_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
+    struct vgh_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
     struct vgh_result r;
-    char *dir = dbt_backup(&f, 1);
+    char *dir = vgh_backup(&f, 1);
 
     (void)state;
-    dbt_run(dir, iocs, "interaction_c", &r);
+    vgh_run_ok(dir, iocs, "interaction_c", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DOMAIN "/" RELPATH));
-    assert_int_equal(dbt_coverage(&r, "interaction_c", "unreadable", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "interaction_c", "unreadable", RELPATH), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_missing_table(void **state)
@@ -286,12 +286,12 @@ static void test_missing_table(void **state)
     char *dir = interaction_backup("CREATE TABLE ZKEYWORDS ( Z_PK INTEGER PRIMARY KEY );", NULL);
 
     (void)state;
-    dbt_run(dir, iocs, "interaction_c", &r);
+    vgh_run_ok(dir, iocs, "interaction_c", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_int_equal(r.warnings, 0);
-    assert_int_equal(dbt_coverage(&r, "interaction_c", "partial", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "interaction_c", "partial", RELPATH), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_check_records_alone(void **state)
@@ -302,12 +302,12 @@ static void test_check_records_alone(void **state)
         "recipient_identifier", "mailto:FOOBAR@example.org", "start_date",
         "2025-09-08 04:53:20.000000", "bundle_id", "com.apple.MobileSMS", "sender_identifier",
         "foobar@example.org.attacker.net", "recipient_identifier", "+15550101");
-    json_t *alerts = dbt_check_records("interaction_c", records, iocs + 0);
+    json_t *alerts = vgh_check_patterns("interaction_c", records, iocs + 0);
 
     (void)state;
     assert_int_equal(json_array_size(alerts), 1);
-    dbt_assert_alert(json_array_get(alerts, 0), "CRITICAL", "foobar@example.org", "emails");
-    assert_string_equal(dbt_str(json_array_get(alerts, 0), "event_time"),
+    vgh_assert_alert(json_array_get(alerts, 0), "CRITICAL", "foobar@example.org", "emails");
+    assert_string_equal(vgh_str(json_array_get(alerts, 0), "event_time"),
                         "2025-09-08 04:53:20.000000");
     json_decref(alerts);
     json_decref(records);
@@ -321,23 +321,23 @@ static void test_mvt_backup(void **state)
     const json_t *rec;
 
     (void)state;
-    if (!dbt_run_mvt_backup("interaction_c", &r))
+    if (!vgh_run_mvt_backup("interaction_c", &r))
         skip();
     assert_int_equal(json_array_size(r.records), 3);
     rec = json_array_get(r.records, 0);
-    assert_string_equal(dbt_str(rec, "sender_resolved_phone_number"), "+14155550100");
-    assert_string_equal(dbt_str(rec, "sender_resolved_name"), "Alice Example");
+    assert_string_equal(vgh_str(rec, "sender_resolved_phone_number"), "+14155550100");
+    assert_string_equal(vgh_str(rec, "sender_resolved_name"), "Alice Example");
     rec = json_array_get(r.records, 1);
-    assert_string_equal(dbt_str(rec, "recipient_resolved_name"), "Alice Example");
-    assert_string_equal(dbt_str(rec, "domain_resolved_phone_number"), "+14155550100");
-    assert_true(dbt_tl_has(&r, "2025-09-08 04:53:20.000000", PLUGIN, "start_date",
+    assert_string_equal(vgh_str(rec, "recipient_resolved_name"), "Alice Example");
+    assert_string_equal(vgh_str(rec, "domain_resolved_phone_number"), "+14155550100");
+    assert_true(vgh_tl_has(&r, "2025-09-08 04:53:20.000000", PLUGIN, "start_date",
                            "[net.whatsapp.WhatsApp] INCOMING from Alice Example (+14155550100) "
                            "to local user"));
-    assert_true(dbt_tl_has(&r, "2025-12-09 12:26:40.000000", PLUGIN, "interactions_creation_date",
+    assert_true(vgh_tl_has(&r, "2025-12-09 12:26:40.000000", PLUGIN, "interactions_creation_date",
                            "Interaction record created 90 days after the event: "
                            "[com.apple.MobileSMS] INCOMING from Bob Example (+14155550101) to "
                            "local user"));
-    assert_true(dbt_tl_has(&r, "2025-09-03 13:46:40.000000", PLUGIN, "first_incoming_sender_date",
+    assert_true(vgh_tl_has(&r, "2025-09-03 13:46:40.000000", PLUGIN, "first_incoming_sender_date",
                            "First incoming interaction from Bob Example (+14155550101)"));
     assert_int_equal(json_array_size(r.alerts), 0);
     assert_int_equal(r.warnings, 0);

@@ -6,7 +6,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "modtest.h"
+#include "harness.h"
 
 #define RELPATH "Library/Caches/locationd/clients.plist"
 #define STAGED  "/private/var/db/com.apple.xpc.roleaccountd.staging/rolexd"
@@ -32,7 +32,7 @@ static char *clients_backup(void)
     plist_t root =
         vgfix_plist_dict("com.apple.Maps:", maps, "/usr/libexec/evild:", evil,
                          "com.example.app:", staged, "MigrationVersion", plist_new_uint(3), NULL);
-    return mt_backup_with_plist("RootDomain", RELPATH, root, VGFIX_PLIST_BINARY);
+    return vgh_backup_plist("RootDomain", RELPATH, root, VGFIX_PLIST_BINARY);
 }
 
 static void test_records(void **state)
@@ -46,20 +46,20 @@ static void test_records(void **state)
     assert_int_equal(r.rc, VG_OK);
     assert_int_equal(json_array_size(r.records), 3);
     rec = json_array_get(r.records, 0);
-    assert_string_equal(mt_str(rec, "package"), "com.apple.Maps");
+    assert_string_equal(vgh_str(rec, "package"), "com.apple.Maps");
     assert_int_equal(json_integer_value(json_object_get(rec, "Authorization")), 2);
-    assert_string_equal(mt_str(rec, "BundleId"), "com.apple.evild");
+    assert_string_equal(vgh_str(rec, "BundleId"), "com.apple.evild");
     assert_true(json_is_true(json_object_get(rec, "Registered")));
-    assert_string_equal(mt_str(rec, "ConsumptionPeriodBegin"), "");
-    assert_string_equal(mt_str(rec, "LocationTimeStopped"), "2020-01-06 10:40:00.000000");
-    assert_string_equal(mt_str(rec, "SignificantTimeStopped"), "2020-05-01 04:26:40.500000");
-    assert_string_equal(mt_str(rec, "ClientStorageToken"), "AQID");
+    assert_string_equal(vgh_str(rec, "ConsumptionPeriodBegin"), "");
+    assert_string_equal(vgh_str(rec, "LocationTimeStopped"), "2020-01-06 10:40:00.000000");
+    assert_string_equal(vgh_str(rec, "SignificantTimeStopped"), "2020-05-01 04:26:40.500000");
+    assert_string_equal(vgh_str(rec, "ClientStorageToken"), "AQID");
     assert_int_equal(json_object_size(rec), 9);
     rec = json_array_get(r.records, 1);
-    assert_string_equal(mt_str(rec, "package"), "/usr/libexec/evild");
-    assert_string_equal(mt_str(rec, "LocationTimeStopped"), "2020-01-06 10:41:40.000000");
+    assert_string_equal(vgh_str(rec, "package"), "/usr/libexec/evild");
+    assert_string_equal(vgh_str(rec, "LocationTimeStopped"), "2020-01-06 10:41:40.000000");
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void assert_alerts(const json_t *alerts)
@@ -67,15 +67,15 @@ static void assert_alerts(const json_t *alerts)
     const json_t *a;
 
     assert_int_equal(json_array_size(alerts), 2);
-    a = mt_find_alert(alerts, "HIGH",
-                      "Found a suspicious process name in LocationD entry /usr/libexec/evild");
+    a = vgh_find_alert(alerts, "HIGH",
+                       "Found a suspicious process name in LocationD entry /usr/libexec/evild");
     assert_non_null(a);
-    assert_string_equal(mt_str(json_object_get(a, "matched_indicator"), "value"), "evild");
-    a = mt_find_alert(alerts, "HIGH", "Found a suspicious file path in LocationD entry " STAGED);
+    assert_string_equal(vgh_str(json_object_get(a, "matched_indicator"), "value"), "evild");
+    a = vgh_find_alert(alerts, "HIGH", "Found a suspicious file path in LocationD entry " STAGED);
     assert_non_null(a);
-    assert_string_equal(mt_str(json_object_get(a, "event"), "package"), "com.example.app");
+    assert_string_equal(vgh_str(json_object_get(a, "event"), "package"), "com.example.app");
     /* near misses: the name inside a bundle id, a staged name in another folder */
-    assert_null(mt_find_alert(alerts, "HIGH", "com.apple.Maps"));
+    assert_null(vgh_find_alert(alerts, "HIGH", "com.apple.Maps"));
 }
 
 static void test_alerts(void **state)
@@ -87,7 +87,7 @@ static void test_alerts(void **state)
     vgh_run(dir, bundle, "locationd_clients", &r);
     assert_alerts(r.alerts);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
@@ -107,12 +107,12 @@ static void test_timeline(void **state)
     assert_non_null(strstr(r.timeline, "\"ConsumptionPeriodBegin\",\"ConsumptionPeriodBegin from "
                                        "com.apple.Maps\""));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_hostile(void **state)
 {
-    char *dir = mt_backup_with_bytes("RootDomain", RELPATH, "<?xml version=\"1.0\"?><plist>", 28);
+    char *dir = vgh_backup_bytes("RootDomain", RELPATH, "<?xml version=\"1.0\"?><plist>", 28);
     struct vgh_result r;
     (void)state;
 
@@ -122,15 +122,15 @@ static void test_hostile(void **state)
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, "clients.plist"));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 
-    dir = mt_backup_with_plist("RootDomain", RELPATH,
-                               vgfix_plist_array(plist_new_string("x"), NULL), VGFIX_PLIST_XML);
+    dir = vgh_backup_plist("RootDomain", RELPATH, vgfix_plist_array(plist_new_string("x"), NULL),
+                           VGFIX_PLIST_XML);
     vgh_run(dir, NULL, "locationd_clients", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_true(r.warnings >= 1);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_check_on_records_alone(void **state)
@@ -141,26 +141,26 @@ static void test_check_on_records_alone(void **state)
     (void)state;
 
     vgh_run(dir, NULL, "locationd_clients", &r);
-    alerts = mt_check_records("locationd_clients", r.records, bundle);
+    alerts = vgh_check_records("locationd_clients", r.records, bundle);
     assert_alerts(alerts);
     json_decref(alerts);
 
     /* MVT's shape: a Registered path */
     mvt = json_loads("[{\"Registered\": \"" STAGED "\", \"package\": \"com.x\"}]", 0, NULL);
-    alerts = mt_check_records("locationd_clients", mvt, bundle);
+    alerts = vgh_check_records("locationd_clients", mvt, bundle);
     assert_non_null(
-        mt_find_alert(alerts, "HIGH", "Found a suspicious file path in LocationD entry " STAGED));
+        vgh_find_alert(alerts, "HIGH", "Found a suspicious file path in LocationD entry " STAGED));
     json_decref(alerts);
     json_decref(mvt);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
 static void test_mvt_test_backup(void **state)
 {
     (void)state;
-    mt_mvt_backup_empty("locationd_clients");
+    vgh_mvt_backup_empty("locationd_clients");
 }
 
 int main(void)

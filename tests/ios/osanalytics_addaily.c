@@ -4,7 +4,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "modtest.h"
+#include "harness.h"
 
 #define RELPATH "Library/Preferences/com.apple.osanalytics.addaily.plist"
 #define MODULE  "os_analytics_ad_daily"
@@ -28,7 +28,7 @@ static char *addaily_backup(void)
         usage(1600000000, 10, 20, 30, 40.5), "com.apple.bh", usage(1600000000, 1, 1, 1, 1), "short",
         vgfix_plist_array(vgfix_plist_date(1500000000), NULL), "odd",
         plist_new_string("not a list"), NULL);
-    return mt_backup_with_plist(
+    return vgh_backup_plist(
         "HomeDomain", RELPATH,
         vgfix_plist_dict("netUsageBaseline", base, "version", plist_new_uint(1), NULL),
         VGFIX_PLIST_BINARY);
@@ -45,19 +45,19 @@ static void test_records(void **state)
     assert_int_equal(r.rc, VG_OK);
     assert_int_equal(json_array_size(r.records), 4);
     rec = json_array_get(r.records, 0);
-    assert_string_equal(mt_str(rec, "package"), "com.apple.WebKit.Networking");
-    assert_string_equal(mt_str(rec, "ts"), "2021-07-18 10:00:00.000000");
+    assert_string_equal(vgh_str(rec, "package"), "com.apple.WebKit.Networking");
+    assert_string_equal(vgh_str(rec, "ts"), "2021-07-18 10:00:00.000000");
     assert_int_equal(json_integer_value(json_object_get(rec, "wifi_in")), 1000);
     assert_int_equal(json_integer_value(json_object_get(rec, "wifi_out")), 2000);
     assert_int_equal(json_integer_value(json_object_get(rec, "wwan_in")), 0);
     assert_true(json_real_value(json_object_get(rec, "wwan_out")) == 5.0);
     assert_int_equal(json_object_size(rec), 6);
     rec = json_array_get(r.records, 3);
-    assert_string_equal(mt_str(rec, "package"), "short");
-    assert_string_equal(mt_str(rec, "ts"), "2017-07-14 02:40:00.000000");
+    assert_string_equal(vgh_str(rec, "package"), "short");
+    assert_string_equal(vgh_str(rec, "ts"), "2017-07-14 02:40:00.000000");
     assert_true(json_is_null(json_object_get(rec, "wifi_in")));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void assert_alerts(const json_t *alerts)
@@ -65,12 +65,12 @@ static void assert_alerts(const json_t *alerts)
     const json_t *a;
 
     assert_int_equal(json_array_size(alerts), 1);
-    a = mt_find_alert(alerts, "CRITICAL",
-                      "Found a known suspicious process name \"bh\" matching indicators from "
-                      "\"TestMalware\"");
+    a = vgh_find_alert(alerts, "CRITICAL",
+                       "Found a known suspicious process name \"bh\" matching indicators from "
+                       "\"TestMalware\"");
     assert_non_null(a);
-    assert_string_equal(mt_str(json_object_get(a, "matched_indicator"), "value"), "bh");
-    assert_string_equal(mt_str(a, "event_time"), "2020-09-13 12:26:40.000000");
+    assert_string_equal(vgh_str(json_object_get(a, "matched_indicator"), "value"), "bh");
+    assert_string_equal(vgh_str(a, "event_time"), "2020-09-13 12:26:40.000000");
 }
 
 static void test_alerts(void **state)
@@ -82,7 +82,7 @@ static void test_alerts(void **state)
     vgh_run(dir, bundle, MODULE, &r);
     assert_alerts(r.alerts); /* and not com.apple.bh */
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
@@ -101,12 +101,12 @@ static void test_timeline(void **state)
     assert_non_null(strstr(r.timeline, "\"short WIFI IN: None, WIFI OUT: None - WWAN IN: None, "
                                        "WWAN OUT: None\""));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_hostile(void **state)
 {
-    char *dir = mt_backup_with_bytes("HomeDomain", RELPATH, "bplist00", 8);
+    char *dir = vgh_backup_bytes("HomeDomain", RELPATH, "bplist00", 8);
     struct vgh_result r;
     (void)state;
 
@@ -116,16 +116,16 @@ static void test_hostile(void **state)
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, "com.apple.osanalytics.addaily.plist"));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 
-    dir = mt_backup_with_plist("HomeDomain", RELPATH,
-                               vgfix_plist_dict("netUsageBaseline", plist_new_uint(1), NULL),
-                               VGFIX_PLIST_XML);
+    dir = vgh_backup_plist("HomeDomain", RELPATH,
+                           vgfix_plist_dict("netUsageBaseline", plist_new_uint(1), NULL),
+                           VGFIX_PLIST_XML);
     vgh_run(dir, NULL, MODULE, &r);
     assert_int_equal(r.rc, VG_OK);
     assert_int_equal(json_array_size(r.records), 0);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_check_on_records_alone(void **state)
@@ -136,18 +136,18 @@ static void test_check_on_records_alone(void **state)
     (void)state;
 
     vgh_run(dir, NULL, MODULE, &r);
-    alerts = mt_check_records(MODULE, r.records, bundle);
+    alerts = vgh_check_records(MODULE, r.records, bundle);
     assert_alerts(alerts);
     json_decref(alerts);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
 static void test_mvt_test_backup(void **state)
 {
     (void)state;
-    mt_mvt_backup_empty(MODULE);
+    vgh_mvt_backup_empty(MODULE);
 }
 
 int main(void)

@@ -5,7 +5,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "modtest.h"
+#include "harness.h"
 
 #define DOMAIN  "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles"
 #define RELPATH "Library/ConfigurationProfiles/MCProfileEvents.plist"
@@ -38,8 +38,8 @@ static char *events_backup(void)
         event("com.example.spy", "Timestamp", 1600000000, "remove", "mdmd"),
         event("com.example.mail", "timestamp", 1600000001, "install", "xroleaccountd"),
         plist_new_string("not an event"), NULL);
-    return mt_backup_with_plist(DOMAIN, RELPATH, vgfix_plist_dict("ProfileEvents", events, NULL),
-                                VGFIX_PLIST_BINARY);
+    return vgh_backup_plist(DOMAIN, RELPATH, vgfix_plist_dict("ProfileEvents", events, NULL),
+                            VGFIX_PLIST_BINARY);
 }
 
 static void test_records(void **state)
@@ -53,19 +53,19 @@ static void test_records(void **state)
     assert_int_equal(r.rc, VG_OK);
     assert_int_equal(json_array_size(r.records), 4);
     rec = json_array_get(r.records, 0);
-    assert_string_equal(mt_str(rec, "profile_id"), "com.evil.profile");
-    assert_string_equal(mt_str(rec, "timestamp"), "2021-07-18 10:00:00.000000");
-    assert_string_equal(mt_str(rec, "operation"), "install");
-    assert_string_equal(mt_str(rec, "process"), "roleaccountd");
+    assert_string_equal(vgh_str(rec, "profile_id"), "com.evil.profile");
+    assert_string_equal(vgh_str(rec, "timestamp"), "2021-07-18 10:00:00.000000");
+    assert_string_equal(vgh_str(rec, "operation"), "install");
+    assert_string_equal(vgh_str(rec, "process"), "roleaccountd");
     assert_int_equal(json_object_size(rec), 4);
     rec = json_array_get(r.records, 1);
-    assert_string_equal(mt_str(rec, "deviceid"), "D-1");
-    assert_string_equal(mt_str(rec, "timestamp"), "2017-07-14 02:40:00.000000");
+    assert_string_equal(vgh_str(rec, "deviceid"), "D-1");
+    assert_string_equal(vgh_str(rec, "timestamp"), "2017-07-14 02:40:00.000000");
     rec = json_array_get(r.records, 2);
-    assert_string_equal(mt_str(rec, "timestamp"), "2020-09-13 12:26:40.000000");
-    assert_string_equal(mt_str(rec, "operation"), "remove");
+    assert_string_equal(vgh_str(rec, "timestamp"), "2020-09-13 12:26:40.000000");
+    assert_string_equal(vgh_str(rec, "operation"), "remove");
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void assert_alerts(const json_t *alerts)
@@ -73,22 +73,23 @@ static void assert_alerts(const json_t *alerts)
     const json_t *a;
 
     /* one LOW per event, CRITICAL for the process and the profile */
-    assert_int_equal(mt_count_level(alerts, "LOW"), 4);
-    assert_int_equal(mt_count_level(alerts, "CRITICAL"), 2);
+    assert_int_equal(vgh_count_level(alerts, "LOW"), 4);
+    assert_int_equal(vgh_count_level(alerts, "CRITICAL"), 2);
     assert_int_equal(json_array_size(alerts), 6);
-    assert_non_null(mt_find_alert(alerts, "LOW",
-                                  "On 2021-07-18 10:00:00.000000 process \"roleaccountd\" started "
-                                  "operation \"install\" of profile \"com.evil.profile\""));
-    a = mt_find_alert(alerts, "CRITICAL", "Found a known suspicious process name \"roleaccountd\"");
+    assert_non_null(vgh_find_alert(alerts, "LOW",
+                                   "On 2021-07-18 10:00:00.000000 process \"roleaccountd\" started "
+                                   "operation \"install\" of profile \"com.evil.profile\""));
+    a = vgh_find_alert(alerts, "CRITICAL",
+                       "Found a known suspicious process name \"roleaccountd\"");
     assert_non_null(a);
-    assert_string_equal(mt_str(json_object_get(a, "matched_indicator"), "value"), "roleaccountd");
-    assert_string_equal(mt_str(json_object_get(a, "event"), "profile_id"), "com.evil.profile");
-    a = mt_find_alert(alerts, "CRITICAL",
-                      "Found a known suspicious profile ID \"com.example.spy\"");
+    assert_string_equal(vgh_str(json_object_get(a, "matched_indicator"), "value"), "roleaccountd");
+    assert_string_equal(vgh_str(json_object_get(a, "event"), "profile_id"), "com.evil.profile");
+    a = vgh_find_alert(alerts, "CRITICAL",
+                       "Found a known suspicious profile ID \"com.example.spy\"");
     assert_non_null(a);
-    assert_string_equal(mt_str(a, "event_time"), "2020-09-13 12:26:40.000000");
+    assert_string_equal(vgh_str(a, "event_time"), "2020-09-13 12:26:40.000000");
     /* near miss: another process with the name inside it */
-    assert_null(mt_find_alert(alerts, "CRITICAL", "xroleaccountd"));
+    assert_null(vgh_find_alert(alerts, "CRITICAL", "xroleaccountd"));
 }
 
 static void test_alerts(void **state)
@@ -100,7 +101,7 @@ static void test_alerts(void **state)
     vgh_run(dir, bundle, "profile_events", &r);
     assert_alerts(r.alerts);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
@@ -118,12 +119,12 @@ static void test_timeline(void **state)
                                        "\"profile_operation\",\"Process mdmd started operation "
                                        "remove of profile com.example.spy\""));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_not_a_plist(void **state)
 {
-    char *dir = mt_backup_with_bytes(DOMAIN, RELPATH, "bplist00 but not really", 23);
+    char *dir = vgh_backup_bytes(DOMAIN, RELPATH, "bplist00 but not really", 23);
     struct vgh_result r;
     (void)state;
 
@@ -133,17 +134,17 @@ static void test_not_a_plist(void **state)
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, "MCProfileEvents.plist"));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 
     /* a plist of another shape: no records, no crash */
-    dir = mt_backup_with_plist(DOMAIN, RELPATH,
-                               vgfix_plist_dict("ProfileEvents", plist_new_string("x"), NULL),
-                               VGFIX_PLIST_XML);
+    dir = vgh_backup_plist(DOMAIN, RELPATH,
+                           vgfix_plist_dict("ProfileEvents", plist_new_string("x"), NULL),
+                           VGFIX_PLIST_XML);
     vgh_run(dir, NULL, "profile_events", &r);
     assert_int_equal(r.rc, VG_OK);
     assert_int_equal(json_array_size(r.records), 0);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_check_on_records_alone(void **state)
@@ -154,27 +155,27 @@ static void test_check_on_records_alone(void **state)
     (void)state;
 
     vgh_run(dir, NULL, "profile_events", &r);
-    alerts = mt_check_records("profile_events", r.records, bundle);
+    alerts = vgh_check_records("profile_events", r.records, bundle);
     assert_alerts(alerts);
     json_decref(alerts);
 
     mvt = json_loads("[{\"profile_id\": \"com.example.spy\", \"timestamp\": \"2020-09-13 "
                      "12:26:40.000000\", \"operation\": \"remove\", \"process\": \"mdmd\"}]",
                      0, NULL);
-    alerts = mt_check_records("profile_events", mvt, bundle);
-    assert_int_equal(mt_count_level(alerts, "LOW"), 1);
-    assert_int_equal(mt_count_level(alerts, "CRITICAL"), 1);
+    alerts = vgh_check_records("profile_events", mvt, bundle);
+    assert_int_equal(vgh_count_level(alerts, "LOW"), 1);
+    assert_int_equal(vgh_count_level(alerts, "CRITICAL"), 1);
     json_decref(alerts);
     json_decref(mvt);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
 static void test_mvt_test_backup(void **state)
 {
     (void)state;
-    mt_mvt_backup_empty("profile_events");
+    vgh_mvt_backup_empty("profile_events");
 }
 
 int main(void)

@@ -5,7 +5,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "modtest.h"
+#include "harness.h"
 
 #define RELPATH "Library/Shortcuts/Shortcuts.sqlite"
 
@@ -102,7 +102,7 @@ static void fill(const char *db)
 
 static char *backup_with(void (*fn)(const char *db), const char *raw)
 {
-    char *work = vgfix_tmpdir("shortcuts-db"), *db = mt_path_join(work, "Shortcuts.sqlite");
+    char *work = vgfix_tmpdir("shortcuts-db"), *db = vgh_path_join(work, "Shortcuts.sqlite");
     char *dir = vgfix_tmpdir("shortcuts");
     struct vgfix_backup *b = vgfix_backup_new(dir);
 
@@ -114,7 +114,7 @@ static char *backup_with(void (*fn)(const char *db), const char *raw)
     assert_int_equal(vgfix_backup_add_file_from(b, "HomeDomain", RELPATH, db), 0);
     assert_int_equal(vgfix_backup_finish(b), 0);
     vgfix_backup_free(b);
-    mt_cleanup(work);
+    vgh_cleanup(work);
     free(db);
     return dir;
 }
@@ -132,10 +132,10 @@ static void test_records(void **state)
 
     rec = json_array_get(r.records, 0);
     assert_int_equal(json_integer_value(json_object_get(rec, "shortcut_id")), 1);
-    assert_string_equal(mt_str(rec, "shortcut_name"), "Open link");
-    assert_string_equal(mt_str(rec, "description"), "Opens a link");
-    assert_string_equal(mt_str(rec, "isodate"), "2020-01-06 10:40:00.000000");
-    assert_string_equal(mt_str(rec, "modified_date"), "2020-05-01 04:26:40.500000");
+    assert_string_equal(vgh_str(rec, "shortcut_name"), "Open link");
+    assert_string_equal(vgh_str(rec, "description"), "Opens a link");
+    assert_string_equal(vgh_str(rec, "isodate"), "2020-01-06 10:40:00.000000");
+    assert_string_equal(vgh_str(rec, "modified_date"), "2020-05-01 04:26:40.500000");
     assert_int_equal(json_integer_value(json_object_get(rec, "parsed_actions")), 2);
     urls = json_object_get(rec, "action_urls");
     assert_int_equal(json_array_size(urls), 2);
@@ -145,18 +145,18 @@ static void test_records(void **state)
     assert_int_equal(json_object_size(rec), 7);
 
     rec = json_array_get(r.records, 2);
-    assert_string_equal(mt_str(rec, "shortcut_name"), "Empty");
+    assert_string_equal(vgh_str(rec, "shortcut_name"), "Empty");
     assert_true(json_is_null(json_object_get(rec, "description")));
-    assert_string_equal(mt_str(rec, "isodate"), "");
-    assert_string_equal(mt_str(rec, "modified_date"), "");
+    assert_string_equal(vgh_str(rec, "isodate"), "");
+    assert_string_equal(vgh_str(rec, "modified_date"), "");
     assert_int_equal(json_integer_value(json_object_get(rec, "parsed_actions")), 0);
     assert_true(json_is_null(json_object_get(rec, "action_urls")));
 
     rec = json_array_get(r.records, 3);
-    assert_string_equal(mt_str(rec, "shortcut_name"), "Caf\\xe9");
+    assert_string_equal(vgh_str(rec, "shortcut_name"), "Caf\\xe9");
     assert_true(json_is_null(json_object_get(rec, "action_urls")));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void assert_alerts(const json_t *alerts)
@@ -164,13 +164,13 @@ static void assert_alerts(const json_t *alerts)
     const json_t *a;
 
     assert_int_equal(json_array_size(alerts), 1);
-    a = mt_find_alert(alerts, "CRITICAL",
-                      "https://evil.example.org/x?y=1 matching indicator \"evil.example.org\" "
-                      "from \"TestMalware\"");
+    a = vgh_find_alert(alerts, "CRITICAL",
+                       "https://evil.example.org/x?y=1 matching indicator \"evil.example.org\" "
+                       "from \"TestMalware\"");
     assert_non_null(a);
-    assert_string_equal(mt_str(json_object_get(a, "matched_indicator"), "value"),
+    assert_string_equal(vgh_str(json_object_get(a, "matched_indicator"), "value"),
                         "evil.example.org");
-    assert_string_equal(mt_str(json_object_get(a, "event"), "shortcut_name"), "Open link");
+    assert_string_equal(vgh_str(json_object_get(a, "event"), "shortcut_name"), "Open link");
 }
 
 static void test_alerts(void **state)
@@ -182,7 +182,7 @@ static void test_alerts(void **state)
     vgh_run(dir, bundle, "shortcuts", &r);
     assert_alerts(r.alerts);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
@@ -201,7 +201,7 @@ static void test_timeline(void **state)
                                        "\"shortcut_modified\",\"iOS Shortcut 'Open link'"));
     assert_non_null(strstr(r.timeline, "\"shortcut_created\",\"iOS Shortcut 'Empty':  \""));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 /* Newer databases: the shortcut points at its actions row (ZACTIONS). */
@@ -237,12 +237,12 @@ static void test_newer_schema(void **state)
     assert_int_equal(json_array_size(r.records), 1);
     rec = json_array_get(r.records, 0);
     assert_true(json_is_null(json_object_get(rec, "description")));
-    assert_string_equal(mt_str(rec, "modified_date"), "");
+    assert_string_equal(vgh_str(rec, "modified_date"), "");
     assert_string_equal(json_string_value(json_array_get(json_object_get(rec, "action_urls"), 0)),
                         "https://evil.example.org/p");
-    assert_int_equal(mt_count_level(r.alerts, "CRITICAL"), 1);
+    assert_int_equal(vgh_count_level(r.alerts, "CRITICAL"), 1);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
@@ -263,7 +263,7 @@ static void test_hostile(void **state)
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, "Shortcuts.sqlite"));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 
     dir = backup_with(fill_other, NULL);
     vgh_run(dir, NULL, "shortcuts", &r);
@@ -271,7 +271,7 @@ static void test_hostile(void **state)
     assert_int_equal(json_array_size(r.records), 0);
     assert_non_null(strstr(r.diag_text, "Shortcuts.sqlite"));
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_check_on_records_alone(void **state)
@@ -282,7 +282,7 @@ static void test_check_on_records_alone(void **state)
     (void)state;
 
     vgh_run(dir, NULL, "shortcuts", &r);
-    alerts = mt_check_records("shortcuts", r.records, bundle);
+    alerts = vgh_check_records("shortcuts", r.records, bundle);
     assert_alerts(alerts);
     json_decref(alerts);
 
@@ -290,19 +290,19 @@ static void test_check_on_records_alone(void **state)
                      "\"description\": null, \"parsed_actions\": 1, \"action_urls\": "
                      "[\"https://a.evil.example.org/\"], \"isodate\": \"\"}]",
                      0, NULL);
-    alerts = mt_check_records("shortcuts", mvt, bundle);
-    assert_int_equal(mt_count_level(alerts, "CRITICAL"), 1);
+    alerts = vgh_check_records("shortcuts", mvt, bundle);
+    assert_int_equal(vgh_count_level(alerts, "CRITICAL"), 1);
     json_decref(alerts);
     json_decref(mvt);
     vgh_result_free(&r);
-    mt_cleanup(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
 static void test_mvt_test_backup(void **state)
 {
     (void)state;
-    mt_mvt_backup_empty("shortcuts");
+    vgh_mvt_backup_empty("shortcuts");
 }
 
 int main(void)

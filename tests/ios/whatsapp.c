@@ -8,7 +8,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "dbtest.h"
+#include "harness.h"
 
 #define DOMAIN "AppDomainGroup-group.net.whatsapp.WhatsApp.shared"
 #define CHAT   "ChatStorage.sqlite"
@@ -81,8 +81,8 @@ static const char *const iocs[] = {
 
 static char *chat_backup(const char *chat, const char *lid)
 {
-    struct dbt_file f[2] = {{DOMAIN, CHAT, chat, NULL, 0}, {DOMAIN, LID, lid, NULL, 0}};
-    return dbt_backup(f, lid ? 2 : 1);
+    struct vgh_file f[2] = {{DOMAIN, CHAT, chat, NULL, 0}, {DOMAIN, LID, lid, NULL, 0}};
+    return vgh_backup(f, lid ? 2 : 1);
 }
 
 static const json_t *record_of_type(const struct vgh_result *r, const char *type, size_t nth)
@@ -107,20 +107,20 @@ static void test_message_records(void **state)
     const json_t *m, *links;
 
     (void)state;
-    dbt_run(dir, NULL, "whatsapp", &r);
+    vgh_run_ok(dir, NULL, "whatsapp", &r);
     /* 6 messages, then 1 LID pair, then 3 chats */
     assert_int_equal(json_array_size(r.records), 10);
     m = json_array_get(r.records, 0);
-    dbt_assert_keys(m, "Z_PK,Z_ENT,Z_OPT,ZISFROMME,ZMESSAGETYPE,ZCHATSESSION,ZMEDIAITEM,"
+    vgh_assert_keys(m, "Z_PK,Z_ENT,Z_OPT,ZISFROMME,ZMESSAGETYPE,ZCHATSESSION,ZMEDIAITEM,"
                        "ZMESSAGEDATE,ZFROMJID,ZSTANZAID,ZTEXT,ZTOJID,ZAUTHORNAME,ZMEDIAURL,"
                        "ZCONTENT1,ZCONTENT2,ZMATCHEDTEXT,ZSUMMARY,ZTITLE,isodate");
-    assert_int_equal(dbt_int(m, "Z_PK"), 1);
-    assert_string_equal(dbt_str(m, "ZTEXT"), "Hi");
+    assert_int_equal(vgh_int(m, "Z_PK"), 1);
+    assert_string_equal(vgh_str(m, "ZTEXT"), "Hi");
     /* a whole number in a TIMESTAMP (numeric) column is stored as an integer */
-    assert_int_equal(dbt_int(m, "ZMESSAGEDATE"), 778000000);
-    assert_string_equal(dbt_str(m, "isodate"), "2025-08-27 15:06:40.000000");
-    assert_string_equal(dbt_str(m, "ZFROMJID"), "14155550100@s.whatsapp.net");
-    dbt_assert_null(m, "ZMEDIAURL");
+    assert_int_equal(vgh_int(m, "ZMESSAGEDATE"), 778000000);
+    assert_string_equal(vgh_str(m, "isodate"), "2025-08-27 15:06:40.000000");
+    assert_string_equal(vgh_str(m, "ZFROMJID"), "14155550100@s.whatsapp.net");
+    vgh_assert_null(m, "ZMEDIAURL");
     /* links in order of appearance, once each, any case of scheme */
     m = json_array_get(r.records, 1);
     links = json_object_get(m, "links");
@@ -130,23 +130,23 @@ static void test_message_records(void **state)
     assert_string_equal(json_string_value(json_array_get(links, 1)), "HTTPS://Example.COM/x");
     /* no text: ZTEXT "", and an empty list once WhatsApp's media link is dropped */
     m = json_array_get(r.records, 2);
-    assert_string_equal(dbt_str(m, "ZTEXT"), "");
-    assert_string_equal(dbt_str(m, "ZAUTHORNAME"), "Bob");
-    assert_string_equal(dbt_str(m, "ZMEDIAURL"), "https://mmg.whatsapp.net/d/f/abc.enc");
+    assert_string_equal(vgh_str(m, "ZTEXT"), "");
+    assert_string_equal(vgh_str(m, "ZAUTHORNAME"), "Bob");
+    assert_string_equal(vgh_str(m, "ZMEDIAURL"), "https://mmg.whatsapp.net/d/f/abc.enc");
     assert_true(json_is_array(json_object_get(m, "links")));
     assert_int_equal(json_array_size(json_object_get(m, "links")), 0);
     /* text without links: no links key */
     assert_null(json_object_get(json_array_get(r.records, 3), "links"));
     m = json_array_get(r.records, 5);
-    assert_string_equal(dbt_str(m, "ZCONTENT1"), "https://news.example.net/a");
-    assert_string_equal(dbt_str(m, "ZTITLE"), "News");
-    assert_string_equal(dbt_str(m, "ZSUMMARY"), "A summary");
+    assert_string_equal(vgh_str(m, "ZCONTENT1"), "https://news.example.net/a");
+    assert_string_equal(vgh_str(m, "ZTITLE"), "News");
+    assert_string_equal(vgh_str(m, "ZSUMMARY"), "A summary");
     links = json_object_get(m, "links");
     assert_int_equal(json_array_size(links), 1);
     assert_string_equal(json_string_value(json_array_get(links, 0)), "https://news.example.net/a");
     assert_int_equal(r.warnings, 0);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_pair_and_chat_records(void **state)
@@ -156,38 +156,38 @@ static void test_pair_and_chat_records(void **state)
     const json_t *p, *c;
 
     (void)state;
-    dbt_run(dir, NULL, "whatsapp", &r);
+    vgh_run_ok(dir, NULL, "whatsapp", &r);
     p = record_of_type(&r, "lid_phone_number_pair", 0);
-    dbt_assert_keys(p, "record_type,lid,phone_number,pair_timestamp");
-    assert_string_equal(dbt_str(p, "lid"), "100000000000001");
-    assert_string_equal(dbt_str(p, "phone_number"), "14155550100");
-    assert_string_equal(dbt_str(p, "pair_timestamp"), "2025-08-25 07:33:20.000000");
+    vgh_assert_keys(p, "record_type,lid,phone_number,pair_timestamp");
+    assert_string_equal(vgh_str(p, "lid"), "100000000000001");
+    assert_string_equal(vgh_str(p, "phone_number"), "14155550100");
+    assert_string_equal(vgh_str(p, "pair_timestamp"), "2025-08-25 07:33:20.000000");
     c = record_of_type(&r, "chat_session", 0);
-    dbt_assert_keys(c, "session_pk,contact_jid,partner_name,session_type,archived,removed,"
+    vgh_assert_keys(c, "session_pk,contact_jid,partner_name,session_type,archived,removed,"
                        "message_counter,last_message_date,group_creation_date,"
                        "first_stored_message_date,last_stored_message_date,"
                        "stored_message_count,record_type,partner_resolved_phone_number");
-    assert_int_equal(dbt_int(c, "session_pk"), 1);
-    assert_string_equal(dbt_str(c, "contact_jid"), "100000000000001@lid");
-    assert_string_equal(dbt_str(c, "partner_resolved_phone_number"), "+14155550100");
-    assert_string_equal(dbt_str(c, "first_stored_message_date"), "2025-08-27 15:06:40.000000");
-    assert_string_equal(dbt_str(c, "last_stored_message_date"), "2025-08-28 18:53:20.000000");
-    assert_string_equal(dbt_str(c, "last_message_date"), "2025-08-28 18:53:20.000000");
-    dbt_assert_null(c, "group_creation_date");
-    assert_int_equal(dbt_int(c, "stored_message_count"), 2);
+    assert_int_equal(vgh_int(c, "session_pk"), 1);
+    assert_string_equal(vgh_str(c, "contact_jid"), "100000000000001@lid");
+    assert_string_equal(vgh_str(c, "partner_resolved_phone_number"), "+14155550100");
+    assert_string_equal(vgh_str(c, "first_stored_message_date"), "2025-08-27 15:06:40.000000");
+    assert_string_equal(vgh_str(c, "last_stored_message_date"), "2025-08-28 18:53:20.000000");
+    assert_string_equal(vgh_str(c, "last_message_date"), "2025-08-28 18:53:20.000000");
+    vgh_assert_null(c, "group_creation_date");
+    assert_int_equal(vgh_int(c, "stored_message_count"), 2);
     c = record_of_type(&r, "chat_session", 1);
-    assert_string_equal(dbt_str(c, "group_creation_date"), "2025-08-21 20:13:20.000000");
-    assert_string_equal(dbt_str(c, "last_message_date"), "2025-08-31 02:26:40.000000");
-    assert_string_equal(dbt_str(c, "last_stored_message_date"), "2025-08-30 18:06:40.000000");
-    assert_int_equal(dbt_int(c, "stored_message_count"), 4);
-    dbt_assert_null(c, "partner_resolved_phone_number");
+    assert_string_equal(vgh_str(c, "group_creation_date"), "2025-08-21 20:13:20.000000");
+    assert_string_equal(vgh_str(c, "last_message_date"), "2025-08-31 02:26:40.000000");
+    assert_string_equal(vgh_str(c, "last_stored_message_date"), "2025-08-30 18:06:40.000000");
+    assert_int_equal(vgh_int(c, "stored_message_count"), 4);
+    vgh_assert_null(c, "partner_resolved_phone_number");
     c = record_of_type(&r, "chat_session", 2);
-    assert_int_equal(dbt_int(c, "stored_message_count"), 0);
-    dbt_assert_null(c, "first_stored_message_date");
-    dbt_assert_null(c, "last_message_date");
-    assert_int_equal(dbt_int(c, "archived"), 1);
+    assert_int_equal(vgh_int(c, "stored_message_count"), 0);
+    vgh_assert_null(c, "first_stored_message_date");
+    vgh_assert_null(c, "last_message_date");
+    assert_int_equal(vgh_int(c, "archived"), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_pairs_in_chat_storage(void **state)
@@ -196,15 +196,15 @@ static void test_pairs_in_chat_storage(void **state)
     char *dir = chat_backup(chat_with_pairs_sql, NULL);
 
     (void)state;
-    dbt_run(dir, NULL, "whatsapp", &r);
+    vgh_run_ok(dir, NULL, "whatsapp", &r);
     assert_int_equal(json_array_size(r.records), 10);
     assert_string_equal(
-        dbt_str(record_of_type(&r, "chat_session", 0), "partner_resolved_phone_number"),
+        vgh_str(record_of_type(&r, "chat_session", 0), "partner_resolved_phone_number"),
         "+14155550100");
-    assert_int_equal(dbt_coverage(&r, "whatsapp", "missing", LID), 1);
+    assert_int_equal(vgh_coverage(&r, "whatsapp", "missing", LID), 1);
     assert_int_equal(r.warnings, 0);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_timeline(void **state)
@@ -213,31 +213,31 @@ static void test_timeline(void **state)
     char *dir = chat_backup(chat_sql, lid_sql);
 
     (void)state;
-    dbt_run(dir, NULL, "whatsapp", &r);
+    vgh_run_ok(dir, NULL, "whatsapp", &r);
     /* 6 messages, the pair, Alice's first and last, the group's creation,
      * first and last; the empty chat has no dates */
-    assert_int_equal(dbt_tl_count(&r, PLUGIN), 12);
-    assert_true(dbt_tl_has(&r, "2025-08-27 15:06:40.000000", PLUGIN, "message",
+    assert_int_equal(vgh_tl_count(&r, PLUGIN), 12);
+    assert_true(vgh_tl_has(&r, "2025-08-27 15:06:40.000000", PLUGIN, "message",
                            "'Hi' from 14155550100@s.whatsapp.net"));
-    assert_true(dbt_tl_has(&r, "2025-08-28 18:53:20.000000", PLUGIN, "message",
+    assert_true(vgh_tl_has(&r, "2025-08-28 18:53:20.000000", PLUGIN, "message",
                            "'Check https://badbadbad.example.org/path and HTTPS://Example.COM/x"
                            "\\nagain https://badbadbad.example.org/path' from None - Embedded "
                            "links: https://badbadbad.example.org/path, HTTPS://Example.COM/x"));
-    assert_true(dbt_tl_has(&r, "2025-08-25 07:33:20.000000", PLUGIN, "lid_pair_recorded",
+    assert_true(vgh_tl_has(&r, "2025-08-25 07:33:20.000000", PLUGIN, "lid_pair_recorded",
                            "WhatsApp associated LID 100000000000001 with phone number "
                            "14155550100"));
-    assert_true(dbt_tl_has(&r, "2025-08-27 15:06:40.000000", PLUGIN, "chat_first_message",
+    assert_true(vgh_tl_has(&r, "2025-08-27 15:06:40.000000", PLUGIN, "chat_first_message",
                            "First stored message in WhatsApp chat with 'Alice Example' "
                            "(+14155550100)"));
-    assert_true(dbt_tl_has(&r, "2025-08-21 20:13:20.000000", PLUGIN, "group_created",
+    assert_true(vgh_tl_has(&r, "2025-08-21 20:13:20.000000", PLUGIN, "group_created",
                            "WhatsApp group chat 'Example Group' (120000000000000001@g.us) was "
                            "created"));
     /* the chat's own date outlives its newest stored message */
-    assert_true(dbt_tl_has(&r, "2025-08-31 02:26:40.000000", PLUGIN, "chat_last_message",
+    assert_true(vgh_tl_has(&r, "2025-08-31 02:26:40.000000", PLUGIN, "chat_last_message",
                            "Last message in WhatsApp group chat 'Example Group' "
                            "(120000000000000001@g.us)"));
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_hits_and_near_misses(void **state)
@@ -247,20 +247,20 @@ static void test_hits_and_near_misses(void **state)
     const json_t *a;
 
     (void)state;
-    dbt_run(dir, iocs, "whatsapp", &r);
+    vgh_run_ok(dir, iocs, "whatsapp", &r);
     /* the link in message 2, the bare host in message 5; not message 4's
      * look-alikes, not example.net */
     assert_int_equal(json_array_size(r.alerts), 2);
-    a = dbt_alert(&r, 0);
-    dbt_assert_alert(a, "CRITICAL", "example.org", "domains");
-    assert_non_null(strstr(dbt_str(a, "message"), "https://badbadbad.example.org/path"));
-    assert_string_equal(dbt_str(a, "event_time"), "2025-08-28 18:53:20.000000");
-    a = dbt_alert(&r, 1);
-    dbt_assert_alert(a, "CRITICAL", "example.org", "domains");
-    assert_non_null(strstr(dbt_str(a, "message"), "cdn.example.org"));
-    assert_int_equal(dbt_int(json_object_get(a, "event"), "Z_PK"), 5);
+    a = vgh_alert(&r, 0);
+    vgh_assert_alert(a, "CRITICAL", "example.org", "domains");
+    assert_non_null(strstr(vgh_str(a, "message"), "https://badbadbad.example.org/path"));
+    assert_string_equal(vgh_str(a, "event_time"), "2025-08-28 18:53:20.000000");
+    a = vgh_alert(&r, 1);
+    vgh_assert_alert(a, "CRITICAL", "example.org", "domains");
+    assert_non_null(strstr(vgh_str(a, "message"), "cdn.example.org"));
+    assert_int_equal(vgh_int(json_object_get(a, "event"), "Z_PK"), 5);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 /* A ChatStorage with messages only: no media, link-preview or chat tables. */
@@ -276,55 +276,55 @@ static void test_minimal_schema(void **state)
     const json_t *m;
 
     (void)state;
-    dbt_run(dir, iocs, "whatsapp", &r);
+    vgh_run_ok(dir, iocs, "whatsapp", &r);
     assert_int_equal(json_array_size(r.records), 3);
     m = json_array_get(r.records, 0);
-    assert_string_equal(dbt_str(m, "isodate"), "");
+    assert_string_equal(vgh_str(m, "isodate"), "");
     assert_int_equal(json_array_size(json_object_get(m, "links")), 1);
     /* blank text: an empty list of links */
     assert_int_equal(json_array_size(json_object_get(json_array_get(r.records, 1), "links")), 0);
-    assert_int_equal(dbt_coverage(&r, "whatsapp", "partial", CHAT), 1); /* no chat tables */
+    assert_int_equal(vgh_coverage(&r, "whatsapp", "partial", CHAT), 1); /* no chat tables */
     assert_int_equal(json_array_size(r.alerts), 1);
     assert_int_equal(r.warnings, 0);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_not_sqlite(void **state)
 {
     static const char junk[] = "WhatsApp? no.";
-    struct dbt_file f = {DOMAIN, CHAT, NULL, junk, sizeof(junk) - 1};
+    struct vgh_file f = {DOMAIN, CHAT, NULL, junk, sizeof(junk) - 1};
     struct vgh_result r;
-    char *dir = dbt_backup(&f, 1);
+    char *dir = vgh_backup(&f, 1);
 
     (void)state;
-    dbt_run(dir, iocs, "whatsapp", &r);
+    vgh_run_ok(dir, iocs, "whatsapp", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DOMAIN "/" CHAT));
-    assert_int_equal(dbt_coverage(&r, "whatsapp", "unreadable", CHAT), 1);
+    assert_int_equal(vgh_coverage(&r, "whatsapp", "unreadable", CHAT), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 /* A damaged LID.sqlite costs the pairs, not the messages. */
 static void test_bad_lid_database(void **state)
 {
     static const char junk[] = "not the LID database";
-    struct dbt_file f[2] = {{DOMAIN, CHAT, chat_sql, NULL, 0},
+    struct vgh_file f[2] = {{DOMAIN, CHAT, chat_sql, NULL, 0},
                             {DOMAIN, LID, NULL, junk, sizeof(junk) - 1}};
     struct vgh_result r;
-    char *dir = dbt_backup(f, 2);
+    char *dir = vgh_backup(f, 2);
 
     (void)state;
-    dbt_run(dir, NULL, "whatsapp", &r);
+    vgh_run_ok(dir, NULL, "whatsapp", &r);
     assert_int_equal(json_array_size(r.records), 9);
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DOMAIN "/" LID));
-    assert_int_equal(dbt_coverage(&r, "whatsapp", "unreadable", LID), 1);
-    dbt_assert_null(record_of_type(&r, "chat_session", 0), "partner_resolved_phone_number");
+    assert_int_equal(vgh_coverage(&r, "whatsapp", "unreadable", LID), 1);
+    vgh_assert_null(record_of_type(&r, "chat_session", 0), "partner_resolved_phone_number");
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_check_records_alone(void **state)
@@ -337,12 +337,12 @@ static void test_check_records_alone(void **state)
                   "links", "https://badbadbad.example.org/", "record_type", "chat_session",
                   "contact_jid", "1@s.whatsapp.net", "partner_name", "Z_PK", 2, "ZTEXT",
                   "example.org.attacker.net", "isodate", "2021-01-01 00:00:00.000000");
-    json_t *alerts = dbt_check_records("whatsapp", records, iocs);
+    json_t *alerts = vgh_check_patterns("whatsapp", records, iocs);
 
     (void)state;
     assert_int_equal(json_array_size(alerts), 1);
-    dbt_assert_alert(json_array_get(alerts, 0), "CRITICAL", "example.org", "domains");
-    assert_string_equal(dbt_str(json_array_get(alerts, 0), "event_time"),
+    vgh_assert_alert(json_array_get(alerts, 0), "CRITICAL", "example.org", "domains");
+    assert_string_equal(vgh_str(json_array_get(alerts, 0), "event_time"),
                         "2021-01-01 00:00:00.000000");
     json_decref(alerts);
     json_decref(records);
@@ -357,25 +357,25 @@ static void test_mvt_backup(void **state)
     const json_t *c;
 
     (void)state;
-    if (!dbt_run_mvt_backup("whatsapp", &r))
+    if (!vgh_run_mvt_backup("whatsapp", &r))
         skip();
     assert_int_equal(json_array_size(r.records), 5);
     assert_string_equal(json_string_value(json_array_get(
                             json_object_get(json_array_get(r.records, 1), "links"), 0)),
                         "https://example.org/news");
     c = record_of_type(&r, "chat_session", 0);
-    assert_string_equal(dbt_str(c, "partner_name"), "Alice Example");
-    assert_string_equal(dbt_str(c, "first_stored_message_date"), "2025-08-27 15:06:40.000000");
-    assert_string_equal(dbt_str(c, "last_message_date"), "2025-08-28 18:53:20.000000");
-    assert_int_equal(dbt_int(c, "stored_message_count"), 2);
+    assert_string_equal(vgh_str(c, "partner_name"), "Alice Example");
+    assert_string_equal(vgh_str(c, "first_stored_message_date"), "2025-08-27 15:06:40.000000");
+    assert_string_equal(vgh_str(c, "last_message_date"), "2025-08-28 18:53:20.000000");
+    assert_int_equal(vgh_int(c, "stored_message_count"), 2);
     c = record_of_type(&r, "chat_session", 1);
-    assert_string_equal(dbt_str(c, "group_creation_date"), "2025-08-21 20:13:20.000000");
-    assert_string_equal(dbt_str(c, "last_stored_message_date"), "2025-08-29 22:40:00.000000");
-    assert_string_equal(dbt_str(c, "last_message_date"), "2025-08-31 02:26:40.000000");
-    assert_int_equal(dbt_tl_count(&r, PLUGIN), 8);
+    assert_string_equal(vgh_str(c, "group_creation_date"), "2025-08-21 20:13:20.000000");
+    assert_string_equal(vgh_str(c, "last_stored_message_date"), "2025-08-29 22:40:00.000000");
+    assert_string_equal(vgh_str(c, "last_message_date"), "2025-08-31 02:26:40.000000");
+    assert_int_equal(vgh_tl_count(&r, PLUGIN), 8);
     /* MVT's test indicators hold example.org */
     assert_int_equal(json_array_size(r.alerts), 1);
-    assert_int_equal(dbt_coverage(&r, "whatsapp", "missing", LID), 1);
+    assert_int_equal(vgh_coverage(&r, "whatsapp", "missing", LID), 1);
     assert_int_equal(r.warnings, 0);
     vgh_result_free(&r);
 }

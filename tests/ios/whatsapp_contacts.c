@@ -7,7 +7,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "dbtest.h"
+#include "harness.h"
 
 #define DOMAIN  "AppDomainGroup-group.net.whatsapp.WhatsApp.shared"
 #define RELPATH "ContactsV2.sqlite"
@@ -57,8 +57,8 @@ static const char *const iocs[] = {
 
 static char *contacts_backup(const char *sql)
 {
-    struct dbt_file f = {DOMAIN, RELPATH, sql, NULL, 0};
-    return dbt_backup(&f, 1);
+    struct vgh_file f = {DOMAIN, RELPATH, sql, NULL, 0};
+    return vgh_backup(&f, 1);
 }
 
 static void test_records(void **state)
@@ -68,48 +68,48 @@ static void test_records(void **state)
     const json_t *rec;
 
     (void)state;
-    dbt_run(dir, NULL, "whatsapp_contacts", &r);
+    vgh_run_ok(dir, NULL, "whatsapp_contacts", &r);
     assert_int_equal(json_array_size(r.records), 6);
     rec = json_array_get(r.records, 0);
-    dbt_assert_keys(rec, "row_pk,whatsapp_id,lid,phone_number,localized_phone_number,full_name,"
+    vgh_assert_keys(rec, "row_pk,whatsapp_id,lid,phone_number,localized_phone_number,full_name,"
                          "given_name,last_name,user_name,business_name,about_text,about_emoji,"
                          "notes,disappearing_mode_duration,disappearing_mode_timestamp,"
                          "about_timestamp,about_expiration_timestamp,last_updated,phone_status,"
                          "sync_policy,disappearing_mode_is_on,disappearing_mode_label");
-    assert_int_equal(dbt_int(rec, "row_pk"), 1);
-    assert_string_equal(dbt_str(rec, "full_name"), "Alice Example");
-    assert_string_equal(dbt_str(rec, "phone_number"), "+14155550100");
-    assert_string_equal(dbt_str(rec, "localized_phone_number"), "(415) 555-0100");
-    assert_string_equal(dbt_str(rec, "whatsapp_id"), "14155550100@s.whatsapp.net");
-    assert_string_equal(dbt_str(rec, "lid"), "100000000000001@lid");
-    assert_string_equal(dbt_str(rec, "user_name"), "alice.example");
-    dbt_assert_null(rec, "business_name");
-    assert_true(dbt_real(rec, "disappearing_mode_duration") == 86400.0);
+    assert_int_equal(vgh_int(rec, "row_pk"), 1);
+    assert_string_equal(vgh_str(rec, "full_name"), "Alice Example");
+    assert_string_equal(vgh_str(rec, "phone_number"), "+14155550100");
+    assert_string_equal(vgh_str(rec, "localized_phone_number"), "(415) 555-0100");
+    assert_string_equal(vgh_str(rec, "whatsapp_id"), "14155550100@s.whatsapp.net");
+    assert_string_equal(vgh_str(rec, "lid"), "100000000000001@lid");
+    assert_string_equal(vgh_str(rec, "user_name"), "alice.example");
+    vgh_assert_null(rec, "business_name");
+    assert_true(vgh_real(rec, "disappearing_mode_duration") == 86400.0);
     assert_true(json_is_true(json_object_get(rec, "disappearing_mode_is_on")));
-    assert_string_equal(dbt_str(rec, "disappearing_mode_label"), "24 hours");
-    assert_string_equal(dbt_str(rec, "disappearing_mode_timestamp"), "2025-07-23 21:46:40.000000");
-    assert_string_equal(dbt_str(rec, "about_timestamp"), "2025-07-12 08:00:00.000000");
-    assert_string_equal(dbt_str(rec, "about_expiration_timestamp"), "2025-08-16 01:20:00.000000");
-    assert_string_equal(dbt_str(rec, "last_updated"), "2025-08-04 11:33:20.000000");
-    assert_int_equal(dbt_int(rec, "phone_status"), 1);
-    assert_int_equal(dbt_int(rec, "sync_policy"), 1);
+    assert_string_equal(vgh_str(rec, "disappearing_mode_label"), "24 hours");
+    assert_string_equal(vgh_str(rec, "disappearing_mode_timestamp"), "2025-07-23 21:46:40.000000");
+    assert_string_equal(vgh_str(rec, "about_timestamp"), "2025-07-12 08:00:00.000000");
+    assert_string_equal(vgh_str(rec, "about_expiration_timestamp"), "2025-08-16 01:20:00.000000");
+    assert_string_equal(vgh_str(rec, "last_updated"), "2025-08-04 11:33:20.000000");
+    assert_int_equal(vgh_int(rec, "phone_status"), 1);
+    assert_int_equal(vgh_int(rec, "sync_policy"), 1);
     rec = json_array_get(r.records, 1);
-    assert_string_equal(dbt_str(rec, "given_name"), "Bob");
-    dbt_assert_null(rec, "lid");
-    dbt_assert_null(rec, "disappearing_mode_duration");
+    assert_string_equal(vgh_str(rec, "given_name"), "Bob");
+    vgh_assert_null(rec, "lid");
+    vgh_assert_null(rec, "disappearing_mode_duration");
     assert_true(json_is_false(json_object_get(rec, "disappearing_mode_is_on")));
-    assert_string_equal(dbt_str(rec, "disappearing_mode_label"), "off");
-    dbt_assert_null(rec, "disappearing_mode_timestamp");
-    assert_string_equal(dbt_str(json_array_get(r.records, 3), "disappearing_mode_label"), "7 days");
-    assert_string_equal(dbt_str(json_array_get(r.records, 4), "disappearing_mode_label"),
+    assert_string_equal(vgh_str(rec, "disappearing_mode_label"), "off");
+    vgh_assert_null(rec, "disappearing_mode_timestamp");
+    assert_string_equal(vgh_str(json_array_get(r.records, 3), "disappearing_mode_label"), "7 days");
+    assert_string_equal(vgh_str(json_array_get(r.records, 4), "disappearing_mode_label"),
                         "3600 seconds");
     /* bytes that are not UTF-8 are replaced, as bytes.decode("replace") */
     rec = json_array_get(r.records, 5);
-    assert_string_equal(dbt_str(rec, "given_name"), "\xC3\xA9\xEF\xBF\xBD");
-    assert_string_equal(dbt_str(rec, "full_name"), "No\xEF\xBF\xBD");
+    assert_string_equal(vgh_str(rec, "given_name"), "\xC3\xA9\xEF\xBF\xBD");
+    assert_string_equal(vgh_str(rec, "full_name"), "No\xEF\xBF\xBD");
     assert_int_equal(r.warnings, 0);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_older_schema(void **state)
@@ -119,23 +119,23 @@ static void test_older_schema(void **state)
     const json_t *rec;
 
     (void)state;
-    dbt_run(dir, NULL, "whatsapp_contacts", &r);
+    vgh_run_ok(dir, NULL, "whatsapp_contacts", &r);
     assert_int_equal(json_array_size(r.records), 1);
     rec = json_array_get(r.records, 0);
     /* the columns it has, then what it lacks as null, as MVT orders them */
-    dbt_assert_keys(rec, "row_pk,whatsapp_id,phone_number,full_name,last_updated,phone_status,"
+    vgh_assert_keys(rec, "row_pk,whatsapp_id,phone_number,full_name,last_updated,phone_status,"
                          "lid,localized_phone_number,given_name,last_name,user_name,"
                          "business_name,about_text,about_emoji,notes,"
                          "disappearing_mode_timestamp,about_timestamp,"
                          "about_expiration_timestamp,disappearing_mode_duration,"
                          "disappearing_mode_is_on,disappearing_mode_label,sync_policy");
-    assert_int_equal(dbt_int(rec, "phone_status"), 2);
-    dbt_assert_null(rec, "last_updated"); /* 0 is no date */
-    dbt_assert_null(rec, "disappearing_mode_is_on");
-    dbt_assert_null(rec, "disappearing_mode_label");
+    assert_int_equal(vgh_int(rec, "phone_status"), 2);
+    vgh_assert_null(rec, "last_updated"); /* 0 is no date */
+    vgh_assert_null(rec, "disappearing_mode_is_on");
+    vgh_assert_null(rec, "disappearing_mode_label");
     assert_int_equal(r.warnings, 0);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_timeline(void **state)
@@ -144,23 +144,23 @@ static void test_timeline(void **state)
     char *dir = contacts_backup(schema);
 
     (void)state;
-    dbt_run(dir, NULL, "whatsapp_contacts", &r);
+    vgh_run_ok(dir, NULL, "whatsapp_contacts", &r);
     /* Alice: timer, about, expiry, update; Bob: update */
-    assert_int_equal(dbt_tl_count(&r, PLUGIN), 5);
-    assert_true(dbt_tl_has(&r, "2025-07-23 21:46:40.000000", PLUGIN, "disappearing_mode_set",
+    assert_int_equal(vgh_tl_count(&r, PLUGIN), 5);
+    assert_true(vgh_tl_has(&r, "2025-07-23 21:46:40.000000", PLUGIN, "disappearing_mode_set",
                            "WhatsApp disappearing messages timer set to '24 hours' for "
                            "14155550100@s.whatsapp.net (Alice Example)"));
-    assert_true(dbt_tl_has(&r, "2025-07-12 08:00:00.000000", PLUGIN, "about_changed",
+    assert_true(vgh_tl_has(&r, "2025-07-12 08:00:00.000000", PLUGIN, "about_changed",
                            "WhatsApp about text of 14155550100@s.whatsapp.net (Alice Example) "
                            "changed to \"Hey there! I am using WhatsApp.\""));
-    assert_true(dbt_tl_has(&r, "2025-08-16 01:20:00.000000", PLUGIN, "about_expiration",
+    assert_true(vgh_tl_has(&r, "2025-08-16 01:20:00.000000", PLUGIN, "about_expiration",
                            "WhatsApp about text of 14155550100@s.whatsapp.net (Alice Example) "
                            "scheduled to expire"));
-    assert_true(dbt_tl_has(&r, "2025-08-04 11:33:20.000000", PLUGIN, "contact_last_updated",
+    assert_true(vgh_tl_has(&r, "2025-08-04 11:33:20.000000", PLUGIN, "contact_last_updated",
                            "WhatsApp contact record for 14155550101@s.whatsapp.net (Bob "
                            "Example) updated"));
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_hits_and_near_misses(void **state)
@@ -170,34 +170,34 @@ static void test_hits_and_near_misses(void **state)
     const json_t *a;
 
     (void)state;
-    dbt_run(dir, iocs, "whatsapp_contacts", &r);
+    vgh_run_ok(dir, iocs, "whatsapp_contacts", &r);
     /* Carol's about text, Dave's notes; not Eve's look-alikes */
     assert_int_equal(json_array_size(r.alerts), 2);
-    a = dbt_alert(&r, 0);
-    dbt_assert_alert(a, "CRITICAL", "example.org", "domains");
-    assert_string_equal(dbt_str(json_object_get(a, "event"), "given_name"), "Carol");
-    a = dbt_alert(&r, 1);
-    dbt_assert_alert(a, "CRITICAL", "foobar@example.org", "emails");
-    assert_string_equal(dbt_str(json_object_get(a, "event"), "given_name"), "Dave");
+    a = vgh_alert(&r, 0);
+    vgh_assert_alert(a, "CRITICAL", "example.org", "domains");
+    assert_string_equal(vgh_str(json_object_get(a, "event"), "given_name"), "Carol");
+    a = vgh_alert(&r, 1);
+    vgh_assert_alert(a, "CRITICAL", "foobar@example.org", "emails");
+    assert_string_equal(vgh_str(json_object_get(a, "event"), "given_name"), "Dave");
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_not_sqlite(void **state)
 {
     static const char junk[] = "ContactsV2 but not SQLite";
-    struct dbt_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
+    struct vgh_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
     struct vgh_result r;
-    char *dir = dbt_backup(&f, 1);
+    char *dir = vgh_backup(&f, 1);
 
     (void)state;
-    dbt_run(dir, iocs, "whatsapp_contacts", &r);
+    vgh_run_ok(dir, iocs, "whatsapp_contacts", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DOMAIN "/" RELPATH));
-    assert_int_equal(dbt_coverage(&r, "whatsapp_contacts", "unreadable", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "whatsapp_contacts", "unreadable", RELPATH), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_missing_table(void **state)
@@ -206,12 +206,12 @@ static void test_missing_table(void **state)
     char *dir = contacts_backup("CREATE TABLE Z_METADATA (Z_VERSION INTEGER);");
 
     (void)state;
-    dbt_run(dir, iocs, "whatsapp_contacts", &r);
+    vgh_run_ok(dir, iocs, "whatsapp_contacts", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_int_equal(r.warnings, 0);
-    assert_int_equal(dbt_coverage(&r, "whatsapp_contacts", "partial", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "whatsapp_contacts", "partial", RELPATH), 1);
     vgh_result_free(&r);
-    dbt_cleanup(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_check_records_alone(void **state)
@@ -221,12 +221,12 @@ static void test_check_records_alone(void **state)
         "1@s.whatsapp.net", "about_text", "Contact: FOOBAR@example.org", "notes", "last_updated",
         "2025-08-04 11:33:20.000000", "row_pk", 2, "whatsapp_id", "2@s.whatsapp.net", "about_text",
         "nothing here", "notes", "example.com", "last_updated");
-    json_t *alerts = dbt_check_records("whatsapp_contacts", records, iocs);
+    json_t *alerts = vgh_check_patterns("whatsapp_contacts", records, iocs);
 
     (void)state;
     assert_int_equal(json_array_size(alerts), 1);
-    dbt_assert_alert(json_array_get(alerts, 0), "CRITICAL", "foobar@example.org", "emails");
-    assert_string_equal(dbt_str(json_array_get(alerts, 0), "event_time"),
+    vgh_assert_alert(json_array_get(alerts, 0), "CRITICAL", "foobar@example.org", "emails");
+    assert_string_equal(vgh_str(json_array_get(alerts, 0), "event_time"),
                         "2025-08-04 11:33:20.000000");
     json_decref(alerts);
     json_decref(records);
@@ -240,18 +240,18 @@ static void test_mvt_backup(void **state)
     const json_t *alice, *bob;
 
     (void)state;
-    if (!dbt_run_mvt_backup("whatsapp_contacts", &r))
+    if (!vgh_run_mvt_backup("whatsapp_contacts", &r))
         skip();
     assert_int_equal(json_array_size(r.records), 2);
     alice = json_array_get(r.records, 0);
     bob = json_array_get(r.records, 1);
-    assert_string_equal(dbt_str(alice, "given_name"), "Alice");
-    assert_string_equal(dbt_str(alice, "lid"), "100000000000001@lid");
-    assert_string_equal(dbt_str(alice, "disappearing_mode_label"), "24 hours");
-    assert_string_equal(dbt_str(alice, "last_updated"), "2025-08-04 11:33:20.000000");
-    assert_string_equal(dbt_str(bob, "given_name"), "Bob");
-    assert_string_equal(dbt_str(bob, "disappearing_mode_label"), "off");
-    assert_int_equal(dbt_tl_count(&r, PLUGIN), 5);
+    assert_string_equal(vgh_str(alice, "given_name"), "Alice");
+    assert_string_equal(vgh_str(alice, "lid"), "100000000000001@lid");
+    assert_string_equal(vgh_str(alice, "disappearing_mode_label"), "24 hours");
+    assert_string_equal(vgh_str(alice, "last_updated"), "2025-08-04 11:33:20.000000");
+    assert_string_equal(vgh_str(bob, "given_name"), "Bob");
+    assert_string_equal(vgh_str(bob, "disappearing_mode_label"), "off");
+    assert_int_equal(vgh_tl_count(&r, PLUGIN), 5);
     assert_int_equal(json_array_size(r.alerts), 0);
     assert_int_equal(r.warnings, 0);
     vgh_result_free(&r);
