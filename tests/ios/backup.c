@@ -17,15 +17,6 @@
 #include "fixture.h"
 #include "harness.h"
 
-static char *path_join(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    assert_non_null(p);
-    snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
-
 /* A small backup: one database, one plist, one folder. */
 static void build_backup(const char *dir)
 {
@@ -85,14 +76,13 @@ static void test_reads_manifest_and_info(void **state)
     assert_string_equal(json_string_value(json_object_get(rec, "Device Name")), "Test iPhone");
     assert_non_null(strstr(r.diag_text, "outdated iOS version: 17.1"));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
 static void test_one_level_down(void **state)
 {
-    char *parent = vgfix_tmpdir("bkparent"), *dir = path_join(parent, "00008030-001A");
+    char *parent = vgfix_tmpdir("bkparent"), *dir = vgh_path_join(parent, "00008030-001A");
     struct vgh_result r;
     (void)state;
 
@@ -103,14 +93,14 @@ static void test_one_level_down(void **state)
     assert_non_null(strstr(r.diag_text, "using the backup in"));
     assert_non_null(strstr(r.diag_text, "00008030-001A"));
     vgh_result_free(&r);
-    vgfix_rmtree(parent);
-    free(parent);
+    vgh_cleanup(parent);
     free(dir);
 }
 
 static void test_two_backups_is_an_error(void **state)
 {
-    char *parent = vgfix_tmpdir("bktwo"), *a = path_join(parent, "a"), *b = path_join(parent, "b");
+    char *parent = vgfix_tmpdir("bktwo"), *a = vgh_path_join(parent, "a"),
+         *b = vgh_path_join(parent, "b");
     struct vgh_result r;
     (void)state;
 
@@ -120,15 +110,14 @@ static void test_two_backups_is_an_error(void **state)
     assert_int_equal(r.rc, VG_E_NOTFOUND);
     assert_non_null(strstr(r.diag_text, "holds 2 backups"));
     vgh_result_free(&r);
-    vgfix_rmtree(parent);
-    free(parent);
+    vgh_cleanup(parent);
     free(a);
     free(b);
 }
 
 static void test_not_a_backup(void **state)
 {
-    char *dir = vgfix_tmpdir("nobk"), *f = path_join(dir, "readme.txt");
+    char *dir = vgfix_tmpdir("nobk"), *f = vgh_path_join(dir, "readme.txt");
     struct vgh_result r;
     (void)state;
 
@@ -137,8 +126,7 @@ static void test_not_a_backup(void **state)
     assert_int_equal(r.rc, VG_E_NOTFOUND);
     assert_non_null(strstr(r.diag_text, "not an iTunes backup: no Manifest.db / Manifest.plist"));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
     free(f);
 }
 
@@ -172,8 +160,7 @@ static void test_partial_backup_file_absent(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(cov, 0), "status")),
                         "absent");
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
@@ -186,7 +173,7 @@ static void test_truncated_manifest_db(void **state)
     (void)state;
 
     build_backup(dir);
-    db = path_join(dir, "Manifest.db");
+    db = vgh_path_join(dir, "Manifest.db");
     bytes = vgfix_read_file(db, &len);
     assert_non_null(bytes);
     assert_true(len > 2048);
@@ -201,8 +188,7 @@ static void test_truncated_manifest_db(void **state)
             json_object_get(json_object_get(r.info, "modules"), "backup_info"), "records")),
         1);
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
     free(db);
     free(bytes);
 }
@@ -214,7 +200,7 @@ static void test_corrupt_mbfile_blob(void **state)
     (void)state;
 
     build_backup(dir);
-    db = path_join(dir, "Manifest.db");
+    db = vgh_path_join(dir, "Manifest.db");
     assert_int_equal(vgfix_sqlite_exec(db, "UPDATE Files SET file = X'62706C6973743030FFFF' "
                                            "WHERE relativePath = 'Library/notes.txt';"),
                      0);
@@ -224,8 +210,7 @@ static void test_corrupt_mbfile_blob(void **state)
     assert_non_null(strstr(r.diag_text, "Manifest.db"));
     assert_true(r.warnings > 0);
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
     free(db);
 }
 
@@ -251,7 +236,7 @@ static void test_evidence_untouched(void **state)
     (void)state;
 
     build_backup(dir);
-    db = path_join(dir, "Manifest.db");
+    db = vgh_path_join(dir, "Manifest.db");
     chmod(dir, 0555); /* a read-only folder must be enough */
     snapshot(dir, before, sizeof(before));
     vgh_run(dir, NULL, NULL, &r);
@@ -260,8 +245,7 @@ static void test_evidence_untouched(void **state)
     assert_string_equal(before, after);
     vgh_result_free(&r);
     chmod(dir, 0700);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
     free(db);
 }
 

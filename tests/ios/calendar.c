@@ -88,39 +88,13 @@ static const char *const iocs[] = {
     NULL,
 };
 
-static char *build_backup(const char *dir, const char *sql1, const char *sql2)
-{
-    size_t n = strlen(dir) + 24;
-    char *bk = malloc(n), *db = malloc(n);
-    struct vgfix_backup *b;
-
-    assert_non_null(bk);
-    assert_non_null(db);
-    snprintf(db, n, "%s/Calendar.sqlitedb", dir);
-    assert_int_equal(vgfix_sqlite_exec(db, sql1), 0);
-    if (sql2)
-        assert_int_equal(vgfix_sqlite_exec(db, sql2), 0);
-    snprintf(bk, n, "%s/bk", dir);
-    b = vgfix_backup_new(bk);
-    assert_non_null(b);
-    assert_int_equal(vgfix_backup_add_file_from(b, DOMAIN, RELPATH, db), 0);
-    assert_int_equal(vgfix_backup_finish(b), 0);
-    vgfix_backup_free(b);
-    free(db);
-    return bk;
-}
-
 static void run_fixture(const char *const *patterns, struct vgh_result *r)
 {
-    char *dir = vgfix_tmpdir("cal"), *bk = build_backup(dir, schema, rows);
-    char *bundle = vgh_bundle(patterns);
+    static const char *const none[] = {NULL};
+    char *bk = vgh_backup_sql(DOMAIN, RELPATH, schema, rows);
 
-    vgh_run(bk, bundle, "calendar", r);
-    assert_int_equal(r->rc, VG_OK);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(dir);
-    free(bundle);
+    vgh_run_ok(bk, patterns ? patterns : none, "calendar", r);
+    vgh_cleanup(bk);
 }
 
 static void test_records(void **state)
@@ -253,35 +227,23 @@ static void test_timeline(void **state)
 static void test_malformed(void **state)
 {
     static const char junk[] = "\x00\x01\x02 not a database at all";
-    char *dir = vgfix_tmpdir("cal");
-    size_t n = strlen(dir) + 8;
-    char *bk = malloc(n);
-    struct vgfix_backup *b;
+    char *bk = vgh_backup_bytes(DOMAIN, RELPATH, junk, sizeof(junk));
     struct vgh_result r;
     (void)state;
 
-    assert_non_null(bk);
-    snprintf(bk, n, "%s/bk", dir);
-    b = vgfix_backup_new(bk);
-    assert_non_null(b);
-    assert_int_equal(vgfix_backup_add_file(b, DOMAIN, RELPATH, junk, sizeof(junk)), 0);
-    assert_int_equal(vgfix_backup_finish(b), 0);
-    vgfix_backup_free(b);
     vgh_run(bk, NULL, "calendar", &r);
     assert_int_equal(r.rc, VG_OK);
     assert_int_equal(json_array_size(r.records), 0);
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DISPLAY));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(dir);
+    vgh_cleanup(bk);
 }
 
 static void test_missing_table(void **state)
 {
-    char *dir = vgfix_tmpdir("cal");
-    char *bk = build_backup(dir, "CREATE TABLE CalendarItem (ROWID INTEGER PRIMARY KEY);", NULL);
+    char *bk = vgh_backup_sql(DOMAIN, RELPATH,
+                              "CREATE TABLE CalendarItem (ROWID INTEGER PRIMARY KEY);", NULL);
     struct vgh_result r;
     (void)state;
 
@@ -290,9 +252,7 @@ static void test_missing_table(void **state)
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DISPLAY));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(dir);
+    vgh_cleanup(bk);
 }
 
 static void test_check_on_saved_records(void **state)
@@ -302,27 +262,13 @@ static void test_check_on_saved_records(void **state)
         "\"url\": null, \"participant_email\": null, \"participant_comment\": null},"
         " {\"id\": 2, \"summary\": \"x\", \"description\": null, \"uuid\": \"U-2\", \"url\": "
         "null, \"participant_email\": \"attacker@evil.example\", \"participant_comment\": null}]";
-    char *dir = vgfix_tmpdir("cal-saved"), *out = vgfix_tmpdir("cal-out");
-    char *bundle = vgh_bundle(iocs), path[4096];
-    struct vg_iocs *x = NULL;
-    struct vg_diag *d = NULL;
-    struct vg_scan_opts so;
-    struct vg_summary sum;
-    json_t *alerts;
+    char *bundle = vgh_bundle(iocs);
+    struct vgh_check c;
+    const json_t *alerts;
     (void)state;
 
-    snprintf(path, sizeof(path), "%s/calendar.json", dir);
-    assert_int_equal(vgfix_write_file(path, saved, strlen(saved)), 0);
-    assert_int_equal(vg_iocs_new(&x), VG_OK);
-    assert_int_equal(vg_diag_new(NULL, NULL, &d), VG_OK);
-    assert_int_equal(vg_iocs_load_buffer(x, "test-indicators.stix2", bundle, strlen(bundle), d),
-                     VG_OK);
-    memset(&so, 0, sizeof(so));
-    so.target = dir;
-    so.output_dir = out;
-    assert_int_equal(vg_check_iocs(x, &so, d, &sum), VG_OK);
-    snprintf(path, sizeof(path), "%s/calendar_detected.json", out);
-    alerts = json_load_file(path, 0, NULL);
+    vgh_check_saved("calendar", saved, bundle, &c);
+    alerts = c.alerts;
     assert_int_equal(json_array_size(alerts), 2);
     assert_alert(json_array_get(alerts, 0), "", "HIGH",
                  "Potential Quadream exploit event identified: U-1", NULL, NULL);
@@ -330,111 +276,26 @@ static void test_check_on_saved_records(void **state)
                  "Found a known suspicious email address \"attacker@evil.example\" matching "
                  "indicators from \"TestMalware\"",
                  "attacker@evil.example", "emails");
-    json_decref(alerts);
-    vg_iocs_free(x);
-    vg_diag_free(d);
-    vgfix_rmtree(dir);
-    vgfix_rmtree(out);
-    free(dir);
-    free(out);
+    vgh_check_free(&c);
     free(bundle);
-}
-
-static int cmp_line(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The rows of one plugin in a timeline.csv, sorted (MVT's timeline comes
- * from a set: rows with one timestamp are in any order). */
-static size_t plugin_rows(const char *csv, const char *plugin, char ***out)
-{
-    char tag[64];
-    size_t n = 0, cap = 0;
-    char **v = NULL;
-    const char *p = csv;
-
-    snprintf(tag, sizeof(tag), "\",\"%s\",\"", plugin);
-    while (*p) {
-        const char *e = strchr(p, '\n');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        char *line = strndup(p, len);
-        assert_non_null(line);
-        if (strstr(line, tag)) {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 64;
-                v = realloc(v, cap * sizeof(*v));
-                assert_non_null(v);
-            }
-            v[n++] = line;
-        } else {
-            free(line);
-        }
-        p += len + (e ? 1 : 0);
-    }
-    if (n)
-        qsort(v, n, sizeof(*v), cmp_line);
-    *out = v;
-    return n;
-}
-
-static void free_rows(char **v, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
 }
 
 static void test_mvt_test_backup(void **state)
 {
-    char *backup = vgfix_shared_path("mvt-artifacts/ios_backup");
-    char *res = vgfix_shared_path("mvt-artifacts/mvt-results/ios-backup-testiocs");
-    char *stix = vgfix_shared_path("mvt-artifacts/stix2/test-indicators.stix2");
-    char *bundle = stix ? vgfix_read_file(stix, NULL) : NULL, *csv, path[4096];
-    char **got_rows = NULL, **want_rows = NULL;
-    size_t n_got, n_want, i;
-    json_t *want;
     struct vgh_result r;
+    char *detected;
     (void)state;
 
-    if (!backup || !res || !bundle) {
-        printf("../shared/mvt-artifacts not found: MVT comparison skipped\n");
-        free(backup);
-        free(res);
-        free(stix);
-        free(bundle);
+    if (!vgh_run_mvt_backup("calendar", &r))
         skip();
-    }
-    vgh_run(backup, bundle, "calendar", &r);
-    snprintf(path, sizeof(path), "%s/calendar.json", res);
-    want = json_load_file(path, 0, NULL);
-    assert_non_null(want);
     assert_int_equal(json_array_size(r.records), 1);
-    assert_true(json_equal(r.records, want));
+    vgh_assert_mvt_records(&r, "calendar.json");
     /* MVT wrote no calendar_detected.json: no alerts */
-    snprintf(path, sizeof(path), "%s/calendar_detected.json", res);
-    assert_null(vgfix_read_file(path, NULL));
+    detected = vgh_mvt_result_text("calendar_detected.json");
+    assert_null(detected);
     assert_int_equal(json_array_size(r.alerts), 0);
-
-    snprintf(path, sizeof(path), "%s/timeline.csv", res);
-    csv = vgfix_read_file(path, NULL);
-    assert_non_null(csv);
-    n_want = plugin_rows(csv, "Calendar", &want_rows);
-    n_got = plugin_rows(r.timeline, "Calendar", &got_rows);
-    assert_int_equal(n_want, 4);
-    assert_int_equal(n_got, n_want);
-    for (i = 0; i < n_want; i++)
-        assert_string_equal(got_rows[i], want_rows[i]);
-    free_rows(got_rows, n_got);
-    free_rows(want_rows, n_want);
-    free(csv);
-    json_decref(want);
+    vgh_assert_mvt_timeline(&r, "Calendar", 4);
     vgh_result_free(&r);
-    free(backup);
-    free(res);
-    free(stix);
-    free(bundle);
 }
 
 int main(void)

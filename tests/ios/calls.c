@@ -32,16 +32,10 @@ static const char *const iocs[] = {
     NULL,
 };
 
-static char *calls_backup(const char *sql)
-{
-    struct vgh_file f = {DOMAIN, RELPATH, sql, NULL, 0};
-    return vgh_backup(&f, 1);
-}
-
 static void test_records(void **state)
 {
     struct vgh_result r;
-    char *dir = calls_backup(schema);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, schema, NULL);
     const json_t *rec;
 
     (void)state;
@@ -78,7 +72,7 @@ static void test_records(void **state)
 static void test_facetime_email_hit(void **state)
 {
     struct vgh_result r;
-    char *dir = calls_backup(schema);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, schema, NULL);
     const json_t *a;
 
     (void)state;
@@ -97,7 +91,7 @@ static void test_facetime_email_hit(void **state)
 static void test_timeline(void **state)
 {
     struct vgh_result r;
-    char *dir = calls_backup(schema);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, schema, NULL);
 
     (void)state;
     vgh_run_ok(dir, NULL, "calls", &r);
@@ -121,9 +115,8 @@ static void test_timeline(void **state)
 static void test_not_sqlite(void **state)
 {
     static const char junk[] = "bplist00 this is not the call history";
-    struct vgh_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
     struct vgh_result r;
-    char *dir = vgh_backup(&f, 1);
+    char *dir = vgh_backup_bytes(DOMAIN, RELPATH, junk, sizeof(junk) - 1);
 
     (void)state;
     vgh_run_ok(dir, iocs, "calls", &r);
@@ -138,8 +131,10 @@ static void test_not_sqlite(void **state)
 static void test_missing_table(void **state)
 {
     struct vgh_result r;
-    char *dir = calls_backup("CREATE TABLE Z_METADATA (Z_VERSION INTEGER, Z_UUID VARCHAR(255),"
-                             " Z_PLIST BLOB);");
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH,
+                               "CREATE TABLE Z_METADATA (Z_VERSION INTEGER, Z_UUID VARCHAR(255),"
+                               " Z_PLIST BLOB);",
+                               NULL);
 
     (void)state;
     vgh_run_ok(dir, iocs, "calls", &r);

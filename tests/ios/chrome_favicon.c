@@ -44,16 +44,10 @@ static const char *const iocs[] = {
     NULL,
 };
 
-static char *favicon_backup(const char *sql)
-{
-    struct vgh_file f = {DOMAIN, RELPATH, sql, NULL, 0};
-    return vgh_backup(&f, 1);
-}
-
 static void test_records(void **state)
 {
     struct vgh_result r;
-    char *dir = favicon_backup(current);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, current, NULL);
     const json_t *rec;
 
     (void)state;
@@ -82,7 +76,7 @@ static void test_records(void **state)
 static void test_page_and_icon_hits(void **state)
 {
     struct vgh_result r;
-    char *dir = favicon_backup(current);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, current, NULL);
     const json_t *a;
 
     (void)state;
@@ -104,7 +98,7 @@ static void test_page_and_icon_hits(void **state)
 static void test_timeline(void **state)
 {
     struct vgh_result r;
-    char *dir = favicon_backup(current);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, current, NULL);
 
     (void)state;
     vgh_run_ok(dir, NULL, "chrome_favicon", &r);
@@ -118,7 +112,7 @@ static void test_timeline(void **state)
 static void test_older_schema(void **state)
 {
     struct vgh_result r;
-    char *dir = favicon_backup(older);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, older, NULL);
 
     (void)state;
     vgh_run_ok(dir, iocs, "chrome_favicon", &r);
@@ -134,9 +128,8 @@ static void test_older_schema(void **state)
 static void test_not_sqlite(void **state)
 {
     static const char junk[] = "SQLite format 2\0 truncated";
-    struct vgh_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
     struct vgh_result r;
-    char *dir = vgh_backup(&f, 1);
+    char *dir = vgh_backup_bytes(DOMAIN, RELPATH, junk, sizeof(junk) - 1);
 
     (void)state;
     vgh_run_ok(dir, iocs, "chrome_favicon", &r);
@@ -151,7 +144,7 @@ static void test_not_sqlite(void **state)
 static void test_missing_table(void **state)
 {
     struct vgh_result r;
-    char *dir = favicon_backup(SCHEMA_HEAD);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, SCHEMA_HEAD, NULL);
 
     (void)state;
     vgh_run_ok(dir, iocs, "chrome_favicon", &r);

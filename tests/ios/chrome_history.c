@@ -46,10 +46,9 @@ static const char *const iocs[] = {
 static char *history_backup(void)
 {
     char sql[sizeof(schema) + sizeof(rows)];
-    struct vgh_file f = {DOMAIN, RELPATH, sql, NULL, 0};
 
     snprintf(sql, sizeof(sql), "%s%s", schema, rows);
-    return vgh_backup(&f, 1);
+    return vgh_backup_sql(DOMAIN, RELPATH, sql, NULL);
 }
 
 static void test_records(void **state)
@@ -127,9 +126,8 @@ static void test_timeline(void **state)
 static void test_not_sqlite(void **state)
 {
     static const char junk[] = "this is not a History database\n";
-    struct vgh_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
     struct vgh_result r;
-    char *dir = vgh_backup(&f, 1);
+    char *dir = vgh_backup_bytes(DOMAIN, RELPATH, junk, sizeof(junk) - 1);
 
     (void)state;
     vgh_run_ok(dir, iocs, "chrome_history", &r);
@@ -143,10 +141,9 @@ static void test_not_sqlite(void **state)
 
 static void test_missing_table(void **state)
 {
-    struct vgh_file f = {DOMAIN, RELPATH, "CREATE TABLE meta(key LONGVARCHAR, value LONGVARCHAR);",
-                         NULL, 0};
     struct vgh_result r;
-    char *dir = vgh_backup(&f, 1);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH,
+                               "CREATE TABLE meta(key LONGVARCHAR, value LONGVARCHAR);", NULL);
 
     (void)state;
     vgh_run_ok(dir, iocs, "chrome_history", &r);
@@ -166,9 +163,8 @@ static void test_hostile_values(void **state)
         "INSERT INTO urls VALUES (1, NULL), (2, 'https://x.example.org/' || X'FF' || 'z');"
         "INSERT INTO visits VALUES (1, 1, NULL, NULL), (2, 2, 'soon', 'x'),"
         " (3, 2, 9223372036854775807, 0), (4, 2, -9223372036854775807, 0);";
-    struct vgh_file f = {DOMAIN, RELPATH, sql, NULL, 0};
     struct vgh_result r;
-    char *dir = vgh_backup(&f, 1);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, sql, NULL);
     size_t i;
 
     (void)state;

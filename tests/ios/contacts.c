@@ -31,16 +31,10 @@ static const char *const iocs[] = {
     NULL,
 };
 
-static char *contacts_backup(const char *sql)
-{
-    struct vgh_file f = {DOMAIN, RELPATH, sql, NULL, 0};
-    return vgh_backup(&f, 1);
-}
-
 static void test_records(void **state)
 {
     struct vgh_result r;
-    char *dir = contacts_backup(schema);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, schema, NULL);
     const json_t *rec;
 
     (void)state;
@@ -72,7 +66,7 @@ static void test_records(void **state)
 static void test_email_hit(void **state)
 {
     struct vgh_result r;
-    char *dir = contacts_backup(schema);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, schema, NULL);
     const json_t *a;
 
     (void)state;
@@ -90,9 +84,8 @@ static void test_email_hit(void **state)
 static void test_not_sqlite(void **state)
 {
     static const char junk[] = "not an address book";
-    struct vgh_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
     struct vgh_result r;
-    char *dir = vgh_backup(&f, 1);
+    char *dir = vgh_backup_bytes(DOMAIN, RELPATH, junk, sizeof(junk) - 1);
 
     (void)state;
     vgh_run_ok(dir, iocs, "contacts", &r);
@@ -107,7 +100,8 @@ static void test_not_sqlite(void **state)
 static void test_missing_table(void **state)
 {
     struct vgh_result r;
-    char *dir = contacts_backup("CREATE TABLE ABPerson (ROWID INTEGER PRIMARY KEY, First TEXT);");
+    char *dir = vgh_backup_sql(
+        DOMAIN, RELPATH, "CREATE TABLE ABPerson (ROWID INTEGER PRIMARY KEY, First TEXT);", NULL);
 
     (void)state;
     vgh_run_ok(dir, iocs, "contacts", &r);

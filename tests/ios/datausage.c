@@ -63,36 +63,6 @@ static const char *const iocs[] = {
     NULL,
 };
 
-static char *write_db(const char *dir, const char *sql1, const char *sql2)
-{
-    size_t n = strlen(dir) + 16;
-    char *p = malloc(n);
-    assert_non_null(p);
-    snprintf(p, n, "%s/du.sqlite", dir);
-    assert_int_equal(vgfix_sqlite_exec(p, sql1), 0);
-    if (sql2)
-        assert_int_equal(vgfix_sqlite_exec(p, sql2), 0);
-    return p;
-}
-
-/* A backup in dir/bk holding the database built from the two scripts. */
-static char *build_backup(const char *dir, const char *sql1, const char *sql2)
-{
-    size_t n = strlen(dir) + 8;
-    char *bk = malloc(n), *db = write_db(dir, sql1, sql2);
-    struct vgfix_backup *b;
-
-    assert_non_null(bk);
-    snprintf(bk, n, "%s/bk", dir);
-    b = vgfix_backup_new(bk);
-    assert_non_null(b);
-    assert_int_equal(vgfix_backup_add_file_from(b, DOMAIN, RELPATH, db), 0);
-    assert_int_equal(vgfix_backup_finish(b), 0);
-    vgfix_backup_free(b);
-    free(db);
-    return bk;
-}
-
 static const json_t *find_rec(const json_t *recs, const char *key, json_int_t v)
 {
     const json_t *rec;
@@ -142,7 +112,7 @@ static void assert_alert(const json_t *a, const char *level, const char *msg, co
 
 static void test_records(void **state)
 {
-    char *dir = vgfix_tmpdir("du"), *bk = build_backup(dir, schema, rows);
+    char *bk = vgh_backup_sql(DOMAIN, RELPATH, schema, rows);
     char *bundle = vgh_bundle(iocs);
     const json_t *rec;
     struct vgh_result r;
@@ -201,15 +171,13 @@ static void test_records(void **state)
                            json_string_value(json_object_get(json_array_get(r.records, i),
                                                              "first_isodate"))) <= 0);
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
+    vgh_cleanup(bk);
     free(bundle);
-    free(dir);
 }
 
 static void test_alerts(void **state)
 {
-    char *dir = vgfix_tmpdir("du"), *bk = build_backup(dir, schema, rows);
+    char *bk = vgh_backup_sql(DOMAIN, RELPATH, schema, rows);
     char *bundle = vgh_bundle(iocs);
     struct vgh_result r;
     (void)state;
@@ -239,10 +207,8 @@ static void test_alerts(void **state)
         "2020-01-06 10:46:40.000000");
     /* near misses: xroleaccountd, com.evil.agent2 */
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
+    vgh_cleanup(bk);
     free(bundle);
-    free(dir);
 }
 
 static void test_near_miss_only(void **state)
@@ -253,7 +219,7 @@ static void test_near_miss_only(void **state)
         "[process:name='agent']",
         NULL,
     };
-    char *dir = vgfix_tmpdir("du"), *bk = build_backup(dir, schema, rows);
+    char *bk = vgh_backup_sql(DOMAIN, RELPATH, schema, rows);
     char *bundle = vgh_bundle(near);
     struct vgh_result r;
     size_t i;
@@ -266,15 +232,13 @@ static void test_near_miss_only(void **state)
         assert_true(
             json_is_null(json_object_get(json_array_get(r.alerts, i), "matched_indicator")));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
+    vgh_cleanup(bk);
     free(bundle);
-    free(dir);
 }
 
 static void test_timeline(void **state)
 {
-    char *dir = vgfix_tmpdir("du"), *bk = build_backup(dir, schema, rows);
+    char *bk = vgh_backup_sql(DOMAIN, RELPATH, schema, rows);
     struct vgh_result r;
     const char *p;
     size_t lines = 0;
@@ -311,9 +275,7 @@ static void test_timeline(void **state)
                            "\"MANIPULATED [process record deleted] (Bundle ID: None, "
                            "ID: None) WWAN IN: 5.0, WWAN OUT: 6.0\""));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(dir);
+    vgh_cleanup(bk);
 }
 
 /* No Wi-Fi columns, and a live row with no process: processes without live
@@ -325,7 +287,7 @@ static void test_no_wifi_schema(void **state)
         "INSERT INTO ZPROCESS VALUES (2, 2, 1, 600000200.0, 600000300.0, 'b', 'b/b');"
         "INSERT INTO ZLIVEUSAGE VALUES (1, 1, 1, 0, 0, 0, 1, NULL, 600001000.0, 7.0, 8.0);"
         "INSERT INTO ZLIVEUSAGE VALUES (2, 1, 1, 0, 0, 0, NULL, NULL, 600002000.0, 1.0, 1.0);";
-    char *dir = vgfix_tmpdir("du"), *bk = build_backup(dir, schema_no_wifi, more);
+    char *bk = vgh_backup_sql(DOMAIN, RELPATH, schema_no_wifi, more);
     const json_t *rec;
     struct vgh_result r;
     (void)state;
@@ -339,9 +301,7 @@ static void test_no_wifi_schema(void **state)
     assert_real(rec, "wwan_in", 7.0);
     assert_non_null(find_rec(r.records, "proc_id", 2));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(dir);
+    vgh_cleanup(bk);
 }
 
 /* Ids 1 and 2^62: the gap is reported up to the cap, then counted once. */
@@ -351,7 +311,7 @@ static void test_huge_gap(void **state)
         "INSERT INTO ZPROCESS VALUES (1, 2, 1, 600000000.0, 600000100.0, 'a', 'a/a');"
         "INSERT INTO ZPROCESS VALUES (4611686018427387904, 2, 1, 600000200.0, 600000300.0, 'b', "
         "'b/b');";
-    char *dir = vgfix_tmpdir("du"), *bk = build_backup(dir, schema, far);
+    char *bk = vgh_backup_sql(DOMAIN, RELPATH, schema, far);
     struct vgh_result r;
     (void)state;
 
@@ -361,28 +321,17 @@ static void test_huge_gap(void **state)
     assert_int_equal(json_array_size(r.records), 2 + 10000);
     assert_non_null(strstr(r.diag_text, "4611686018427377902 more missing process ids"));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(dir);
+    vgh_cleanup(bk);
 }
 
 static void test_malformed(void **state)
 {
-    char *dir = vgfix_tmpdir("du");
-    size_t n = strlen(dir) + 8;
-    char *bk = malloc(n);
-    struct vgfix_backup *b;
     struct vgh_result r;
+    char *bk;
     static const char junk[] = "this is not an SQLite database, just text that looks like one";
     (void)state;
 
-    assert_non_null(bk);
-    snprintf(bk, n, "%s/bk", dir);
-    b = vgfix_backup_new(bk);
-    assert_non_null(b);
-    assert_int_equal(vgfix_backup_add_file(b, DOMAIN, RELPATH, junk, sizeof(junk)), 0);
-    assert_int_equal(vgfix_backup_finish(b), 0);
-    vgfix_backup_free(b);
+    bk = vgh_backup_bytes(DOMAIN, RELPATH, junk, sizeof(junk));
 
     vgh_run(bk, NULL, "datausage", &r);
     assert_int_equal(r.rc, VG_OK);
@@ -390,15 +339,13 @@ static void test_malformed(void **state)
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DISPLAY));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(dir);
+    vgh_cleanup(bk);
 }
 
 static void test_missing_table(void **state)
 {
-    char *dir = vgfix_tmpdir("du");
-    char *bk = build_backup(dir, "CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY);", NULL);
+    char *bk =
+        vgh_backup_sql(DOMAIN, RELPATH, "CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY);", NULL);
     struct vgh_result r;
     (void)state;
 
@@ -408,45 +355,7 @@ static void test_missing_table(void **state)
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DISPLAY));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(dir);
-}
-
-/* check-iocs on a folder holding only datausage.json. */
-static json_t *check_saved(const char *records_json, const char *bundle, size_t *n_records)
-{
-    char *dir = vgfix_tmpdir("du-saved"), *out = vgfix_tmpdir("du-out");
-    char path[4096];
-    struct vg_iocs *x = NULL;
-    struct vg_diag *d = NULL;
-    struct vg_scan_opts so;
-    struct vg_summary sum;
-    json_t *alerts, *recs;
-
-    snprintf(path, sizeof(path), "%s/datausage.json", dir);
-    assert_int_equal(vgfix_write_file(path, records_json, strlen(records_json)), 0);
-    assert_int_equal(vg_iocs_new(&x), VG_OK);
-    assert_int_equal(vg_diag_new(NULL, NULL, &d), VG_OK);
-    assert_int_equal(vg_iocs_load_buffer(x, "test-indicators.stix2", bundle, strlen(bundle), d),
-                     VG_OK);
-    memset(&so, 0, sizeof(so));
-    so.target = dir;
-    so.output_dir = out;
-    assert_int_equal(vg_check_iocs(x, &so, d, &sum), VG_OK);
-    snprintf(path, sizeof(path), "%s/datausage_detected.json", out);
-    alerts = json_load_file(path, 0, NULL);
-    snprintf(path, sizeof(path), "%s/datausage.json", out);
-    recs = json_load_file(path, 0, NULL);
-    *n_records = json_array_size(recs);
-    json_decref(recs);
-    vg_iocs_free(x);
-    vg_diag_free(d);
-    vgfix_rmtree(dir);
-    vgfix_rmtree(out);
-    free(dir);
-    free(out);
-    return alerts ? alerts : json_array();
+    vgh_cleanup(bk);
 }
 
 static void test_check_on_saved_records(void **state)
@@ -464,9 +373,14 @@ static void test_check_on_saved_records(void **state)
         "1.0, \"wwan_out\": 2.0, \"live_id\": 9, \"live_proc_id\": 3, \"live_isodate\": "
         "\"2020-01-03 00:00:00.000000\"}]";
     char *bundle = vgh_bundle(iocs);
-    size_t n = 0;
-    json_t *alerts = check_saved(saved, bundle, &n);
+    struct vgh_check c;
+    const json_t *alerts;
+    size_t n;
     (void)state;
+
+    vgh_check_saved("datausage", saved, bundle, &c);
+    alerts = c.alerts;
+    n = json_array_size(c.records);
 
     assert_int_equal(json_array_size(alerts), 2);
     assert_alert(json_array_get(alerts, 0), "LOW",
@@ -477,128 +391,31 @@ static void test_check_on_saved_records(void **state)
                  "indicators from \"TestMalware\"",
                  "com.evil.agent");
     assert_int_equal(n, 3); /* the placeholder is added, as MVT does */
-    json_decref(alerts);
+    vgh_check_free(&c);
     free(bundle);
 }
 
 /* ---- MVT's results on its own test backup ---- */
 
-static char *shared_bundle(void)
-{
-    char *p = vgfix_shared_path("mvt-artifacts/stix2/test-indicators.stix2");
-    char *text = p ? vgfix_read_file(p, NULL) : NULL;
-    free(p);
-    return text;
-}
-
-static int cmp_line(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The rows of one plugin in an MVT-style timeline.csv, sorted: MVT builds
- * each module's timeline from a set, so rows with one timestamp come in any
- * order. */
-static size_t plugin_rows(const char *csv, const char *plugin, char ***out)
-{
-    char tag[64];
-    size_t n = 0, cap = 0;
-    char **v = NULL;
-    const char *p = csv;
-
-    snprintf(tag, sizeof(tag), "\",\"%s\",\"", plugin);
-    while (*p) {
-        const char *e = strchr(p, '\n');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        char *line = strndup(p, len);
-        assert_non_null(line);
-        if (strstr(line, tag)) {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 64;
-                v = realloc(v, cap * sizeof(*v));
-                assert_non_null(v);
-            }
-            v[n++] = line;
-        } else {
-            free(line);
-        }
-        p += len + (e ? 1 : 0);
-    }
-    if (n)
-        qsort(v, n, sizeof(*v), cmp_line);
-    *out = v;
-    return n;
-}
-
-static void free_rows(char **v, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
-/* Level, message, matched indicator and event of each alert, in order. */
-static void assert_same_alerts(const json_t *got, const json_t *want)
-{
-    static const char *const keys[] = {"level", "message", "matched_indicator", "event",
-                                       "event_time"};
-    size_t i, k;
-
-    assert_int_equal(json_array_size(got), json_array_size(want));
-    for (i = 0; i < json_array_size(want); i++)
-        for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-            assert_true(json_equal(json_object_get(json_array_get(got, i), keys[k]),
-                                   json_object_get(json_array_get(want, i), keys[k])));
-}
-
 static void test_mvt_test_backup(void **state)
 {
-    char *backup = vgfix_shared_path("mvt-artifacts/ios_backup");
-    char *res = vgfix_shared_path("mvt-artifacts/mvt-results/ios-backup-testiocs");
-    char *bundle = shared_bundle(), *csv, path[4096];
-    char **got_rows = NULL, **want_rows = NULL;
-    size_t n_got, n_want, i;
-    json_t *want, *want_alerts;
+    /* level, message, matched indicator and event of each alert, in order */
+    static const char *const keys[] = {"level", "message", "matched_indicator", "event",
+                                       "event_time"};
+    json_t *want_alerts;
     struct vgh_result r;
     (void)state;
 
-    if (!backup || !res || !bundle) {
-        printf("../shared/mvt-artifacts not found: MVT comparison skipped\n");
-        free(backup);
-        free(res);
-        free(bundle);
+    if (!vgh_run_mvt_backup("datausage", &r))
         skip();
-    }
-    vgh_run(backup, bundle, "datausage", &r);
-    snprintf(path, sizeof(path), "%s/datausage.json", res);
-    want = json_load_file(path, 0, NULL);
-    snprintf(path, sizeof(path), "%s/datausage_detected.json", res);
-    want_alerts = json_load_file(path, 0, NULL);
-    assert_non_null(want);
+    want_alerts = vgh_mvt_result("datausage_detected.json");
     assert_non_null(want_alerts);
     assert_int_equal(json_array_size(r.records), 42);
-    assert_true(json_equal(r.records, want));
-    assert_same_alerts(r.alerts, want_alerts);
-
-    snprintf(path, sizeof(path), "%s/timeline.csv", res);
-    csv = vgfix_read_file(path, NULL);
-    assert_non_null(csv);
-    n_want = plugin_rows(csv, "Datausage", &want_rows);
-    n_got = plugin_rows(r.timeline, "Datausage", &got_rows);
-    assert_int_equal(n_want, 60);
-    assert_int_equal(n_got, n_want);
-    for (i = 0; i < n_want; i++)
-        assert_string_equal(got_rows[i], want_rows[i]);
-    free_rows(got_rows, n_got);
-    free_rows(want_rows, n_want);
-    free(csv);
-    json_decref(want);
+    vgh_assert_mvt_records(&r, "datausage.json");
+    vgh_assert_alerts_equal(r.alerts, want_alerts, keys, sizeof(keys) / sizeof(keys[0]));
+    vgh_assert_mvt_timeline(&r, "Datausage", 60);
     json_decref(want_alerts);
     vgh_result_free(&r);
-    free(backup);
-    free(res);
-    free(bundle);
 }
 
 int main(void)

@@ -46,16 +46,10 @@ static const char *const iocs[] = {
     NULL,
 };
 
-static char *browser_backup(const char *sql)
-{
-    struct vgh_file f = {DOMAIN, RELPATH, sql, NULL, 0};
-    return vgh_backup(&f, 1);
-}
-
 static void test_records(void **state)
 {
     struct vgh_result r;
-    char *dir = browser_backup(schema);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, schema, NULL);
     const json_t *rec;
 
     (void)state;
@@ -83,7 +77,7 @@ static void test_records(void **state)
 static void test_hits_and_near_miss(void **state)
 {
     struct vgh_result r;
-    char *dir = browser_backup(schema);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, schema, NULL);
     const json_t *a;
 
     (void)state;
@@ -103,7 +97,7 @@ static void test_hits_and_near_miss(void **state)
 static void test_timeline(void **state)
 {
     struct vgh_result r;
-    char *dir = browser_backup(schema);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, schema, NULL);
 
     (void)state;
     vgh_run_ok(dir, NULL, "firefox_history", &r);
@@ -117,9 +111,8 @@ static void test_timeline(void **state)
 static void test_not_sqlite(void **state)
 {
     static const char junk[] = "\x00\x01\x02 not a browser.db";
-    struct vgh_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
     struct vgh_result r;
-    char *dir = vgh_backup(&f, 1);
+    char *dir = vgh_backup_bytes(DOMAIN, RELPATH, junk, sizeof(junk) - 1);
 
     (void)state;
     vgh_run_ok(dir, iocs, "firefox_history", &r);
@@ -135,7 +128,8 @@ static void test_not_sqlite(void **state)
 static void test_missing_table(void **state)
 {
     struct vgh_result r;
-    char *dir = browser_backup("CREATE TABLE bookmarks (id INTEGER PRIMARY KEY, url TEXT);");
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH,
+                               "CREATE TABLE bookmarks (id INTEGER PRIMARY KEY, url TEXT);", NULL);
 
     (void)state;
     vgh_run_ok(dir, iocs, "firefox_history", &r);

@@ -20,36 +20,6 @@
 #define RELPATH "Library/Preferences/.GlobalPreferences.plist"
 #define DISPLAY DOMAIN "/" RELPATH
 
-static char *backup_with_bytes(const char *dir, const void *data, size_t len)
-{
-    size_t n = strlen(dir) + 8;
-    char *bk = malloc(n);
-    struct vgfix_backup *b;
-
-    assert_non_null(bk);
-    snprintf(bk, n, "%s/bk", dir);
-    b = vgfix_backup_new(bk);
-    assert_non_null(b);
-    assert_int_equal(vgfix_backup_add_file(b, DOMAIN, RELPATH, data, len), 0);
-    assert_int_equal(vgfix_backup_finish(b), 0);
-    vgfix_backup_free(b);
-    return bk;
-}
-
-/* Takes p. */
-static char *backup_with_plist(const char *dir, plist_t p, enum vgfix_plist_fmt fmt)
-{
-    char *data = NULL, *bk;
-    size_t len = 0;
-
-    assert_non_null(p);
-    assert_int_equal(vgfix_plist_to_mem(p, fmt, &data, &len), 0);
-    plist_free(p);
-    bk = backup_with_bytes(dir, data, len);
-    free(data);
-    return bk;
-}
-
 /* Every plist type, in a fixed order, and Lockdown Mode set to `ldm`. */
 static plist_t prefs(plist_t ldm)
 {
@@ -106,8 +76,7 @@ static void test_records_and_lockdown_on(void **state)
         "LDMGlobalEnabledX",
         "LDMGlobalEnabled",
     };
-    char *dir = vgfix_tmpdir("gp"),
-         *bk = backup_with_plist(dir, prefs(plist_new_bool(1)), VGFIX_PLIST_BINARY);
+    char *bk = vgh_backup_plist(DOMAIN, RELPATH, prefs(plist_new_bool(1)), VGFIX_PLIST_BINARY);
     const json_t *a, *rec;
     struct vgh_result r;
     size_t i;
@@ -147,15 +116,12 @@ static void test_records_and_lockdown_on(void **state)
     assert_int_equal(r.sum.alerts[VG_LEVEL_INFO], 1);
     assert_false(vg_summary_has_detections(&r.sum));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(dir);
+    vgh_cleanup(bk);
 }
 
 static void test_lockdown_off_xml(void **state)
 {
-    char *dir = vgfix_tmpdir("gp"),
-         *bk = backup_with_plist(dir, prefs(plist_new_uint(0)), VGFIX_PLIST_XML);
+    char *bk = vgh_backup_plist(DOMAIN, RELPATH, prefs(plist_new_uint(0)), VGFIX_PLIST_XML);
     struct vgh_result r;
     (void)state;
 
@@ -169,16 +135,14 @@ static void test_lockdown_off_xml(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(r.alerts, 0), "message")),
                         "Lockdown mode disabled");
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(dir);
+    vgh_cleanup(bk);
 }
 
 static void test_no_lockdown_key(void **state)
 {
-    char *dir = vgfix_tmpdir("gp");
-    char *bk = backup_with_plist(dir, vgfix_plist_dict("ldmglobalenabled", plist_new_bool(1), NULL),
-                                 VGFIX_PLIST_BINARY);
+    char *bk = vgh_backup_plist(DOMAIN, RELPATH,
+                                vgfix_plist_dict("ldmglobalenabled", plist_new_bool(1), NULL),
+                                VGFIX_PLIST_BINARY);
     struct vgh_result r;
     (void)state;
 
@@ -186,15 +150,13 @@ static void test_no_lockdown_key(void **state)
     assert_int_equal(json_array_size(r.records), 1);
     assert_int_equal(json_array_size(r.alerts), 0);
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(dir);
+    vgh_cleanup(bk);
 }
 
 static void test_malformed(void **state)
 {
     static const char junk[] = "bplist00\xd1\x01\x02 truncated";
-    char *dir = vgfix_tmpdir("gp"), *bk = backup_with_bytes(dir, junk, sizeof(junk) - 1);
+    char *bk = vgh_backup_bytes(DOMAIN, RELPATH, junk, sizeof(junk) - 1);
     struct vgh_result r;
     (void)state;
 
@@ -204,16 +166,13 @@ static void test_malformed(void **state)
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DISPLAY));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(dir);
+    vgh_cleanup(bk);
 }
 
 static void test_not_a_dictionary(void **state)
 {
-    char *dir = vgfix_tmpdir("gp");
-    char *bk =
-        backup_with_plist(dir, vgfix_plist_array(plist_new_bool(1), NULL), VGFIX_PLIST_BINARY);
+    char *bk = vgh_backup_plist(DOMAIN, RELPATH, vgfix_plist_array(plist_new_bool(1), NULL),
+                                VGFIX_PLIST_BINARY);
     struct vgh_result r;
     (void)state;
 
@@ -222,9 +181,7 @@ static void test_not_a_dictionary(void **state)
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DISPLAY));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(dir);
+    vgh_cleanup(bk);
 }
 
 /* check-iocs on saved records: MVT's truth test on the value. */
@@ -233,80 +190,37 @@ static void test_check_on_saved_records(void **state)
     static const char saved[] = "[{\"entry\": \"AppleLocale\", \"value\": \"en_FR\"},"
                                 " {\"entry\": \"LDMGlobalEnabled\", \"value\": 1},"
                                 " {\"entry\": \"LDMGlobalEnabled\", \"value\": \"\"}]";
-    char *dir = vgfix_tmpdir("gp-saved"), *out = vgfix_tmpdir("gp-out"), path[4096];
-    struct vg_iocs *x = NULL;
-    struct vg_diag *d = NULL;
-    struct vg_scan_opts so;
-    struct vg_summary sum;
-    json_t *alerts;
+    struct vgh_check c;
+    const json_t *alerts;
     (void)state;
 
-    snprintf(path, sizeof(path), "%s/global_preferences.json", dir);
-    assert_int_equal(vgfix_write_file(path, saved, strlen(saved)), 0);
-    assert_int_equal(vg_iocs_new(&x), VG_OK);
-    assert_int_equal(vg_diag_new(NULL, NULL, &d), VG_OK);
-    memset(&so, 0, sizeof(so));
-    so.target = dir;
-    so.output_dir = out;
-    assert_int_equal(vg_check_iocs(x, &so, d, &sum), VG_OK);
-    snprintf(path, sizeof(path), "%s/global_preferences_detected.json", out);
-    alerts = json_load_file(path, 0, NULL);
+    vgh_check_saved("global_preferences", saved, NULL, &c);
+    alerts = c.alerts;
     assert_int_equal(json_array_size(alerts), 2);
     assert_string_equal(json_string_value(json_object_get(json_array_get(alerts, 0), "message")),
                         "Lockdown mode enabled");
     assert_string_equal(json_string_value(json_object_get(json_array_get(alerts, 1), "message")),
                         "Lockdown mode disabled");
-    json_decref(alerts);
-    vg_iocs_free(x);
-    vg_diag_free(d);
-    vgfix_rmtree(dir);
-    vgfix_rmtree(out);
-    free(dir);
-    free(out);
+    vgh_check_free(&c);
 }
 
 static void test_mvt_test_backup(void **state)
 {
     static const char *const keys[] = {"level", "message", "matched_indicator", "event",
                                        "event_time"};
-    char *backup = vgfix_shared_path("mvt-artifacts/ios_backup");
-    char *res = vgfix_shared_path("mvt-artifacts/mvt-results/ios-backup-testiocs");
-    char *stix = vgfix_shared_path("mvt-artifacts/stix2/test-indicators.stix2");
-    char *bundle = stix ? vgfix_read_file(stix, NULL) : NULL, path[4096];
-    json_t *want, *want_alerts;
+    json_t *want_alerts;
     struct vgh_result r;
-    size_t i, k;
     (void)state;
 
-    if (!backup || !res || !bundle) {
-        printf("../shared/mvt-artifacts not found: MVT comparison skipped\n");
-        free(backup);
-        free(res);
-        free(stix);
-        free(bundle);
+    if (!vgh_run_mvt_backup("global_preferences", &r))
         skip();
-    }
-    vgh_run(backup, bundle, "global_preferences", &r);
-    snprintf(path, sizeof(path), "%s/global_preferences.json", res);
-    want = json_load_file(path, 0, NULL);
-    snprintf(path, sizeof(path), "%s/global_preferences_detected.json", res);
-    want_alerts = json_load_file(path, 0, NULL);
-    assert_non_null(want);
+    want_alerts = vgh_mvt_result("global_preferences_detected.json");
     assert_non_null(want_alerts);
     assert_int_equal(json_array_size(r.records), 16);
-    assert_true(json_equal(r.records, want));
-    assert_int_equal(json_array_size(r.alerts), json_array_size(want_alerts));
-    for (i = 0; i < json_array_size(want_alerts); i++)
-        for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-            assert_true(json_equal(json_object_get(json_array_get(r.alerts, i), keys[k]),
-                                   json_object_get(json_array_get(want_alerts, i), keys[k])));
-    json_decref(want);
+    vgh_assert_mvt_records(&r, "global_preferences.json");
+    vgh_assert_alerts_equal(r.alerts, want_alerts, keys, sizeof(keys) / sizeof(keys[0]));
     json_decref(want_alerts);
     vgh_result_free(&r);
-    free(backup);
-    free(res);
-    free(stix);
-    free(bundle);
 }
 
 int main(void)

@@ -208,7 +208,9 @@ static void put_file(const char *path, size_t i, const void *ud)
 {
     const struct vgh_file *f = (const struct vgh_file *)ud + i;
 
-    if (f->sql)
+    if (f->fill)
+        f->fill(path);
+    else if (f->sql)
         assert_int_equal(vgfix_sqlite_exec(path, f->sql), 0);
     else
         assert_int_equal(vgfix_write_file(path, f->raw, f->raw_len), 0);
@@ -397,6 +399,15 @@ void vgh_mvt_backup_absent(const char *module, const char *relpath)
     assert_int_equal(absent, 1);
     assert_int_equal(r.warnings, absent);
     vgh_result_free(&r);
+}
+
+void vgh_assert_mvt_records(const struct vgh_result *r, const char *name)
+{
+    json_t *want = vgh_mvt_result(name);
+
+    assert_non_null(want);
+    assert_true(json_equal(r->records, want));
+    json_decref(want);
 }
 
 void vgh_assert_mvt_timeline(const struct vgh_result *r, const char *plugin, size_t n)

@@ -72,14 +72,16 @@ void vgh_check_free(struct vgh_check *c);
 char *vgh_path_join(const char *a, const char *b);
 void vgh_cleanup(char *dir);
 
-/* One file of a fixture backup: an SQL script run on a fresh database, or
- * raw bytes (for files that are not SQLite). */
+/* One file of a fixture backup: an SQL script run on a fresh database, raw
+ * bytes (for files that are not SQLite), or what fill writes at the path
+ * it is given. */
 struct vgh_file {
     const char *domain;
     const char *relpath;
     const char *sql;
     const void *raw;
     size_t raw_len;
+    void (*fill)(const char *path);
 };
 char *vgh_backup(const struct vgh_file *files, size_t n);
 /* A backup holding data at domain/relpath. */
@@ -116,6 +118,8 @@ void vgh_mvt_backup_empty(const char *module);
  * records, an "absent" coverage entry naming it, and no warning but the
  * scan's own one about the absent file. */
 void vgh_mvt_backup_absent(const char *module, const char *relpath);
+/* The run's records are those in MVT's result file name. */
+void vgh_assert_mvt_records(const struct vgh_result *r, const char *name);
 /* The run's timeline rows of plugin are MVT's (n of them), in any order. */
 void vgh_assert_mvt_timeline(const struct vgh_result *r, const char *plugin, size_t n);
 /* got and MVT's want have the same alerts, equal in each of the keys. */

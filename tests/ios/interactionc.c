@@ -90,8 +90,8 @@ static const char *const iocs[] = {
 
 static char *interaction_backup(const char *sql, const char *contacts)
 {
-    struct vgh_file f[2] = {{DOMAIN, RELPATH, sql, NULL, 0},
-                            {WA_DOMAIN, "ContactsV2.sqlite", contacts, NULL, 0}};
+    struct vgh_file f[2] = {{DOMAIN, RELPATH, sql, NULL, 0, NULL},
+                            {WA_DOMAIN, "ContactsV2.sqlite", contacts, NULL, 0, NULL}};
     return vgh_backup(f, contacts ? 2 : 1);
 }
 
@@ -266,9 +266,8 @@ static void test_older_schema_without_contacts(void **state)
 static void test_not_sqlite(void **state)
 {
     static const char junk[] = "interactions, but not SQLite";
-    struct vgh_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
     struct vgh_result r;
-    char *dir = vgh_backup(&f, 1);
+    char *dir = vgh_backup_bytes(DOMAIN, RELPATH, junk, sizeof(junk) - 1);
 
     (void)state;
     vgh_run_ok(dir, iocs, "interaction_c", &r);

@@ -55,15 +55,6 @@ static const char *const bs_iocs[] = {
     NULL,
 };
 
-static char *path_join(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    assert_non_null(p);
-    snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
-
 static plist_t history_entry(const char *title, const char *url, const char *orig, size_t data)
 {
     char bytes[64] = {0};
@@ -154,52 +145,30 @@ struct built {
     char *db_id; /* "<id[:2]>/<id>" of the default profile's database */
 };
 
+/* The database (fill, or the text raw), also in a second profile. */
 static struct built build_backup(void (*fill)(const char *db), const char *raw, int profile)
 {
+    const struct vgh_file f[2] = {
+        {"HomeDomain", "Library/Safari/BrowserState.db", NULL, raw, raw ? strlen(raw) : 0, fill},
+        {"HomeDomain",
+         "Library/Safari/Profiles/5A1E2C4B-0000-4000-8000-000000000001/BrowserState.db", NULL, raw,
+         raw ? strlen(raw) : 0, fill},
+    };
     struct built out;
-    char *work = vgfix_tmpdir("bs-db"), *db = path_join(work, "BrowserState.db"), id[41];
-    struct vgfix_backup *b;
+    char id[41];
 
-    out.dir = vgfix_tmpdir("bs");
-    if (fill)
-        fill(db);
-    else
-        assert_int_equal(vgfix_write_file(db, raw, strlen(raw)), 0);
-    b = vgfix_backup_new(out.dir);
-    assert_non_null(b);
-    assert_int_equal(
-        vgfix_backup_add_file_from(b, "HomeDomain", "Library/Safari/BrowserState.db", db), 0);
-    if (profile)
-        assert_int_equal(vgfix_backup_add_file_from(
-                             b, "HomeDomain",
-                             "Library/Safari/Profiles/5A1E2C4B-0000-4000-8000-000000000001/"
-                             "BrowserState.db",
-                             db),
-                         0);
-    assert_int_equal(vgfix_backup_finish(b), 0);
-    vgfix_backup_free(b);
+    out.dir = vgh_backup(f, profile ? 2 : 1);
     vgfix_backup_file_id("HomeDomain", "Library/Safari/BrowserState.db", id);
     out.db_id = malloc(44);
     assert_non_null(out.db_id);
     snprintf(out.db_id, 44, "%.2s/%s", id, id);
-    vgfix_rmtree(work);
-    free(work);
-    free(db);
     return out;
 }
 
 static void built_free(struct built *b)
 {
-    vgfix_rmtree(b->dir);
-    free(b->dir);
+    vgh_cleanup(b->dir);
     free(b->db_id);
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    assert_non_null(s);
-    return s;
 }
 
 static void test_records_and_timeline(void **state)
@@ -214,29 +183,29 @@ static void test_records_and_timeline(void **state)
     assert_int_equal(json_array_size(r.records), 4);
     /* ordered by last_viewed_time: the never-viewed tab (NULL) first */
     rec = json_array_get(r.records, 0);
-    assert_string_equal(str(rec, "tab_title"), "Blank");
-    assert_string_equal(str(rec, "last_viewed_timestamp"), "");
+    assert_string_equal(vgh_must_str(rec, "tab_title"), "Blank");
+    assert_string_equal(vgh_must_str(rec, "last_viewed_timestamp"), "");
     assert_int_equal(json_array_size(json_object_get(rec, "session_data")), 0);
 
     rec = json_array_get(r.records, 1);
     assert_int_equal(json_object_size(rec), 6);
-    assert_string_equal(str(rec, "tab_title"), "Evil page");
-    assert_string_equal(str(rec, "tab_url"), "https://evil.example.org/x");
-    assert_string_equal(str(rec, "tab_visible_url"), "https://evil.example.org/x");
-    assert_string_equal(str(rec, "last_viewed_timestamp"), "2021-09-29 08:56:46.156382");
-    assert_string_equal(str(rec, "safari_browser_state_db"), bk.db_id);
+    assert_string_equal(vgh_must_str(rec, "tab_title"), "Evil page");
+    assert_string_equal(vgh_must_str(rec, "tab_url"), "https://evil.example.org/x");
+    assert_string_equal(vgh_must_str(rec, "tab_visible_url"), "https://evil.example.org/x");
+    assert_string_equal(vgh_must_str(rec, "last_viewed_timestamp"), "2021-09-29 08:56:46.156382");
+    assert_string_equal(vgh_must_str(rec, "safari_browser_state_db"), bk.db_id);
     e = json_array_get(json_object_get(rec, "session_data"), 0);
-    assert_string_equal(str(e, "entry_title"), "Evil page");
-    assert_string_equal(str(e, "entry_url"), "https://evil.example.org/x");
+    assert_string_equal(vgh_must_str(e, "entry_title"), "Evil page");
+    assert_string_equal(vgh_must_str(e, "entry_url"), "https://evil.example.org/x");
     assert_int_equal(json_integer_value(json_object_get(e, "data_length")), 16);
 
     rec = json_array_get(r.records, 2);
-    assert_string_equal(str(rec, "last_viewed_timestamp"), "2021-09-29 08:58:20.500000");
+    assert_string_equal(vgh_must_str(rec, "last_viewed_timestamp"), "2021-09-29 08:58:20.500000");
     assert_int_equal(json_array_size(json_object_get(rec, "session_data")), 2);
     e = json_array_get(json_object_get(rec, "session_data"), 0);
-    assert_string_equal(str(e, "entry_title"), "Landing");
-    assert_string_equal(str(e, "entry_url"), "https://www.example.org/landing");
-    assert_string_equal(str(e, "entry_original_url"), "https://t.test/r?id=1");
+    assert_string_equal(vgh_must_str(e, "entry_title"), "Landing");
+    assert_string_equal(vgh_must_str(e, "entry_url"), "https://www.example.org/landing");
+    assert_string_equal(vgh_must_str(e, "entry_original_url"), "https://t.test/r?id=1");
     assert_int_equal(json_integer_value(json_object_get(e, "data_length")), 40);
 
     rec = json_array_get(r.records, 3);
@@ -264,24 +233,25 @@ static void assert_alerts(const json_t *alerts)
 
     assert_int_equal(json_array_size(alerts), 2);
     a = json_array_get(alerts, 0);
-    assert_string_equal(str(a, "level"), "CRITICAL");
-    assert_string_equal(str(a, "message"),
+    assert_string_equal(vgh_must_str(a, "level"), "CRITICAL");
+    assert_string_equal(vgh_must_str(a, "message"),
                         "Found a sub-domain with a suspicious top level https://evil.example.org/x "
                         "matching indicator \"example.org\" from \"TestMalware\"");
-    assert_string_equal(str(json_object_get(a, "event"), "tab_title"), "Evil page");
-    assert_string_equal(str(json_object_get(a, "matched_indicator"), "value"), "example.org");
-    assert_string_equal(str(json_object_get(a, "matched_indicator"), "type"), "domains");
-    assert_string_equal(str(a, "event_time"),
-                        str(json_object_get(a, "event"), "last_viewed_timestamp"));
+    assert_string_equal(vgh_must_str(json_object_get(a, "event"), "tab_title"), "Evil page");
+    assert_string_equal(vgh_must_str(json_object_get(a, "matched_indicator"), "value"),
+                        "example.org");
+    assert_string_equal(vgh_must_str(json_object_get(a, "matched_indicator"), "type"), "domains");
+    assert_string_equal(vgh_must_str(a, "event_time"),
+                        vgh_must_str(json_object_get(a, "event"), "last_viewed_timestamp"));
 
     /* a hit in the history of an innocent-looking tab */
     a = json_array_get(alerts, 1);
-    assert_string_equal(str(a, "level"), "CRITICAL");
-    assert_string_equal(str(a, "message"),
+    assert_string_equal(vgh_must_str(a, "level"), "CRITICAL");
+    assert_string_equal(vgh_must_str(a, "message"),
                         "Found a sub-domain with a suspicious top level "
                         "https://www.example.org/landing matching indicator \"example.org\" from "
                         "\"TestMalware\"");
-    assert_string_equal(str(json_object_get(a, "event"), "tab_title"), "News");
+    assert_string_equal(vgh_must_str(json_object_get(a, "event"), "tab_title"), "News");
 }
 
 static void test_alerts_and_near_misses(void **state)
@@ -316,7 +286,7 @@ static void test_profiles(void **state)
     vgh_run(bk.dir, NULL, "safari_browser_state", &r);
     assert_int_equal(json_array_size(r.records), 8);
     json_array_foreach(r.records, i, rec) in_profile +=
-        strcmp(str(rec, "safari_browser_state_db"), want) == 0;
+        strcmp(vgh_must_str(rec, "safari_browser_state_db"), want) == 0;
     assert_int_equal(in_profile, 4);
     vgh_result_free(&r);
     built_free(&bk);
@@ -353,11 +323,11 @@ static void test_old_schema(void **state)
     vgh_run(bk.dir, bundle, "safari_browser_state", &r);
     assert_int_equal(json_array_size(r.records), 1);
     rec = json_array_get(r.records, 0);
-    assert_string_equal(str(rec, "last_viewed_timestamp"), "2016-11-05 00:53:20.250000");
+    assert_string_equal(vgh_must_str(rec, "last_viewed_timestamp"), "2016-11-05 00:53:20.250000");
     assert_int_equal(json_array_size(json_object_get(rec, "session_data")), 1);
     assert_int_equal(json_array_size(r.alerts), 1);
     assert_non_null(
-        strstr(str(json_array_get(r.alerts, 0), "message"), "https://old.example.org/"));
+        strstr(vgh_must_str(json_array_get(r.alerts, 0), "message"), "https://old.example.org/"));
     vgh_result_free(&r);
     built_free(&bk);
     free(bundle);
@@ -378,40 +348,6 @@ static void test_not_sqlite(void **state)
     built_free(&bk);
 }
 
-static json_t *check_records(const char *module, const json_t *records, const char *bundle)
-{
-    char *in = vgfix_tmpdir("bs-ci"), *out = vgfix_tmpdir("bs-ci-out"), name[256], *path;
-    struct vg_iocs *iocs = NULL;
-    struct vg_diag *diag = NULL;
-    struct vg_scan_opts so;
-    struct vg_summary sum;
-    json_t *alerts;
-
-    snprintf(name, sizeof(name), "%s.json", module);
-    path = path_join(in, name);
-    assert_int_equal(json_dump_file(records, path, JSON_INDENT(4)), 0);
-    free(path);
-    assert_int_equal(vg_iocs_new(&iocs), VG_OK);
-    assert_int_equal(vg_diag_new(NULL, NULL, &diag), VG_OK);
-    assert_int_equal(
-        vg_iocs_load_buffer(iocs, "test-indicators.stix2", bundle, strlen(bundle), diag), VG_OK);
-    memset(&so, 0, sizeof(so));
-    so.target = in;
-    so.output_dir = out;
-    assert_int_equal(vg_check_iocs(iocs, &so, diag, &sum), VG_OK);
-    snprintf(name, sizeof(name), "%s_detected.json", module);
-    path = path_join(out, name);
-    alerts = json_load_file(path, 0, NULL);
-    free(path);
-    vg_iocs_free(iocs);
-    vg_diag_free(diag);
-    vgfix_rmtree(in);
-    vgfix_rmtree(out);
-    free(in);
-    free(out);
-    return alerts ? alerts : json_array();
-}
-
 static void test_check_on_records_alone(void **state)
 {
     struct built bk = build_backup(fill_tabs, NULL, 0);
@@ -421,7 +357,7 @@ static void test_check_on_records_alone(void **state)
     (void)state;
 
     vgh_run(bk.dir, NULL, "safari_browser_state", &r);
-    alerts = check_records("safari_browser_state", r.records, bundle);
+    alerts = vgh_check_records("safari_browser_state", r.records, bundle);
     assert_alerts(alerts);
     json_decref(alerts);
 
@@ -431,9 +367,10 @@ static void test_check_on_records_alone(void **state)
                   "https://a.test/", "tab_visible_url", "https://a.test/", "last_viewed_timestamp",
                   "", "session_data", "entry_title", "https://login.example.org/", "entry_url",
                   "https://a.test/", "data_length", 0, "safari_browser_state_db", "3a/3a47");
-    alerts = check_records("safari_browser_state", mvt_shaped, bundle);
+    alerts = vgh_check_records("safari_browser_state", mvt_shaped, bundle);
     assert_int_equal(json_array_size(alerts), 1);
-    assert_non_null(strstr(str(json_array_get(alerts, 0), "message"), "login.example.org"));
+    assert_non_null(
+        strstr(vgh_must_str(json_array_get(alerts, 0), "message"), "login.example.org"));
     json_decref(alerts);
     json_decref(mvt_shaped);
     vgh_result_free(&r);
@@ -443,40 +380,18 @@ static void test_check_on_records_alone(void **state)
 
 static void test_mvt_test_backup(void **state)
 {
-    char *backup = vgfix_shared_path("mvt-artifacts/ios_backup");
-    char *stix = vgfix_shared_path("mvt-artifacts/stix2/test-indicators.stix2");
-    char *want = vgfix_shared_path(
-        "mvt-artifacts/mvt-results/ios-backup-testiocs/safari_browser_state.json");
-    char *bundle;
-    json_t *records;
     struct vgh_result r;
     (void)state;
 
-    if (!backup || !stix || !want) {
-        printf("skipped: ../shared/mvt-artifacts is not there\n");
-        free(backup);
-        free(stix);
-        free(want);
+    if (!vgh_run_mvt_backup("safari_browser_state", &r))
         skip();
-    }
-    bundle = vgfix_read_file(stix, NULL);
-    assert_non_null(bundle);
-    records = json_load_file(want, 0, NULL);
-    assert_non_null(records);
-    vgh_run(backup, bundle, "safari_browser_state", &r);
-    assert_int_equal(r.rc, VG_OK);
-    assert_true(json_equal(r.records, records));
+    vgh_assert_mvt_records(&r, "safari_browser_state.json");
     /* MVT wrote no safari_browser_state_detected.json: no alerts */
     assert_int_equal(json_array_size(r.alerts), 0);
     assert_non_null(strstr(r.timeline, "\"2021-09-29 08:56:46.156382\",\"SafariBrowserState\","
                                        "\"tab\",\"NSO is bad - "
                                        "https://en.wikipedia.org/wiki/NSO_Group\""));
     vgh_result_free(&r);
-    json_decref(records);
-    free(bundle);
-    free(backup);
-    free(stix);
-    free(want);
 }
 
 int main(void)

@@ -76,48 +76,27 @@ static const char *const iocs[] = {
     NULL,
 };
 
-static char *make_db(const char *dir, const char *name, const char *sql1, const char *sql2)
+static void fill_default(const char *db)
 {
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    assert_non_null(p);
-    snprintf(p, n, "%s/%s", dir, name);
-    assert_int_equal(vgfix_sqlite_exec(p, sql1), 0);
-    if (sql2)
-        assert_int_equal(vgfix_sqlite_exec(p, sql2), 0);
-    return p;
+    assert_int_equal(vgfix_sqlite_exec(db, schema), 0);
+    assert_int_equal(vgfix_sqlite_exec(db, default_rows), 0);
 }
 
-static char *build_backup(const char *dir)
+static void fill_profile(const char *db)
 {
-    size_t n = strlen(dir) + 8;
-    char *bk = malloc(n), *d1 = make_db(dir, "h1.db", schema, default_rows);
-    char *d2 = make_db(dir, "h2.db", schema, profile_rows);
-    struct vgfix_backup *b;
-
-    assert_non_null(bk);
-    snprintf(bk, n, "%s/bk", dir);
-    b = vgfix_backup_new(bk);
-    assert_non_null(b);
-    assert_int_equal(vgfix_backup_add_file_from(b, DOMAIN, DEFAULT, d1), 0);
-    assert_int_equal(vgfix_backup_add_file_from(b, DOMAIN, PROFILE, d2), 0);
-    assert_int_equal(vgfix_backup_finish(b), 0);
-    vgfix_backup_free(b);
-    free(d1);
-    free(d2);
-    return bk;
+    assert_int_equal(vgfix_sqlite_exec(db, schema), 0);
+    assert_int_equal(vgfix_sqlite_exec(db, profile_rows), 0);
 }
 
 static void run_fixture(const char *const *patterns, struct vgh_result *r)
 {
-    char *dir = vgfix_tmpdir("sh"), *bk = build_backup(dir), *bundle = vgh_bundle(patterns);
+    static const char *const none[] = {NULL};
+    const struct vgh_file f[] = {{DOMAIN, DEFAULT, NULL, NULL, 0, fill_default},
+                                 {DOMAIN, PROFILE, NULL, NULL, 0, fill_profile}};
+    char *bk = vgh_backup(f, 2);
 
-    vgh_run(bk, bundle, "safari_history", r);
-    assert_int_equal(r->rc, VG_OK);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(dir);
-    free(bundle);
+    vgh_run_ok(bk, patterns ? patterns : none, "safari_history", r);
+    vgh_cleanup(bk);
 }
 
 /* MVT names a database by its place in the backup: "<id[:2]>/<id>". */
@@ -257,21 +236,12 @@ static void test_timeline(void **state)
 static void test_malformed(void **state)
 {
     static const char junk[] = "not SQLite";
-    char *dir = vgfix_tmpdir("sh");
-    size_t n = strlen(dir) + 8;
-    char *bk = malloc(n), *d2 = make_db(dir, "h2.db", schema, profile_rows);
-    struct vgfix_backup *b;
+    const struct vgh_file f[] = {{DOMAIN, DEFAULT, NULL, junk, sizeof(junk), NULL},
+                                 {DOMAIN, PROFILE, NULL, NULL, 0, fill_profile}};
+    char *bk = vgh_backup(f, 2);
     struct vgh_result r;
     (void)state;
 
-    assert_non_null(bk);
-    snprintf(bk, n, "%s/bk", dir);
-    b = vgfix_backup_new(bk);
-    assert_non_null(b);
-    assert_int_equal(vgfix_backup_add_file(b, DOMAIN, DEFAULT, junk, sizeof(junk)), 0);
-    assert_int_equal(vgfix_backup_add_file_from(b, DOMAIN, PROFILE, d2), 0);
-    assert_int_equal(vgfix_backup_finish(b), 0);
-    vgfix_backup_free(b);
     vgh_run(bk, NULL, "safari_history", &r);
     assert_int_equal(r.rc, VG_OK);
     /* the bad file is named; the profile's database is still read */
@@ -279,37 +249,21 @@ static void test_malformed(void **state)
     assert_non_null(strstr(r.diag_text, DOMAIN "/" DEFAULT));
     assert_int_equal(json_array_size(r.records), 3);
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(d2);
-    free(dir);
+    vgh_cleanup(bk);
 }
 
 static void test_missing_table(void **state)
 {
-    char *dir = vgfix_tmpdir("sh");
-    size_t n = strlen(dir) + 8;
-    char *bk = malloc(n), *d1 = make_db(dir, "h1.db", "CREATE TABLE history_items (id);", NULL);
-    struct vgfix_backup *b;
+    char *bk = vgh_backup_sql(DOMAIN, DEFAULT, "CREATE TABLE history_items (id);", NULL);
     struct vgh_result r;
     (void)state;
 
-    assert_non_null(bk);
-    snprintf(bk, n, "%s/bk", dir);
-    b = vgfix_backup_new(bk);
-    assert_non_null(b);
-    assert_int_equal(vgfix_backup_add_file_from(b, DOMAIN, DEFAULT, d1), 0);
-    assert_int_equal(vgfix_backup_finish(b), 0);
-    vgfix_backup_free(b);
     vgh_run(bk, NULL, "safari_history", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DOMAIN "/" DEFAULT));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(d1);
-    free(dir);
+    vgh_cleanup(bk);
 }
 
 /* check-iocs on MVT-shaped records: an injection, a redirect days later
@@ -330,40 +284,20 @@ static void test_check_on_saved_records(void **state)
         " {\"id\": 4, \"url\": \"https://example.org/\", \"visit_id\": 13, \"timestamp\": "
         "600172800.5, \"isodate\": \"2020-01-08 10:40:00.500000\", \"redirect_source\": 12, "
         "\"redirect_destination\": null, \"safari_history_db\": \"1a/1a0e\"}]";
-    char *dir = vgfix_tmpdir("sh-saved"), *out = vgfix_tmpdir("sh-out");
-    char *bundle = vgh_bundle(iocs), path[4096];
-    struct vg_iocs *x = NULL;
-    struct vg_diag *d = NULL;
-    struct vg_scan_opts so;
-    struct vg_summary sum;
-    json_t *alerts;
+    char *bundle = vgh_bundle(iocs);
+    struct vgh_check c;
+    const json_t *alerts;
     (void)state;
 
-    snprintf(path, sizeof(path), "%s/safari_history.json", dir);
-    assert_int_equal(vgfix_write_file(path, saved, strlen(saved)), 0);
-    assert_int_equal(vg_iocs_new(&x), VG_OK);
-    assert_int_equal(vg_diag_new(NULL, NULL, &d), VG_OK);
-    assert_int_equal(vg_iocs_load_buffer(x, "test-indicators.stix2", bundle, strlen(bundle), d),
-                     VG_OK);
-    memset(&so, 0, sizeof(so));
-    so.target = dir;
-    so.output_dir = out;
-    assert_int_equal(vg_check_iocs(x, &so, d, &sum), VG_OK);
-    snprintf(path, sizeof(path), "%s/safari_history_detected.json", out);
-    alerts = json_load_file(path, 0, NULL);
+    vgh_check_saved("safari_history", saved, bundle, &c);
+    alerts = c.alerts;
     assert_int_equal(json_array_size(alerts), 2);
     assert_alert(json_array_get(alerts, 0), "MEDIUM",
                  "Redirect took less than a second! (125.0 milliseconds)",
                  "2020-01-06 10:40:00.000000", "HTTP://a.example/");
     assert_string_equal(json_string_value(json_object_get(json_array_get(alerts, 1), "level")),
                         "CRITICAL");
-    json_decref(alerts);
-    vg_iocs_free(x);
-    vg_diag_free(d);
-    vgfix_rmtree(dir);
-    vgfix_rmtree(out);
-    free(dir);
-    free(out);
+    vgh_check_free(&c);
     free(bundle);
 }
 

@@ -16,6 +16,9 @@
 #include "fixture.h"
 #include "harness.h"
 
+#define DOMAIN  "HomeDomain"
+#define RELPATH "Library/SMS/sms.db"
+
 /* sms.db's tables as iOS 14 writes them (MVT's test backup). */
 static const char sms_schema[] =
     "CREATE TABLE handle (ROWID INTEGER PRIMARY KEY AUTOINCREMENT UNIQUE, id TEXT NOT NULL, "
@@ -83,38 +86,6 @@ static size_t typedstream(const char *text, unsigned char *out, size_t cap)
     o += n;
     memcpy(out + o, tail, sizeof(tail) - 1);
     return o + sizeof(tail) - 1;
-}
-
-static char *path_join(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    assert_non_null(p);
-    snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
-
-/* A backup holding sms.db built by fill (or the raw bytes when fill is
- * NULL). */
-static char *backup_with_db(void (*fill)(const char *db), const char *raw)
-{
-    char *dir = vgfix_tmpdir("sms"), *work = vgfix_tmpdir("sms-db");
-    char *db = path_join(work, "sms.db");
-    struct vgfix_backup *b;
-
-    if (fill)
-        fill(db);
-    else
-        assert_int_equal(vgfix_write_file(db, raw, strlen(raw)), 0);
-    b = vgfix_backup_new(dir);
-    assert_non_null(b);
-    assert_int_equal(vgfix_backup_add_file_from(b, "HomeDomain", "Library/SMS/sms.db", db), 0);
-    assert_int_equal(vgfix_backup_finish(b), 0);
-    vgfix_backup_free(b);
-    vgfix_rmtree(work);
-    free(work);
-    free(db);
-    return dir;
 }
 
 static const char threat_text[] =
@@ -195,19 +166,6 @@ static void fill_messages(const char *db)
                      0);
 }
 
-static const json_t *record_by_guid(const json_t *records, const char *guid)
-{
-    const json_t *rec;
-    size_t i;
-    json_array_foreach(records, i, rec)
-    {
-        const char *g = json_string_value(json_object_get(rec, "guid"));
-        if (g && strcmp(g, guid) == 0)
-            return rec;
-    }
-    return NULL;
-}
-
 static const json_t *alert_for(const json_t *alerts, const char *guid, const char *level)
 {
     const json_t *a;
@@ -223,24 +181,17 @@ static const json_t *alert_for(const json_t *alerts, const char *guid, const cha
     return NULL;
 }
 
-static const char *str(const json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    assert_non_null(s);
-    return s;
-}
-
 static void assert_indicator(const json_t *alert, const char *value)
 {
     const json_t *m = json_object_get(alert, "matched_indicator");
-    assert_string_equal(str(m, "value"), value);
-    assert_string_equal(str(m, "type"), "domains");
-    assert_string_equal(str(m, "name"), "TestMalware");
+    assert_string_equal(vgh_must_str(m, "value"), value);
+    assert_string_equal(vgh_must_str(m, "type"), "domains");
+    assert_string_equal(vgh_must_str(m, "name"), "TestMalware");
 }
 
 static void test_records(void **state)
 {
-    char *dir = backup_with_db(fill_messages, NULL), *bundle = vgh_bundle(sms_iocs);
+    char *dir = vgh_backup_db(DOMAIN, RELPATH, fill_messages, NULL), *bundle = vgh_bundle(sms_iocs);
     const json_t *rec, *links;
     struct vgh_result r;
     (void)state;
@@ -248,19 +199,19 @@ static void test_records(void **state)
     vgh_run(dir, bundle, "sms", &r);
     assert_int_equal(r.rc, VG_OK);
     assert_int_equal(json_array_size(r.records), 6); /* GUID-6 has no handle */
-    assert_null(record_by_guid(r.records, "GUID-6"));
+    assert_null(vgh_find_record(r.records, "guid", "GUID-6"));
 
-    rec = record_by_guid(r.records, "GUID-1");
+    rec = vgh_find_record(r.records, "guid", "GUID-1");
     assert_non_null(rec);
     assert_int_equal(json_integer_value(json_object_get(rec, "ROWID")), 1);
     assert_int_equal(json_integer_value(json_object_get(rec, "handle_id")), 1);
     assert_int_equal(json_integer_value(json_object_get(rec, "date")), 588813210539788032LL);
-    assert_string_equal(str(rec, "phone_number"), "+15550001111");
-    assert_string_equal(str(rec, "service"), "SMS");
+    assert_string_equal(vgh_must_str(rec, "phone_number"), "+15550001111");
+    assert_string_equal(vgh_must_str(rec, "service"), "SMS");
     /* MVT keeps the whole seconds of nanosecond times */
-    assert_string_equal(str(rec, "isodate"), "2019-08-29 23:13:30.000000");
-    assert_string_equal(str(rec, "isodate_read"), "2019-08-29 23:13:30.000000");
-    assert_string_equal(str(rec, "direction"), "received");
+    assert_string_equal(vgh_must_str(rec, "isodate"), "2019-08-29 23:13:30.000000");
+    assert_string_equal(vgh_must_str(rec, "isodate_read"), "2019-08-29 23:13:30.000000");
+    assert_string_equal(vgh_must_str(rec, "direction"), "received");
     assert_true(json_is_null(json_object_get(rec, "attributedBody")));
     assert_true(json_is_null(json_object_get(rec, "subject")));
     assert_int_equal(json_integer_value(json_object_get(rec, "is_spam")), 0);
@@ -269,28 +220,27 @@ static void test_records(void **state)
     assert_string_equal(json_string_value(json_array_get(links, 0)),
                         "https://badbadbad.example.org/");
 
-    rec = record_by_guid(r.records, "GUID-2");
-    assert_string_equal(str(rec, "direction"), "sent");
-    assert_string_equal(str(rec, "isodate"), "2020-01-06 10:40:00.000000");
-    assert_string_equal(str(rec, "isodate_read"), ""); /* 0 is no time */
-    assert_string_equal(str(rec, "phone_number"), "friend@example.com");
+    rec = vgh_find_record(r.records, "guid", "GUID-2");
+    assert_string_equal(vgh_must_str(rec, "direction"), "sent");
+    assert_string_equal(vgh_must_str(rec, "isodate"), "2020-01-06 10:40:00.000000");
+    assert_string_equal(vgh_must_str(rec, "isodate_read"), ""); /* 0 is no time */
+    assert_string_equal(vgh_must_str(rec, "phone_number"), "friend@example.com");
     assert_int_equal(json_array_size(json_object_get(rec, "links")), 1);
 
-    rec = record_by_guid(r.records, "GUID-3");
-    assert_string_equal(str(rec, "text"), ""); /* NULL text becomes "" as in MVT */
+    rec = vgh_find_record(r.records, "guid", "GUID-3");
+    assert_string_equal(vgh_must_str(rec, "text"), ""); /* NULL text becomes "" as in MVT */
     assert_int_equal(json_array_size(json_object_get(rec, "links")), 0);
     assert_true(json_string_length(json_object_get(rec, "attributedBody")) > 200);
-    assert_string_equal(str(rec, "isodate"), "2023-03-08 20:26:40.000000");
+    assert_string_equal(vgh_must_str(rec, "isodate"), "2023-03-08 20:26:40.000000");
 
-    rec = record_by_guid(r.records, "GUID-5");
-    assert_string_equal(str(rec, "isodate"), "2016-11-05 00:53:20.000000"); /* seconds */
+    rec = vgh_find_record(r.records, "guid", "GUID-5");
+    assert_string_equal(vgh_must_str(rec, "isodate"), "2016-11-05 00:53:20.000000"); /* seconds */
     assert_int_equal(json_array_size(json_object_get(rec, "links")), 0);
 
-    rec = record_by_guid(r.records, "GUID-7");
-    assert_string_equal(str(rec, "isodate"), "");
+    rec = vgh_find_record(r.records, "guid", "GUID-7");
+    assert_string_equal(vgh_must_str(rec, "isodate"), "");
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
@@ -301,32 +251,33 @@ static void assert_alerts(const json_t *alerts)
     assert_int_equal(json_array_size(alerts), 4);
     a = alert_for(alerts, "GUID-1", "CRITICAL");
     assert_non_null(a);
-    assert_string_equal(str(a, "message"),
+    assert_string_equal(vgh_must_str(a, "message"),
                         "Found a sub-domain with a suspicious top level "
                         "https://badbadbad.example.org/ matching indicator \"example.org\" from "
                         "\"TestMalware\"");
     /* the alert sits at the message's time */
-    assert_string_equal(str(a, "event_time"), str(json_object_get(a, "event"), "isodate"));
-    assert_true(strlen(str(a, "event_time")) == 26);
+    assert_string_equal(vgh_must_str(a, "event_time"),
+                        vgh_must_str(json_object_get(a, "event"), "isodate"));
+    assert_true(strlen(vgh_must_str(a, "event_time")) == 26);
     assert_indicator(a, "example.org");
 
     /* the text hidden in attributedBody is checked too */
     a = alert_for(alerts, "GUID-3", "CRITICAL");
     assert_non_null(a);
-    assert_non_null(strstr(str(a, "message"), "https://cdn.attributed.example.net/0000"));
+    assert_non_null(strstr(vgh_must_str(a, "message"), "https://cdn.attributed.example.net/0000"));
     assert_indicator(a, "attributed.example.net");
 
     a = alert_for(alerts, "GUID-4", "HIGH");
     assert_non_null(a);
-    assert_string_equal(str(a, "message"),
+    assert_string_equal(vgh_must_str(a, "message"),
                         "Apple warning about state-sponsored attack received on 2023-03-08 "
                         "20:28:20.000000");
-    assert_string_equal(str(a, "event_time"), "2023-03-08 20:28:20.000000");
+    assert_string_equal(vgh_must_str(a, "event_time"), "2023-03-08 20:28:20.000000");
     assert_true(json_is_null(json_object_get(a, "matched_indicator")));
 
     a = alert_for(alerts, "GUID-5", "CRITICAL");
     assert_non_null(a);
-    assert_string_equal(str(a, "message"),
+    assert_string_equal(vgh_must_str(a, "message"),
                         "Found a sub-domain with a suspicious top level www.example.org matching "
                         "indicator \"example.org\" from \"TestMalware\"");
 
@@ -337,7 +288,7 @@ static void assert_alerts(const json_t *alerts)
 
 static void test_alerts(void **state)
 {
-    char *dir = backup_with_db(fill_messages, NULL), *bundle = vgh_bundle(sms_iocs);
+    char *dir = vgh_backup_db(DOMAIN, RELPATH, fill_messages, NULL), *bundle = vgh_bundle(sms_iocs);
     struct vgh_result r;
     (void)state;
 
@@ -353,14 +304,13 @@ static void test_alerts(void **state)
     assert_int_equal(json_array_size(r.alerts), 1);
     assert_non_null(alert_for(r.alerts, "GUID-4", "HIGH"));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
 static void test_timeline(void **state)
 {
-    char *dir = backup_with_db(fill_messages, NULL);
+    char *dir = vgh_backup_db(DOMAIN, RELPATH, fill_messages, NULL);
     struct vgh_result r;
     (void)state;
 
@@ -380,13 +330,13 @@ static void test_timeline(void **state)
     assert_null(strstr(r.timeline, "\"sms_read\",\"iMessage: GUID-2"));
     assert_null(strstr(r.timeline, "GUID-6"));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
 }
 
 static void test_not_sqlite(void **state)
 {
-    char *dir = backup_with_db(NULL, "this is not a database, just text that goes on and on");
+    char *dir = vgh_backup_db(DOMAIN, RELPATH, NULL,
+                              "this is not a database, just text that goes on and on");
     struct vgh_result r;
     (void)state;
 
@@ -396,8 +346,7 @@ static void test_not_sqlite(void **state)
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, "HomeDomain/Library/SMS/sms.db"));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
 }
 
 static void fill_no_message_table(const char *db)
@@ -471,7 +420,8 @@ static void fill_hostile_bodies(const char *db)
 
 static void test_hostile_attributed_bodies(void **state)
 {
-    char *dir = backup_with_db(fill_hostile_bodies, NULL), *bundle = vgh_bundle(sms_iocs);
+    char *dir = vgh_backup_db(DOMAIN, RELPATH, fill_hostile_bodies, NULL),
+         *bundle = vgh_bundle(sms_iocs);
     struct vgh_result r;
     (void)state;
 
@@ -480,14 +430,13 @@ static void test_hostile_attributed_bodies(void **state)
     assert_int_equal(json_array_size(r.records), 8);
     assert_int_equal(json_array_size(r.alerts), 0);
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
 static void test_missing_table_and_hostile_values(void **state)
 {
-    char *dir = backup_with_db(fill_no_message_table, NULL);
+    char *dir = vgh_backup_db(DOMAIN, RELPATH, fill_no_message_table, NULL);
     struct vgh_result r;
     const json_t *rec;
     (void)state;
@@ -497,71 +446,33 @@ static void test_missing_table_and_hostile_values(void **state)
     assert_int_equal(json_array_size(r.records), 0);
     assert_non_null(strstr(r.diag_text, "sms.db"));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
 
-    dir = backup_with_db(fill_hostile, NULL);
+    dir = vgh_backup_db(DOMAIN, RELPATH, fill_hostile, NULL);
     vgh_run(dir, NULL, "sms", &r);
     assert_int_equal(r.rc, VG_OK);
     assert_int_equal(json_array_size(r.records), 1);
     rec = json_array_get(r.records, 0);
-    assert_string_equal(str(rec, "isodate"), "");
-    assert_string_equal(str(rec, "isodate_read"), "");
+    assert_string_equal(vgh_must_str(rec, "isodate"), "");
+    assert_string_equal(vgh_must_str(rec, "isodate_read"), "");
     assert_int_equal(json_array_size(r.alerts), 0);
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
-}
-
-/* check-iocs on a folder holding only <module>.json. */
-static json_t *check_records(const char *module, const json_t *records, const char *bundle)
-{
-    char *in = vgfix_tmpdir("sms-ci"), *out = vgfix_tmpdir("sms-ci-out"), name[256], *path;
-    struct vg_iocs *iocs = NULL;
-    struct vg_diag *diag = NULL;
-    struct vg_scan_opts so;
-    struct vg_summary sum;
-    json_t *alerts;
-
-    snprintf(name, sizeof(name), "%s.json", module);
-    path = path_join(in, name);
-    assert_int_equal(json_dump_file(records, path, JSON_INDENT(4)), 0);
-    free(path);
-    assert_int_equal(vg_iocs_new(&iocs), VG_OK);
-    assert_int_equal(vg_diag_new(NULL, NULL, &diag), VG_OK);
-    assert_int_equal(
-        vg_iocs_load_buffer(iocs, "test-indicators.stix2", bundle, strlen(bundle), diag), VG_OK);
-    memset(&so, 0, sizeof(so));
-    so.target = in;
-    so.output_dir = out;
-    assert_int_equal(vg_check_iocs(iocs, &so, diag, &sum), VG_OK);
-    snprintf(name, sizeof(name), "%s_detected.json", module);
-    path = path_join(out, name);
-    alerts = json_load_file(path, 0, NULL);
-    free(path);
-    vg_iocs_free(iocs);
-    vg_diag_free(diag);
-    vgfix_rmtree(in);
-    vgfix_rmtree(out);
-    free(in);
-    free(out);
-    return alerts ? alerts : json_array();
+    vgh_cleanup(dir);
 }
 
 static void test_check_on_records_alone(void **state)
 {
-    char *dir = backup_with_db(fill_messages, NULL), *bundle = vgh_bundle(sms_iocs);
+    char *dir = vgh_backup_db(DOMAIN, RELPATH, fill_messages, NULL), *bundle = vgh_bundle(sms_iocs);
     struct vgh_result r;
     json_t *alerts;
     (void)state;
 
     vgh_run(dir, NULL, "sms", &r);
-    alerts = check_records("sms", r.records, bundle);
+    alerts = vgh_check_records("sms", r.records, bundle);
     assert_alerts(alerts);
     json_decref(alerts);
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
@@ -575,63 +486,45 @@ static void assert_same_alerts(const json_t *ours, const json_t *mvt)
         const json_t *a = json_array_get(ours, i), *b = json_array_get(mvt, i);
         const json_t *ma = json_object_get(a, "matched_indicator");
         const json_t *mb = json_object_get(b, "matched_indicator");
-        assert_string_equal(str(a, "level"), str(b, "level"));
-        assert_string_equal(str(a, "message"), str(b, "message"));
+        assert_string_equal(vgh_must_str(a, "level"), vgh_must_str(b, "level"));
+        assert_string_equal(vgh_must_str(a, "message"), vgh_must_str(b, "message"));
         /* MVT leaves event_time empty; vigie puts the message's time there
          * (docs/mvt-differences.md, "Alert times") */
-        assert_string_equal(str(a, "event_time"), str(json_object_get(a, "event"), "isodate"));
-        assert_string_equal(str(ma, "value"), str(mb, "value"));
-        assert_string_equal(str(ma, "type"), str(mb, "type"));
-        assert_string_equal(str(ma, "name"), str(mb, "name"));
+        assert_string_equal(vgh_must_str(a, "event_time"),
+                            vgh_must_str(json_object_get(a, "event"), "isodate"));
+        assert_string_equal(vgh_must_str(ma, "value"), vgh_must_str(mb, "value"));
+        assert_string_equal(vgh_must_str(ma, "type"), vgh_must_str(mb, "type"));
+        assert_string_equal(vgh_must_str(ma, "name"), vgh_must_str(mb, "name"));
         assert_true(json_equal(json_object_get(a, "event"), json_object_get(b, "event")));
     }
 }
 
 static void test_mvt_test_backup(void **state)
 {
-    char *backup = vgfix_shared_path("mvt-artifacts/ios_backup");
-    char *stix = vgfix_shared_path("mvt-artifacts/stix2/test-indicators.stix2");
-    char *want = vgfix_shared_path("mvt-artifacts/mvt-results/ios-backup-testiocs/sms.json");
-    char *want_det =
-        vgfix_shared_path("mvt-artifacts/mvt-results/ios-backup-testiocs/sms_detected.json");
-    char *bundle;
     json_t *records, *detected, *alerts;
     struct vgh_result r;
+    char *bundle;
     (void)state;
 
-    if (!backup || !stix || !want || !want_det) {
-        printf("skipped: ../shared/mvt-artifacts is not there\n");
-        free(backup);
-        free(stix);
-        free(want);
-        free(want_det);
+    if (!vgh_run_mvt_backup("sms", &r))
         skip();
-    }
-    bundle = vgfix_read_file(stix, NULL);
-    assert_non_null(bundle);
-    records = json_load_file(want, 0, NULL);
-    detected = json_load_file(want_det, 0, NULL);
+    records = vgh_mvt_result("sms.json");
+    detected = vgh_mvt_result("sms_detected.json");
     assert_non_null(records);
     assert_non_null(detected);
-
-    vgh_run(backup, bundle, "sms", &r);
-    assert_int_equal(r.rc, VG_OK);
     assert_true(json_equal(r.records, records));
     assert_same_alerts(r.alerts, detected);
     vgh_result_free(&r);
 
     /* and check-iocs on MVT's own sms.json gives the same alert */
-    alerts = check_records("sms", records, bundle);
+    bundle = vgh_mvt_bundle();
+    alerts = vgh_check_records("sms", records, bundle);
     assert_same_alerts(alerts, detected);
     json_decref(alerts);
 
     json_decref(records);
     json_decref(detected);
     free(bundle);
-    free(backup);
-    free(stix);
-    free(want);
-    free(want_det);
 }
 
 int main(void)

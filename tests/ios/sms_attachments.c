@@ -16,6 +16,9 @@
 #include "fixture.h"
 #include "harness.h"
 
+#define DOMAIN  "HomeDomain"
+#define RELPATH "Library/SMS/sms.db"
+
 /* The tables the join reads, as iOS 16-17 write them (message cut to the
  * columns the join and MVT's records use). */
 static const char att_schema[] =
@@ -47,36 +50,6 @@ static const char insert_att[] =
     "INSERT INTO attachment (ROWID, guid, original_guid, created_date, start_date, filename, "
     "mime_type, is_outgoing, user_info, transfer_name, total_bytes, is_sticker) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
-static char *path_join(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    assert_non_null(p);
-    snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
-
-static char *backup_with_db(void (*fill)(const char *db), const char *raw)
-{
-    char *dir = vgfix_tmpdir("att"), *work = vgfix_tmpdir("att-db");
-    char *db = path_join(work, "sms.db");
-    struct vgfix_backup *b;
-
-    if (fill)
-        fill(db);
-    else
-        assert_int_equal(vgfix_write_file(db, raw, strlen(raw)), 0);
-    b = vgfix_backup_new(dir);
-    assert_non_null(b);
-    assert_int_equal(vgfix_backup_add_file_from(b, "HomeDomain", "Library/SMS/sms.db", db), 0);
-    assert_int_equal(vgfix_backup_finish(b), 0);
-    vgfix_backup_free(b);
-    vgfix_rmtree(work);
-    free(work);
-    free(db);
-    return dir;
-}
 
 static void fill_attachments(const char *db)
 {
@@ -127,16 +100,9 @@ static const json_t *by_guid(const json_t *arr, const char *guid, int in_event)
     return NULL;
 }
 
-static const char *str(const json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    assert_non_null(s);
-    return s;
-}
-
 static void test_records_and_timeline(void **state)
 {
-    char *dir = backup_with_db(fill_attachments, NULL);
+    char *dir = vgh_backup_db(DOMAIN, RELPATH, fill_attachments, NULL);
     struct vgh_result r;
     const json_t *rec;
     (void)state;
@@ -150,25 +116,25 @@ static void test_records_and_timeline(void **state)
     assert_int_equal(json_integer_value(json_object_get(rec, "attachment_id")), 1);
     assert_int_equal(json_integer_value(json_object_get(rec, "ROWID")), 1);
     assert_int_equal(json_integer_value(json_object_get(rec, "created_date")), 650000000);
-    assert_string_equal(str(rec, "isodate"), "2021-08-07 03:33:20.000000");
-    assert_string_equal(str(rec, "start_date"), "2021-08-07 03:33:21.000000");
-    assert_string_equal(str(rec, "direction"), "received");
+    assert_string_equal(vgh_must_str(rec, "isodate"), "2021-08-07 03:33:20.000000");
+    assert_string_equal(vgh_must_str(rec, "start_date"), "2021-08-07 03:33:21.000000");
+    assert_string_equal(vgh_must_str(rec, "direction"), "received");
     assert_true(json_is_true(json_object_get(rec, "has_user_info")));
-    assert_string_equal(str(rec, "user_info"), "YnBsaXN0MDA="); /* base64 */
-    assert_string_equal(str(rec, "service"), "iMessage");
-    assert_string_equal(str(rec, "phone_number"), "+15550002222");
-    assert_string_equal(str(rec, "transfer_name"), "payload.gif");
+    assert_string_equal(vgh_must_str(rec, "user_info"), "YnBsaXN0MDA="); /* base64 */
+    assert_string_equal(vgh_must_str(rec, "service"), "iMessage");
+    assert_string_equal(vgh_must_str(rec, "phone_number"), "+15550002222");
+    assert_string_equal(vgh_must_str(rec, "transfer_name"), "payload.gif");
     assert_int_equal(json_integer_value(json_object_get(rec, "total_bytes")), 4096);
 
     rec = by_guid(r.records, "A-2", 0);
-    assert_string_equal(str(rec, "direction"), "sent");
-    assert_string_equal(str(rec, "start_date"), ""); /* 0 is no time */
+    assert_string_equal(vgh_must_str(rec, "direction"), "sent");
+    assert_string_equal(vgh_must_str(rec, "start_date"), ""); /* 0 is no time */
     assert_true(json_is_false(json_object_get(rec, "has_user_info")));
 
     rec = by_guid(r.records, "A-4", 0);
-    assert_string_equal(str(rec, "service"), "Unknown");
-    assert_string_equal(str(rec, "filename"), "NULL");
-    assert_string_equal(str(rec, "isodate"), "");
+    assert_string_equal(vgh_must_str(rec, "service"), "Unknown");
+    assert_string_equal(vgh_must_str(rec, "filename"), "NULL");
+    assert_string_equal(vgh_must_str(rec, "isodate"), "");
     assert_true(json_is_null(json_object_get(rec, "phone_number")));
 
     assert_non_null(strstr(r.timeline, "\"2021-08-07 03:33:20.000000\",\"SMSAttachments\","
@@ -179,8 +145,7 @@ static void test_records_and_timeline(void **state)
                                        "received from None with 0 bytes (is_sticker: 0, "
                                        "has_user_info: False)\""));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
 }
 
 static void assert_alerts(const json_t *alerts)
@@ -192,25 +157,25 @@ static void assert_alerts(const json_t *alerts)
     json_array_foreach(alerts, i, a)
     {
         const json_t *ev = json_object_get(a, "event");
-        assert_string_equal(str(ev, "guid"), "A-1");
-        if (strcmp(str(a, "level"), "HIGH") == 0) {
+        assert_string_equal(vgh_must_str(ev, "guid"), "A-1");
+        if (strcmp(vgh_must_str(a, "level"), "HIGH") == 0) {
             const json_t *m = json_object_get(a, "matched_indicator");
             high++;
-            assert_string_equal(str(m, "value"), "/var/tmp/com.apple.messages");
-            assert_string_equal(str(m, "type"), "file_paths");
-            assert_string_equal(str(a, "message"),
+            assert_string_equal(vgh_must_str(m, "value"), "/var/tmp/com.apple.messages");
+            assert_string_equal(vgh_must_str(m, "type"), "file_paths");
+            assert_string_equal(vgh_must_str(a, "message"),
                                 "Found a known suspicious file path "
                                 "\"/var/tmp/com.apple.messages/payload.gif-1\" matching "
                                 "indicators from \"TestMalware\"");
-            assert_string_equal(str(a, "event_time"), "");
+            assert_string_equal(vgh_must_str(a, "event_time"), "");
         } else {
             medium++;
-            assert_string_equal(str(a, "level"), "MEDIUM");
-            assert_string_equal(str(a, "message"),
+            assert_string_equal(vgh_must_str(a, "level"), "MEDIUM");
+            assert_string_equal(vgh_must_str(a, "message"),
                                 "Suspicious iMessage attachment "
                                 "/var/tmp/com.apple.messages/payload.gif-1 on 2021-08-07 "
                                 "03:33:20.000000");
-            assert_string_equal(str(a, "event_time"), "2021-08-07 03:33:20.000000");
+            assert_string_equal(vgh_must_str(a, "event_time"), "2021-08-07 03:33:20.000000");
         }
     }
     assert_int_equal(high, 1);
@@ -221,7 +186,8 @@ static void assert_alerts(const json_t *alerts)
 
 static void test_alerts(void **state)
 {
-    char *dir = backup_with_db(fill_attachments, NULL), *bundle = vgh_bundle(att_iocs);
+    char *dir = vgh_backup_db(DOMAIN, RELPATH, fill_attachments, NULL),
+         *bundle = vgh_bundle(att_iocs);
     struct vgh_result r;
     (void)state;
 
@@ -229,8 +195,7 @@ static void test_alerts(void **state)
     assert_int_equal(r.rc, VG_OK);
     assert_alerts(r.alerts);
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
@@ -245,7 +210,7 @@ static void fill_no_attachment_table(const char *db)
 
 static void test_missing_tables_and_not_sqlite(void **state)
 {
-    char *dir = backup_with_db(fill_no_attachment_table, NULL);
+    char *dir = vgh_backup_db(DOMAIN, RELPATH, fill_no_attachment_table, NULL);
     struct vgh_result r;
     (void)state;
 
@@ -256,69 +221,34 @@ static void test_missing_tables_and_not_sqlite(void **state)
     assert_non_null(strstr(r.diag_text, "No SMS attachment tables found in the database, "
                                         "skipping: no such table: attachment"));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
 
-    dir = backup_with_db(NULL, "SQLite format 3 but nothing else follows this line");
+    dir =
+        vgh_backup_db(DOMAIN, RELPATH, NULL, "SQLite format 3 but nothing else follows this line");
     vgh_run(dir, NULL, "sms_attachments", &r);
     assert_int_equal(r.rc, VG_OK);
     assert_int_equal(json_array_size(r.records), 0);
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, "HomeDomain/Library/SMS/sms.db"));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
-}
-
-static json_t *check_records(const char *module, const json_t *records, const char *bundle)
-{
-    char *in = vgfix_tmpdir("att-ci"), *out = vgfix_tmpdir("att-ci-out"), name[256], *path;
-    struct vg_iocs *iocs = NULL;
-    struct vg_diag *diag = NULL;
-    struct vg_scan_opts so;
-    struct vg_summary sum;
-    json_t *alerts;
-
-    snprintf(name, sizeof(name), "%s.json", module);
-    path = path_join(in, name);
-    assert_int_equal(json_dump_file(records, path, JSON_INDENT(4)), 0);
-    free(path);
-    assert_int_equal(vg_iocs_new(&iocs), VG_OK);
-    assert_int_equal(vg_diag_new(NULL, NULL, &diag), VG_OK);
-    assert_int_equal(
-        vg_iocs_load_buffer(iocs, "test-indicators.stix2", bundle, strlen(bundle), diag), VG_OK);
-    memset(&so, 0, sizeof(so));
-    so.target = in;
-    so.output_dir = out;
-    assert_int_equal(vg_check_iocs(iocs, &so, diag, &sum), VG_OK);
-    snprintf(name, sizeof(name), "%s_detected.json", module);
-    path = path_join(out, name);
-    alerts = json_load_file(path, 0, NULL);
-    free(path);
-    vg_iocs_free(iocs);
-    vg_diag_free(diag);
-    vgfix_rmtree(in);
-    vgfix_rmtree(out);
-    free(in);
-    free(out);
-    return alerts ? alerts : json_array();
+    vgh_cleanup(dir);
 }
 
 static void test_check_on_records_alone(void **state)
 {
-    char *dir = backup_with_db(fill_attachments, NULL), *bundle = vgh_bundle(att_iocs);
+    char *dir = vgh_backup_db(DOMAIN, RELPATH, fill_attachments, NULL),
+         *bundle = vgh_bundle(att_iocs);
     struct vgh_result r;
     json_t *alerts;
     (void)state;
 
     vgh_run(dir, NULL, "sms_attachments", &r);
     assert_int_equal(json_array_size(r.alerts), 1); /* the heuristic needs no indicators */
-    alerts = check_records("sms_attachments", r.records, bundle);
+    alerts = vgh_check_records("sms_attachments", r.records, bundle);
     assert_alerts(alerts);
     json_decref(alerts);
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
@@ -326,29 +256,15 @@ static void test_check_on_records_alone(void **state)
  * (MVT writes no sms_attachments.json) and a note, not a failure. */
 static void test_mvt_test_backup(void **state)
 {
-    char *backup = vgfix_shared_path("mvt-artifacts/ios_backup");
-    char *stix = vgfix_shared_path("mvt-artifacts/stix2/test-indicators.stix2");
-    char *bundle;
     struct vgh_result r;
     (void)state;
 
-    if (!backup || !stix) {
-        printf("skipped: ../shared/mvt-artifacts is not there\n");
-        free(backup);
-        free(stix);
+    if (!vgh_run_mvt_backup("sms_attachments", &r))
         skip();
-    }
-    bundle = vgfix_read_file(stix, NULL);
-    assert_non_null(bundle);
-    vgh_run(backup, bundle, "sms_attachments", &r);
-    assert_int_equal(r.rc, VG_OK);
     assert_int_equal(json_array_size(r.records), 0);
     assert_int_equal(json_array_size(r.alerts), 0);
     assert_non_null(strstr(r.diag_text, "No SMS attachment tables found"));
     vgh_result_free(&r);
-    free(bundle);
-    free(backup);
-    free(stix);
 }
 
 int main(void)

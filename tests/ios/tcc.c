@@ -71,39 +71,12 @@ static const char *const iocs[] = {
     NULL,
 };
 
-static char *build_backup(const char *dir, const char *schema, const char *rows)
-{
-    size_t n = strlen(dir) + 16;
-    char *bk = malloc(n), *db = malloc(n);
-    struct vgfix_backup *b;
-
-    assert_non_null(bk);
-    assert_non_null(db);
-    snprintf(db, n, "%s/TCC.db", dir);
-    assert_int_equal(vgfix_sqlite_exec(db, schema), 0);
-    if (rows)
-        assert_int_equal(vgfix_sqlite_exec(db, rows), 0);
-    snprintf(bk, n, "%s/bk", dir);
-    b = vgfix_backup_new(bk);
-    assert_non_null(b);
-    assert_int_equal(vgfix_backup_add_file_from(b, DOMAIN, RELPATH, db), 0);
-    assert_int_equal(vgfix_backup_finish(b), 0);
-    vgfix_backup_free(b);
-    free(db);
-    return bk;
-}
-
 static void run_on(const char *schema, const char *rows, struct vgh_result *r)
 {
-    char *dir = vgfix_tmpdir("tcc"), *bk = build_backup(dir, schema, rows);
-    char *bundle = vgh_bundle(iocs);
+    char *bk = vgh_backup_sql(DOMAIN, RELPATH, schema, rows);
 
-    vgh_run(bk, bundle, "tcc", r);
-    assert_int_equal(r->rc, VG_OK);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(dir);
-    free(bundle);
+    vgh_run_ok(bk, iocs, "tcc", r);
+    vgh_cleanup(bk);
 }
 
 static void assert_record(const json_t *rec, const char *const *kv)
@@ -246,7 +219,7 @@ static void test_near_miss(void **state)
         "[process:name='tmp']",
         NULL,
     };
-    char *dir = vgfix_tmpdir("tcc"), *bk = build_backup(dir, schema_v3, rows_v3);
+    char *bk = vgh_backup_sql(DOMAIN, RELPATH, schema_v3, rows_v3);
     char *bundle = vgh_bundle(near);
     struct vgh_result r;
     (void)state;
@@ -255,38 +228,25 @@ static void test_near_miss(void **state)
     assert_int_equal(json_array_size(r.records), 3);
     assert_int_equal(json_array_size(r.alerts), 0);
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(dir);
+    vgh_cleanup(bk);
     free(bundle);
 }
 
 static void test_malformed(void **state)
 {
     static const char junk[] = "SQLite format 3\0 but then nothing that makes a database";
-    char *dir = vgfix_tmpdir("tcc");
-    size_t n = strlen(dir) + 8;
-    char *bk = malloc(n);
-    struct vgfix_backup *b;
     struct vgh_result r;
+    char *bk;
     (void)state;
 
-    assert_non_null(bk);
-    snprintf(bk, n, "%s/bk", dir);
-    b = vgfix_backup_new(bk);
-    assert_non_null(b);
-    assert_int_equal(vgfix_backup_add_file(b, DOMAIN, RELPATH, junk, sizeof(junk)), 0);
-    assert_int_equal(vgfix_backup_finish(b), 0);
-    vgfix_backup_free(b);
+    bk = vgh_backup_bytes(DOMAIN, RELPATH, junk, sizeof(junk));
     vgh_run(bk, NULL, "tcc", &r);
     assert_int_equal(r.rc, VG_OK);
     assert_int_equal(json_array_size(r.records), 0);
     assert_true(r.warnings >= 1);
     assert_non_null(strstr(r.diag_text, DISPLAY));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(bk);
-    free(dir);
+    vgh_cleanup(bk);
 }
 
 static void test_unknown_schema(void **state)
@@ -309,149 +269,45 @@ static void test_check_on_saved_records(void **state)
         "\"last_modified\": \"2021-12-03 19:32:03.000000\"},"
         " {\"service\": \"kTCCServiceCamera\", \"client\": \"com.example.app\", \"client_type\": "
         "\"bundle_id\", \"allowed_value\": \"allowed\", \"prompt_count\": 1}]";
-    char *dir = vgfix_tmpdir("tcc-saved"), *out = vgfix_tmpdir("tcc-out");
-    char *bundle = vgh_bundle(iocs), path[4096];
-    struct vg_iocs *x = NULL;
-    struct vg_diag *d = NULL;
-    struct vg_scan_opts so;
-    struct vg_summary sum;
-    json_t *alerts;
+    char *bundle = vgh_bundle(iocs);
+    struct vgh_check c;
+    const json_t *alerts;
     (void)state;
 
-    snprintf(path, sizeof(path), "%s/tcc.json", dir);
-    assert_int_equal(vgfix_write_file(path, saved, strlen(saved)), 0);
-    assert_int_equal(vg_iocs_new(&x), VG_OK);
-    assert_int_equal(vg_diag_new(NULL, NULL, &d), VG_OK);
-    assert_int_equal(vg_iocs_load_buffer(x, "test-indicators.stix2", bundle, strlen(bundle), d),
-                     VG_OK);
-    memset(&so, 0, sizeof(so));
-    so.target = dir;
-    so.output_dir = out;
-    assert_int_equal(vg_check_iocs(x, &so, d, &sum), VG_OK);
-    assert_int_equal(sum.alerts[VG_LEVEL_CRITICAL], 1);
-    snprintf(path, sizeof(path), "%s/tcc_detected.json", out);
-    alerts = json_load_file(path, 0, NULL);
+    vgh_check_saved("tcc", saved, bundle, &c);
+    assert_int_equal(c.sum.alerts[VG_LEVEL_CRITICAL], 1);
+    alerts = c.alerts;
     assert_int_equal(json_array_size(alerts), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(alerts, 0), "message")),
                         "Found a known suspicious process name \"roleaccountd\" matching "
                         "indicators from \"TestMalware\"");
-    json_decref(alerts);
-    vg_iocs_free(x);
-    vg_diag_free(d);
-    vgfix_rmtree(dir);
-    vgfix_rmtree(out);
-    free(dir);
-    free(out);
+    vgh_check_free(&c);
     free(bundle);
 }
 
 /* ---- MVT's results on its own test backup ---- */
 
-static int cmp_line(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The rows of one plugin in a timeline.csv, sorted (MVT's timeline comes
- * from a set: rows with one timestamp are in any order). */
-static size_t plugin_rows(const char *csv, const char *plugin, char ***out)
-{
-    char tag[64];
-    size_t n = 0, cap = 0;
-    char **v = NULL;
-    const char *p = csv;
-
-    snprintf(tag, sizeof(tag), "\",\"%s\",\"", plugin);
-    while (*p) {
-        const char *e = strchr(p, '\n');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        char *line = strndup(p, len);
-        assert_non_null(line);
-        if (strstr(line, tag)) {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 64;
-                v = realloc(v, cap * sizeof(*v));
-                assert_non_null(v);
-            }
-            v[n++] = line;
-        } else {
-            free(line);
-        }
-        p += len + (e ? 1 : 0);
-    }
-    if (n)
-        qsort(v, n, sizeof(*v), cmp_line);
-    *out = v;
-    return n;
-}
-
-static void free_rows(char **v, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
 static void test_mvt_test_backup(void **state)
 {
     /* event_time differs on purpose (docs/mvt-differences.md) */
     static const char *const keys[] = {"level", "message", "matched_indicator", "event"};
-    char *backup = vgfix_shared_path("mvt-artifacts/ios_backup");
-    char *res = vgfix_shared_path("mvt-artifacts/mvt-results/ios-backup-testiocs");
-    char *stix = vgfix_shared_path("mvt-artifacts/stix2/test-indicators.stix2");
-    char *bundle = stix ? vgfix_read_file(stix, NULL) : NULL, *csv, path[4096];
-    char **got_rows = NULL, **want_rows = NULL;
-    size_t n_got, n_want, i, k;
-    json_t *want, *want_alerts;
+    json_t *want_alerts;
     struct vgh_result r;
     (void)state;
 
-    if (!backup || !res || !bundle) {
-        printf("../shared/mvt-artifacts not found: MVT comparison skipped\n");
-        free(backup);
-        free(res);
-        free(stix);
-        free(bundle);
+    if (!vgh_run_mvt_backup("tcc", &r))
         skip();
-    }
-    vgh_run(backup, bundle, "tcc", &r);
-    snprintf(path, sizeof(path), "%s/tcc.json", res);
-    want = json_load_file(path, 0, NULL);
-    snprintf(path, sizeof(path), "%s/tcc_detected.json", res);
-    want_alerts = json_load_file(path, 0, NULL);
-    assert_non_null(want);
+    want_alerts = vgh_mvt_result("tcc_detected.json");
     assert_non_null(want_alerts);
     assert_int_equal(json_array_size(r.records), 11);
-    assert_true(json_equal(r.records, want));
-    assert_int_equal(json_array_size(r.alerts), json_array_size(want_alerts));
-    for (i = 0; i < json_array_size(want_alerts); i++)
-        for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-            assert_true(json_equal(json_object_get(json_array_get(r.alerts, i), keys[k]),
-                                   json_object_get(json_array_get(want_alerts, i), keys[k])));
+    vgh_assert_mvt_records(&r, "tcc.json");
+    vgh_assert_alerts_equal(r.alerts, want_alerts, keys, sizeof(keys) / sizeof(keys[0]));
     assert_string_equal(
         json_string_value(json_object_get(json_array_get(r.alerts, 0), "event_time")),
         "2021-12-03 19:32:03.000000");
-
-    snprintf(path, sizeof(path), "%s/timeline.csv", res);
-    csv = vgfix_read_file(path, NULL);
-    assert_non_null(csv);
-    n_want = plugin_rows(csv, "TCC", &want_rows);
-    n_got = plugin_rows(r.timeline, "TCC", &got_rows);
-    assert_int_equal(n_want, 11);
-    assert_int_equal(n_got, n_want);
-    for (i = 0; i < n_want; i++)
-        assert_string_equal(got_rows[i], want_rows[i]);
-    free_rows(got_rows, n_got);
-    free_rows(want_rows, n_want);
-    free(csv);
-    json_decref(want);
+    vgh_assert_mvt_timeline(&r, "TCC", 11);
     json_decref(want_alerts);
     vgh_result_free(&r);
-    free(backup);
-    free(res);
-    free(stix);
-    free(bundle);
 }
 
 int main(void)

@@ -39,15 +39,6 @@ static const char *const rls_iocs[] = {
     NULL,
 };
 
-static char *path_join(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    assert_non_null(p);
-    snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
-
 static void fill_chrome(const char *db)
 {
     assert_int_equal(vgfix_sqlite_exec(db, rls_schema), 0);
@@ -89,41 +80,17 @@ static void fill_other(const char *db)
                      0);
 }
 
-static void add_db(struct vgfix_backup *b, const char *domain, void (*fill)(const char *db))
-{
-    char *work = vgfix_tmpdir("rls-db"), *db = path_join(work, "observations.db");
-
-    if (fill)
-        fill(db);
-    else
-        assert_int_equal(vgfix_write_file(db, "garbage, not SQLite", 19), 0);
-    assert_int_equal(vgfix_backup_add_file_from(b, domain, RLS_PATH, db), 0);
-    vgfix_rmtree(work);
-    free(work);
-    free(db);
-}
-
 static char *build_backup(void)
 {
-    char *dir = vgfix_tmpdir("rls");
-    struct vgfix_backup *b = vgfix_backup_new(dir);
-
-    assert_non_null(b);
-    add_db(b, "AppDomain-com.google.chrome.ios", fill_chrome);
-    add_db(b, "AppDomain-com.apple.mobilesafari", fill_safari);
-    add_db(b, "AppDomain-org.example.old", fill_old);
-    add_db(b, "AppDomain-org.example.other", fill_other);
-    add_db(b, "AppDomain-org.example.broken", NULL);
-    assert_int_equal(vgfix_backup_finish(b), 0);
-    vgfix_backup_free(b);
-    return dir;
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    assert_non_null(s);
-    return s;
+    static const char junk[] = "garbage, not SQLite";
+    const struct vgh_file f[] = {
+        {"AppDomain-com.google.chrome.ios", RLS_PATH, NULL, NULL, 0, fill_chrome},
+        {"AppDomain-com.apple.mobilesafari", RLS_PATH, NULL, NULL, 0, fill_safari},
+        {"AppDomain-org.example.old", RLS_PATH, NULL, NULL, 0, fill_old},
+        {"AppDomain-org.example.other", RLS_PATH, NULL, NULL, 0, fill_other},
+        {"AppDomain-org.example.broken", RLS_PATH, NULL, junk, sizeof(junk) - 1, NULL},
+    };
+    return vgh_backup(f, sizeof(f) / sizeof(f[0]));
 }
 
 static const json_t *by_site(const json_t *records, const char *site)
@@ -132,7 +99,7 @@ static const json_t *by_site(const json_t *records, const char *site)
     size_t i;
     json_array_foreach(records, i, rec)
     {
-        if (strcmp(str(rec, "registrable_domain"), site) == 0)
+        if (strcmp(vgh_must_str(rec, "registrable_domain"), site) == 0)
             return rec;
     }
     return NULL;
@@ -155,12 +122,12 @@ static void test_records_and_timeline(void **state)
     assert_true(json_is_real(json_object_get(rec, "last_seen")));
     assert_true(json_real_value(json_object_get(rec, "last_seen")) == 1634560250.0);
     assert_true(json_is_true(json_object_get(rec, "had_user_interaction")));
-    assert_string_equal(str(rec, "last_seen_isodate"), "2021-10-18 12:30:50.000000");
-    assert_string_equal(str(rec, "domain"), "AppDomain-com.google.chrome.ios");
-    assert_string_equal(str(rec, "path"), RLS_PATH);
+    assert_string_equal(vgh_must_str(rec, "last_seen_isodate"), "2021-10-18 12:30:50.000000");
+    assert_string_equal(vgh_must_str(rec, "domain"), "AppDomain-com.google.chrome.ios");
+    assert_string_equal(vgh_must_str(rec, "path"), RLS_PATH);
     assert_true(json_real_value(json_object_get(rec, "most_recent_user_interaction_time")) ==
                 1634560030.76862);
-    assert_string_equal(str(rec, "most_recent_user_interaction_time_isodate"),
+    assert_string_equal(vgh_must_str(rec, "most_recent_user_interaction_time_isodate"),
                         "2021-10-18 12:27:10.768620");
 
     /* -1 is "never": no isodate, as MVT */
@@ -170,15 +137,15 @@ static void test_records_and_timeline(void **state)
     assert_int_equal(json_object_size(rec), 8);
 
     rec = by_site(r.records, "example.org");
-    assert_string_equal(str(rec, "last_seen_isodate"), "2023-11-14 22:13:20.500000");
-    assert_string_equal(str(rec, "most_recent_user_interaction_time_isodate"),
+    assert_string_equal(vgh_must_str(rec, "last_seen_isodate"), "2023-11-14 22:13:20.500000");
+    assert_string_equal(vgh_must_str(rec, "most_recent_user_interaction_time_isodate"),
                         "1970-01-01 00:00:00.000000");
 
     /* older schema: the base fields only */
     rec = by_site(r.records, "cdn.example.org");
     assert_int_equal(json_object_size(rec), 7);
     assert_true(json_real_value(json_object_get(rec, "last_seen")) == 1600000000.0); /* REAL */
-    assert_string_equal(str(rec, "last_seen_isodate"), "2020-09-13 12:26:40.000000");
+    assert_string_equal(vgh_must_str(rec, "last_seen_isodate"), "2020-09-13 12:26:40.000000");
 
     /* the unknown schema is a note; the broken file a warning naming it */
     assert_non_null(strstr(r.diag_text, "AppDomain-org.example.other/" RLS_PATH
@@ -191,8 +158,7 @@ static void test_records_and_timeline(void **state)
                                        "resource loaded from google.com by app in domain "
                                        "AppDomain-com.google.chrome.ios\""));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
 }
 
 static void assert_alerts(const json_t *alerts)
@@ -205,19 +171,19 @@ static void assert_alerts(const json_t *alerts)
     assert_int_equal(json_array_size(alerts), 2);
     json_array_foreach(alerts, i, a)
     {
-        const char *site = str(json_object_get(a, "event"), "registrable_domain");
+        const char *site = vgh_must_str(json_object_get(a, "event"), "registrable_domain");
         m = json_object_get(a, "matched_indicator");
-        assert_string_equal(str(a, "level"), "CRITICAL");
-        assert_string_equal(str(m, "value"), "example.org");
-        assert_string_equal(str(m, "type"), "domains");
-        assert_string_equal(str(a, "event_time"),
-                            str(json_object_get(a, "event"), "last_seen_isodate"));
+        assert_string_equal(vgh_must_str(a, "level"), "CRITICAL");
+        assert_string_equal(vgh_must_str(m, "value"), "example.org");
+        assert_string_equal(vgh_must_str(m, "type"), "domains");
+        assert_string_equal(vgh_must_str(a, "event_time"),
+                            vgh_must_str(json_object_get(a, "event"), "last_seen_isodate"));
         if (strcmp(site, "example.org") == 0)
-            assert_string_equal(str(a, "message"),
+            assert_string_equal(vgh_must_str(a, "message"),
                                 "Found a known suspicious domain example.org matching indicator "
                                 "\"example.org\" from \"TestMalware\"");
         else
-            assert_string_equal(str(a, "message"),
+            assert_string_equal(vgh_must_str(a, "message"),
                                 "Found a sub-domain with a suspicious top level cdn.example.org "
                                 "matching indicator \"example.org\" from \"TestMalware\"");
     }
@@ -232,43 +198,8 @@ static void test_alerts(void **state)
     vgh_run(dir, bundle, "webkit_resource_load_statistics", &r);
     assert_alerts(r.alerts);
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
     free(bundle);
-}
-
-static json_t *check_records(const char *module, const json_t *records, const char *bundle)
-{
-    char *in = vgfix_tmpdir("rls-ci"), *out = vgfix_tmpdir("rls-ci-out"), name[256], *path;
-    struct vg_iocs *iocs = NULL;
-    struct vg_diag *diag = NULL;
-    struct vg_scan_opts so;
-    struct vg_summary sum;
-    json_t *alerts;
-
-    snprintf(name, sizeof(name), "%s.json", module);
-    path = path_join(in, name);
-    assert_int_equal(json_dump_file(records, path, JSON_INDENT(4)), 0);
-    free(path);
-    assert_int_equal(vg_iocs_new(&iocs), VG_OK);
-    assert_int_equal(vg_diag_new(NULL, NULL, &diag), VG_OK);
-    assert_int_equal(
-        vg_iocs_load_buffer(iocs, "test-indicators.stix2", bundle, strlen(bundle), diag), VG_OK);
-    memset(&so, 0, sizeof(so));
-    so.target = in;
-    so.output_dir = out;
-    assert_int_equal(vg_check_iocs(iocs, &so, diag, &sum), VG_OK);
-    snprintf(name, sizeof(name), "%s_detected.json", module);
-    path = path_join(out, name);
-    alerts = json_load_file(path, 0, NULL);
-    free(path);
-    vg_iocs_free(iocs);
-    vg_diag_free(diag);
-    vgfix_rmtree(in);
-    vgfix_rmtree(out);
-    free(in);
-    free(out);
-    return alerts ? alerts : json_array();
 }
 
 static void test_check_on_records_alone(void **state)
@@ -280,51 +211,28 @@ static void test_check_on_records_alone(void **state)
 
     vgh_run(dir, NULL, "webkit_resource_load_statistics", &r);
     assert_int_equal(json_array_size(r.alerts), 0);
-    alerts = check_records("webkit_resource_load_statistics", r.records, bundle);
+    alerts = vgh_check_records("webkit_resource_load_statistics", r.records, bundle);
     assert_alerts(alerts);
     json_decref(alerts);
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 
 static void test_mvt_test_backup(void **state)
 {
-    char *backup = vgfix_shared_path("mvt-artifacts/ios_backup");
-    char *stix = vgfix_shared_path("mvt-artifacts/stix2/test-indicators.stix2");
-    char *want = vgfix_shared_path(
-        "mvt-artifacts/mvt-results/ios-backup-testiocs/webkit_resource_load_statistics.json");
-    char *bundle;
-    json_t *records;
     struct vgh_result r;
     (void)state;
 
-    if (!backup || !stix || !want) {
-        printf("skipped: ../shared/mvt-artifacts is not there\n");
-        free(backup);
-        free(stix);
-        free(want);
+    if (!vgh_run_mvt_backup("webkit_resource_load_statistics", &r))
         skip();
-    }
-    bundle = vgfix_read_file(stix, NULL);
-    assert_non_null(bundle);
-    records = json_load_file(want, 0, NULL);
-    assert_non_null(records);
-    vgh_run(backup, bundle, "webkit_resource_load_statistics", &r);
-    assert_int_equal(r.rc, VG_OK);
-    assert_true(json_equal(r.records, records));
+    vgh_assert_mvt_records(&r, "webkit_resource_load_statistics.json");
     assert_int_equal(json_array_size(r.alerts), 0); /* MVT found nothing either */
     assert_non_null(strstr(r.timeline, "\"2021-10-18 12:27:10.000000\","
                                        "\"WebkitResourceLoadStatistics\",\"visit\",\"Webkit "
                                        "resource loaded from gstatic.com by app in domain "
                                        "AppDomain-com.google.chrome.ios\""));
     vgh_result_free(&r);
-    json_decref(records);
-    free(bundle);
-    free(backup);
-    free(stix);
-    free(want);
 }
 
 int main(void)

@@ -25,15 +25,6 @@ static const char *const srl_iocs[] = {
     NULL,
 };
 
-static char *path_join(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    assert_non_null(p);
-    snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
-
 /* [{key: site}, ...] as WebKit's KeyedEncoder writes a set of sites. */
 static plist_t sites(const char *key, const char *a, const char *b)
 {
@@ -83,35 +74,24 @@ static void write_plist(const char *path, int which)
     plist_free(root);
 }
 
-static char *build_backup(void)
+static void write_sites(const char *path)
 {
-    char *dir = vgfix_tmpdir("srl"), *work = vgfix_tmpdir("srl-pl");
-    char *a = path_join(work, "a.plist"), *b = path_join(work, "b.plist");
-    struct vgfix_backup *bk = vgfix_backup_new(dir);
-
-    assert_non_null(bk);
-    write_plist(a, 0);
-    write_plist(b, 1);
-    assert_int_equal(
-        vgfix_backup_add_file_from(bk, "AppDomain-com.apple.mobilesafari", SRL_PATH, a), 0);
-    assert_int_equal(vgfix_backup_add_file_from(bk, "AppDomain-org.example.empty", SRL_PATH, b), 0);
-    assert_int_equal(vgfix_backup_add_file(bk, "AppDomain-org.example.broken", SRL_PATH,
-                                           "bplist00\x01\x02garbage", 18),
-                     0);
-    assert_int_equal(vgfix_backup_finish(bk), 0);
-    vgfix_backup_free(bk);
-    vgfix_rmtree(work);
-    free(work);
-    free(a);
-    free(b);
-    return dir;
+    write_plist(path, 0);
 }
 
-static const char *str(const json_t *o, const char *key)
+static void write_empty(const char *path)
 {
-    const char *s = json_string_value(json_object_get(o, key));
-    assert_non_null(s);
-    return s;
+    write_plist(path, 1);
+}
+
+static char *build_backup(void)
+{
+    const struct vgh_file f[] = {
+        {"AppDomain-com.apple.mobilesafari", SRL_PATH, NULL, NULL, 0, write_sites},
+        {"AppDomain-org.example.empty", SRL_PATH, NULL, NULL, 0, write_empty},
+        {"AppDomain-org.example.broken", SRL_PATH, NULL, "bplist00\x01\x02garbage", 18, NULL},
+    };
+    return vgh_backup(f, sizeof(f) / sizeof(f[0]));
 }
 
 static void test_records(void **state)
@@ -127,28 +107,28 @@ static void test_records(void **state)
 
     rec = json_array_get(r.records, 0);
     assert_int_equal(json_object_size(rec), 10);
-    assert_string_equal(str(rec, "origin"), "shop.test");
+    assert_string_equal(vgh_must_str(rec, "origin"), "shop.test");
     list = json_object_get(rec, "redirect_source");
     assert_int_equal(json_array_size(list), 2);
-    assert_string_equal(str(json_array_get(list, 1), "origin"), "mail.test");
+    assert_string_equal(vgh_must_str(json_array_get(list, 1), "origin"), "mail.test");
     list = json_object_get(rec, "redirect_destination");
-    assert_string_equal(str(json_array_get(list, 0), "origin"), "tracker.example.org");
+    assert_string_equal(vgh_must_str(json_array_get(list, 0), "origin"), "tracker.example.org");
     assert_int_equal(json_array_size(json_object_get(rec, "subframe_under_origin")), 1);
-    assert_string_equal(str(rec, "subresource_under_origin"), ""); /* absent, as MVT */
+    assert_string_equal(vgh_must_str(rec, "subresource_under_origin"), ""); /* absent, as MVT */
     assert_true(json_is_true(json_object_get(rec, "user_interaction")));
-    assert_string_equal(str(rec, "most_recent_interaction"), "2021-10-18 12:27:10.500000");
-    assert_string_equal(str(rec, "last_seen"), "2021-10-18 12:30:50.000000");
-    assert_string_equal(str(rec, "domain"), "AppDomain-com.apple.mobilesafari");
-    assert_string_equal(str(rec, "path"), SRL_PATH);
+    assert_string_equal(vgh_must_str(rec, "most_recent_interaction"), "2021-10-18 12:27:10.500000");
+    assert_string_equal(vgh_must_str(rec, "last_seen"), "2021-10-18 12:30:50.000000");
+    assert_string_equal(vgh_must_str(rec, "domain"), "AppDomain-com.apple.mobilesafari");
+    assert_string_equal(vgh_must_str(rec, "path"), SRL_PATH);
 
     /* the newer spelling of the keys */
     rec = json_array_get(r.records, 1);
-    assert_string_equal(str(rec, "origin"), "cdn.example.org");
-    assert_string_equal(str(rec, "redirect_source"), "");
+    assert_string_equal(vgh_must_str(rec, "origin"), "cdn.example.org");
+    assert_string_equal(vgh_must_str(rec, "redirect_source"), "");
     list = json_object_get(rec, "subresource_under_origin");
-    assert_string_equal(str(json_array_get(list, 0), "domain"), "static.test");
-    assert_string_equal(str(rec, "most_recent_interaction"), ""); /* 0 is never */
-    assert_string_equal(str(rec, "last_seen"), "2023-11-14 22:13:20.250000");
+    assert_string_equal(vgh_must_str(json_array_get(list, 0), "domain"), "static.test");
+    assert_string_equal(vgh_must_str(rec, "most_recent_interaction"), ""); /* 0 is never */
+    assert_string_equal(vgh_must_str(rec, "last_seen"), "2023-11-14 22:13:20.250000");
 
     /* the entry that is not a dict, the plist that is not one: warnings
      * naming the files; the plist without statistics: a note */
@@ -162,8 +142,7 @@ static void test_records(void **state)
     /* MVT has no timeline for this module */
     assert_null(strstr(r.timeline, "WebkitSessionResourceLog"));
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
 }
 
 static void assert_alerts(const json_t *alerts)
@@ -175,22 +154,23 @@ static void assert_alerts(const json_t *alerts)
      * the third entry: nothing. */
     assert_int_equal(json_array_size(alerts), 3);
     a = json_array_get(alerts, 0);
-    assert_string_equal(str(a, "level"), "CRITICAL");
-    assert_string_equal(str(a, "message"),
+    assert_string_equal(vgh_must_str(a, "level"), "CRITICAL");
+    assert_string_equal(vgh_must_str(a, "message"),
                         "Found a sub-domain with a suspicious top level tracker.example.org "
                         "matching indicator \"example.org\" from \"TestMalware\"");
-    assert_string_equal(str(json_object_get(a, "matched_indicator"), "value"), "example.org");
-    assert_string_equal(str(json_object_get(a, "event"), "origin"), "shop.test");
+    assert_string_equal(vgh_must_str(json_object_get(a, "matched_indicator"), "value"),
+                        "example.org");
+    assert_string_equal(vgh_must_str(json_object_get(a, "event"), "origin"), "shop.test");
     a = json_array_get(alerts, 1);
-    assert_string_equal(str(a, "level"), "HIGH");
-    assert_string_equal(str(a, "message"),
+    assert_string_equal(vgh_must_str(a, "level"), "HIGH");
+    assert_string_equal(vgh_must_str(a, "message"),
                         "Found HTTP redirect between suspicious domains: SOURCE: \"ads.test\", "
                         "\"mail.test\" -> ORIGIN: \"shop.test\" -> DESTINATION: "
                         "\"tracker.example.org\"");
     assert_true(json_is_null(json_object_get(a, "matched_indicator")));
     a = json_array_get(alerts, 2);
-    assert_string_equal(str(a, "level"), "CRITICAL");
-    assert_string_equal(str(json_object_get(a, "event"), "origin"), "cdn.example.org");
+    assert_string_equal(vgh_must_str(a, "level"), "CRITICAL");
+    assert_string_equal(vgh_must_str(json_object_get(a, "event"), "origin"), "cdn.example.org");
 }
 
 static void test_alerts(void **state)
@@ -202,43 +182,8 @@ static void test_alerts(void **state)
     vgh_run(dir, bundle, "webkit_session_resource_log", &r);
     assert_alerts(r.alerts);
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
     free(bundle);
-}
-
-static json_t *check_records(const char *module, const json_t *records, const char *bundle)
-{
-    char *in = vgfix_tmpdir("srl-ci"), *out = vgfix_tmpdir("srl-ci-out"), name[256], *path;
-    struct vg_iocs *iocs = NULL;
-    struct vg_diag *diag = NULL;
-    struct vg_scan_opts so;
-    struct vg_summary sum;
-    json_t *alerts;
-
-    snprintf(name, sizeof(name), "%s.json", module);
-    path = path_join(in, name);
-    assert_int_equal(json_dump_file(records, path, JSON_INDENT(4)), 0);
-    free(path);
-    assert_int_equal(vg_iocs_new(&iocs), VG_OK);
-    assert_int_equal(vg_diag_new(NULL, NULL, &diag), VG_OK);
-    assert_int_equal(
-        vg_iocs_load_buffer(iocs, "test-indicators.stix2", bundle, strlen(bundle), diag), VG_OK);
-    memset(&so, 0, sizeof(so));
-    so.target = in;
-    so.output_dir = out;
-    assert_int_equal(vg_check_iocs(iocs, &so, diag, &sum), VG_OK);
-    snprintf(name, sizeof(name), "%s_detected.json", module);
-    path = path_join(out, name);
-    alerts = json_load_file(path, 0, NULL);
-    free(path);
-    vg_iocs_free(iocs);
-    vg_diag_free(diag);
-    vgfix_rmtree(in);
-    vgfix_rmtree(out);
-    free(in);
-    free(out);
-    return alerts ? alerts : json_array();
 }
 
 static void test_check_on_records_alone(void **state)
@@ -251,7 +196,7 @@ static void test_check_on_records_alone(void **state)
     (void)state;
 
     vgh_run(dir, NULL, "webkit_session_resource_log", &r);
-    alerts = check_records("webkit_session_resource_log", r.records, bundle);
+    alerts = vgh_check_records("webkit_session_resource_log", r.records, bundle);
     assert_alerts(alerts);
     json_decref(alerts);
 
@@ -266,13 +211,12 @@ static void test_check_on_records_alone(void **state)
         json_array_append_new(entries, e);
     }
     mvt_shaped = json_pack("{s:o}", "/tmp/backup/1f/1f0e", entries);
-    alerts = check_records("webkit_session_resource_log", mvt_shaped, bundle);
+    alerts = vgh_check_records("webkit_session_resource_log", mvt_shaped, bundle);
     assert_alerts(alerts);
     json_decref(alerts);
     json_decref(mvt_shaped);
     vgh_result_free(&r);
-    vgfix_rmtree(dir);
-    free(dir);
+    vgh_cleanup(dir);
     free(bundle);
 }
 

@@ -81,7 +81,7 @@ static const char *const iocs[] = {
 
 static char *chat_backup(const char *chat, const char *lid)
 {
-    struct vgh_file f[2] = {{DOMAIN, CHAT, chat, NULL, 0}, {DOMAIN, LID, lid, NULL, 0}};
+    struct vgh_file f[2] = {{DOMAIN, CHAT, chat, NULL, 0, NULL}, {DOMAIN, LID, lid, NULL, 0, NULL}};
     return vgh_backup(f, lid ? 2 : 1);
 }
 
@@ -293,9 +293,8 @@ static void test_minimal_schema(void **state)
 static void test_not_sqlite(void **state)
 {
     static const char junk[] = "WhatsApp? no.";
-    struct vgh_file f = {DOMAIN, CHAT, NULL, junk, sizeof(junk) - 1};
     struct vgh_result r;
-    char *dir = vgh_backup(&f, 1);
+    char *dir = vgh_backup_bytes(DOMAIN, CHAT, junk, sizeof(junk) - 1);
 
     (void)state;
     vgh_run_ok(dir, iocs, "whatsapp", &r);
@@ -311,8 +310,8 @@ static void test_not_sqlite(void **state)
 static void test_bad_lid_database(void **state)
 {
     static const char junk[] = "not the LID database";
-    struct vgh_file f[2] = {{DOMAIN, CHAT, chat_sql, NULL, 0},
-                            {DOMAIN, LID, NULL, junk, sizeof(junk) - 1}};
+    struct vgh_file f[2] = {{DOMAIN, CHAT, chat_sql, NULL, 0, NULL},
+                            {DOMAIN, LID, NULL, junk, sizeof(junk) - 1, NULL}};
     struct vgh_result r;
     char *dir = vgh_backup(f, 2);
 

@@ -55,16 +55,10 @@ static const char *const iocs[] = {
     NULL,
 };
 
-static char *contacts_backup(const char *sql)
-{
-    struct vgh_file f = {DOMAIN, RELPATH, sql, NULL, 0};
-    return vgh_backup(&f, 1);
-}
-
 static void test_records(void **state)
 {
     struct vgh_result r;
-    char *dir = contacts_backup(schema);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, schema, NULL);
     const json_t *rec;
 
     (void)state;
@@ -115,7 +109,7 @@ static void test_records(void **state)
 static void test_older_schema(void **state)
 {
     struct vgh_result r;
-    char *dir = contacts_backup(older);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, older, NULL);
     const json_t *rec;
 
     (void)state;
@@ -141,7 +135,7 @@ static void test_older_schema(void **state)
 static void test_timeline(void **state)
 {
     struct vgh_result r;
-    char *dir = contacts_backup(schema);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, schema, NULL);
 
     (void)state;
     vgh_run_ok(dir, NULL, "whatsapp_contacts", &r);
@@ -166,7 +160,7 @@ static void test_timeline(void **state)
 static void test_hits_and_near_misses(void **state)
 {
     struct vgh_result r;
-    char *dir = contacts_backup(schema);
+    char *dir = vgh_backup_sql(DOMAIN, RELPATH, schema, NULL);
     const json_t *a;
 
     (void)state;
@@ -186,9 +180,8 @@ static void test_hits_and_near_misses(void **state)
 static void test_not_sqlite(void **state)
 {
     static const char junk[] = "ContactsV2 but not SQLite";
-    struct vgh_file f = {DOMAIN, RELPATH, NULL, junk, sizeof(junk) - 1};
     struct vgh_result r;
-    char *dir = vgh_backup(&f, 1);
+    char *dir = vgh_backup_bytes(DOMAIN, RELPATH, junk, sizeof(junk) - 1);
 
     (void)state;
     vgh_run_ok(dir, iocs, "whatsapp_contacts", &r);
@@ -203,7 +196,8 @@ static void test_not_sqlite(void **state)
 static void test_missing_table(void **state)
 {
     struct vgh_result r;
-    char *dir = contacts_backup("CREATE TABLE Z_METADATA (Z_VERSION INTEGER);");
+    char *dir =
+        vgh_backup_sql(DOMAIN, RELPATH, "CREATE TABLE Z_METADATA (Z_VERSION INTEGER);", NULL);
 
     (void)state;
     vgh_run_ok(dir, iocs, "whatsapp_contacts", &r);
