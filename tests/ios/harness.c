@@ -126,6 +126,16 @@ void vgh_run_ok(const char *dir, const char *const *patterns, const char *module
     assert_int_equal(r->rc, VG_OK);
 }
 
+void vgh_run_unreadable(const char *dir, const char *const *patterns, const char *module,
+                        const char *names, struct vgh_result *r)
+{
+    vgh_run_ok(dir, patterns, module, r);
+    assert_int_equal(json_array_size(r->records), 0);
+    assert_true(r->warnings >= 1);
+    if (names)
+        assert_non_null(strstr(r->diag_text, names));
+}
+
 void vgh_check_saved(const char *module, const char *records_json, const char *bundle,
                      struct vgh_check *c)
 {

@@ -51,6 +51,12 @@ void vgh_result_free(struct vgh_result *r);
 void vgh_run_ok(const char *dir, const char *const *patterns, const char *module,
                 struct vgh_result *r);
 
+/* vgh_run_ok on an artifact that cannot be read: no records, and at least
+ * one warning, which names `names` when it is not NULL. r stays filled for
+ * more checks. */
+void vgh_run_unreadable(const char *dir, const char *const *patterns, const char *module,
+                        const char *names, struct vgh_result *r);
+
 /* check-iocs on a folder holding only <module>.json with records: the
  * alerts it wrote (an empty array when none). bundle may be NULL. */
 json_t *vgh_check_records(const char *module, const json_t *records, const char *bundle);
