@@ -189,13 +189,6 @@ static void sms_check_one(struct vg_run *run, const json_t *rec)
     free(body);
 }
 
-static void sms_check(struct vg_run *run)
-{
-    json_t *rec;
-    size_t i;
-    json_array_foreach(vg_run_records(run), i, rec) sms_check_one(run, rec);
-}
-
 /* ---- timeline ---- */
 
 /* MVT escapes new lines of the text so one message is one CSV line. */
@@ -267,6 +260,6 @@ const struct vg_module vg_mod_sms = {
     .artifacts = sms_artifacts,
     .n_artifacts = VG_ARRAY_LEN(sms_artifacts),
     .extract = sms_extract,
-    .check = sms_check,
+    .check_record = sms_check_one, /* streamed: sms.db can hold millions */
     .timeline = sms_timeline,
 };

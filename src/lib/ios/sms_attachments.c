@@ -101,13 +101,6 @@ static void att_check_one(struct vg_run *run, const json_t *rec)
                      vg_rec_time(rec, "isodate"));
 }
 
-static void att_check(struct vg_run *run)
-{
-    json_t *rec;
-    size_t i;
-    json_array_foreach(vg_run_records(run), i, rec) att_check_one(run, rec);
-}
-
 /* "<service>: Attachment '<transfer_name>' <direction> from <phone> with
  * <n> bytes (is_sticker: <s>, has_user_info: <b>)", as MVT writes it. */
 static char *att_description(const json_t *rec)
@@ -163,6 +156,6 @@ const struct vg_module vg_mod_sms_attachments = {
     .artifacts = att_artifacts,
     .n_artifacts = VG_ARRAY_LEN(att_artifacts),
     .extract = att_extract,
-    .check = att_check,
+    .check_record = att_check_one, /* streamed */
     .timeline = att_timeline,
 };

@@ -422,17 +422,11 @@ static int whatsapp_extract(struct vg_run *run)
 
 /* ---- check ---- */
 
-static void whatsapp_check(struct vg_run *run)
+static void whatsapp_check_one(struct vg_run *run, const json_t *rec)
 {
-    json_t *rec;
-    size_t i;
-
-    json_array_foreach(vg_run_records(run), i, rec)
-    {
-        const char *t = vg_rec_time(rec, "isodate");
-        if (!vg_check_url_list(run, VG_LEVEL_CRITICAL, rec, json_object_get(rec, "links"), t))
-            vg_check_text(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "ZTEXT"), t);
-    }
+    const char *t = vg_rec_time(rec, "isodate");
+    if (!vg_check_url_list(run, VG_LEVEL_CRITICAL, rec, json_object_get(rec, "links"), t))
+        vg_check_text(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "ZTEXT"), t);
 }
 
 /* ---- timeline ---- */
@@ -545,6 +539,6 @@ const struct vg_module vg_mod_whatsapp = {
     .artifacts = whatsapp_artifacts,
     .n_artifacts = VG_ARRAY_LEN(whatsapp_artifacts),
     .extract = whatsapp_extract,
-    .check = whatsapp_check,
+    .check_record = whatsapp_check_one, /* streamed */
     .timeline = whatsapp_timeline,
 };
