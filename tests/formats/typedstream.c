@@ -13,6 +13,7 @@
 
 #include "util/vg.h"
 #include "formats/typedstream.h"
+#include "util/buf.h"
 
 /* An attributed string "Hello" with one attribute run. */
 static const unsigned char ts_hello[] = {
@@ -32,16 +33,16 @@ static const unsigned char ts_hello[] = {
 static unsigned char *with_text(const unsigned char *len, size_t nl, const char *text, size_t nt,
                                 size_t *n)
 {
-    size_t tail = sizeof(ts_hello) - TS_LENGTH_AT - 1 - 5;
-    unsigned char *p = malloc(TS_LENGTH_AT + nl + nt + tail);
+    size_t after = TS_LENGTH_AT + 1 + 5; /* past "\x05Hello" */
+    struct vg_buf b;
 
-    assert_non_null(p);
-    memcpy(p, ts_hello, TS_LENGTH_AT);
-    memcpy(p + TS_LENGTH_AT, len, nl);
-    memcpy(p + TS_LENGTH_AT + nl, text, nt);
-    memcpy(p + TS_LENGTH_AT + nl + nt, ts_hello + TS_LENGTH_AT + 1 + 5, tail);
-    *n = TS_LENGTH_AT + nl + nt + tail;
-    return p;
+    vg_buf_init(&b, 1024);
+    assert_int_equal(vg_buf_append(&b, ts_hello, TS_LENGTH_AT), VG_OK);
+    assert_int_equal(vg_buf_append(&b, len, nl), VG_OK);
+    assert_int_equal(vg_buf_append(&b, text, nt), VG_OK);
+    assert_int_equal(vg_buf_append(&b, ts_hello + after, sizeof(ts_hello) - after), VG_OK);
+    *n = b.len;
+    return (unsigned char *)vg_buf_take(&b);
 }
 
 static int text_of(const unsigned char *p, size_t n, const unsigned char **t, size_t *len)
