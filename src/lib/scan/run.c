@@ -149,23 +149,18 @@ void vg_run_alert(struct vg_run *run, enum vg_level level, const json_t *record,
 void vg_run_timeline(struct vg_run *run, const char *timestamp, const char *event,
                      const char *description)
 {
-    char *key;
+    const char *parts[3] = {timestamp, event, description};
+    int fresh;
 
     if (!run->scan->tl)
         return;
     /* a module's identical events are one event (as MVT de-duplicates) */
-    key = vg_asprintf("%s\x1f%s\x1f%s", timestamp ? timestamp : "", event ? event : "",
-                      description ? description : "");
-    /* keys may hold any bytes the artifact had: no UTF-8 check */
-    if (!key || !run->tl_seen || json_object_getn(run->tl_seen, key, strlen(key))) {
-        free(key);
+    fresh = vg_seen_add(&run->tl_seen, parts, 3);
+    if (fresh < 0)
+        vg_diag_add(run->scan->diag, VG_DIAG_ERROR, run->mod->name,
+                    "out of memory de-duplicating timeline events");
+    if (fresh == 0)
         return;
-    }
-    if (json_object_setn_nocheck(run->tl_seen, key, strlen(key), json_true()) != 0) {
-        free(key);
-        return;
-    }
-    free(key);
     if (vg_timeline_add(run->scan->tl, timestamp, run->mod->name, run->mod->class_name, event,
                         description) != VG_OK)
         vg_diag_add(run->scan->diag, VG_DIAG_ERROR, run->mod->name,

@@ -292,9 +292,9 @@ static int run_one(struct vg_scan *s, const struct vg_module *m)
     run.records = json_array();
     run.alerts = json_array();
     run.coverage = json_array();
-    run.tl_seen = json_object();
+    vg_seen_init(&run.tl_seen);
     rc = VG_E_NOMEM;
-    if (!run.records || !run.alerts || !run.coverage || !run.tl_seen)
+    if (!run.records || !run.alerts || !run.coverage)
         goto out;
 
     vg_diag_add(s->diag, VG_DIAG_DEBUG, m->name, "running module %s", m->class_name);
@@ -335,7 +335,7 @@ out:
     json_decref(run.records);
     json_decref(run.alerts);
     json_decref(run.coverage);
-    json_decref(run.tl_seen);
+    vg_seen_free(&run.tl_seen);
     return rc;
 }
 

@@ -12,6 +12,7 @@
 
 #include "output/output.h"
 #include "scan/module.h"
+#include "scan/seen.h"
 #include "scan/source.h"
 
 struct vg_scan {
@@ -36,9 +37,9 @@ struct vg_run {
     const struct vg_module *mod;
     json_t *records;
     json_t *alerts;
-    json_t *coverage; /* array of {artifact, status, detail} */
-    json_t *tl_seen;  /* this module's timeline events so far, to drop repeats */
-    int streaming;    /* records are processed as added, not kept */
+    json_t *coverage;       /* array of {artifact, status, detail} */
+    struct vg_seen tl_seen; /* this module's timeline events so far, to drop repeats */
+    int streaming;          /* records are processed as added, not kept */
     size_t n_records;
     struct vg_out_records *writer; /* <module>.json while streaming */
     int write_rc;                  /* first error writing the stream */
