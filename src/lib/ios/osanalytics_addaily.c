@@ -8,7 +8,6 @@
  */
 #include "util/vg.h"
 
-#include <math.h>
 #include <stdlib.h>
 
 #include "ios/common.h"
@@ -89,43 +88,17 @@ static void addaily_check(struct vg_run *run)
     }
 }
 
-/* A counter as MVT's f-string prints it (close to Python's str()):
- * integers as digits, floats in their shortest round-trip form with ".0"
- * when whole, absent as None. */
-static const char *py_number(const json_t *v, char *buf, size_t cap)
-{
-    double d;
-    int prec;
-
-    if (json_is_integer(v)) {
-        VG_UNUSED(vg_snprintf(buf, cap, "%lld", (long long)json_integer_value(v)));
-        return buf;
-    }
-    if (!json_is_real(v))
-        return v && json_is_string(v) ? json_string_value(v) : "None";
-    d = json_real_value(v);
-    for (prec = 1; prec < 17; prec++) {
-        if (vg_snprintf(buf, cap, "%.*g", prec, d) == VG_OK && strtod(buf, NULL) == d)
-            break;
-    }
-    if (prec == 17)
-        VG_UNUSED(vg_snprintf(buf, cap, "%.17g", d));
-    if (isfinite(d) && !strpbrk(buf, ".e"))
-        VG_UNUSED(vg_snprintf(buf + strlen(buf), cap - strlen(buf), ".0"));
-    return buf;
-}
-
 static void addaily_timeline(struct vg_run *run, const json_t *rec)
 {
-    char n[4][64];
+    char n[4][VG_PY_BUF];
     char *desc;
 
-    desc = vg_asprintf("%s WIFI IN: %s, WIFI OUT: %s - WWAN IN: %s, WWAN OUT: %s",
-                       vg_rec_time(rec, "package"),
-                       py_number(json_object_get(rec, "wifi_in"), n[0], sizeof(n[0])),
-                       py_number(json_object_get(rec, "wifi_out"), n[1], sizeof(n[1])),
-                       py_number(json_object_get(rec, "wwan_in"), n[2], sizeof(n[2])),
-                       py_number(json_object_get(rec, "wwan_out"), n[3], sizeof(n[3])));
+    desc =
+        vg_asprintf("%s WIFI IN: %s, WIFI OUT: %s - WWAN IN: %s, WWAN OUT: %s",
+                    vg_rec_time(rec, "package"), vg_py_str(json_object_get(rec, "wifi_in"), n[0]),
+                    vg_py_str(json_object_get(rec, "wifi_out"), n[1]),
+                    vg_py_str(json_object_get(rec, "wwan_in"), n[2]),
+                    vg_py_str(json_object_get(rec, "wwan_out"), n[3]));
     if (!desc)
         return;
     vg_run_timeline(run, vg_rec_time(rec, "ts"), "osanalytics_addaily", desc);
