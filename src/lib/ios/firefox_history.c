@@ -51,11 +51,7 @@ static int firefox_history_extract(struct vg_run *run)
 
 static void firefox_history_check(struct vg_run *run)
 {
-    json_t *rec;
-    size_t i;
-
-    json_array_foreach(vg_run_records(run), i, rec) vg_check_url(
-        run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "url"), vg_rec_time(rec, "isodate"));
+    vg_check_each_url(run, VG_LEVEL_CRITICAL, "url", "isodate");
 }
 
 static void firefox_history_timeline(struct vg_run *run, const json_t *rec)

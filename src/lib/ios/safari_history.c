@@ -251,8 +251,7 @@ static void safari_history_check(struct vg_run *run)
         vg_run_log(run, VG_DIAG_ERROR, "out of memory indexing visits");
     }
     /* the visit's time dates the alert (MVT: none) */
-    json_array_foreach(recs, i, rec) vg_check_url(
-        run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "url"), vg_rec_time(rec, "isodate"));
+    vg_check_each_url(run, VG_LEVEL_CRITICAL, "url", "isodate");
 }
 
 /* ---- timeline ---- */

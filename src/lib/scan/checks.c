@@ -138,6 +138,16 @@ int vg_check_url(struct vg_run *run, enum vg_level level, const json_t *rec, con
     return 1;
 }
 
+void vg_check_each_url(struct vg_run *run, enum vg_level level, const char *url_key,
+                       const char *time_key)
+{
+    json_t *rec;
+    size_t i;
+
+    json_array_foreach(vg_run_records(run), i, rec)
+        vg_check_url(run, level, rec, vg_rec_str(rec, url_key), vg_rec_time(rec, time_key));
+}
+
 struct text_ctx {
     struct vg_run *run;
     enum vg_level level;

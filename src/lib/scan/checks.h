@@ -19,6 +19,9 @@ int vg_check_url(struct vg_run *run, enum vg_level level, const json_t *rec, con
 /* Every URL and bare host name found in free text. Stops at the first hit. */
 int vg_check_text(struct vg_run *run, enum vg_level level, const json_t *rec, const char *text,
                   const char *event_time);
+/* vg_check_url on every record's url_key, dated by its time_key. */
+void vg_check_each_url(struct vg_run *run, enum vg_level level, const char *url_key,
+                       const char *time_key);
 /* Every string in a JSON array of URLs (e.g. an MVT "links" field). */
 int vg_check_url_list(struct vg_run *run, enum vg_level level, const json_t *rec,
                       const json_t *urls, const char *event_time);
