@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "vigie/vigie.h"
 
@@ -209,7 +212,7 @@ static void usage_scan(enum scan_kind kind)
                "  -m, --module NAME    run only this module (repeatable)\n"
                "  -l, --list-modules   list the modules and exit\n"
                "      --hashes         record the SHA-256 of every input file read\n"
-               "      --fast           skip slow modules\n"
+               "      --fast           skip slow modules (Manifest: the whole file listing)\n"
                "  -p, --password PASS  password of an encrypted backup (better: "
                "VIGIE_BACKUP_PASSWORD,\n"
                "                       or let vigie ask); also MVT_BACKUP_PASSWORD\n"
@@ -528,6 +531,12 @@ int main(int argc, char **argv)
     char *cmdline;
     int i, ret;
 
+#if defined(__GLIBC__)
+    /* A module's records are millions of small JSON nodes freed together;
+     * glibc's fastbin consolidation then dominated the run (bench/: 5.8 s
+     * -> 3.7 s on the 1 GB corpus, same peak memory). */
+    mallopt(M_MXFAST, 0);
+#endif
     cli_console_init(&cons);
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)

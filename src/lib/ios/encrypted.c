@@ -156,6 +156,7 @@ static const char *unwrap_problem(int rc)
 struct stream {
     FILE *f;
     unsigned char *in, *out;
+    size_t chunk; /* bytes read at a time; out holds chunk + VG_FDEC_SLACK */
     struct vg_fdec d;
 };
 
@@ -165,7 +166,7 @@ static int pump(struct stream *s, int (*sink)(void *, const unsigned char *, siz
     size_t got, n;
     int rc;
 
-    while ((got = fread(s->in, 1, VG_DECRYPT_CHUNK, s->f)) > 0) {
+    while ((got = fread(s->in, 1, s->chunk, s->f)) > 0) {
         rc = vg_fdec_update(&s->d, s->in, got, s->out, &n);
         if (rc == VG_OK && n)
             rc = sink(ud, s->out, n);
@@ -204,8 +205,13 @@ static int decrypt_with(const unsigned char key[VG_KEYBAG_KEY_LEN], int64_t size
                               : "cannot be opened";
         return rc == ENOENT ? VG_E_NOTFOUND : VG_E_IO;
     }
-    s.in = vg_malloc(VG_DECRYPT_CHUNK);
-    s.out = vg_malloc(VG_DECRYPT_CHUNK + VG_FDEC_SLACK);
+    /* most backup files are small: buffers (and the wipe of the plaintext
+     * one) sized to the file, up to the chunk */
+    s.chunk = VG_DECRYPT_CHUNK;
+    if (size >= 0 && (uint64_t)size + 32 < s.chunk)
+        s.chunk = (size_t)size + 32;
+    s.in = vg_malloc(s.chunk);
+    s.out = vg_malloc(s.chunk + VG_FDEC_SLACK);
     rc = s.in && s.out ? vg_fdec_init(&s.d, key, size) : VG_E_NOMEM;
     if (rc == VG_OK)
         rc = pump(&s, sink, ud, info ? info : &scratch, why);
@@ -213,7 +219,7 @@ static int decrypt_with(const unsigned char key[VG_KEYBAG_KEY_LEN], int64_t size
         *why = vg_strerror(rc);
     vg_fdec_clear(&s.d);
     free(s.in);
-    vg_free_secret(s.out, s.out ? VG_DECRYPT_CHUNK + VG_FDEC_SLACK : 0);
+    vg_free_secret(s.out, s.out ? s.chunk + VG_FDEC_SLACK : 0);
     fclose(s.f);
     return rc;
 }
