@@ -238,26 +238,33 @@ json_t *vg_ios_cocoa_iso_json(const json_t *v)
     return vg_ios_cocoa_iso(json_is_number(v) ? json_number_value(v) : 0);
 }
 
-json_t *vg_ios_cocoa_iso_plist(plist_t v)
+int vg_plist_number(plist_t v, double *out)
 {
-    double t = 0;
-    int32_t sec = 0, usec = 0;
     uint64_t u = 0;
 
     switch (v ? plist_get_node_type(v) : PLIST_NONE) {
     case PLIST_REAL:
-        plist_get_real_val(v, &t);
-        break;
+        plist_get_real_val(v, out);
+        return 1;
     case PLIST_UINT:
         plist_get_uint_val(v, &u);
-        t = (double)(int64_t)u;
-        break;
-    case PLIST_DATE:
+        *out = (double)(int64_t)u;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+json_t *vg_ios_cocoa_iso_plist(plist_t v)
+{
+    double t = 0;
+    int32_t sec = 0, usec = 0;
+
+    if (v && plist_get_node_type(v) == PLIST_DATE) {
         plist_get_date_val(v, &sec, &usec);
         t = (double)sec + (double)usec / 1e6;
-        break;
-    default:
-        break;
+    } else if (!vg_plist_number(v, &t)) {
+        t = 0;
     }
     return vg_ios_cocoa_iso(t);
 }

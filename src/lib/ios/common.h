@@ -81,6 +81,10 @@ json_t *vg_ios_mactime_iso(const json_t *v);
 json_t *vg_ios_sms_date_iso(const json_t *v);
 json_t *vg_col_unix_iso(sqlite3_stmt *st, int i);
 
+/* 1 with the value of a real or integer plist node (integers read as
+ * signed), else 0. */
+int vg_plist_number(plist_t v, double *out);
+
 /* A plist value converted to JSON (dates as isodate strings, data as
  * base64), for records that keep plist contents. */
 json_t *vg_plist_to_json(plist_t node);

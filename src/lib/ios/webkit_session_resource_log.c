@@ -50,23 +50,11 @@ static json_t *time_json(plist_t v)
 {
     char buf[VG_ISODATE_LEN + 1];
     double t = 0;
-    uint64_t u = 0;
 
-    if (!v)
-        return json_null();
-    switch (plist_get_node_type(v)) {
-    case PLIST_DATE:
+    if (v && plist_get_node_type(v) == PLIST_DATE)
         return vg_plist_to_json(v);
-    case PLIST_REAL:
-        plist_get_real_val(v, &t);
-        break;
-    case PLIST_UINT:
-        plist_get_uint_val(v, &u);
-        t = (double)(int64_t)u;
-        break;
-    default:
+    if (!vg_plist_number(v, &t))
         return json_null();
-    }
     if (t == 0.0)
         return json_string("");
     return vg_isodate_double(t, buf) == VG_OK ? json_string(buf) : json_null();
