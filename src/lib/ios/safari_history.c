@@ -36,21 +36,82 @@ static const char history_sql[] =
     "JOIN history_visits ON history_visits.history_item = history_items.id "
     "ORDER BY history_visits.visit_time, history_visits.id";
 
+/* Kept across records (vg_run_state): the database being read while
+ * extracting, and for the redirect heuristic a compact index of every visit
+ * plus the few plain-HTTP visits that were redirected. Records themselves
+ * are streamed, so a history of millions of visits costs tens of bytes
+ * each here, not a JSON object each. */
+struct sh_visit {
+    uint32_t db;    /* index in dbs */
+    json_int_t id;  /* visit id */
+    int64_t micros; /* visit time, Unix microseconds */
+    int has_time;
+    char *domain; /* as url_domain() gives it */
+    size_t seq;   /* arrival order: ties keep it */
+};
+
+struct sh_state {
+    json_t *db; /* name of the database being extracted */
+    char **dbs; /* database names seen, interned */
+    size_t n_dbs;
+    struct sh_visit *v;
+    size_t n, cap;
+    json_t *origins; /* records of redirected plain-HTTP visits */
+};
+
+static struct sh_state *sh_state(struct vg_run *run)
+{
+    void **slot = vg_run_state(run);
+    struct sh_state *st = *slot;
+
+    if (!st) {
+        st = vg_calloc(1, sizeof(*st));
+        if (st && !(st->origins = json_array())) {
+            free(st);
+            st = NULL;
+        }
+        *slot = st;
+    }
+    return st;
+}
+
+static void sh_state_free(struct vg_run *run)
+{
+    void **slot = vg_run_state(run);
+    struct sh_state *st = *slot;
+    size_t i;
+
+    if (!st)
+        return;
+    for (i = 0; i < st->n; i++)
+        free(st->v[i].domain);
+    for (i = 0; i < st->n_dbs; i++)
+        free(st->dbs[i]);
+    free(st->v);
+    free(st->dbs);
+    json_decref(st->origins);
+    json_decref(st->db);
+    free(st);
+    *slot = NULL;
+}
+
 static json_t *visit_row(struct vg_run *run, sqlite3_stmt *st)
 {
+    struct sh_state *sh = sh_state(run);
     json_t *row = vg_sqlite_row_json(st), *rec;
     const json_t *ts;
-    (void)run;
 
-    if (!row)
+    if (!row || !sh) {
+        json_decref(row);
         return NULL;
+    }
     ts = json_object_get(row, "timestamp");
-    rec =
-        json_pack("{s:O?, s:O?, s:O?, s:O?, s:o, s:O?, s:O?}", "id", json_object_get(row, "id"),
-                  "url", json_object_get(row, "url"), "visit_id", json_object_get(row, "visit_id"),
-                  "timestamp", ts, "isodate", vg_ios_mactime_iso(ts), "redirect_source",
-                  json_object_get(row, "redirect_source"), "redirect_destination",
-                  json_object_get(row, "redirect_destination"));
+    rec = json_pack("{s:O?, s:O?, s:O?, s:O?, s:o, s:O?, s:O?, s:O?}", "id",
+                    json_object_get(row, "id"), "url", json_object_get(row, "url"), "visit_id",
+                    json_object_get(row, "visit_id"), "timestamp", ts, "isodate",
+                    vg_ios_mactime_iso(ts), "redirect_source",
+                    json_object_get(row, "redirect_source"), "redirect_destination",
+                    json_object_get(row, "redirect_destination"), "safari_history_db", sh->db);
     json_decref(row);
     return rec;
 }
@@ -68,23 +129,24 @@ static json_t *db_name(const struct vg_file *f)
 
 static int history_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
 {
-    json_t *recs = vg_run_records(run), *name = db_name(f);
-    size_t from = json_array_size(recs), i;
+    struct sh_state *sh = sh_state(run);
     int rc;
     (void)ud;
 
+    if (!sh)
+        return VG_E_NOMEM;
     if (!vg_sqlite_has_table(db, "history_items") || !vg_sqlite_has_table(db, "history_visits")) {
         vg_run_log(run, VG_DIAG_WARN, "%s has no history_items/history_visits table", f->display);
         vg_run_coverage(run, VG_COV_UNREADABLE, f->display,
                         "no history_items/history_visits table");
-        json_decref(name);
         return VG_OK;
     }
     vg_run_log(run, VG_DIAG_INFO, "Found Safari history database at path: %s", f->display);
+    json_decref(sh->db);
+    sh->db = db_name(f);
     rc = vg_ios_query_records(run, f, db, history_sql, visit_row);
-    for (i = from; i < json_array_size(recs); i++)
-        json_object_set(json_array_get(recs, i), "safari_history_db", name ? name : json_null());
-    json_decref(name);
+    json_decref(sh->db);
+    sh->db = NULL;
     return rc;
 }
 
@@ -94,62 +156,6 @@ static int safari_history_extract(struct vg_run *run)
 }
 
 /* ---- check ---- */
-
-/* A visit by database and visit id, to find redirect targets. */
-struct visit {
-    const char *db;
-    json_int_t id;
-    size_t pos;
-};
-
-static int visit_cmp(const void *a, const void *b)
-{
-    const struct visit *x = a, *y = b;
-    int c = strcmp(x->db, y->db);
-    if (c != 0)
-        return c;
-    if (x->id != y->id)
-        return (x->id > y->id) - (x->id < y->id);
-    return (x->pos > y->pos) - (x->pos < y->pos);
-}
-
-static struct visit *index_visits(json_t *recs, size_t *count)
-{
-    size_t n = json_array_size(recs), i, k = 0;
-    struct visit *v = vg_calloc(n ? n : 1, sizeof(*v));
-    json_t *rec;
-
-    if (!v)
-        return NULL;
-    json_array_foreach(recs, i, rec)
-    {
-        const json_t *id = json_object_get(rec, "visit_id");
-        if (!json_is_integer(id))
-            continue;
-        v[k].db = vg_rec_time(rec, "safari_history_db");
-        v[k].id = json_integer_value(id);
-        v[k++].pos = i;
-    }
-    qsort(v, k, sizeof(*v), visit_cmp);
-    *count = k;
-    return v;
-}
-
-/* First entry of (db, id) in the index, or n. */
-static size_t visit_find(const struct visit *v, size_t n, const char *db, json_int_t id)
-{
-    struct visit key = {db, id, 0};
-    size_t lo = 0, hi = n;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (visit_cmp(&v[mid], &key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
 
 /* The domain a redirect is judged by: the host without one leading "www."
  * (MVT's lstrip("www.") strips any leading w and . characters). "" when the
@@ -191,22 +197,121 @@ static int visit_micros(const json_t *rec, int64_t *out)
     return 1;
 }
 
-static void check_redirect(struct vg_run *run, const json_t *origin, const char *origin_domain,
-                           const json_t *target)
+static int db_index(struct sh_state *sh, const char *name, uint32_t *out)
 {
-    char domain[VG_MAX_HOST + 1], ms[VG_PY_REAL_BUF];
-    int64_t t0, t1, elapsed;
+    char **nv;
+    size_t i;
+
+    for (i = sh->n_dbs; i-- > 0;) /* a handful of databases at most */
+        if (strcmp(sh->dbs[i], name) == 0) {
+            *out = (uint32_t)i;
+            return VG_OK;
+        }
+    if (sh->n_dbs >= UINT32_MAX)
+        return VG_E_LIMIT;
+    nv = vg_realloc_array(sh->dbs, sh->n_dbs + 1, sizeof(*nv));
+    if (!nv)
+        return VG_E_NOMEM;
+    sh->dbs = nv;
+    if (!(sh->dbs[sh->n_dbs] = vg_strdup(name)))
+        return VG_E_NOMEM;
+    *out = (uint32_t)sh->n_dbs++;
+    return VG_OK;
+}
+
+static int index_visit(struct sh_state *sh, const json_t *rec)
+{
+    const json_t *id = json_object_get(rec, "visit_id");
+    char domain[VG_MAX_HOST + 1];
+    struct sh_visit *v;
+
+    if (!json_is_integer(id))
+        return VG_OK;
+    if (sh->n == sh->cap) {
+        size_t ncap = sh->cap ? sh->cap * 2 : 1024;
+        struct sh_visit *nv = vg_realloc_array(sh->v, ncap, sizeof(*nv));
+        if (!nv)
+            return VG_E_NOMEM;
+        sh->v = nv;
+        sh->cap = ncap;
+    }
+    v = &sh->v[sh->n];
+    memset(v, 0, sizeof(*v));
+    if (db_index(sh, vg_rec_time(rec, "safari_history_db"), &v->db) != VG_OK)
+        return VG_E_NOMEM;
+    v->id = json_integer_value(id);
+    v->has_time = visit_micros(rec, &v->micros);
+    url_domain(vg_rec_str(rec, "url"), domain, sizeof(domain));
+    if (!(v->domain = vg_strdup(domain)))
+        return VG_E_NOMEM;
+    v->seq = sh->n++;
+    return VG_OK;
+}
+
+/* Injections happen on plain HTTP; no destination, no redirect. */
+static int is_redirected_http(const json_t *rec)
+{
+    const char *url = vg_rec_str(rec, "url");
+    const json_t *dest = json_object_get(rec, "redirect_destination");
+    return url && starts_with_nocase(url, "http://") && json_is_integer(dest) &&
+           json_integer_value(dest) != 0;
+}
+
+static void safari_history_check_one(struct vg_run *run, const json_t *rec)
+{
+    struct sh_state *sh = sh_state(run);
+
+    /* the visit's time dates the alert (MVT: none) */
+    vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "url"), vg_rec_time(rec, "isodate"));
+    if (!sh || index_visit(sh, rec) != VG_OK ||
+        (is_redirected_http(rec) && json_array_append(sh->origins, (json_t *)rec) != 0))
+        vg_run_log(run, VG_DIAG_ERROR, "out of memory indexing visits: redirects not checked");
+}
+
+static int visit_cmp(const void *a, const void *b)
+{
+    const struct sh_visit *x = a, *y = b;
+    if (x->db != y->db)
+        return (x->db > y->db) - (x->db < y->db);
+    if (x->id != y->id)
+        return (x->id > y->id) - (x->id < y->id);
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* First visit (db, id) in the sorted index, or n. */
+static size_t visit_find(const struct sh_state *sh, uint32_t db, json_int_t id)
+{
+    struct sh_visit key;
+    size_t lo = 0, hi = sh->n;
+
+    memset(&key, 0, sizeof(key));
+    key.db = db;
+    key.id = id;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (visit_cmp(&sh->v[mid], &key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static void check_redirect(struct vg_run *run, const json_t *origin, const char *origin_domain,
+                           const struct sh_visit *target)
+{
+    char ms[VG_PY_REAL_BUF];
+    int64_t t0, elapsed;
     json_t *when;
 
-    url_domain(vg_rec_str(target, "url"), domain, sizeof(domain));
     /* the same domain is most likely an upgrade to HTTPS */
-    if (strcmp(origin_domain, domain) == 0)
+    if (strcmp(origin_domain, target->domain) == 0)
         return;
     vg_run_log(run, VG_DIAG_INFO, "Found HTTP redirect to different domain: \"%s\" -> \"%s\"",
-               origin_domain, domain);
-    if (!visit_micros(origin, &t0) || !visit_micros(target, &t1))
+               origin_domain, target->domain);
+    if (!visit_micros(origin, &t0) || !target->has_time)
         return;
-    elapsed = t1 - t0;
+    elapsed = target->micros - t0;
     /* MVT tests timedelta.seconds, which ignores whole days: a redirect
      * days later would pass there; here it must be under one second */
     if (elapsed < 0 || elapsed >= 1000000)
@@ -218,40 +323,28 @@ static void check_redirect(struct vg_run *run, const json_t *origin, const char 
     json_decref(when);
 }
 
-static void find_injection(struct vg_run *run, json_t *recs, const json_t *rec,
-                           const struct visit *v, size_t n)
+static void safari_history_finish(struct vg_run *run)
 {
+    struct sh_state *sh = *vg_run_state(run);
     char origin_domain[VG_MAX_HOST + 1];
-    const char *url = vg_rec_str(rec, "url");
-    const char *db = vg_rec_time(rec, "safari_history_db");
-    const json_t *dest = json_object_get(rec, "redirect_destination");
-    size_t i;
+    const json_t *rec;
+    size_t i, j;
 
-    /* injections happen on plain HTTP; no destination, no redirect */
-    if (!url || !starts_with_nocase(url, "http://") || !json_is_integer(dest) ||
-        json_integer_value(dest) == 0)
+    if (!sh)
         return;
-    url_domain(url, origin_domain, sizeof(origin_domain));
-    for (i = visit_find(v, n, db, json_integer_value(dest));
-         i < n && strcmp(v[i].db, db) == 0 && v[i].id == json_integer_value(dest); i++)
-        check_redirect(run, rec, origin_domain, json_array_get(recs, v[i].pos));
-}
-
-static void safari_history_check(struct vg_run *run)
-{
-    json_t *recs = vg_run_records(run), *rec;
-    struct visit *v;
-    size_t n = 0, i;
-
-    v = index_visits(recs, &n);
-    if (v) {
-        json_array_foreach(recs, i, rec) find_injection(run, recs, rec, v, n);
-        free(v);
-    } else {
-        vg_run_log(run, VG_DIAG_ERROR, "out of memory indexing visits");
+    qsort(sh->v, sh->n, sizeof(*sh->v), visit_cmp);
+    json_array_foreach(sh->origins, i, rec)
+    {
+        json_int_t dest = json_integer_value(json_object_get(rec, "redirect_destination"));
+        uint32_t db;
+        if (db_index(sh, vg_rec_time(rec, "safari_history_db"), &db) != VG_OK)
+            continue;
+        url_domain(vg_rec_str(rec, "url"), origin_domain, sizeof(origin_domain));
+        for (j = visit_find(sh, db, dest); j < sh->n && sh->v[j].db == db && sh->v[j].id == dest;
+             j++)
+            check_redirect(run, rec, origin_domain, &sh->v[j]);
     }
-    /* the visit's time dates the alert (MVT: none) */
-    vg_check_each_url(run, VG_LEVEL_CRITICAL, "url", "isodate");
+    sh_state_free(run);
 }
 
 /* ---- timeline ---- */
@@ -281,6 +374,7 @@ const struct vg_module vg_mod_safari_history = {
     .artifacts = safari_history_artifacts,
     .n_artifacts = VG_ARRAY_LEN(safari_history_artifacts),
     .extract = safari_history_extract,
-    .check = safari_history_check,
+    .check_record = safari_history_check_one, /* streamed */
+    .check_finish = safari_history_finish,
     .timeline = safari_history_timeline,
 };

@@ -55,6 +55,10 @@ struct vg_module {
      * however large the artifact. Such a module's extract must not read
      * vg_run_records(). */
     void (*check_record)(struct vg_run *run, const json_t *record);
+    /* With check_record: called once after the last record, for checks
+     * that relate records to each other through compact state the module
+     * kept (vg_run_state) rather than the records themselves. */
+    void (*check_finish)(struct vg_run *run);
     /* One record to timeline events: vg_run_timeline(). NULL: none. */
     void (*timeline)(struct vg_run *run, const json_t *record);
 };
@@ -79,6 +83,11 @@ void vg_run_alert(struct vg_run *run, enum vg_level level, const json_t *record,
 /* A timeline event, from the timeline callback. */
 void vg_run_timeline(struct vg_run *run, const char *timestamp, const char *event,
                      const char *description);
+
+/* A pointer the module may use for state across records (NULL at the
+ * start); the module frees what it put there, at the latest in
+ * check_finish. */
+void **vg_run_state(struct vg_run *run);
 
 /* The scan's diagnostics record, for layers below the module (SQLite
  * salvage warnings) that report on their own. */

@@ -22,6 +22,11 @@ const struct vg_iocs *vg_run_iocs(const struct vg_run *run)
     return run->scan->iocs;
 }
 
+void **vg_run_state(struct vg_run *run)
+{
+    return &run->state;
+}
+
 struct vg_diag *vg_run_diag(struct vg_run *run)
 {
     return run->scan->diag;

@@ -320,6 +320,8 @@ static int run_one(struct vg_scan *s, const struct vg_module *m)
         if (m->timeline && s->tl)
             m->timeline(&run, rec);
     }
+    if (m->check_finish)
+        m->check_finish(&run);
 
     rc = collect_alerts(&run);
     if (rc == VG_OK)

@@ -43,6 +43,7 @@ struct vg_run {
     size_t n_records;
     struct vg_out_records *writer; /* <module>.json while streaming */
     int write_rc;                  /* first error writing the stream */
+    void *state;                   /* the module's own (vg_run_state) */
     size_t alert_counts[VG_LEVEL_COUNT];
 };
 
