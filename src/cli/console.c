@@ -85,7 +85,9 @@ void cli_diag_cb(void *ud, const struct vg_diag_entry *e)
         cli_warn("%s%s%s", e->where, sep, e->message);
         break;
     case VG_DIAG_INFO:
-        if (c->verbosity >= 2)
+        /* the container's notes (which backup was picked, that it is
+         * encrypted) matter to every reader; the modules' only with -v */
+        if (c->verbosity >= 2 || (c->verbosity >= 1 && strcmp(e->where, "backup") == 0))
             printf("%s%s%s%s%s\n", col(C_DIM), e->where, sep, e->message, col(C_RESET));
         break;
     case VG_DIAG_DEBUG:
