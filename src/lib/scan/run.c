@@ -93,17 +93,22 @@ size_t vg_run_record_count(const struct vg_run *run)
     return run->n_records;
 }
 
+/* One message line, cut at VG_MAX_MESSAGE; "" if it cannot be formatted. */
+VG_PRINTF(3, 0)
+static void format_line(char *msg, size_t cap, const char *fmt, va_list ap)
+{
+    if (vsnprintf(msg, cap, fmt, ap) < 0)
+        msg[0] = '\0';
+}
+
 void vg_run_log(struct vg_run *run, enum vg_diag_level level, const char *fmt, ...)
 {
     char msg[VG_MAX_MESSAGE];
     va_list ap;
-    int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(msg, sizeof(msg), fmt, ap);
+    format_line(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    if (n < 0)
-        msg[0] = '\0';
     vg_diag_add(run->scan->diag, level, run->mod->name, "%s", msg);
 }
 
@@ -126,13 +131,10 @@ void vg_run_alert(struct vg_run *run, enum vg_level level, const json_t *record,
     char msg[VG_MAX_MESSAGE];
     json_t *alert, *event;
     va_list ap;
-    int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(msg, sizeof(msg), fmt, ap);
+    format_line(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    if (n < 0)
-        msg[0] = '\0';
     if ((unsigned)level >= VG_LEVEL_COUNT)
         level = VG_LEVEL_CRITICAL;
 
@@ -195,15 +197,12 @@ void vg_run_coverage(struct vg_run *run, enum vg_cov status, const char *artifac
     char detail[VG_MAX_MESSAGE];
     json_t *o;
     va_list ap;
-    int n;
 
     detail[0] = '\0';
     if (fmt) {
         va_start(ap, fmt);
-        n = vsnprintf(detail, sizeof(detail), fmt, ap);
+        format_line(detail, sizeof(detail), fmt, ap);
         va_end(ap);
-        if (n < 0)
-            detail[0] = '\0';
     }
     o = json_pack("{s:s, s:s, s:s}", "artifact", artifact ? artifact : "", "status",
                   vg_cov_name(status), "detail", detail);
