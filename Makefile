@@ -24,7 +24,7 @@ lint: deps
 format:
 	clang-format -i $$(git ls-files -co --exclude-standard -- '*.c' '*.h' | grep -v '^fuzz/corpus/')
 
-# The whole suite, then the whole suite again under ASan+UBSan.
+# The whole suite (gcc), again built with clang, then again under ASan+UBSan.
 test: deps lint
 	@scripts/run-tests $(BUILD) $(ASAN_BUILD)
 
@@ -49,4 +49,4 @@ bench: build
 	bench/run
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz $(DEMO_DIR)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-clang build-fuzz $(DEMO_DIR)
