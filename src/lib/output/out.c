@@ -119,6 +119,11 @@ const char *vg_out_dir(const struct vg_out *o)
     return o->dir;
 }
 
+struct vg_diag *vg_out_diag(const struct vg_out *o)
+{
+    return o->diag;
+}
+
 /* ---- one file, atomically ---- */
 
 struct wfile {
@@ -571,37 +576,53 @@ static int jsonl_line(struct vg_sink *s, const struct vg_timeline_event *ev)
     return 1;
 }
 
-enum tl_format { TL_CSV, TL_JSONL };
-
-/* Writes every event of tl in timeline order (order: from
- * vg_timeline_order); *skipped counts events JSONL had to leave out. */
-static int write_timeline(struct vg_out *o, const char *name, const struct vg_timeline *tl,
-                          const uint32_t *order, enum tl_format fmt, size_t *skipped)
+/* Writes tl in timeline order to csv_name and, unless jsonl_name is NULL,
+ * to jsonl_name in the same pass (the merge of spilled runs is read once);
+ * *skipped counts events JSONL had to leave out. Each file is committed only
+ * when complete. */
+static int write_timeline(struct vg_out *o, const char *csv_name, const char *jsonl_name,
+                          const struct vg_timeline *tl, size_t *skipped)
 {
+    struct vg_timeline_iter *it = NULL;
     struct vg_timeline_event ev;
-    struct wfile w;
-    size_t i, n = vg_timeline_count(tl);
-    int rc;
+    struct wfile csv, jl;
+    int rc, got = 0;
 
     *skipped = 0;
-    rc = wfile_open(o, name, &w);
+    rc = vg_timeline_iter_new(tl, &it);
     if (rc != VG_OK)
         return rc;
-    if (fmt == TL_CSV)
-        vg_sink_put(&w.sink, csv_header, sizeof(csv_header) - 1);
-    for (i = 0; i < n && rc == VG_OK && !w.sink.err; i++) {
-        rc = vg_timeline_get(tl, order ? order[i] : i, &ev);
-        if (rc == VG_OK && fmt == TL_CSV)
-            csv_row(&w.sink, &ev);
-        else if (rc == VG_OK && !jsonl_line(&w.sink, &ev))
+    rc = wfile_open(o, csv_name, &csv);
+    if (rc == VG_OK && jsonl_name && (rc = wfile_open(o, jsonl_name, &jl)) != VG_OK)
+        wfile_abort(&csv);
+    if (rc != VG_OK) {
+        vg_timeline_iter_free(it);
+        return rc;
+    }
+    vg_sink_put(&csv.sink, csv_header, sizeof(csv_header) - 1);
+    while (!csv.sink.err && !(jsonl_name && jl.sink.err) &&
+           (got = vg_timeline_iter_next(it, &ev)) > 0) {
+        csv_row(&csv.sink, &ev);
+        if (jsonl_name && !jsonl_line(&jl.sink, &ev))
             (*skipped)++;
     }
-    return wfile_close(o, &w, rc);
+    vg_timeline_iter_free(it);
+    if (jsonl_name && (got < 0 || jl.sink.err)) {
+        /* the CSV is as incomplete as the JSONL: neither is committed */
+        rc = got < 0 ? wfile_close(o, &csv, got) : wfile_close(o, &jl, VG_OK);
+        wfile_abort(got < 0 ? &jl : &csv);
+        return rc;
+    }
+    rc = wfile_close(o, &csv, got < 0 ? got : VG_OK);
+    if (jsonl_name && rc == VG_OK)
+        rc = wfile_close(o, &jl, VG_OK);
+    else if (jsonl_name)
+        wfile_abort(&jl);
+    return rc;
 }
 
 int vg_out_timeline(struct vg_out *o, const struct vg_timeline *tl)
 {
-    uint32_t *order = NULL;
     size_t skipped;
     int rc;
 
@@ -609,12 +630,7 @@ int vg_out_timeline(struct vg_out *o, const struct vg_timeline *tl)
         rc = remove_stale(o, "timeline.csv");
         return rc != VG_OK ? rc : remove_stale(o, "timeline.jsonl");
     }
-    rc = vg_timeline_order(tl, &order);
-    if (rc == VG_OK)
-        rc = write_timeline(o, "timeline.csv", tl, order, TL_CSV, &skipped);
-    if (rc == VG_OK)
-        rc = write_timeline(o, "timeline.jsonl", tl, order, TL_JSONL, &skipped);
-    free(order);
+    rc = write_timeline(o, "timeline.csv", "timeline.jsonl", tl, &skipped);
     if (rc == VG_OK && skipped > 0)
         vg_diag_add(o->diag, VG_DIAG_INFO, WHERE,
                     "timeline.jsonl: %zu of %zu events left out for want of a timestamp "
@@ -625,14 +641,9 @@ int vg_out_timeline(struct vg_out *o, const struct vg_timeline *tl)
 
 int vg_out_alerts_timeline(struct vg_out *o, const struct vg_timeline *alerts_tl)
 {
-    uint32_t *order = NULL;
     size_t skipped;
-    int rc = vg_timeline_order(alerts_tl, &order);
 
-    if (rc == VG_OK)
-        rc = write_timeline(o, "alerts_timeline.csv", alerts_tl, order, TL_CSV, &skipped);
-    free(order);
-    return rc;
+    return write_timeline(o, "alerts_timeline.csv", NULL, alerts_tl, &skipped);
 }
 
 /* ---- command.log ---- */

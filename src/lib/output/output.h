@@ -20,14 +20,29 @@
 
 struct vg_timeline;
 
+struct vg_out;
+
 int vg_timeline_new(struct vg_timeline **out) VG_MUST_CHECK;
+/* Also removes the timeline's run files. */
 void vg_timeline_free(struct vg_timeline *tl);
+/* Bounds the timeline's memory: past VG_TIMELINE_SPILL_BYTES of events
+ * (or the cap set below), the events in memory are sorted, written to a run
+ * file in o's folder (.vigie-timeline-<n>.XXXXXX, 0600) and freed. o must
+ * outlive tl. Without it everything stays in memory. */
+void vg_timeline_set_spill(struct vg_timeline *tl, struct vg_out *o);
+void vg_timeline_set_spill_cap(struct vg_timeline *tl, size_t bytes);
+/* Run files written so far. */
+size_t vg_timeline_runs(const struct vg_timeline *tl);
 /* Copies the strings. module: result name ("sms"); plugin: class name
- * ("SMS"). A NULL or empty timestamp sorts first. */
+ * ("SMS"). A NULL or empty timestamp sorts first. A failed spill is
+ * reported in o's diagnostics and returned once; the timeline is then lost:
+ * later events are dropped (VG_OK) and the writers return that error. */
 int vg_timeline_add(struct vg_timeline *tl, const char *timestamp, const char *module,
                     const char *plugin, const char *event, const char *description) VG_MUST_CHECK;
+/* Events added, spilled ones included. */
 size_t vg_timeline_count(const struct vg_timeline *tl);
-/* Stable sort by timestamp; ties keep insertion order. */
+/* Stable sort of the events in memory by timestamp; ties keep insertion
+ * order. */
 void vg_timeline_sort(struct vg_timeline *tl);
 
 /* One event as stored; the strings belong to the timeline and live until it
@@ -39,13 +54,25 @@ struct vg_timeline_event {
     const char *event;
     const char *description;
 };
-/* The i-th event in the timeline's current order; VG_E_INVAL past the end. */
+/* The i-th event in memory in the timeline's current order (every event
+ * when nothing was spilled); VG_E_INVAL past the end. */
 int vg_timeline_get(const struct vg_timeline *tl, size_t i,
                     struct vg_timeline_event *ev) VG_MUST_CHECK;
 /* Writers' view: NULL in *order when the events are already in timeline
  * order, else a new array (free it) of event positions in that order. The
  * timeline itself is left as it is. */
 int vg_timeline_order(const struct vg_timeline *tl, uint32_t **order) VG_MUST_CHECK;
+
+/* Every event, spilled or not, in timeline order: a merge of the run files
+ * and the events in memory. tl may be NULL (no events). The run files are
+ * read as untrusted: a damaged one is an error reported in the spill
+ * folder's diagnostics, never a crash. */
+struct vg_timeline_iter;
+int vg_timeline_iter_new(const struct vg_timeline *tl, struct vg_timeline_iter **out) VG_MUST_CHECK;
+/* 1: *ev is the next event (its strings valid until the next call); 0: no
+ * more; < 0: error. */
+int vg_timeline_iter_next(struct vg_timeline_iter *it, struct vg_timeline_event *ev) VG_MUST_CHECK;
+void vg_timeline_iter_free(struct vg_timeline_iter *it);
 
 /* ---- JSON formatting (MVT's json.dump(indent=4) look: ASCII, 4 spaces) ---- */
 
@@ -56,12 +83,11 @@ char *vg_json_dumps(const json_t *v);
 
 /* ---- the output folder ---- */
 
-struct vg_out;
-
 /* Creates dir (and parents) if needed, mode 0700 for new folders. */
 int vg_out_new(const char *dir, struct vg_diag *diag, struct vg_out **out) VG_MUST_CHECK;
 void vg_out_free(struct vg_out *o);
 const char *vg_out_dir(const struct vg_out *o);
+struct vg_diag *vg_out_diag(const struct vg_out *o);
 
 /* <name>.json with every record, and <name>_detected.json with the
  * module's alerts when it has some. As MVT, a file with nothing to hold (NULL,

@@ -4,13 +4,23 @@
  * events, so an event is 24 bytes plus one allocation holding its three
  * strings; module and plugin names repeat and are interned as one pair.
  *
+ * With a spill folder set, memory is bounded: once the events held exceed
+ * the cap they are sorted and written to a run file there, then freed; the
+ * writers read a k-way merge of the runs and what is left in memory.
+ *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include "util/vg.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "output/output.h"
+#include "util/rd.h"
+
+#define WHERE "timeline"
 
 struct tl_name {
     char *module;
@@ -25,12 +35,26 @@ struct tl_event {
     uint32_t seq;  /* insertion number: the sort's tie-break */
 };
 
+/* A sorted run file: size and count are what we wrote, checked on reading. */
+struct tl_run {
+    char *path;
+    uint64_t size;
+    size_t count;
+};
+
 struct vg_timeline {
-    struct tl_event *ev;
+    struct tl_event *ev; /* the events in memory */
     size_t n, cap;
     struct tl_name *names;
     size_t n_names, cap_names;
     size_t last_name; /* events come in runs from one module */
+    size_t total;     /* events added, in memory and spilled */
+    size_t bytes;     /* memory the events in ev hold, against spill_cap */
+    size_t spill_cap;
+    struct vg_out *spill; /* NULL: never spill */
+    struct tl_run *runs;
+    size_t n_runs;
+    int err; /* a spill failed (reported): the timeline is lost */
 };
 
 int vg_timeline_new(struct vg_timeline **out)
@@ -39,8 +63,36 @@ int vg_timeline_new(struct vg_timeline **out)
 
     if (!tl)
         return VG_E_NOMEM;
+    tl->spill_cap = VG_TIMELINE_SPILL_BYTES;
     *out = tl;
     return VG_OK;
+}
+
+void vg_timeline_set_spill(struct vg_timeline *tl, struct vg_out *o)
+{
+    if (tl)
+        tl->spill = o;
+}
+
+void vg_timeline_set_spill_cap(struct vg_timeline *tl, size_t bytes)
+{
+    if (tl)
+        tl->spill_cap = bytes;
+}
+
+size_t vg_timeline_runs(const struct vg_timeline *tl)
+{
+    return tl ? tl->n_runs : 0;
+}
+
+static void events_clear(struct vg_timeline *tl)
+{
+    size_t i;
+
+    for (i = 0; i < tl->n; i++)
+        free(tl->ev[i].s);
+    tl->n = 0;
+    tl->bytes = 0;
 }
 
 void vg_timeline_free(struct vg_timeline *tl)
@@ -49,8 +101,12 @@ void vg_timeline_free(struct vg_timeline *tl)
 
     if (!tl)
         return;
-    for (i = 0; i < tl->n; i++)
-        free(tl->ev[i].s);
+    events_clear(tl);
+    for (i = 0; i < tl->n_runs; i++) {
+        (void)unlink(tl->runs[i].path);
+        free(tl->runs[i].path);
+    }
+    free(tl->runs);
     for (i = 0; i < tl->n_names; i++) {
         free(tl->names[i].module);
         free(tl->names[i].plugin);
@@ -62,7 +118,7 @@ void vg_timeline_free(struct vg_timeline *tl)
 
 size_t vg_timeline_count(const struct vg_timeline *tl)
 {
-    return tl ? tl->n : 0;
+    return tl ? tl->total : 0;
 }
 
 static int name_match(const struct tl_name *nm, const char *module, const char *plugin)
@@ -146,10 +202,10 @@ static int events_reserve(struct vg_timeline *tl)
     struct tl_event *nv;
     size_t ncap;
 
+    if (tl->total >= VG_MAX_TL_EVENTS)
+        return VG_E_LIMIT;
     if (tl->n < tl->cap)
         return VG_OK;
-    if (tl->n >= VG_MAX_TL_EVENTS)
-        return VG_E_LIMIT;
     ncap = tl->cap ? tl->cap * 2 : 256;
     if (ncap > VG_MAX_TL_EVENTS)
         ncap = VG_MAX_TL_EVENTS;
@@ -161,6 +217,117 @@ static int events_reserve(struct vg_timeline *tl)
     return VG_OK;
 }
 
+static size_t event_len(const struct tl_event *e)
+{
+    return e->desc_off + strlen(e->s + e->desc_off) + 1;
+}
+
+/* ---- spilling ---- */
+
+static void put_be32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+/* Run record: be32 body length, then the body: be32 name index, be32 seq,
+ * be32 ev_off, be32 desc_off, and the event's "ts\0event\0desc\0". */
+#define TL_REC_HEAD 20u
+
+static int run_put(FILE *f, const struct tl_event *e, uint64_t *size)
+{
+    unsigned char h[TL_REC_HEAD];
+    size_t len = event_len(e);
+
+    /* event_strings kept len below UINT32_MAX; the head must fit too */
+    if (len > UINT32_MAX - (TL_REC_HEAD - 4))
+        return VG_E_LIMIT;
+    put_be32(h, (uint32_t)(len + TL_REC_HEAD - 4));
+    put_be32(h + 4, e->name);
+    put_be32(h + 8, e->seq);
+    put_be32(h + 12, e->ev_off);
+    put_be32(h + 16, e->desc_off);
+    if (fwrite(h, 1, sizeof(h), f) != sizeof(h) || fwrite(e->s, 1, len, f) != len)
+        return VG_E_IO;
+    *size += TL_REC_HEAD + len;
+    return VG_OK;
+}
+
+static int run_fill(struct vg_timeline *tl, int fd, struct tl_run *run)
+{
+    FILE *f = fdopen(fd, "wb");
+    size_t i;
+    int rc = VG_OK;
+
+    if (!f) {
+        close(fd);
+        return VG_E_IO;
+    }
+    for (i = 0; i < tl->n && rc == VG_OK; i++)
+        rc = run_put(f, &tl->ev[i], &run->size);
+    if (fclose(f) != 0 && rc == VG_OK)
+        rc = VG_E_IO;
+    if (rc == VG_OK)
+        run->count = tl->n;
+    return rc;
+}
+
+static int runs_reserve(struct vg_timeline *tl)
+{
+    struct tl_run *nv;
+
+    if (tl->n_runs >= VG_MAX_TL_RUNS)
+        return VG_E_LIMIT;
+    nv = vg_realloc_array(tl->runs, tl->n_runs + 1, sizeof(*nv));
+    if (!nv)
+        return VG_E_NOMEM;
+    tl->runs = nv;
+    return VG_OK;
+}
+
+static int spill_fail(struct vg_timeline *tl, const char *path, int rc, int err)
+{
+    vg_diag_add(vg_out_diag(tl->spill), VG_DIAG_ERROR, WHERE, "cannot spill events to %s: %s",
+                path ? path : vg_out_dir(tl->spill),
+                err                ? strerror(err)
+                : rc == VG_E_LIMIT ? "too many run files (VG_MAX_TL_RUNS)"
+                                   : vg_strerror(rc));
+    tl->err = rc;
+    events_clear(tl); /* they cannot reach the timeline files any more */
+    return rc;
+}
+
+/* Sorts the events in memory, writes them as the next run and frees them. */
+static int spill(struct vg_timeline *tl)
+{
+    struct tl_run *run;
+    int fd, rc = runs_reserve(tl);
+
+    if (rc != VG_OK)
+        return spill_fail(tl, NULL, rc, 0);
+    run = &tl->runs[tl->n_runs];
+    memset(run, 0, sizeof(*run));
+    run->path = vg_asprintf("%s/.vigie-timeline-%zu.XXXXXX", vg_out_dir(tl->spill), tl->n_runs);
+    if (!run->path)
+        return spill_fail(tl, NULL, VG_E_NOMEM, 0);
+    fd = mkstemp(run->path); /* 0600, and never an existing file */
+    if (fd < 0) {
+        rc = spill_fail(tl, run->path, VG_E_IO, errno);
+        free(run->path);
+        return rc;
+    }
+    tl->n_runs++; /* from here vg_timeline_free removes it, whatever happens */
+    vg_timeline_sort(tl);
+    errno = 0;
+    rc = run_fill(tl, fd, run);
+    if (rc != VG_OK)
+        return spill_fail(tl, run->path, rc, rc == VG_E_IO ? errno : 0);
+    events_clear(tl);
+    return VG_OK;
+}
+
 int vg_timeline_add(struct vg_timeline *tl, const char *timestamp, const char *module,
                     const char *plugin, const char *event, const char *description)
 {
@@ -169,6 +336,8 @@ int vg_timeline_add(struct vg_timeline *tl, const char *timestamp, const char *m
 
     if (!tl)
         return VG_E_INVAL;
+    if (tl->err != VG_OK)
+        return VG_OK; /* dropped: the failure is reported and the write will fail */
     rc = events_reserve(tl);
     if (rc != VG_OK)
         return rc;
@@ -179,8 +348,12 @@ int vg_timeline_add(struct vg_timeline *tl, const char *timestamp, const char *m
                        description ? description : "");
     if (rc != VG_OK)
         return rc;
-    e.seq = (uint32_t)tl->n;
+    e.seq = (uint32_t)tl->total++;
     tl->ev[tl->n++] = e;
+    /* 16: a typical malloc header */
+    tl->bytes += sizeof(e) + event_len(&e) + 16;
+    if (tl->spill && tl->bytes >= tl->spill_cap)
+        return spill(tl);
     return VG_OK;
 }
 
@@ -281,4 +454,288 @@ int vg_timeline_order(const struct vg_timeline *tl, uint32_t **order)
     free(b);
     *order = a;
     return VG_OK;
+}
+
+/* ---- merging runs and memory ---- */
+
+struct tl_cur {
+    const char *ts, *ev, *desc;
+    uint32_t name, seq;
+};
+
+/* One sorted source: a run file, or (f NULL) the events in memory. */
+struct tl_src {
+    FILE *f;
+    const struct tl_run *run;
+    unsigned char *buf;
+    size_t cap;
+    uint64_t left; /* bytes of the run not read yet */
+    size_t n_left; /* its events not read yet */
+    struct tl_cur cur;
+};
+
+struct vg_timeline_iter {
+    const struct vg_timeline *tl;
+    uint32_t *order; /* the in-memory events' order, NULL when sorted */
+    size_t mem_i;
+    struct tl_src *src;
+    size_t n_src;
+    size_t *heap; /* source indexes, smallest current event first */
+    size_t n_heap;
+    int pending; /* the top's event was handed out */
+};
+
+static int cur_cmp(const struct tl_cur *a, const struct tl_cur *b)
+{
+    int c = strcmp(a->ts, b->ts);
+
+    if (c != 0)
+        return c;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static int run_error(const struct vg_timeline_iter *it, const struct tl_src *s, int rc,
+                     const char *what)
+{
+    vg_diag_add(vg_out_diag(it->tl->spill), VG_DIAG_ERROR, WHERE, "run file %s: %s at offset %llu",
+                s->run->path, what, (unsigned long long)(s->run->size - s->left));
+    return rc;
+}
+
+/* The strings must be exactly three, ending where the offsets say. */
+static int strings_ok(const char *p, size_t n, uint32_t ev_off, uint32_t desc_off)
+{
+    if (ev_off < 1 || desc_off <= ev_off || desc_off >= n)
+        return 0;
+    return memchr(p, 0, n) == p + ev_off - 1 &&
+           memchr(p + ev_off, 0, n - ev_off) == p + desc_off - 1 &&
+           memchr(p + desc_off, 0, n - desc_off) == p + n - 1;
+}
+
+static int rec_decode(const struct vg_timeline_iter *it, struct tl_src *s, size_t len)
+{
+    struct vg_rd r;
+    uint32_t ev_off, desc_off;
+    const char *p;
+    size_t n = len - (TL_REC_HEAD - 4);
+
+    vg_rd_init(&r, s->buf, len);
+    s->cur.name = vg_rd_be32(&r);
+    s->cur.seq = vg_rd_be32(&r);
+    ev_off = vg_rd_be32(&r);
+    desc_off = vg_rd_be32(&r);
+    p = (const char *)vg_rd_bytes(&r, n);
+    if (r.err || !p || s->cur.name >= it->tl->n_names || !strings_ok(p, n, ev_off, desc_off))
+        return run_error(it, s, VG_E_CORRUPT, "malformed event");
+    s->cur.ts = p;
+    s->cur.ev = p + ev_off;
+    s->cur.desc = p + desc_off;
+    return VG_OK;
+}
+
+/* 1: s->cur is the run's next event; 0: the run is done; < 0: error. */
+static int run_next(const struct vg_timeline_iter *it, struct tl_src *s)
+{
+    unsigned char h[4];
+    struct vg_rd r;
+    size_t len;
+
+    if (s->n_left == 0)
+        return s->left == 0 ? 0 : run_error(it, s, VG_E_CORRUPT, "bytes after the last event");
+    if (s->left < sizeof(h) || fread(h, 1, sizeof(h), s->f) != sizeof(h))
+        return run_error(it, s, VG_E_TRUNCATED, "truncated");
+    s->left -= sizeof(h);
+    vg_rd_init(&r, h, sizeof(h));
+    len = vg_rd_be32(&r);
+    if (len > s->left)
+        return run_error(it, s, VG_E_TRUNCATED, "event longer than the rest of the file");
+    if (len < TL_REC_HEAD - 4 + 3)
+        return run_error(it, s, VG_E_CORRUPT, "event too short");
+    if (len > s->cap) {
+        free(s->buf);
+        s->cap = 0;
+        if (!(s->buf = vg_malloc(len)))
+            return VG_E_NOMEM;
+        s->cap = len;
+    }
+    if (fread(s->buf, 1, len, s->f) != len)
+        return run_error(it, s, VG_E_TRUNCATED, "truncated");
+    s->left -= len;
+    s->n_left--;
+    return rec_decode(it, s, len) == VG_OK ? 1 : VG_E_CORRUPT;
+}
+
+static int mem_next(struct vg_timeline_iter *it, struct tl_src *s)
+{
+    const struct tl_event *e;
+
+    if (it->mem_i >= it->tl->n)
+        return 0;
+    e = &it->tl->ev[it->order ? it->order[it->mem_i] : it->mem_i];
+    it->mem_i++;
+    s->cur.ts = e->s;
+    s->cur.ev = e->s + e->ev_off;
+    s->cur.desc = e->s + e->desc_off;
+    s->cur.name = e->name;
+    s->cur.seq = e->seq;
+    return 1;
+}
+
+static int src_next(struct vg_timeline_iter *it, struct tl_src *s)
+{
+    return s->f ? run_next(it, s) : mem_next(it, s);
+}
+
+static int run_open(struct vg_timeline_iter *it, struct tl_src *s)
+{
+    struct stat st;
+
+    s->left = s->run->size;
+    s->n_left = s->run->count;
+    s->f = fopen(s->run->path, "rb");
+    if (!s->f) {
+        vg_diag_add(vg_out_diag(it->tl->spill), VG_DIAG_ERROR, WHERE, "cannot open run file %s: %s",
+                    s->run->path, strerror(errno));
+        return VG_E_IO;
+    }
+    if (fstat(fileno(s->f), &st) != 0 || (uint64_t)st.st_size != s->run->size)
+        return run_error(it, s, VG_E_TRUNCATED, "not the size written");
+    return VG_OK;
+}
+
+static int heap_less(const struct vg_timeline_iter *it, size_t a, size_t b)
+{
+    return cur_cmp(&it->src[it->heap[a]].cur, &it->src[it->heap[b]].cur) < 0;
+}
+
+static void heap_swap(struct vg_timeline_iter *it, size_t a, size_t b)
+{
+    size_t t = it->heap[a];
+
+    it->heap[a] = it->heap[b];
+    it->heap[b] = t;
+}
+
+static void heap_down(struct vg_timeline_iter *it, size_t i)
+{
+    size_t l, m;
+
+    for (;;) {
+        l = 2 * i + 1;
+        m = i;
+        if (l < it->n_heap && heap_less(it, l, m))
+            m = l;
+        if (l + 1 < it->n_heap && heap_less(it, l + 1, m))
+            m = l + 1;
+        if (m == i)
+            return;
+        heap_swap(it, i, m);
+        i = m;
+    }
+}
+
+static void heap_up(struct vg_timeline_iter *it, size_t i)
+{
+    while (i > 0 && heap_less(it, i, (i - 1) / 2)) {
+        heap_swap(it, i, (i - 1) / 2);
+        i = (i - 1) / 2;
+    }
+}
+
+/* Opens every source and puts those with an event on the heap. */
+static int iter_start(struct vg_timeline_iter *it)
+{
+    size_t i;
+    int rc;
+
+    for (i = 0; i < it->n_src; i++) {
+        if (i < it->tl->n_runs) {
+            it->src[i].run = &it->tl->runs[i];
+            rc = run_open(it, &it->src[i]);
+            if (rc != VG_OK)
+                return rc;
+        }
+        rc = src_next(it, &it->src[i]);
+        if (rc < 0)
+            return rc;
+        if (rc == 1) {
+            it->heap[it->n_heap++] = i;
+            heap_up(it, it->n_heap - 1);
+        }
+    }
+    return VG_OK;
+}
+
+void vg_timeline_iter_free(struct vg_timeline_iter *it)
+{
+    size_t i;
+
+    if (!it)
+        return;
+    for (i = 0; i < it->n_src; i++) {
+        if (it->src[i].f)
+            fclose(it->src[i].f);
+        free(it->src[i].buf);
+    }
+    free(it->src);
+    free(it->heap);
+    free(it->order);
+    free(it);
+}
+
+int vg_timeline_iter_new(const struct vg_timeline *tl, struct vg_timeline_iter **out)
+{
+    struct vg_timeline_iter *it;
+    int rc;
+
+    if (tl && tl->err != VG_OK)
+        return tl->err;
+    it = calloc(1, sizeof(*it));
+    if (!it)
+        return VG_E_NOMEM;
+    it->tl = tl;
+    if (!tl) {
+        *out = it;
+        return VG_OK;
+    }
+    it->n_src = tl->n_runs + 1;
+    it->src = vg_calloc(it->n_src, sizeof(*it->src));
+    it->heap = vg_calloc(it->n_src, sizeof(*it->heap));
+    rc = it->src && it->heap ? vg_timeline_order(tl, &it->order) : VG_E_NOMEM;
+    if (rc == VG_OK)
+        rc = iter_start(it);
+    if (rc != VG_OK) {
+        vg_timeline_iter_free(it);
+        return rc;
+    }
+    *out = it;
+    return VG_OK;
+}
+
+/* The heap's top is the next event; its source moves on at the next call,
+ * so the strings handed out stay valid until then. */
+int vg_timeline_iter_next(struct vg_timeline_iter *it, struct vg_timeline_event *ev)
+{
+    struct tl_src *s;
+    int rc;
+
+    if (it->pending) {
+        it->pending = 0;
+        rc = src_next(it, &it->src[it->heap[0]]);
+        if (rc < 0)
+            return rc;
+        if (rc == 0)
+            it->heap[0] = it->heap[--it->n_heap];
+        heap_down(it, 0);
+    }
+    if (it->n_heap == 0)
+        return 0;
+    s = &it->src[it->heap[0]];
+    ev->timestamp = s->cur.ts;
+    ev->module = it->tl->names[s->cur.name].module;
+    ev->plugin = it->tl->names[s->cur.name].plugin;
+    ev->event = s->cur.ev;
+    ev->description = s->cur.desc;
+    it->pending = 1;
+    return 1;
 }

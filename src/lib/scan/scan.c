@@ -42,6 +42,7 @@ int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_
         rc = vg_timeline_new(&s->tl);
         if (rc != VG_OK)
             goto out;
+        vg_timeline_set_spill(s->tl, s->out);
         rc = vg_timeline_new(&s->alerts_tl);
         if (rc != VG_OK)
             goto out;

@@ -65,4 +65,8 @@
 #define VG_MAX_TL_EVENTS  (256u * 1024u * 1024u)  /* rows in one struct vg_timeline */
 #define VG_MAX_TL_NAMES   4096u                   /* distinct (module, plugin) pairs in one */
 
+/* Timeline spilling: memory held before a sorted run file is written */
+#define VG_TIMELINE_SPILL_BYTES (64u * 1024u * 1024u)
+#define VG_MAX_TL_RUNS          256u /* run files merged (256 x 64 MiB) */
+
 #endif
