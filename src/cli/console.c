@@ -38,7 +38,8 @@ VG_PRINTF(4, 0)
 static void vmsg(FILE *f, const char *color, const char *tag, const char *fmt, va_list ap)
 {
     fprintf(f, "%s%s%s", col(color), tag, col(C_RESET));
-    vfprintf(f, fmt, ap);
+    if (fmt) /* also keeps gcc -O2 with UBSan from seeing a NULL format path */
+        vfprintf(f, fmt, ap);
     fputc('\n', f);
 }
 
