@@ -18,8 +18,13 @@
 #include <openssl/evp.h>
 
 #include "formats/sqlite.h"
+
 #include "util/buf.h"
 #include "util/tmp.h"
+
+/* A connection is only ever used by the thread that opened it, so SQLite's
+ * per-call locking is pure cost (about 5% of a scan, measured in bench/). */
+#define VG_SQ_NOMUTEX SQLITE_OPEN_NOMUTEX
 
 #define SQ_HEADER      100u
 #define SQ_MAGIC       "SQLite format 3" /* and its NUL: 16 bytes */
@@ -300,7 +305,7 @@ static int sq_open_immutable(const char *path, const char *display, struct vg_di
 
     if (!uri)
         return VG_E_NOMEM;
-    rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | VG_SQ_NOMUTEX, NULL);
     free(uri);
     if (rc != SQLITE_OK) {
         vg_diag_add(diag, VG_DIAG_WARN, display, "%s: cannot open: %s", display,
@@ -426,7 +431,8 @@ static int sq_open_copy(const struct sq_parts *src, const char *display, struct 
         rc = sq_copy_set(src, dir, &dbpath);
     if (rc == VG_OK && src->truncated)
         rc = sq_untrust_file_size(dbpath);
-    if (rc == VG_OK && sqlite3_open_v2(dbpath, db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    if (rc == VG_OK &&
+        sqlite3_open_v2(dbpath, db, SQLITE_OPEN_READWRITE | VG_SQ_NOMUTEX, NULL) != SQLITE_OK) {
         vg_diag_add(diag, VG_DIAG_WARN, display, "%s: cannot open the private copy: %s", display,
                     *db ? sqlite3_errmsg(*db) : "out of memory");
         sqlite3_close_v2(*db);
@@ -518,8 +524,8 @@ int vg_sqlite_open_memory(const unsigned char *data, size_t len, const char *dis
     }
     if (len > VG_MAX_IN_MEMORY_FILE)
         return VG_E_LIMIT;
-    if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
+    if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | VG_SQ_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         sqlite3_close_v2(db);
         return VG_E_NOMEM;
     }
