@@ -332,7 +332,8 @@ static void safari_history_finish(struct vg_run *run)
 
     if (!sh)
         return;
-    qsort(sh->v, sh->n, sizeof(*sh->v), visit_cmp);
+    if (sh->n) /* qsort(NULL, 0, ...) is undefined */
+        qsort(sh->v, sh->n, sizeof(*sh->v), visit_cmp);
     json_array_foreach(sh->origins, i, rec)
     {
         json_int_t dest = json_integer_value(json_object_get(rec, "redirect_destination"));
