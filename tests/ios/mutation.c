@@ -38,6 +38,7 @@ static size_t below(size_t n)
     return n ? (size_t)(next() % n) : 0;
 }
 
+VG_PRINTF(1, 2)
 static void sh(const char *fmt, ...)
 {
     char cmd[8192];
