@@ -6,39 +6,8 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include "firefox_db.h"
 #include "harness.h"
-
-#define DOMAIN  "AppDomainGroup-group.org.mozilla.ios.Firefox"
-#define RELPATH "profile.profile/browser.db"
-
-/* Firefox for iOS's browser.db (Storage/SQL/BrowserSchema.swift): the
- * tables MVT reads, with their real columns. */
-static const char schema[] =
-    "CREATE TABLE history (id INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT NOT NULL UNIQUE,"
-    " url TEXT UNIQUE, title TEXT NOT NULL, server_modified INTEGER, local_modified INTEGER,"
-    " is_deleted TINYINT NOT NULL, should_upload TINYINT NOT NULL, domain_id INTEGER,"
-    " CONSTRAINT urlOrDeleted CHECK (url IS NOT NULL OR is_deleted = 1));"
-    "CREATE TABLE visits (id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " siteID INTEGER NOT NULL REFERENCES history(id) ON DELETE CASCADE, date REAL NOT NULL,"
-    " type INTEGER NOT NULL, is_local TINYINT NOT NULL, UNIQUE (siteID, date, type));"
-    "CREATE TABLE favicons (id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL UNIQUE,"
-    " width INTEGER, height INTEGER, type INTEGER NOT NULL, date REAL NOT NULL);"
-    "CREATE TABLE favicon_sites (id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " siteID INTEGER NOT NULL REFERENCES history(id) ON DELETE CASCADE,"
-    " faviconID INTEGER NOT NULL REFERENCES favicons(id) ON DELETE CASCADE,"
-    " UNIQUE (siteID, faviconID));"
-    "INSERT INTO history VALUES (1, 'g1', 'https://badbadbad.example.org/', 'Bad', NULL,"
-    " 1600000000000, 0, 1, NULL),"
-    " (2, 'g2', 'https://evil-example.org/', 'Look-alike', NULL, 1650000000000, 0, 1, NULL),"
-    " (3, 'g3', 'http://example.com/thisisbad', 'URL', NULL, 1650000000000, 0, 1, NULL);"
-    /* visit dates: microseconds since 1970 */
-    "INSERT INTO visits VALUES (1, 1, 1600000000123456, 1, 1), (2, 2, 1650000000000000, 2, 0),"
-    " (3, 3, 1650000000000000, 1, 1);"
-    /* favicon dates: seconds since 1970 */
-    "INSERT INTO favicons VALUES (1, 'https://icons.example.org/a.ico', 16, 16, 1, 1650000000.0),"
-    " (2, 'https://evil-example.org/b.ico', 32, 32, 1, 1600000000.5),"
-    " (3, 'https://cdn.example.net/c.ico', NULL, NULL, 0, 1600000000.5);"
-    "INSERT INTO favicon_sites VALUES (1, 2, 1), (2, 1, 2), (3, 2, 3);";
 
 static const char *const iocs[] = {
     "[domain-name:value='example.org']",
@@ -49,7 +18,8 @@ static const char *const iocs[] = {
 static void test_records(void **state)
 {
     struct vgh_result r;
-    char *dir = vgh_backup_sql(DOMAIN, RELPATH, schema, NULL);
+    char *dir =
+        vgh_backup_sql(VGT_FIREFOX_DOMAIN, VGT_FIREFOX_RELPATH, vgt_firefox_browser_db, NULL);
     const json_t *rec;
 
     (void)state;
@@ -69,7 +39,7 @@ static void test_records(void **state)
     assert_int_equal(vgh_int(rec, "is_local"), 0);
     assert_int_equal(vgh_int(rec, "type"), 2);
     assert_int_equal(r.warnings, 0);
-    assert_int_equal(vgh_coverage(&r, "firefox_history", "found", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "firefox_history", "found", VGT_FIREFOX_RELPATH), 1);
     vgh_result_free(&r);
     vgh_cleanup(dir);
 }
@@ -77,7 +47,8 @@ static void test_records(void **state)
 static void test_hits_and_near_miss(void **state)
 {
     struct vgh_result r;
-    char *dir = vgh_backup_sql(DOMAIN, RELPATH, schema, NULL);
+    char *dir =
+        vgh_backup_sql(VGT_FIREFOX_DOMAIN, VGT_FIREFOX_RELPATH, vgt_firefox_browser_db, NULL);
     const json_t *a;
 
     (void)state;
@@ -97,7 +68,8 @@ static void test_hits_and_near_miss(void **state)
 static void test_timeline(void **state)
 {
     struct vgh_result r;
-    char *dir = vgh_backup_sql(DOMAIN, RELPATH, schema, NULL);
+    char *dir =
+        vgh_backup_sql(VGT_FIREFOX_DOMAIN, VGT_FIREFOX_RELPATH, vgt_firefox_browser_db, NULL);
 
     (void)state;
     vgh_run_ok(dir, NULL, "firefox_history", &r);
@@ -112,11 +84,12 @@ static void test_not_sqlite(void **state)
 {
     static const char junk[] = "\x00\x01\x02 not a browser.db";
     struct vgh_result r;
-    char *dir = vgh_backup_bytes(DOMAIN, RELPATH, junk, sizeof(junk) - 1);
+    char *dir = vgh_backup_bytes(VGT_FIREFOX_DOMAIN, VGT_FIREFOX_RELPATH, junk, sizeof(junk) - 1);
 
     (void)state;
-    vgh_run_unreadable(dir, iocs, "firefox_history", DOMAIN "/" RELPATH, &r);
-    assert_int_equal(vgh_coverage(&r, "firefox_history", "unreadable", RELPATH), 1);
+    vgh_run_unreadable(dir, iocs, "firefox_history", VGT_FIREFOX_DOMAIN "/" VGT_FIREFOX_RELPATH,
+                       &r);
+    assert_int_equal(vgh_coverage(&r, "firefox_history", "unreadable", VGT_FIREFOX_RELPATH), 1);
     vgh_result_free(&r);
     vgh_cleanup(dir);
 }
@@ -125,14 +98,14 @@ static void test_not_sqlite(void **state)
 static void test_missing_table(void **state)
 {
     struct vgh_result r;
-    char *dir = vgh_backup_sql(DOMAIN, RELPATH,
+    char *dir = vgh_backup_sql(VGT_FIREFOX_DOMAIN, VGT_FIREFOX_RELPATH,
                                "CREATE TABLE bookmarks (id INTEGER PRIMARY KEY, url TEXT);", NULL);
 
     (void)state;
     vgh_run_ok(dir, iocs, "firefox_history", &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_int_equal(r.warnings, 0);
-    assert_int_equal(vgh_coverage(&r, "firefox_history", "partial", RELPATH), 1);
+    assert_int_equal(vgh_coverage(&r, "firefox_history", "partial", VGT_FIREFOX_RELPATH), 1);
     vgh_result_free(&r);
     vgh_cleanup(dir);
 }
@@ -159,7 +132,7 @@ static void test_check_records_alone(void **state)
 static void test_mvt_backup(void **state)
 {
     (void)state;
-    vgh_mvt_backup_absent("firefox_history", RELPATH);
+    vgh_mvt_backup_absent("firefox_history", VGT_FIREFOX_RELPATH);
 }
 
 int main(void)
