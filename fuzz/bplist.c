@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "util/vg.h"
-#include "formats/bplist.h"
+#include "formats/apple/bplist.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,8 +11,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "formats/aeswrap.h"
-#include "formats/backup_crypto.h"
+#include "formats/apple/aeswrap.h"
+#include "formats/apple/backup_crypto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

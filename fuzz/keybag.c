@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "formats/keybag.h"
+#include "formats/apple/keybag.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

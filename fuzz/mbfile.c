@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "formats/mbfile.h"
+#include "formats/apple/mbfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "formats/nska.h"
+#include "formats/apple/nska.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "util/vg.h"
-#include "formats/typedstream.h"
+#include "formats/apple/typedstream.h"
 #include "util/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "util/vg.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <openssl/evp.h>
+
+#include "formats/apple/nska.h"
+#include "modules/ios/common.h"
+
+struct db_ctx {
+    int (*fn)(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud);
+    void *ud;
+};
+
+static int db_visit(struct vg_run *run, const struct vg_file *f, void *ud)
+{
+    struct db_ctx *c = ud;
+    sqlite3 *db = NULL;
+    int rc;
+
+    if (vg_run_open_sqlite(run, f, &db) != VG_OK)
+        return VG_OK; /* already reported; the other files still run */
+    rc = c->fn(run, f, db, c->ud);
+    vg_sqlite_close(db);
+    return rc;
+}
+
+int vg_ios_each_db(struct vg_run *run,
+                   int (*fn)(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud),
+                   void *ud)
+{
+    const struct vg_module *m = vg_run_module(run);
+    struct db_ctx c = {fn, ud};
+    size_t i;
+    int rc;
+
+    for (i = 0; i < m->n_artifacts; i++) {
+        rc = vg_run_find(run, &m->artifacts[i], db_visit, &c);
+        if (rc < 0)
+            return rc;
+    }
+    return VG_OK;
+}
+
+struct plist_ctx {
+    int (*fn)(struct vg_run *run, const struct vg_file *f, plist_t root, void *ud);
+    void *ud;
+};
+
+static int plist_visit(struct vg_run *run, const struct vg_file *f, void *ud)
+{
+    struct plist_ctx *c = ud;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    plist_t root = NULL;
+    int rc;
+
+    if (vg_run_read(run, f, VG_MAX_PLIST_FILE, &data, &len) != VG_OK)
+        return VG_OK;
+    rc = vg_plist_parse(data, len, &root);
+    vg_run_free_data(data, len);
+    if (rc != VG_OK || !root) {
+        vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "not a valid property list");
+        vg_run_log(run, VG_DIAG_WARN, "%s is not a valid property list", f->display);
+        return VG_OK;
+    }
+    rc = c->fn(run, f, root, c->ud);
+    plist_free(root);
+    return rc;
+}
+
+int vg_ios_each_plist(struct vg_run *run,
+                      int (*fn)(struct vg_run *run, const struct vg_file *f, plist_t root,
+                                void *ud),
+                      void *ud)
+{
+    const struct vg_module *m = vg_run_module(run);
+    struct plist_ctx c = {fn, ud};
+    size_t i;
+    int rc;
+
+    for (i = 0; i < m->n_artifacts; i++) {
+        rc = vg_run_find(run, &m->artifacts[i], plist_visit, &c);
+        if (rc < 0)
+            return rc;
+    }
+    return VG_OK;
+}
+
+struct query_ctx {
+    struct vg_run *run;
+    json_t *(*row_fn)(struct vg_run *run, sqlite3_stmt *st);
+};
+
+static int query_row(void *ud, sqlite3_stmt *st)
+{
+    struct query_ctx *c = ud;
+    json_t *rec = c->row_fn(c->run, st);
+    if (!rec)
+        return VG_OK;
+    return vg_run_add_record(c->run, rec);
+}
+
+int vg_ios_sql_each(struct vg_run *run, const struct vg_file *f, sqlite3 *db, const char *sql,
+                    int (*cb)(void *ud, sqlite3_stmt *st), void *ud, size_t *rows)
+{
+    struct vg_diag *diag = vg_run_diag(run);
+    size_t warned = vg_diag_count(diag, VG_DIAG_WARN);
+    int rc;
+
+    rc = vg_sqlite_each(db, sql, f->display, diag, cb, ud, rows);
+    if (vg_diag_count(diag, VG_DIAG_WARN) > warned)
+        vg_run_coverage(run, VG_COV_PARTIAL, f->display, "damaged: read with losses");
+    return rc;
+}
+
+int vg_ios_query_records(struct vg_run *run, const struct vg_file *f, sqlite3 *db, const char *sql,
+                         json_t *(*row_fn)(struct vg_run *run, sqlite3_stmt *st))
+{
+    struct query_ctx c = {run, row_fn};
+    size_t rows = 0;
+    int rc;
+
+    rc = vg_ios_sql_each(run, f, db, sql, query_row, &c, &rows);
+    if (rc == VG_E_NOTFOUND) {
+        vg_run_log(run, VG_DIAG_INFO, "%s: %s", f->display,
+                   "table or column not in this iOS version's schema");
+        vg_run_coverage(run, VG_COV_PARTIAL, f->display,
+                        "table or column not in this iOS version's schema");
+        return VG_OK;
+    }
+    if (rc != VG_OK) {
+        vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "%s", vg_strerror(rc));
+        vg_run_log(run, VG_DIAG_WARN, "%s: query failed: %s", f->display, vg_strerror(rc));
+    }
+    return VG_OK;
+}
+
+struct records_ctx {
+    const char *sql;
+    json_t *(*row_fn)(struct vg_run *run, sqlite3_stmt *st);
+};
+
+static int records_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
+{
+    const struct records_ctx *c = ud;
+    return vg_ios_query_records(run, f, db, c->sql, c->row_fn);
+}
+
+int vg_ios_each_db_records(struct vg_run *run, const char *sql,
+                           json_t *(*row_fn)(struct vg_run *run, sqlite3_stmt *st))
+{
+    struct records_ctx c = {sql, row_fn};
+    return vg_ios_each_db(run, records_db, &c);
+}
+
+const char *vg_col_text(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+json_t *vg_col_json_text(sqlite3_stmt *st, int i)
+{
+    const char *s = sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : vg_col_text(st, i);
+    json_t *j = s ? vg_json_utf8(s, strlen(s)) : NULL;
+
+    /* repaired, not dropped: a hostile byte must not hide the rest */
+    return j ? j : json_null();
+}
+
+json_t *vg_col_json_int(sqlite3_stmt *st, int i)
+{
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        return json_null();
+    return json_integer((json_int_t)sqlite3_column_int64(st, i));
+}
+
+json_t *vg_col_json_value(sqlite3_stmt *st, int i)
+{
+    const unsigned char *p;
+    double d;
+
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER:
+        return json_integer((json_int_t)sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT:
+        d = sqlite3_column_double(st, i);
+        return isfinite(d) ? json_real(d) : json_null();
+    case SQLITE_TEXT:
+    case SQLITE_BLOB:
+        p = sqlite3_column_type(st, i) == SQLITE_BLOB ? sqlite3_column_blob(st, i)
+                                                      : sqlite3_column_text(st, i);
+        return vg_json_utf8(p ? p : (const unsigned char *)"", (size_t)sqlite3_column_bytes(st, i));
+    default:
+        return json_null();
+    }
+}
+
+int vg_col_number(sqlite3_stmt *st, int i, double *out)
+{
+    int t = sqlite3_column_type(st, i);
+
+    if (t != SQLITE_INTEGER && t != SQLITE_FLOAT)
+        return 0;
+    *out = sqlite3_column_double(st, i);
+    return 1;
+}
+
+int vg_col_index(sqlite3_stmt *st, const char *name)
+{
+    int i, n = sqlite3_column_count(st);
+
+    for (i = 0; i < n; i++) {
+        const char *c = sqlite3_column_name(st, i);
+        if (c && strcmp(c, name) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/* ---- times ---- */
+
+static json_t *iso_or_empty(int rc, const char *buf)
+{
+    return json_string(rc == VG_OK ? buf : "");
+}
+
+json_t *vg_ios_cocoa_iso(double t)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    return iso_or_empty(t != 0 ? vg_isodate_cocoa(t, buf) : VG_E_INVAL, buf);
+}
+
+json_t *vg_ios_cocoa_iso_json(const json_t *v)
+{
+    return vg_ios_cocoa_iso(json_is_number(v) ? json_number_value(v) : 0);
+}
+
+int vg_plist_number(plist_t v, double *out)
+{
+    uint64_t u = 0;
+
+    switch (v ? plist_get_node_type(v) : PLIST_NONE) {
+    case PLIST_REAL:
+        plist_get_real_val(v, out);
+        return 1;
+    case PLIST_UINT:
+        plist_get_uint_val(v, &u);
+        *out = (double)(int64_t)u;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+json_t *vg_ios_cocoa_iso_plist(plist_t v)
+{
+    double t = 0;
+    int32_t sec = 0, usec = 0;
+
+    if (v && plist_get_node_type(v) == PLIST_DATE) {
+        plist_get_date_val(v, &sec, &usec);
+        t = (double)sec + (double)usec / 1e6;
+    } else if (!vg_plist_number(v, &t)) {
+        t = 0;
+    }
+    return vg_ios_cocoa_iso(t);
+}
+
+json_t *vg_col_cocoa_iso(sqlite3_stmt *st, int i)
+{
+    double t = 0;
+    return vg_ios_cocoa_iso(vg_col_number(st, i, &t) ? t : 0);
+}
+
+json_t *vg_ios_plist_date_iso(plist_t v)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    int32_t sec = 0, usec = 0;
+
+    if (!v || plist_get_node_type(v) != PLIST_DATE)
+        return json_string("");
+    plist_get_date_val(v, &sec, &usec);
+    return iso_or_empty(vg_isodate_cocoa((double)sec + (double)usec / 1e6, buf), buf);
+}
+
+int vg_ios_mactime_unix(const json_t *v, double *out)
+{
+    double t;
+
+    if (json_is_integer(v)) {
+        json_int_t i = json_integer_value(v);
+        /* MVT: int(str(t)[:9]) when str(t) has 18 characters */
+        if ((i >= 100000000000000000 && i <= 999999999999999999) ||
+            (i > -100000000000000000 && i <= -10000000000000000))
+            i /= 1000000000;
+        t = (double)i;
+    } else if (json_is_real(v)) {
+        t = json_real_value(v);
+    } else {
+        return 0;
+    }
+    if (t == 0.0 || !(fabs(t) < 1e12))
+        return 0;
+    *out = t + (double)VG_COCOA_EPOCH;
+    return 1;
+}
+
+json_t *vg_ios_mactime_iso(const json_t *v)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    double t;
+
+    if (!vg_ios_mactime_unix(v, &t))
+        return json_string("");
+    return iso_or_empty(vg_isodate_double(t, buf), buf);
+}
+
+json_t *vg_ios_sms_date_iso(const json_t *v)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    json_int_t t;
+
+    if (json_is_real(v))
+        return vg_ios_cocoa_iso(json_real_value(v));
+    if (!json_is_integer(v) || json_integer_value(v) == 0)
+        return json_string("");
+    t = json_integer_value(v);
+    if (t > 100000000000LL || t < -100000000000LL)
+        t /= 1000000000LL;
+    return iso_or_empty(vg_isodate((int64_t)t + VG_COCOA_EPOCH, 0, buf), buf);
+}
+
+json_t *vg_col_unix_iso(sqlite3_stmt *st, int i)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    double t;
+
+    if (!vg_col_number(st, i, &t))
+        return json_string("");
+    return iso_or_empty(vg_isodate_double(t, buf), buf);
+}
+
+/* ---- plists ---- */
+
+static json_t *data_to_base64(const char *data, uint64_t len)
+{
+    unsigned char *out;
+    json_t *j;
+    size_t cap;
+    int n;
+
+    if (len > VG_MAX_PLIST_FILE)
+        return json_null();
+    cap = 4 * (((size_t)len + 2) / 3) + 1;
+    out = vg_malloc(cap);
+    if (!out)
+        return NULL;
+    n = EVP_EncodeBlock(out, (const unsigned char *)data, (int)len);
+    j = n >= 0 ? json_stringn((const char *)out, (size_t)n) : json_null();
+    free(out);
+    return j;
+}
+
+/* Recursion is bounded: vg_plist_parse refuses trees deeper than
+ * VG_MAX_PLIST_DEPTH. */
+json_t *vg_plist_to_json(plist_t node)
+{
+    if (!node)
+        return json_null();
+    switch (plist_get_node_type(node)) {
+    case PLIST_BOOLEAN: {
+        uint8_t b = 0;
+        plist_get_bool_val(node, &b);
+        return json_boolean(b);
+    }
+    case PLIST_UINT: {
+        uint64_t v = 0;
+        plist_get_uint_val(node, &v);
+        return json_integer((json_int_t)v);
+    }
+    case PLIST_REAL: {
+        double d = 0;
+        plist_get_real_val(node, &d);
+        return json_real(d);
+    }
+    case PLIST_STRING: {
+        char *s = NULL;
+        json_t *j;
+        plist_get_string_val(node, &s);
+        j = s ? json_string(s) : json_null();
+        free(s);
+        return j ? j : json_null();
+    }
+    case PLIST_DATA: {
+        char *d = NULL;
+        uint64_t len = 0;
+        json_t *j;
+        plist_get_data_val(node, &d, &len);
+        j = data_to_base64(d ? d : "", d ? len : 0);
+        free(d);
+        return j;
+    }
+    case PLIST_DATE: {
+        int32_t sec = 0, usec = 0;
+        plist_get_date_val(node, &sec, &usec);
+        return vg_json_cocoa_date((double)sec + (double)usec / 1e6);
+    }
+    case PLIST_ARRAY: {
+        json_t *a = json_array();
+        uint32_t i, n = plist_array_get_size(node);
+        for (i = 0; a && i < n; i++)
+            json_array_append_new(a, vg_plist_to_json(plist_array_get_item(node, i)));
+        return a;
+    }
+    case PLIST_DICT: {
+        json_t *o = json_object();
+        plist_dict_iter it = NULL;
+        char *key = NULL;
+        plist_t val = NULL;
+        plist_dict_new_iter(node, &it);
+        for (;;) {
+            key = NULL;
+            plist_dict_next_item(node, it, &key, &val);
+            if (!key)
+                break;
+            if (o)
+                json_object_set_new(o, key, vg_plist_to_json(val));
+            free(key);
+        }
+        free(it);
+        return o;
+    }
+    case PLIST_UID: {
+        uint64_t v = 0;
+        plist_get_uid_val(node, &v);
+        return json_integer((json_int_t)v);
+    }
+    default:
+        return json_null();
+    }
+}
