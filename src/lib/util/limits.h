@@ -20,6 +20,7 @@
 /* Text scanning */
 #define VG_MAX_URL       8192u                 /* longest URL or host we normalise */
 #define VG_MAX_TEXT_SCAN (16u * 1024u * 1024u) /* bytes of one text field scanned */
+#define VG_MAX_TEXT_LINE (1024u * 1024u)       /* one line of a text dump; longer is cut */
 
 /* Property lists and keyed archives */
 #define VG_MAX_PLIST_FILE   (256u * 1024u * 1024u)

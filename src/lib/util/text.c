@@ -1,0 +1,306 @@
+/*
+ * Bounded text cursors (see text.h).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "util/vg.h"
+
+#include "util/text.h"
+
+struct vg_str vg_str_of(const char *s)
+{
+    struct vg_str r = {s ? s : "", s ? strlen(s) : 0};
+    return r;
+}
+
+/* ---- lines ---- */
+
+void vg_lines_init(struct vg_lines *l, const void *text, size_t len, size_t max_line)
+{
+    memset(l, 0, sizeof(*l));
+    l->p = text;
+    l->len = text ? len : 0;
+    l->max_line = max_line ? max_line : VG_MAX_TEXT_LINE;
+}
+
+int vg_lines_next(struct vg_lines *l, struct vg_str *line)
+{
+    const char *start, *nl;
+    size_t left, n, next;
+
+    if (l->off >= l->len)
+        return 0;
+    start = l->p + l->off;
+    left = l->len - l->off;
+    nl = memchr(start, '\n', left);
+    n = nl ? (size_t)(nl - start) : left;
+    next = nl ? n + 1 : n;
+    if (n > 0 && start[n - 1] == '\r')
+        n--;
+    if (n > l->max_line) {
+        n = l->max_line;
+        l->cut++;
+    }
+    l->off += next;
+    l->lineno++;
+    line->p = start;
+    line->n = n;
+    return 1;
+}
+
+size_t vg_lines_offset(const struct vg_lines *l)
+{
+    return l->off;
+}
+
+/* ---- slices ---- */
+
+int vg_str_eq(struct vg_str s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.n == n && memcmp(s.p, lit, n) == 0;
+}
+
+int vg_str_starts(struct vg_str s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.n >= n && memcmp(s.p, lit, n) == 0;
+}
+
+int vg_str_ends(struct vg_str s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.n >= n && memcmp(s.p + (s.n - n), lit, n) == 0;
+}
+
+long vg_str_find(struct vg_str s, char c)
+{
+    const char *q = s.n ? memchr(s.p, c, s.n) : NULL;
+    return q ? (long)(q - s.p) : -1;
+}
+
+long vg_str_find_str(struct vg_str s, const char *lit)
+{
+    size_t n = strlen(lit), i;
+
+    if (n == 0)
+        return 0;
+    for (i = 0; n <= s.n && i <= s.n - n; i++) {
+        const char *q = memchr(s.p + i, lit[0], s.n - n - i + 1);
+        if (!q)
+            return -1;
+        i = (size_t)(q - s.p);
+        if (memcmp(q, lit, n) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+struct vg_str vg_str_trim(struct vg_str s)
+{
+    while (s.n && is_blank(s.p[0])) {
+        s.p++;
+        s.n--;
+    }
+    while (s.n && is_blank(s.p[s.n - 1]))
+        s.n--;
+    return s;
+}
+
+size_t vg_str_indent(struct vg_str s)
+{
+    size_t i = 0;
+    while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
+        i++;
+    return i;
+}
+
+/* ---- chained parsers ---- */
+
+static void advance(struct vg_str *s, size_t n)
+{
+    s->p += n;
+    s->n -= n;
+}
+
+size_t vg_str_skip_ws(struct vg_str *s)
+{
+    size_t n = 0;
+    while (n < s->n && is_blank(s->p[n]))
+        n++;
+    advance(s, n);
+    return n;
+}
+
+int vg_str_eat(struct vg_str *s, const char *lit)
+{
+    if (!vg_str_starts(*s, lit))
+        return 0;
+    advance(s, strlen(lit));
+    return 1;
+}
+
+int vg_str_eat_char(struct vg_str *s, char c)
+{
+    if (s->n == 0 || s->p[0] != c)
+        return 0;
+    advance(s, 1);
+    return 1;
+}
+
+int vg_str_until(struct vg_str *s, char c, struct vg_str *out)
+{
+    long i = vg_str_find(*s, c);
+
+    if (i < 0)
+        return 0;
+    out->p = s->p;
+    out->n = (size_t)i;
+    advance(s, (size_t)i + 1);
+    return 1;
+}
+
+int vg_str_until_str(struct vg_str *s, const char *sep, struct vg_str *out)
+{
+    long i = vg_str_find_str(*s, sep);
+
+    if (i < 0)
+        return 0;
+    out->p = s->p;
+    out->n = (size_t)i;
+    advance(s, (size_t)i + strlen(sep));
+    return 1;
+}
+
+int vg_str_word(struct vg_str *s, struct vg_str *out)
+{
+    struct vg_str t = *s;
+    size_t n = 0;
+
+    vg_str_skip_ws(&t);
+    while (n < t.n && !is_blank(t.p[n]) && t.p[n] != '\n')
+        n++;
+    if (n == 0)
+        return 0;
+    out->p = t.p;
+    out->n = n;
+    advance(&t, n);
+    *s = t;
+    return 1;
+}
+
+int vg_str_u64(struct vg_str *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    size_t i = 0;
+
+    while (i < s->n && s->p[i] >= '0' && s->p[i] <= '9') {
+        unsigned d = (unsigned)(s->p[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return 0;
+        v = v * 10 + d;
+        i++;
+    }
+    if (i == 0)
+        return 0;
+    advance(s, i);
+    *out = v;
+    return 1;
+}
+
+int vg_str_i64(struct vg_str *s, int64_t *out)
+{
+    struct vg_str t = *s;
+    int neg = vg_str_eat_char(&t, '-');
+    uint64_t u;
+
+    if (!neg)
+        (void)vg_str_eat_char(&t, '+');
+    if (!vg_str_u64(&t, &u))
+        return 0;
+    if (neg ? u > (uint64_t)INT64_MAX + 1 : u > (uint64_t)INT64_MAX)
+        return 0;
+    *out = neg ? (u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u) : (int64_t)u;
+    *s = t;
+    return 1;
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int vg_str_hex64(struct vg_str *s, uint64_t *out)
+{
+    struct vg_str t = *s;
+    uint64_t v = 0;
+    size_t i = 0;
+    int d;
+
+    if (!vg_str_eat(&t, "0x"))
+        (void)vg_str_eat(&t, "0X");
+    while (i < t.n && (d = hex_digit(t.p[i])) >= 0) {
+        if (v >> 60)
+            return 0;
+        v = v << 4 | (uint64_t)d;
+        i++;
+    }
+    if (i == 0)
+        return 0;
+    advance(&t, i);
+    *out = v;
+    *s = t;
+    return 1;
+}
+
+int vg_str_bracketed(struct vg_str *s, char open, char close, struct vg_str *out)
+{
+    struct vg_str t = *s;
+
+    if (!vg_str_eat_char(&t, open) || !vg_str_until(&t, close, out))
+        return 0;
+    *s = t;
+    return 1;
+}
+
+/* ---- conversions ---- */
+
+char *vg_str_dup(struct vg_str s)
+{
+    return vg_strndup(s.n ? s.p : "", s.n);
+}
+
+int vg_str_copy(struct vg_str s, char *buf, size_t cap)
+{
+    if (cap == 0)
+        return 0;
+    if (s.n >= cap) {
+        buf[0] = '\0';
+        return 0;
+    }
+    if (s.n)
+        memcpy(buf, s.p, s.n);
+    buf[s.n] = '\0';
+    return 1;
+}
+
+int vg_str_to_u64(struct vg_str s, uint64_t *out)
+{
+    return vg_str_u64(&s, out) && s.n == 0;
+}
+
+int vg_str_to_i64(struct vg_str s, int64_t *out)
+{
+    return vg_str_i64(&s, out) && s.n == 0;
+}

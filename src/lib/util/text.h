@@ -1,0 +1,98 @@
+/*
+ * Bounded cursors over untrusted text: a line reader and small chained
+ * parsers that advance a borrowed slice and fail cleanly (the model is
+ * curl's docs/internals/STRPARSE.md). Every text dump vigie reads (dumpsys,
+ * getprop, settings, ps, shutdown.log, taskinfo...) is parsed with these, so
+ * no parser indexes a buffer by hand.
+ *
+ * A slice is never NUL-terminated: it borrows the bytes of the text it was
+ * cut from. Functions that take a slice by pointer advance it only when they
+ * succeed (return 1); on failure (0) the slice is left as it was.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef VG_UTIL_TEXT_H
+#define VG_UTIL_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A borrowed piece of text. */
+struct vg_str {
+    const char *p;
+    size_t n;
+};
+
+#define VG_STR_LIT(s) ((struct vg_str){(s), sizeof(s) - 1})
+
+struct vg_str vg_str_of(const char *s); /* NULL gives the empty slice */
+
+/* ---- lines ---- */
+
+struct vg_lines {
+    const char *p;
+    size_t len, off;
+    size_t lineno;   /* of the line last returned, from 1 */
+    size_t max_line; /* longer lines are cut (see vg_lines_next) */
+    size_t cut;      /* lines cut so far */
+};
+
+/* max_line 0 means VG_MAX_TEXT_LINE. */
+void vg_lines_init(struct vg_lines *l, const void *text, size_t len, size_t max_line);
+/* The next line without its "\n" or "\r\n" (a last line without one
+ * counts). 1 when there is one, 0 at the end. A line longer than max_line
+ * is returned cut to max_line bytes, the rest skipped and l->cut counted,
+ * so one giant line can neither stall nor swell a parser. */
+int vg_lines_next(struct vg_lines *l, struct vg_str *line);
+/* Offset of the next line's first byte (for "at offset N" messages). */
+size_t vg_lines_offset(const struct vg_lines *l);
+
+/* ---- slices ---- */
+
+int vg_str_eq(struct vg_str s, const char *lit);
+int vg_str_starts(struct vg_str s, const char *lit);
+int vg_str_ends(struct vg_str s, const char *lit);
+/* Index of the first c in s, or -1. */
+long vg_str_find(struct vg_str s, char c);
+/* Index of the first occurrence of lit in s, or -1. */
+long vg_str_find_str(struct vg_str s, const char *lit);
+/* Without leading / trailing spaces and tabs (and \r). */
+struct vg_str vg_str_trim(struct vg_str s);
+/* Leading spaces and tabs in s. */
+size_t vg_str_indent(struct vg_str s);
+
+/* ---- chained parsers (advance *s on success) ---- */
+
+/* Skips spaces and tabs; always succeeds, returns how many. */
+size_t vg_str_skip_ws(struct vg_str *s);
+/* The literal lit at the start of *s. */
+int vg_str_eat(struct vg_str *s, const char *lit);
+/* One character c at the start of *s. */
+int vg_str_eat_char(struct vg_str *s, char c);
+/* Everything up to (not including) the first c; *s is left after the c.
+ * Fails when there is no c. */
+int vg_str_until(struct vg_str *s, char c, struct vg_str *out);
+/* Like vg_str_until with a literal separator. */
+int vg_str_until_str(struct vg_str *s, const char *sep, struct vg_str *out);
+/* A run of non-blank characters (at least one), after skipping blanks. */
+int vg_str_word(struct vg_str *s, struct vg_str *out);
+/* Unsigned / signed decimal numbers (at least one digit, no overflow). */
+int vg_str_u64(struct vg_str *s, uint64_t *out);
+int vg_str_i64(struct vg_str *s, int64_t *out);
+/* A hexadecimal number with an optional 0x. */
+int vg_str_hex64(struct vg_str *s, uint64_t *out);
+/* Text between open and close at the start of *s, e.g. "[key]": fails
+ * without both. */
+int vg_str_bracketed(struct vg_str *s, char open, char close, struct vg_str *out);
+
+/* ---- conversions ---- */
+
+/* A NUL-terminated copy (NULL on allocation failure). */
+char *vg_str_dup(struct vg_str s);
+/* Copies into buf (cap bytes, always terminated); 0 when it did not fit. */
+int vg_str_copy(struct vg_str s, char *buf, size_t cap);
+/* The whole slice as a number. */
+int vg_str_to_u64(struct vg_str s, uint64_t *out);
+int vg_str_to_i64(struct vg_str s, int64_t *out);
+
+#endif

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "util/vg.h"
+#include "util/text.h"
+
+static void test_lines(void **state)
+{
+    static const char t[] = "one\r\ntwo\n\nlast";
+    struct vg_lines l;
+    struct vg_str s;
+    (void)state;
+
+    vg_lines_init(&l, t, sizeof(t) - 1, 0);
+    assert_true(vg_lines_next(&l, &s));
+    assert_true(vg_str_eq(s, "one"));
+    assert_true(vg_lines_next(&l, &s));
+    assert_true(vg_str_eq(s, "two"));
+    assert_true(vg_lines_next(&l, &s));
+    assert_int_equal(s.n, 0);
+    assert_true(vg_lines_next(&l, &s));
+    assert_true(vg_str_eq(s, "last"));
+    assert_int_equal(l.lineno, 4);
+    assert_false(vg_lines_next(&l, &s));
+}
+
+static void test_long_line_is_cut(void **state)
+{
+    static const char t[] = "abcdefghij\nk";
+    struct vg_lines l;
+    struct vg_str s;
+    (void)state;
+
+    vg_lines_init(&l, t, sizeof(t) - 1, 4);
+    assert_true(vg_lines_next(&l, &s));
+    assert_true(vg_str_eq(s, "abcd"));
+    assert_int_equal(l.cut, 1);
+    assert_true(vg_lines_next(&l, &s));
+    assert_true(vg_str_eq(s, "k"));
+    assert_false(vg_lines_next(&l, &s));
+}
+
+static void test_empty_and_null(void **state)
+{
+    struct vg_lines l;
+    struct vg_str s;
+    (void)state;
+    vg_lines_init(&l, NULL, 10, 0);
+    assert_false(vg_lines_next(&l, &s));
+    s = vg_str_of(NULL);
+    assert_int_equal(s.n, 0);
+}
+
+static void test_getprop_shape(void **state)
+{
+    struct vg_str s = vg_str_of("[ro.build.version.sdk]: [33]"), k, v;
+    uint64_t n;
+    (void)state;
+
+    assert_true(vg_str_bracketed(&s, '[', ']', &k));
+    assert_true(vg_str_eq(k, "ro.build.version.sdk"));
+    assert_true(vg_str_eat_char(&s, ':'));
+    vg_str_skip_ws(&s);
+    assert_true(vg_str_bracketed(&s, '[', ']', &v));
+    assert_true(vg_str_to_u64(v, &n));
+    assert_int_equal(n, 33);
+    assert_int_equal(s.n, 0);
+}
+
+static void test_failures_leave_slice(void **state)
+{
+    struct vg_str s = vg_str_of("[open"), k;
+    uint64_t u;
+    int64_t i;
+    (void)state;
+
+    assert_false(vg_str_bracketed(&s, '[', ']', &k));
+    assert_true(vg_str_eq(s, "[open"));
+    assert_false(vg_str_u64(&s, &u));
+    s = vg_str_of("99999999999999999999");
+    assert_false(vg_str_u64(&s, &u));
+    assert_int_equal(s.n, 20);
+    s = vg_str_of("-9223372036854775808");
+    assert_true(vg_str_i64(&s, &i));
+    assert_true(i == INT64_MIN);
+    s = vg_str_of("9223372036854775808");
+    assert_false(vg_str_i64(&s, &i));
+}
+
+static void test_words_and_find(void **state)
+{
+    struct vg_str s = vg_str_of("  root   1234  0x1f  /system/bin/init "), w;
+    uint64_t h;
+    (void)state;
+
+    assert_true(vg_str_word(&s, &w));
+    assert_true(vg_str_eq(w, "root"));
+    assert_true(vg_str_word(&s, &w));
+    assert_true(vg_str_eq(w, "1234"));
+    assert_true(vg_str_word(&s, &w));
+    assert_true(vg_str_hex64(&w, &h));
+    assert_int_equal(h, 0x1f);
+    assert_true(vg_str_word(&s, &w));
+    assert_true(vg_str_eq(w, "/system/bin/init"));
+    assert_false(vg_str_word(&s, &w));
+    assert_int_equal(vg_str_find_str(vg_str_of("DUMP OF SERVICE x"), "SERVICE"), 8);
+    assert_int_equal(vg_str_find_str(vg_str_of("abc"), "abcd"), -1);
+    assert_true(vg_str_eq(vg_str_trim(vg_str_of(" \tx y \r")), "x y"));
+}
+
+static void test_until(void **state)
+{
+    struct vg_str s = vg_str_of("key=value=more"), k;
+    char buf[4];
+    (void)state;
+
+    assert_true(vg_str_until(&s, '=', &k));
+    assert_true(vg_str_eq(k, "key"));
+    assert_true(vg_str_eq(s, "value=more"));
+    assert_true(vg_str_until_str(&s, "=m", &k));
+    assert_true(vg_str_eq(k, "value"));
+    assert_true(vg_str_eq(s, "ore"));
+    assert_false(vg_str_copy(vg_str_of("long"), buf, sizeof(buf)));
+    assert_true(vg_str_copy(vg_str_of("abc"), buf, sizeof(buf)));
+    assert_string_equal(buf, "abc");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lines),
+        cmocka_unit_test(test_long_line_is_cut),
+        cmocka_unit_test(test_empty_and_null),
+        cmocka_unit_test(test_getprop_shape),
+        cmocka_unit_test(test_failures_leave_slice),
+        cmocka_unit_test(test_words_and_find),
+        cmocka_unit_test(test_until),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
