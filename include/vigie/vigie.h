@@ -45,6 +45,7 @@ enum vg_err {
     VG_E_PASSWORD = -10, /* wrong backup password or key */
     VG_E_INTERRUPTED = -11,
     VG_E_EXISTS = -12,
+    VG_E_NOTFILE = -13, /* a link, folder, FIFO or device where a regular file belongs */
 };
 
 const char *vg_strerror(int err);

@@ -6,21 +6,19 @@
  */
 #include "util/vg.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <time.h>
 
 #include <openssl/evp.h>
 
 #include "formats/sqlite.h"
+#include "formats/sqlite_vfs.h"
+#include "io/file.h"
 
 #include "util/buf.h"
-#include "util/tmp.h"
 
 /* A connection is only ever used by the thread that opened it, so SQLite's
  * per-call locking is pure cost (about 5% of a scan, measured in bench/). */
@@ -28,7 +26,6 @@
 
 #define SQ_HEADER      100u
 #define SQ_MAGIC       "SQLite format 3" /* and its NUL: 16 bytes */
-#define SQ_COPY_CHUNK  65536u
 #define SQ_ERRMSG      256u
 #define SQ_DEFAULT_OPS ((uint64_t)VG_SQLITE_MAX_PROGRESS_CALLS)
 
@@ -36,13 +33,20 @@
  * handles are found again through a small list. */
 struct sq_ctx {
     sqlite3 *db;
-    char *copy_dir; /* private copy made for this handle, or NULL */
-    uint64_t calls; /* progress-handler calls in the running statement */
+    struct vg_sq_image *img; /* what the handle reads */
+    uint64_t calls;          /* progress-handler calls in the running statement */
     uint64_t max_calls;
+    struct timespec start; /* of the running statement */
+    int stopped;           /* why the progress handler stopped it: SQ_STOP_* */
+    char view[128];        /* a view met where a table was read */
     struct sq_ctx *next;
 };
 
+#define SQ_STOP_OPS  1
+#define SQ_STOP_TIME 2
+
 static pthread_mutex_t sq_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
 static struct sq_ctx *sq_handles;
 
 static void sq_register(struct sq_ctx *c)
@@ -53,7 +57,7 @@ static void sq_register(struct sq_ctx *c)
     pthread_mutex_unlock(&sq_lock);
 }
 
-static struct sq_ctx *sq_unregister(sqlite3 *db)
+static struct sq_ctx *sq_find(sqlite3 *db, int unlink)
 {
     struct sq_ctx **pp, *c = NULL;
 
@@ -61,7 +65,8 @@ static struct sq_ctx *sq_unregister(sqlite3 *db)
     for (pp = &sq_handles; *pp; pp = &(*pp)->next) {
         if ((*pp)->db == db) {
             c = *pp;
-            *pp = c->next;
+            if (unlink)
+                *pp = c->next;
             break;
         }
     }
@@ -71,14 +76,43 @@ static struct sq_ctx *sq_unregister(sqlite3 *db)
 
 /* ------------------------------------------------------------ hardening */
 
+/* SQLite's whole heap, every connection together: a hostile query that
+ * would sort gigabytes stops with SQLITE_NOMEM instead (issue: a view that
+ * sorted 2 MB strings grew to 6 GB). */
+static void sq_global_limits(void)
+{
+    (void)sqlite3_hard_heap_limit64(VG_SQLITE_HEAP_LIMIT);
+}
+
+static uint64_t sq_elapsed_ms(const struct timespec *start)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec < start->tv_sec)
+        return 0;
+    return (uint64_t)(now.tv_sec - start->tv_sec) * 1000u +
+           (uint64_t)((now.tv_nsec - start->tv_nsec) / 1000000);
+}
+
 /* VG_SQLITE_MAX_PROGRESS_CALLS is read as a budget of VM operations per
  * statement (the handler runs every VG_SQLITE_PROGRESS_OPS of them): 5e8
  * operations is seconds of work, enough for any honest query on a phone's
- * database, and a runaway one stops instead of hanging the scan. */
+ * database; and a statement may run VG_SQLITE_MAX_STMT_MS at most. A
+ * runaway one stops instead of hanging the scan. */
 static int sq_progress(void *ud)
 {
     struct sq_ctx *c = ud;
-    return ++c->calls > c->max_calls;
+
+    if (++c->calls > c->max_calls) {
+        c->stopped = SQ_STOP_OPS;
+        return 1;
+    }
+    if (sq_elapsed_ms(&c->start) > VG_SQLITE_MAX_STMT_MS) {
+        c->stopped = SQ_STOP_TIME;
+        return 1;
+    }
+    return 0;
 }
 
 /* Every statement starts with a fresh budget. */
@@ -87,9 +121,30 @@ static int sq_trace(unsigned type, void *ud, void *p, void *x)
     struct sq_ctx *c = ud;
     VG_UNUSED(p);
     VG_UNUSED(x);
-    if (type == SQLITE_TRACE_STMT)
+    if (type == SQLITE_TRACE_STMT) {
         c->calls = 0;
+        c->stopped = 0;
+        clock_gettime(CLOCK_MONOTONIC, &c->start);
+    }
     return 0;
+}
+
+/* vigie's queries name tables. A read that goes through a view means the
+ * evidence replaced a table by a view (a view can sort, join and repeat
+ * rows at will: a cartesian view floods millions of records): refused. */
+static int sq_authorize(void *ud, int action, const char *a3, const char *a4, const char *dbname,
+                        const char *view)
+{
+    struct sq_ctx *c = ud;
+    VG_UNUSED(a4);
+    VG_UNUSED(dbname);
+    if (action == SQLITE_READ && view && *view) {
+        if (!c->view[0])
+            (void)vg_snprintf(c->view, sizeof(c->view), "%s", view);
+        return SQLITE_DENY;
+    }
+    VG_UNUSED(a3);
+    return SQLITE_OK;
 }
 
 static void sq_limits(sqlite3 *db)
@@ -104,10 +159,9 @@ static void sq_limits(sqlite3 *db)
     sqlite3_limit(db, SQLITE_LIMIT_TRIGGER_DEPTH, VG_SQLITE_MAX_TRIGGER_DEPTH);
 }
 
-/* sqlite.org/security.html, for database files from an attacker. Views stay
- * enabled: apps' schemas use them and modules may query them, and with
- * trusted_schema off a view can only call innocuous functions. Triggers only
- * run on writes, which query_only refuses anyway; they are off all the same. */
+/* sqlite.org/security.html, for database files from an attacker. Triggers
+ * only run on writes, which query_only refuses anyway; they are off all the
+ * same. Reads through views are refused (sq_authorize). */
 static int sq_harden(sqlite3 *db, struct sq_ctx *c)
 {
     static const char pragmas[] = "PRAGMA trusted_schema=OFF;"
@@ -122,51 +176,28 @@ static int sq_harden(sqlite3 *db, struct sq_ctx *c)
     ok &= sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL) == SQLITE_OK;
     ok &= sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 1, NULL) == SQLITE_OK;
     ok &= sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL) == SQLITE_OK;
-    /* a private copy is deleted on close: checkpointing it first is waste */
     ok &= sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL) == SQLITE_OK;
     if (!ok)
         return VG_E_UNSUPPORTED;
     sq_limits(db);
     c->db = db;
     c->max_calls = SQ_DEFAULT_OPS / VG_SQLITE_PROGRESS_OPS;
+    clock_gettime(CLOCK_MONOTONIC, &c->start);
     sqlite3_progress_handler(db, VG_SQLITE_PROGRESS_OPS, sq_progress, c);
     if (sqlite3_trace_v2(db, SQLITE_TRACE_STMT, sq_trace, c) != SQLITE_OK)
         return VG_E_UNSUPPORTED;
-    return sqlite3_exec(db, pragmas, NULL, NULL, NULL) == SQLITE_OK ? VG_OK : VG_E_IO;
+    if (sqlite3_exec(db, pragmas, NULL, NULL, NULL) != SQLITE_OK)
+        return VG_E_IO;
+    /* after the pragmas: they read no table, but keep the rule simple */
+    return sqlite3_set_authorizer(db, sq_authorize, c) == SQLITE_OK ? VG_OK : VG_E_UNSUPPORTED;
 }
 
 void vg_sqlite_set_op_budget(sqlite3 *db, uint64_t ops)
 {
-    struct sq_ctx *c;
+    struct sq_ctx *c = sq_find(db, 0);
 
-    pthread_mutex_lock(&sq_lock);
-    for (c = sq_handles; c; c = c->next)
-        if (c->db == db)
-            c->max_calls = ops / VG_SQLITE_PROGRESS_OPS ? ops / VG_SQLITE_PROGRESS_OPS : 1;
-    pthread_mutex_unlock(&sq_lock);
-}
-
-/* Hardens db and takes it over (closing it on failure). */
-static int sq_finish_open(sqlite3 *db, char *copy_dir, const char *display, struct vg_diag *diag,
-                          sqlite3 **out)
-{
-    struct sq_ctx *c = vg_calloc(1, sizeof(*c));
-    int rc = c ? sq_harden(db, c) : VG_E_NOMEM;
-
-    if (rc != VG_OK) {
-        vg_diag_add(diag, VG_DIAG_WARN, display, "%s: cannot set up SQLite safely: %s", display,
-                    sqlite3_errmsg(db));
-        sqlite3_close_v2(db);
-        free(c);
-        if (copy_dir)
-            vg_tmp_remove(copy_dir);
-        free(copy_dir);
-        return rc;
-    }
-    c->copy_dir = copy_dir;
-    sq_register(c);
-    *out = db;
-    return VG_OK;
+    if (c)
+        c->max_calls = ops / VG_SQLITE_PROGRESS_OPS ? ops / VG_SQLITE_PROGRESS_OPS : 1;
 }
 
 /* ---------------------------------------------------------- the header */
@@ -181,378 +212,241 @@ static uint32_t sq_be32(const unsigned char *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Pages the header says the file has, or 0 when it does not say (older
+/* Bytes the header says the file has, or 0 when it does not say (older
  * writers, or a size SQLite would not trust either: the change counter at
  * 24 must equal version-valid-for at 92). SQLite refuses a file shorter than
  * a trusted count as corrupt before reading a single row. */
 static uint64_t sq_header_bytes(const unsigned char *h)
 {
-    uint32_t page = (uint32_t)h[16] << 8 | h[17], pages = sq_be32(h + 28);
+    uint32_t page = vg_sqlite_header_page_size(h, SQ_HEADER), pages = sq_be32(h + 28);
 
-    if (page == 1)
-        page = 65536;
-    if (page < 512 || (page & (page - 1)) != 0)
-        return 0;
-    if (pages == 0 || sq_be32(h + 24) != sq_be32(h + 92))
+    if (page == 0 || pages == 0 || sq_be32(h + 24) != sq_be32(h + 92))
         return 0;
     return (uint64_t)pages * page;
 }
 
-/* Zeroes the page count so SQLite sizes the database from the file, and the
- * pages that are there can be read. Only ever done to a private copy. */
-static void sq_untrust_size(unsigned char *h)
+/* ------------------------------------------------------------- opening */
+
+static void sq_free_ctx(struct sq_ctx *c)
 {
-    memset(h + 28, 0, 4);
+    if (!c)
+        return;
+    vg_sq_image_free(c->img);
+    free(c);
 }
 
-static int sq_check_file(const char *path, const char *display, struct vg_diag *diag,
-                         int *truncated)
-{
-    unsigned char h[SQ_HEADER];
-    struct stat st;
-    ssize_t n;
-    uint64_t want;
-    int fd = open(path, O_RDONLY | O_CLOEXEC), err;
-
-    *truncated = 0;
-    if (fd < 0) {
-        err = errno;
-        vg_diag_add(diag, VG_DIAG_WARN, display, "%s: cannot open: %s", display, strerror(err));
-        return err == ENOENT ? VG_E_NOTFOUND : VG_E_IO;
-    }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        vg_diag_add(diag, VG_DIAG_WARN, display, "%s: not a regular file", display);
-        return VG_E_IO;
-    }
-    n = read(fd, h, sizeof(h));
-    err = errno;
-    close(fd);
-    if (n < 0) {
-        vg_diag_add(diag, VG_DIAG_WARN, display, "%s: cannot read: %s", display, strerror(err));
-        return VG_E_IO;
-    }
-    if (!sq_magic_ok(h, (size_t)n)) {
-        vg_diag_add(diag, VG_DIAG_WARN, display,
-                    "%s: not a SQLite database (no \"SQLite format 3\" header)", display);
-        return VG_E_CORRUPT;
-    }
-    want = sq_header_bytes(h);
-    if (want > (uint64_t)st.st_size) {
-        *truncated = 1;
-        vg_diag_add(diag, VG_DIAG_WARN, display,
-                    "%s: truncated: %lld of %llu bytes; reading the pages that are there", display,
-                    (long long)st.st_size, (unsigned long long)want);
-    }
-    return VG_OK;
-}
-
-static int sq_untrust_file_size(const char *path)
-{
-    unsigned char h[SQ_HEADER];
-    int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW), ok;
-
-    if (fd < 0)
-        return VG_E_IO;
-    ok = pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h);
-    sq_untrust_size(h);
-    ok = ok && pwrite(fd, h + 28, 4, 28) == 4;
-    return close(fd) == 0 && ok ? VG_OK : VG_E_IO;
-}
-
-/* ------------------------------------------------------ opening a file */
-
-/* SQLite URIs decode %HH; everything but unreserved characters and '/' is
- * encoded so '?', '#' and '%' in a file name cannot change the meaning. */
-static char *sq_uri(const char *path)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    struct vg_buf b;
-    const unsigned char *p;
-    int rc;
-
-    vg_buf_init(&b, VG_SQLITE_MAX_SQL_LENGTH);
-    /* an empty authority keeps a path that starts with "//" a path */
-    rc = vg_buf_append_str(&b, path[0] == '/' ? "file://" : "file:");
-    for (p = (const unsigned char *)path; rc == VG_OK && *p; p++) {
-        char esc[3];
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            strchr("/-._~", *p)) {
-            rc = vg_buf_append_char(&b, (char)*p);
-            continue;
-        }
-        esc[0] = '%';
-        esc[1] = hex[*p >> 4];
-        esc[2] = hex[*p & 15];
-        rc = vg_buf_append(&b, esc, 3);
-    }
-    if (rc == VG_OK)
-        rc = vg_buf_append_str(&b, "?immutable=1");
-    if (rc != VG_OK) {
-        vg_buf_free(&b);
-        return NULL;
-    }
-    return vg_buf_take(&b);
-}
-
-/* immutable=1: no journal or WAL is looked at, no lock is taken, nothing is
- * ever written beside the evidence. */
-static int sq_open_immutable(const char *path, const char *display, struct vg_diag *diag,
-                             sqlite3 **db)
-{
-    char *uri = sq_uri(path);
-    int rc;
-
-    if (!uri)
-        return VG_E_NOMEM;
-    rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | VG_SQ_NOMUTEX, NULL);
-    free(uri);
-    if (rc != SQLITE_OK) {
-        vg_diag_add(diag, VG_DIAG_WARN, display, "%s: cannot open: %s", display,
-                    *db ? sqlite3_errmsg(*db) : sqlite3_errstr(rc));
-        sqlite3_close_v2(*db);
-        *db = NULL;
-        return rc == SQLITE_NOMEM ? VG_E_NOMEM : VG_E_IO;
-    }
-    return VG_OK;
-}
-
-/* The files that together make one database as of its last write. */
-struct sq_parts {
-    const char *db;
-    const char *wal;     /* or NULL */
-    const char *journal; /* or NULL */
-    int truncated;       /* shorter than its header says */
-};
-
-/* A -wal or hot -journal beside the database holds writes the file itself
- * does not; only a non-empty one matters. */
-static char *sq_sidecar(const char *path, const char *suffix)
-{
-    struct stat st;
-    char *p = vg_asprintf("%s%s", path, suffix);
-    if (p && stat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-        return p;
-    free(p);
-    return NULL;
-}
-
-static int sq_copy_fd(int in, int out)
-{
-    unsigned char *buf = vg_malloc(SQ_COPY_CHUNK);
-    int rc = buf ? VG_OK : VG_E_NOMEM;
-
-    while (rc == VG_OK) {
-        ssize_t n = read(in, buf, SQ_COPY_CHUNK), off = 0;
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            rc = n == 0 ? VG_OK : VG_E_IO;
-            break;
-        }
-        while (off < n) {
-            ssize_t w = write(out, buf + off, (size_t)(n - off));
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0) {
-                rc = VG_E_IO;
-                break;
-            }
-            off += w;
-        }
-    }
-    free(buf);
-    return rc;
-}
-
-/* Copies src to dst, which must not exist yet. */
-static int sq_copy(const char *src, const char *dst)
-{
-    struct stat st;
-    int in, out, rc;
-
-    in = open(src, O_RDONLY | O_CLOEXEC);
-    if (in < 0)
-        return VG_E_IO;
-    if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(in);
-        return VG_E_IO;
-    }
-    out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (out < 0) {
-        close(in);
-        return VG_E_IO;
-    }
-    rc = sq_copy_fd(in, out);
-    close(in);
-    if (close(out) != 0 && rc == VG_OK)
-        rc = VG_E_IO;
-    return rc;
-}
-
-/* Copies the parts as <dir>/db, db-wal, db-journal. Every name SQLite may
- * create there is registered for the signal-time cleanup, -shm included.
- * The evidence's -shm is not copied: it is only a cache of the WAL index,
- * which the first connection rebuilds from the -wal itself, and a hostile
- * one is better not offered to SQLite at all. */
-static int sq_copy_set(const struct sq_parts *src, const char *dir, char **dbpath)
-{
-    static const char *const sfx[] = {"", "-wal", "-journal", "-shm"};
-    const char *from[4];
-    size_t i;
-    int rc = VG_OK;
-
-    from[0] = src->db;
-    from[1] = src->wal;
-    from[2] = src->journal;
-    from[3] = NULL;
-    for (i = 0; rc == VG_OK && i < VG_ARRAY_LEN(sfx); i++) {
-        char *dst = vg_asprintf("%s/db%s", dir, sfx[i]);
-        rc = dst ? vg_tmp_track(dst) : VG_E_NOMEM;
-        if (rc == VG_OK && from[i])
-            rc = sq_copy(from[i], dst);
-        if (i == 0 && rc == VG_OK)
-            *dbpath = dst;
-        else
-            free(dst);
-    }
-    return rc;
-}
-
-static int sq_open_copy(const struct sq_parts *src, const char *display, struct vg_diag *diag,
-                        sqlite3 **db, char **copy_dir)
-{
-    char *dir = NULL, *dbpath = NULL;
-    int rc = vg_tmp_path("sqlite", &dir);
-
-    if (rc == VG_OK && mkdir(dir, 0700) != 0)
-        rc = VG_E_IO;
-    if (rc == VG_OK)
-        rc = sq_copy_set(src, dir, &dbpath);
-    if (rc == VG_OK && src->truncated)
-        rc = sq_untrust_file_size(dbpath);
-    if (rc == VG_OK &&
-        sqlite3_open_v2(dbpath, db, SQLITE_OPEN_READWRITE | VG_SQ_NOMUTEX, NULL) != SQLITE_OK) {
-        vg_diag_add(diag, VG_DIAG_WARN, display, "%s: cannot open the private copy: %s", display,
-                    *db ? sqlite3_errmsg(*db) : "out of memory");
-        sqlite3_close_v2(*db);
-        *db = NULL;
-        rc = VG_E_IO;
-    }
-    free(dbpath);
-    if (rc != VG_OK) {
-        if (dir)
-            vg_tmp_remove(dir);
-        free(dir);
-        return rc;
-    }
-    *copy_dir = dir;
-    return VG_OK;
-}
-
-/* A private copy when there are writes beside the main file or the file is
- * truncated, else the main file itself, immutable. A copy that fails (no
- * room in the temp folder) still leaves the main file readable as it is. */
-static int sq_open_parts(struct sq_parts *src, const char *display, struct vg_diag *diag,
-                         sqlite3 **out)
+static int sq_open_image(struct sq_ctx *c, const char *display, struct vg_diag *diag, sqlite3 **out)
 {
     sqlite3 *db = NULL;
-    char *copy_dir = NULL;
-    int rc = sq_check_file(src->db, display, diag, &src->truncated);
-
-    if (rc != VG_OK)
-        return rc;
-    if (src->wal || src->journal || src->truncated) {
-        rc = sq_open_copy(src, display, diag, &db, &copy_dir);
-        if (rc == VG_E_NOMEM)
-            return rc;
-        if (rc != VG_OK)
-            vg_diag_add(diag, VG_DIAG_WARN, display,
-                        "%s: could not make a private copy; reading the file as it is%s", display,
-                        src->wal || src->journal ? ", the latest changes may be missing" : "");
-    }
-    if (!db) {
-        rc = sq_open_immutable(src->db, display, diag, &db);
-        if (rc != VG_OK)
-            return rc;
-    }
-    return sq_finish_open(db, copy_dir, display, diag, out);
-}
-
-int vg_sqlite_open_file(const char *path, const char *display, struct vg_diag *diag, sqlite3 **out)
-{
-    struct sq_parts src;
-    char *wal = sq_sidecar(path, "-wal"), *journal = sq_sidecar(path, "-journal");
+    char *uri = NULL;
     int rc;
 
-    src.db = path;
-    src.wal = wal;
-    src.journal = journal;
-    src.truncated = 0;
-    rc = sq_open_parts(&src, display ? display : path, diag, out);
-    free(wal);
-    free(journal);
+    pthread_once(&sq_once, sq_global_limits);
+    rc = vg_sq_image_publish(c->img, &uri);
+    if (rc != VG_OK)
+        return rc;
+    if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | VG_SQ_NOMUTEX,
+                        VG_SQ_VFS_NAME) != SQLITE_OK) {
+        vg_diag_add(diag, VG_DIAG_WARN, display, "%s: cannot open: %s", display,
+                    db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close_v2(db);
+        free(uri);
+        return VG_E_IO;
+    }
+    free(uri);
+    rc = sq_harden(db, c);
+    if (rc != VG_OK) {
+        vg_diag_add(diag, VG_DIAG_WARN, display, "%s: cannot set up SQLite safely: %s", display,
+                    sqlite3_errmsg(db));
+        sqlite3_close_v2(db);
+        return rc;
+    }
+    *out = db;
+    return VG_OK;
+}
+
+/* The WAL or hot journal beside the database, indexed; NULL (no error)
+ * when there is none or SQLite would ignore it. */
+static int sq_index_log(struct vg_io *log, int is_wal, const unsigned char *hdr,
+                        const char *display, struct vg_diag *diag, struct vg_wal_index **out)
+{
+    uint32_t page = vg_sqlite_header_page_size(hdr, SQ_HEADER);
+    int rc;
+
+    *out = NULL;
+    if (!log || vg_io_size(log) == 0)
+        return VG_OK;
+    rc = is_wal ? vg_wal_index_new(log, page, out) : vg_journal_index_new(log, page, out);
+    if (rc == VG_E_CORRUPT) {
+        vg_diag_add(diag, VG_DIAG_WARN, display,
+                    "%s: its %s has another page size than the database: ignored", display,
+                    is_wal ? "-wal" : "-journal");
+        return VG_OK;
+    }
+    if (rc != VG_OK)
+        return rc;
+    if ((*out)->info.why && (*out)->info.usable)
+        vg_diag_add(diag, VG_DIAG_INFO, display, "%s-wal: %s", display, (*out)->info.why);
+    if ((*out)->n == 0) {
+        vg_wal_index_free(*out);
+        *out = NULL;
+    }
+    return VG_OK;
+}
+
+/* Which log SQLite would apply: a committed WAL, else a hot journal's
+ * rollback. Frees the other. */
+static int sq_pick_log(struct vg_io **wal, struct vg_io **journal, const unsigned char *hdr,
+                       const char *display, struct vg_diag *diag, struct vg_io **log,
+                       struct vg_wal_index **x)
+{
+    int rc = sq_index_log(*wal, 1, hdr, display, diag, x);
+
+    if (rc == VG_OK && *x) {
+        *log = *wal;
+        *wal = NULL;
+    } else if (rc == VG_OK) {
+        rc = sq_index_log(*journal, 0, hdr, display, diag, x);
+        if (rc == VG_OK && *x) {
+            *log = *journal;
+            *journal = NULL;
+        }
+    }
+    vg_io_free(*wal);
+    vg_io_free(*journal);
+    *wal = *journal = NULL;
     return rc;
+}
+
+int vg_sqlite_open_io(struct vg_io *db_io, struct vg_io *wal, struct vg_io *journal,
+                      const char *display, struct vg_diag *diag, sqlite3 **out)
+{
+    unsigned char h[SQ_HEADER];
+    struct vg_wal_index *wx = NULL;
+    struct vg_io *log = NULL;
+    struct sq_ctx *c = NULL;
+    uint64_t want, size;
+    int rc;
+
+    rc = vg_io_read_exact(db_io, 0, h, sizeof(h));
+    if (rc == VG_OK && !sq_magic_ok(h, sizeof(h)))
+        rc = VG_E_CORRUPT;
+    if (rc != VG_OK) {
+        vg_diag_add(diag, VG_DIAG_WARN, display,
+                    "%s: not a SQLite database (no \"SQLite format 3\" header)", display);
+        vg_io_free(db_io);
+        vg_io_free(wal);
+        vg_io_free(journal);
+        return rc == VG_E_TRUNCATED ? VG_E_CORRUPT : rc;
+    }
+    rc = sq_pick_log(&wal, &journal, h, display, diag, &log, &wx);
+    c = vg_calloc(1, sizeof(*c));
+    if (rc != VG_OK || !c) {
+        vg_io_free(db_io);
+        vg_io_free(log);
+        vg_wal_index_free(wx);
+        free(c);
+        return rc != VG_OK ? rc : VG_E_NOMEM;
+    }
+    size = vg_io_size(db_io);
+    if (wx) {
+        /* the header as SQLite will see it: the log may hold page 1 */
+        uint64_t p1 = vg_wal_index_find(wx, 1);
+        if (p1 && vg_io_read_exact(log, p1, h, sizeof(h)) != VG_OK)
+            memset(h, 0, sizeof(h));
+        size = (uint64_t)wx->db_pages * wx->page_size;
+    }
+    want = sq_header_bytes(h);
+    if (want > size)
+        vg_diag_add(diag, VG_DIAG_WARN, display,
+                    "%s: truncated: %llu of %llu bytes; reading the pages that are there", display,
+                    (unsigned long long)size, (unsigned long long)want);
+    rc = vg_sq_image_new(db_io, log, wx, want > size, &c->img);
+    if (rc != VG_OK) {
+        free(c);
+        return rc;
+    }
+    rc = sq_open_image(c, display, diag, out);
+    if (rc != VG_OK) {
+        sq_free_ctx(c);
+        return rc;
+    }
+    sq_register(c);
+    return VG_OK;
+}
+
+/* A sidecar file of the user's database (path + suffix), when there. */
+static struct vg_io *sq_sidecar(const char *path, const char *suffix, const char *display,
+                                struct vg_diag *diag)
+{
+    struct vg_io *io = NULL;
+    char *p = vg_asprintf("%s%s", path, suffix);
+    int rc = p ? vg_file_open_path(p, &io, NULL) : VG_E_NOMEM;
+
+    if (rc != VG_OK && rc != VG_E_NOTFOUND)
+        vg_diag_add(diag, VG_DIAG_WARN, display, "%s%s: cannot open: %s", display, suffix,
+                    vg_strerror(rc));
+    free(p);
+    return rc == VG_OK ? io : NULL;
 }
 
 int vg_sqlite_open_parts(const char *db_path, const char *wal_path, const char *shm_path,
                          const char *display, struct vg_diag *diag, sqlite3 **out)
 {
-    struct sq_parts src;
+    struct vg_io *db = NULL, *wal = NULL, *journal;
+    int rc;
 
-    VG_UNUSED(shm_path); /* see sq_copy_set: the WAL index is rebuilt, not copied */
-    src.db = db_path;
-    src.wal = wal_path;
-    src.journal = NULL;
-    src.truncated = 0;
-    return sq_open_parts(&src, display ? display : db_path, diag, out);
+    VG_UNUSED(shm_path); /* only a cache of the WAL index, rebuilt from the -wal */
+    display = display ? display : db_path;
+    rc = vg_file_open_path(db_path, &db, NULL);
+    if (rc != VG_OK) {
+        vg_diag_add(diag, VG_DIAG_WARN, display, "%s: cannot open: %s", display, vg_strerror(rc));
+        return rc;
+    }
+    if (wal_path && (rc = vg_file_open_path(wal_path, &wal, NULL)) != VG_OK) {
+        if (rc != VG_E_NOTFOUND)
+            vg_diag_add(diag, VG_DIAG_WARN, display, "%s-wal: cannot open: %s", display,
+                        vg_strerror(rc));
+        wal = NULL;
+    }
+    journal = sq_sidecar(db_path, "-journal", display, diag);
+    return vg_sqlite_open_io(db, wal, journal, display, diag, out);
 }
 
-/* A WAL-mode image (read/write versions 2) would make SQLite look for a
- * -wal of an in-memory database; as a rollback image it opens as it is. */
+int vg_sqlite_open_file(const char *path, const char *display, struct vg_diag *diag, sqlite3 **out)
+{
+    struct vg_io *db = NULL, *wal, *journal;
+    int rc;
+
+    display = display ? display : path;
+    rc = vg_file_open_path(path, &db, NULL);
+    if (rc != VG_OK) {
+        vg_diag_add(diag, VG_DIAG_WARN, display, "%s: cannot open: %s", display, vg_strerror(rc));
+        return rc;
+    }
+    wal = sq_sidecar(path, "-wal", display, diag);
+    journal = sq_sidecar(path, "-journal", display, diag);
+    return vg_sqlite_open_io(db, wal, journal, display, diag, out);
+}
+
 int vg_sqlite_open_memory(const unsigned char *data, size_t len, const char *display,
                           struct vg_diag *diag, sqlite3 **out)
 {
-    sqlite3 *db = NULL;
     unsigned char *copy;
+    struct vg_io *io = NULL;
     int rc;
 
-    if (!sq_magic_ok(data, len)) {
-        vg_diag_add(diag, VG_DIAG_WARN, display,
-                    "%s: not a SQLite database (no \"SQLite format 3\" header)", display);
-        return VG_E_CORRUPT;
-    }
     if (len > VG_MAX_IN_MEMORY_FILE)
         return VG_E_LIMIT;
-    if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | VG_SQ_NOMUTEX,
-                        NULL) != SQLITE_OK) {
-        sqlite3_close_v2(db);
+    copy = vg_malloc(len ? len : 1);
+    if (!copy)
         return VG_E_NOMEM;
-    }
-    copy = sqlite3_malloc64(len);
-    if (!copy) {
-        sqlite3_close_v2(db);
-        return VG_E_NOMEM;
-    }
-    memcpy(copy, data, len);
-    if (copy[18] == 2 && copy[19] == 2)
-        copy[18] = copy[19] = 1;
-    if (sq_header_bytes(copy) > len) {
-        vg_diag_add(diag, VG_DIAG_WARN, display,
-                    "%s: truncated: %zu of %llu bytes; reading the pages that are there", display,
-                    len, (unsigned long long)sq_header_bytes(copy));
-        sq_untrust_size(copy);
-    }
-    /* on failure SQLite frees copy itself (FREEONCLOSE) */
-    rc = sqlite3_deserialize(db, "main", copy, (sqlite3_int64)len, (sqlite3_int64)len,
-                             SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
-    if (rc != SQLITE_OK) {
-        vg_diag_add(diag, VG_DIAG_WARN, display, "%s: cannot load the database: %s", display,
-                    sqlite3_errmsg(db));
-        sqlite3_close_v2(db);
-        return rc == SQLITE_NOMEM ? VG_E_NOMEM : VG_E_CORRUPT;
-    }
-    return sq_finish_open(db, NULL, display, diag, out);
+    if (len)
+        memcpy(copy, data, len);
+    rc = vg_io_memory_take(copy, len, &io);
+    if (rc != VG_OK)
+        return rc;
+    return vg_sqlite_open_io(io, NULL, NULL, display, diag, out);
 }
 
 void vg_sqlite_close(sqlite3 *db)
@@ -561,13 +455,26 @@ void vg_sqlite_close(sqlite3 *db)
 
     if (!db)
         return;
-    c = sq_unregister(db);
+    c = sq_find(db, 1);
     sqlite3_close_v2(db);
-    if (c && c->copy_dir)
-        vg_tmp_remove(c->copy_dir);
-    if (c)
-        free(c->copy_dir);
-    free(c);
+    sq_free_ctx(c);
+}
+
+/* Why the running statement of db was stopped, for the warning. */
+static const char *sq_stop_reason(sqlite3 *db)
+{
+    struct sq_ctx *c = sq_find(db, 0);
+
+    if (c && c->stopped == SQ_STOP_TIME)
+        return "the time limit for one query";
+    return "the SQLite work limit";
+}
+
+/* The view a refused read went through, or NULL. */
+static const char *sq_view_met(sqlite3 *db)
+{
+    struct sq_ctx *c = sq_find(db, 0);
+    return c && c->view[0] ? c->view : NULL;
 }
 
 /* ------------------------------------------------------------- queries */
@@ -607,8 +514,19 @@ static int sq_prepare(struct sq_run *r, const char *sql, sqlite3_stmt **st)
         vg_diag_add(r->diag, VG_DIAG_INFO, r->display, "%s: %s", r->display, msg);
         return VG_E_NOTFOUND;
     }
-    if ((rc & 0xff) == SQLITE_NOMEM)
-        return VG_E_NOMEM;
+    if ((rc & 0xff) == SQLITE_AUTH && sq_view_met(r->db)) {
+        vg_diag_add(r->diag, VG_DIAG_WARN, r->display,
+                    "%s: \"%s\" is a view where vigie reads a table; not read (a view can "
+                    "invent or repeat rows: the database may have been tampered with)",
+                    r->display, sq_view_met(r->db));
+        return VG_E_CORRUPT;
+    }
+    if ((rc & 0xff) == SQLITE_NOMEM) {
+        vg_diag_add(r->diag, VG_DIAG_WARN, r->display,
+                    "%s: query stopped: it needed more memory than SQLite is allowed (%d MiB)",
+                    r->display, (int)(VG_SQLITE_HEAP_LIMIT >> 20));
+        return VG_E_LIMIT;
+    }
     if (sq_is_damage(rc)) {
         vg_diag_add(r->diag, VG_DIAG_WARN, r->display,
                     "%s: database damaged: cannot read its schema (%s)", r->display, msg);
@@ -652,11 +570,14 @@ static int sq_end(struct sq_run *r, int code)
     case SQLITE_DONE:
         return VG_OK;
     case SQLITE_NOMEM:
-        return VG_E_NOMEM;
-    case SQLITE_INTERRUPT:
         vg_diag_add(r->diag, VG_DIAG_WARN, r->display,
-                    "%s: query stopped by the SQLite work limit, %zu rows read", r->display,
-                    r->rows);
+                    "%s: query stopped: it needed more memory than SQLite is allowed (%d MiB), "
+                    "%zu rows read",
+                    r->display, (int)(VG_SQLITE_HEAP_LIMIT >> 20), r->rows);
+        return VG_E_LIMIT;
+    case SQLITE_INTERRUPT:
+        vg_diag_add(r->diag, VG_DIAG_WARN, r->display, "%s: query stopped by %s, %zu rows read",
+                    r->display, sq_stop_reason(r->db), r->rows);
         return VG_E_LIMIT;
     case SQLITE_TOOBIG:
         vg_diag_add(r->diag, VG_DIAG_WARN, r->display, "%s: %s (limit %d bytes), %zu rows read",

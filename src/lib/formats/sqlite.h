@@ -1,12 +1,16 @@
 /*
  * Reading SQLite evidence without modifying it, and without trusting it.
  *
- * - A database with a -wal beside it is copied (db, -wal, -shm) into the
- *   private 0700 temp folder and the copy is opened, so the latest writes
- *   are read and the evidence folder is never touched; otherwise the file is
- *   opened read-only with immutable=1 (no journal, no locks, no checkpoint).
+ * - SQLite reads the database through a read-only VFS over the struct vg_io
+ *   a source handed over (formats/sqlite_vfs.h): a file opened without
+ *   following links, an archive member, a file decrypted page by page.
+ *   A -wal is applied by serving SQLite the WAL's committed pages in place
+ *   of the database's (formats/wal.h): nothing is copied, nothing is written,
+ *   no plaintext of an encrypted database reaches a disk.
  * - Every handle is hardened per sqlite.org/security.html: DEFENSIVE,
- *   trusted_schema=OFF, tight sqlite3_limit()s, a progress handler.
+ *   trusted_schema=OFF, tight sqlite3_limit()s, a cap on SQLite's heap, a
+ *   work and a time budget per statement, and reads through a view where a
+ *   table belongs are refused.
  * - Queries on a damaged file salvage what they can, row by row, and say
  *   how much was lost.
  *
@@ -18,23 +22,29 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "io/io.h"
 #include "util/vg.h"
 
-/* display: how to name the file in diagnostics. */
+/* Opens the database db as SQLite would read it after opening: with its
+ * -wal wal applied, or else its hot -journal rolled back (either may be
+ * NULL). Takes all three, which live until vg_sqlite_close. display: how to
+ * name the file in diagnostics. Not a SQLite file: VG_E_CORRUPT, with a
+ * warning. */
+int vg_sqlite_open_io(struct vg_io *db, struct vg_io *wal, struct vg_io *journal,
+                      const char *display, struct vg_diag *diag, sqlite3 **out) VG_MUST_CHECK;
+/* The same for a file at path given by the user or a test, and its
+ * "<path>-wal" and "<path>-journal" when there. */
 int vg_sqlite_open_file(const char *path, const char *display, struct vg_diag *diag,
                         sqlite3 **out) VG_MUST_CHECK;
-/* Backups store a database's -wal and -shm as separate files: copies the
- * database and its WAL side by side into the private temp folder and opens
- * the copy there, so the WAL is applied to the copy only. shm_path (may be
- * NULL) is not copied: the -shm is only a cache of the WAL index, which
- * SQLite rebuilds from the -wal, and a hostile one is not worth trusting. */
+/* The same with the WAL at wal_path (may be NULL or absent). shm_path is
+ * ignored: the -shm is only a cache of the WAL index, rebuilt from the
+ * -wal, and a hostile one is not worth trusting. */
 int vg_sqlite_open_parts(const char *db_path, const char *wal_path, const char *shm_path,
                          const char *display, struct vg_diag *diag, sqlite3 **out) VG_MUST_CHECK;
-/* Opens a copy of an in-memory image (decrypted files) with
- * sqlite3_deserialize; nothing touches the disk. */
+/* A copy of an image in memory. */
 int vg_sqlite_open_memory(const unsigned char *data, size_t len, const char *display,
                           struct vg_diag *diag, sqlite3 **out) VG_MUST_CHECK;
-/* Closes and removes any private copy made for it. NULL is a no-op. */
+/* Closes the handle and frees what it reads. NULL is a no-op. */
 void vg_sqlite_close(sqlite3 *db);
 
 int vg_sqlite_has_table(sqlite3 *db, const char *table);

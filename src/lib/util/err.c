@@ -30,6 +30,8 @@ const char *vg_strerror(int err)
         return "interrupted";
     case VG_E_EXISTS:
         return "already exists";
+    case VG_E_NOTFILE:
+        return "not a regular file (a link, folder, FIFO or device)";
     default:
         return "unknown error";
     }

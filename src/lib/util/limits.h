@@ -22,6 +22,11 @@
 #define VG_MAX_TEXT_SCAN (16u * 1024u * 1024u) /* bytes of one text field scanned */
 #define VG_MAX_TEXT_LINE (1024u * 1024u)       /* one line of a text dump; longer is cut */
 
+/* Evidence folders (io/file.c) */
+#define VG_MAX_DIR_ENTRIES  (4u * 1024u * 1024u)  /* names read from one folder */
+#define VG_MAX_WALK_DEPTH   64u                   /* folders below the root walked */
+#define VG_MAX_WALK_ENTRIES (64u * 1024u * 1024u) /* entries one walk visits */
+
 /* Property lists and keyed archives */
 #define VG_MAX_PLIST_FILE   (256u * 1024u * 1024u)
 #define VG_MAX_PLIST_DEPTH  64u /* nesting of containers */
@@ -33,7 +38,7 @@
 #define VG_MAX_NSKA_NODES  (1024u * 1024u)
 
 /* SQLite evidence (sqlite3_limit values and the progress handler) */
-#define VG_SQLITE_MAX_LENGTH         (256 * 1024 * 1024)
+#define VG_SQLITE_MAX_LENGTH         (32 * 1024 * 1024) /* one value or row */
 #define VG_SQLITE_MAX_SQL_LENGTH     (1024 * 1024)
 #define VG_SQLITE_MAX_COLUMN         4096
 #define VG_SQLITE_MAX_EXPR_DEPTH     256
@@ -41,9 +46,12 @@
 #define VG_SQLITE_MAX_VDBE_OP        250000000
 #define VG_SQLITE_MAX_ATTACHED       0
 #define VG_SQLITE_MAX_TRIGGER_DEPTH  10
-#define VG_SQLITE_PROGRESS_OPS       100000       /* handler called every N VM ops */
-#define VG_SQLITE_MAX_PROGRESS_CALLS 500000000ull /* total ops / N before abort */
-#define VG_SQLITE_MAX_SALVAGE        1000         /* damaged regions skipped per query */
+#define VG_SQLITE_PROGRESS_OPS       100000                /* handler called every N VM ops */
+#define VG_SQLITE_MAX_PROGRESS_CALLS 500000000ull          /* total ops / N before abort */
+#define VG_SQLITE_MAX_SALVAGE        1000                  /* damaged regions skipped per query */
+#define VG_SQLITE_MAX_STMT_MS        60000                 /* wall time one statement may run */
+#define VG_SQLITE_HEAP_LIMIT         (192ll * 1024 * 1024) /* all of SQLite's heap together */
+#define VG_MAX_WAL_FRAMES            (16u * 1024u * 1024u) /* frames read from one -wal */
 
 /* Backups */
 #define VG_MAX_MANIFEST_PLIST (64u * 1024u * 1024u)
