@@ -203,7 +203,43 @@ size_t vg_iocs_match_text(const struct vg_iocs *iocs, const char *text,
                           int (*cb)(void *ud, const char *found, const struct vg_ioc_match *m),
                           void *ud);
 
-/* ------------------------------------------------------------ scans */
+/* ---------------------------------------------------------- sources */
+
+/* What an analyst acquired from a phone. */
+enum vg_kind {
+    VG_KIND_IOS_BACKUP = 0, /* an iTunes/Finder backup folder, encrypted or not */
+    VG_KIND_RESULTS,        /* an earlier -o folder, vigie's or MVT's (check-iocs) */
+};
+
+/* "ios-backup", ... */
+const char *vg_kind_name(enum vg_kind kind);
+
+struct vg_source_opts {
+    /* Encrypted acquisitions: a password, or a derived key (an iOS backup's
+     * 32-byte password key). */
+    const char *password;
+    const unsigned char *key;
+    size_t key_len;
+    /* Asked only when an acquisition turns out to be encrypted and neither
+     * password nor key was given: fills buf (cap bytes) with the password
+     * for `what` (e.g. the backup's path) and returns VG_OK. */
+    int (*ask_password)(void *ud, const char *what, char *buf, size_t cap);
+    void *ud;
+};
+
+struct vg_source;
+
+/* Opens the acquisition at path: nothing is read but what is needed to know
+ * it (an iOS backup's plists and Manifest.db). Problems go to diag;
+ * VG_E_NOTFOUND when path is not such an acquisition, VG_E_PASSWORD for a
+ * wrong password. */
+int vg_source_open(enum vg_kind kind, const char *path, const struct vg_source_opts *o,
+                   struct vg_diag *diag, struct vg_source **out) VG_MUST_CHECK;
+void vg_source_free(struct vg_source *src);
+/* A line about what was opened (which backup was picked), or NULL. */
+const char *vg_source_notes(const struct vg_source *src);
+
+/* ------------------------------------------------------------ checks */
 
 /* What the CLI learns about each module as it finishes. */
 struct vg_module_report {
@@ -222,17 +258,13 @@ struct vg_module_report {
 };
 
 struct vg_scan_opts {
-    const char *target;         /* the input path */
+    const char *target;         /* the input path, for info.json (default: the source's) */
     const char *output_dir;     /* NULL: nothing is written to disk */
     const char *const *modules; /* NULL or a list of module names to run */
     size_t n_modules;
     int hashes;               /* record SHA-256 of every input file read */
     int fast;                 /* skip slow modules */
     const char *command_line; /* written to command.log (no secrets) */
-    /* Encrypted backups: a password, or a derived key (32 bytes). */
-    const char *password;
-    const unsigned char *key;
-    size_t key_len;
     void (*on_module)(void *ud, const struct vg_module_report *r);
     void *ud;
 };
@@ -242,21 +274,26 @@ struct vg_summary {
     size_t records;
     size_t alerts[VG_LEVEL_COUNT];
     size_t warnings;
+    size_t unread; /* artifacts or modules that could not be read: INCOMPLETE */
 };
 
-/* Returns VG_OK when the scan ran (with or without detections). */
-int vg_ios_check_backup(const struct vg_iocs *iocs, const struct vg_scan_opts *opts,
-                        struct vg_diag *diag, struct vg_summary *sum) VG_MUST_CHECK;
-/* Re-checks the <module>.json files of an earlier -o folder (vigie's or MVT's). */
-int vg_check_iocs(const struct vg_iocs *iocs, const struct vg_scan_opts *opts, struct vg_diag *diag,
-                  struct vg_summary *sum) VG_MUST_CHECK;
+/* Runs the modules of the source's platform (or, for saved results, of
+ * every platform) over src with iocs. Returns VG_OK when the check ran,
+ * with or without detections; refuses (VG_E_INVAL, before creating
+ * anything) an output folder inside the evidence. */
+int vg_check(struct vg_source *src, const struct vg_iocs *iocs, const struct vg_scan_opts *opts,
+             struct vg_diag *diag, struct vg_summary *sum) VG_MUST_CHECK;
 
 /* Detections: alerts of level MEDIUM or above. */
 int vg_summary_has_detections(const struct vg_summary *sum);
+/* "DETECTIONS", "INCOMPLETE" (nothing detected, but something could not be
+ * read: not a clean result) or "NO DETECTIONS". */
+const char *vg_summary_verdict(const struct vg_summary *sum);
 
-/* Module listing for --list-modules. kind: "ios-backup". Returns count;
- * fills names (result names) and descriptions when not NULL. */
-size_t vg_module_list(const char *kind, const char **names, const char **class_names,
+/* The modules a kind of acquisition runs, for --list-modules. Returns the
+ * count; fills names (result names), class names and descriptions when not
+ * NULL, up to cap. */
+size_t vg_module_list(enum vg_kind kind, const char **names, const char **class_names,
                       const char **descriptions, size_t cap);
 
 /* ------------------------------------------------- encrypted backups */

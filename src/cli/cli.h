@@ -24,7 +24,7 @@ void cli_module_cb(void *ud, const struct vg_module_report *r);
 void cli_begin_scan(const char *target);
 void cli_print_summary(const struct vg_summary *sum, const char *output_dir);
 void cli_print_iocs(const struct vg_iocs *iocs);
-int cli_check_module_names(const char *const *names, size_t n);
+int cli_check_module_names(enum vg_kind kind, const char *const *names, size_t n);
 
 /* argv joined for command.log, with passwords replaced by "***". */
 char *cli_command_line(int argc, char **argv);

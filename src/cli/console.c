@@ -245,10 +245,10 @@ void cli_print_iocs(const struct vg_iocs *iocs)
     }
 }
 
-int cli_check_module_names(const char *const *names, size_t n)
+int cli_check_module_names(enum vg_kind kind, const char *const *names, size_t n)
 {
     const char *mods[256], *classes[256];
-    size_t count = vg_module_list("ios-backup", mods, classes, NULL, 256), i, j;
+    size_t count = vg_module_list(kind, mods, classes, NULL, 256), i, j;
 
     for (i = 0; i < n; i++) {
         int ok = 0;

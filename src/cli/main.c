@@ -166,33 +166,45 @@ static int secret_option(struct secret *sec, int c, char *arg)
     return c == 'p' ? cli_secret_set_password(sec, arg) : cli_secret_read_key_file(sec, arg);
 }
 
-/* -p or -k first, then the environment; then, when the backup is encrypted
- * (or always, for the commands that need a key), a prompt on the terminal. */
+/* -p or -k first, then the environment. For the commands that always
+ * need a key, a prompt on the terminal when neither gave one; for checks,
+ * the source asks (ask_secret) only once it knows the backup is encrypted. */
 static int get_secret(struct secret *sec, const char *target, int needed)
 {
-    struct vg_diag *quiet = NULL;
-    int rc, encrypted = 0;
+    int rc;
 
     if (sec->password || sec->have_key)
         return 0;
     rc = cli_secret_from_env(sec);
     if (rc != 0)
         return rc < 0 ? -1 : 0;
-    if (!needed) {
-        /* a backup that cannot be read is reported by the check itself */
-        if (vg_diag_new(NULL, NULL, &quiet) != VG_OK)
-            return -1;
-        rc = vg_ios_backup_encrypted(target, quiet, &encrypted);
-        vg_diag_free(quiet);
-        if (rc != VG_OK || !encrypted)
-            return 0;
-    }
+    if (!needed)
+        return 0;
     rc = cli_secret_prompt(sec, "Backup password");
     if (rc == 0)
         cli_error("%s is an encrypted backup: give its password (-p, or set "
                   "VIGIE_BACKUP_PASSWORD) or a key file (-k)",
                   target);
     return rc == 1 ? 0 : -1;
+}
+
+/* The source found an encrypted acquisition and no password was given. */
+static int ask_secret(void *ud, const char *what, char *buf, size_t cap)
+{
+    struct secret *sec = ud;
+    size_t n;
+
+    if (cli_secret_prompt(sec, "Backup password") != 1) {
+        cli_error("%s is an encrypted backup: give its password (-p, or set "
+                  "VIGIE_BACKUP_PASSWORD) or a key file (-k)",
+                  what);
+        return VG_E_INVAL;
+    }
+    n = strlen(sec->password);
+    if (n >= cap)
+        return VG_E_LIMIT;
+    memcpy(buf, sec->password, n + 1);
+    return VG_OK;
 }
 
 /* ---- scans ---- */
@@ -224,10 +236,10 @@ static void usage_scan(enum scan_kind kind)
                "MVT's)\nwith new indicators.\n");
 }
 
-static void list_modules(void)
+static void list_modules(enum vg_kind kind)
 {
     const char *names[256], *classes[256], *desc[256];
-    size_t n = vg_module_list("ios-backup", names, classes, desc, 256), i;
+    size_t n = vg_module_list(kind, names, classes, desc, 256), i;
 
     for (i = 0; i < n && i < 256; i++)
         printf("%-30s %-28s %s\n", classes[i], names[i], desc[i]);
@@ -245,14 +257,17 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
     struct ioc_args a = {{NULL}, 0};
     const char *modules[64];
     struct vg_scan_opts so;
+    struct vg_source_opts src_opts;
     struct vg_summary sum;
     struct vg_iocs *iocs = NULL;
     struct vg_diag *diag = NULL;
+    struct vg_source *src = NULL;
     struct secret sec;
     size_t n_modules = 0;
     int c, rc, ret = EXIT_ERROR;
 
     memset(&so, 0, sizeof(so));
+    memset(&src_opts, 0, sizeof(src_opts));
     memset(&sec, 0, sizeof(sec));
     while ((c = getopt_long(argc, argv, "i:o:m:lhp:k:", opts, NULL)) != -1) {
         switch (c) {
@@ -271,7 +286,7 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
             modules[n_modules++] = optarg;
             break;
         case 'l':
-            list_modules();
+            list_modules(kind == SCAN_IOS_BACKUP ? VG_KIND_IOS_BACKUP : VG_KIND_RESULTS);
             ret = EXIT_CLEAN;
             goto out;
         case 'H':
@@ -309,14 +324,17 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
     so.command_line = cmdline;
     so.on_module = cli_module_cb;
     so.ud = &cons;
-    if (cli_check_module_names(modules, n_modules) != 0 ||
+    if (cli_check_module_names(kind == SCAN_IOS_BACKUP ? VG_KIND_IOS_BACKUP : VG_KIND_RESULTS,
+                               modules, n_modules) != 0 ||
         (kind == SCAN_IOS_BACKUP && get_secret(&sec, so.target, 0) != 0))
         goto out;
-    so.password = sec.password;
+    src_opts.password = sec.password;
     if (sec.have_key) {
-        so.key = sec.key;
-        so.key_len = VG_BACKUP_KEY_LEN;
+        src_opts.key = sec.key;
+        src_opts.key_len = VG_BACKUP_KEY_LEN;
     }
+    src_opts.ask_password = ask_secret;
+    src_opts.ud = &sec;
     if (vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
         goto out;
     if (load_iocs(&a, diag, &iocs) != 0)
@@ -326,17 +344,19 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
         goto out;
     }
     cli_begin_scan(so.target);
-    if (kind == SCAN_IOS_BACKUP)
-        rc = vg_ios_check_backup(iocs, &so, diag, &sum);
-    else
-        rc = vg_check_iocs(iocs, &so, diag, &sum);
+    rc = vg_source_open(kind == SCAN_IOS_BACKUP ? VG_KIND_IOS_BACKUP : VG_KIND_RESULTS, so.target,
+                        &src_opts, diag, &src);
+    if (rc == VG_OK)
+        rc = vg_check(src, iocs, &so, diag, &sum);
     if (rc != VG_OK) {
-        cli_error("%s: %s", so.target, vg_strerror(rc));
+        if (rc != VG_E_INVAL && rc != VG_E_NOTFOUND)
+            cli_error("%s: %s", so.target, vg_strerror(rc));
         goto out;
     }
     cli_print_summary(&sum, so.output_dir);
-    ret = vg_summary_has_detections(&sum) ? EXIT_DETECTIONS : EXIT_CLEAN;
+    ret = vg_summary_has_detections(&sum) ? EXIT_DETECTIONS : sum.unread ? EXIT_ERROR : EXIT_CLEAN;
 out:
+    vg_source_free(src);
     cli_secret_free(&sec);
     vg_iocs_free(iocs);
     vg_diag_free(diag);

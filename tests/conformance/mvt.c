@@ -49,8 +49,8 @@ static void run_vigie(int check_iocs, const char *target, const char *stix, stru
     so.target = target;
     so.output_dir = o->dir;
     so.command_line = "vigie conformance";
-    o->rc = check_iocs ? vg_check_iocs(iocs, &so, diag, &o->sum)
-                       : vg_ios_check_backup(iocs, &so, diag, &o->sum);
+    o->rc = check_iocs ? vgfix_check(VG_KIND_RESULTS, so.target, iocs, &so, NULL, diag, &o->sum)
+                       : vgfix_check(VG_KIND_IOS_BACKUP, so.target, iocs, &so, NULL, diag, &o->sum);
     vg_iocs_free(iocs);
     vg_diag_free(diag);
 }

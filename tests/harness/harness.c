@@ -85,7 +85,7 @@ void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh
     so.modules = module ? mods : NULL;
     so.n_modules = module ? 1 : 0;
     so.command_line = "vigie test";
-    r->rc = vg_ios_check_backup(iocs, &so, diag, &r->sum);
+    r->rc = vgfix_check(VG_KIND_IOS_BACKUP, so.target, iocs, &so, NULL, diag, &r->sum);
     if (module) {
         snprintf(name, sizeof(name), "%s.json", module);
         r->records = load_or_empty(out, name);
@@ -158,7 +158,8 @@ void vgh_check_saved(const char *module, const char *records_json, const char *b
     memset(&so, 0, sizeof(so));
     so.target = in;
     so.output_dir = out;
-    assert_int_equal(vg_check_iocs(iocs, &so, diag, &c->sum), VG_OK);
+    assert_int_equal(vgfix_check(VG_KIND_RESULTS, so.target, iocs, &so, NULL, diag, &c->sum),
+                     VG_OK);
     c->records = load_or_empty(out, name);
     snprintf(name, sizeof(name), "%s_detected.json", module);
     c->alerts = load_or_empty(out, name);

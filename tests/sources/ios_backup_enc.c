@@ -1,6 +1,6 @@
 /*
  * Encrypted backups checked in place (src/lib/ios/encrypted.c through
- * vg_ios_check_backup): the results equal the plain twin's byte for byte,
+ * vg_check): the results equal the plain twin's byte for byte,
  * with every module that exists; the password, a saved key, the older
  * keybag; and each kind of damage reported for what it is, a wrong password
  * as such and never as corrupt data. Nothing decrypted is left on disk.
@@ -48,7 +48,7 @@ static void diag_cb(void *ud, const struct vg_diag_entry *e)
         snprintf(r->text + n, sizeof(r->text) - n, "%s: %s\n", e->where, e->message);
 }
 
-/* vg_ios_check_backup with every module, --hashes, and output to out (may
+/* A check with every module, --hashes, and output to out (may
  * be NULL). */
 static void check(const char *dir, const char *password, const unsigned char *key, const char *out,
                   struct result *r)
@@ -56,8 +56,10 @@ static void check(const char *dir, const char *password, const unsigned char *ke
     struct vg_iocs *iocs = NULL;
     struct vg_diag *diag = NULL;
     struct vg_scan_opts so;
+    struct vg_source_opts src;
 
     memset(r, 0, sizeof(*r));
+    memset(&src, 0, sizeof(src));
     assert_int_equal(vg_diag_new(diag_cb, r, &diag), VG_OK);
     assert_int_equal(vg_iocs_new(&iocs), VG_OK);
     assert_int_equal(vg_iocs_load_buffer(iocs, "test.stix2", bundle, strlen(bundle), diag), VG_OK);
@@ -66,10 +68,10 @@ static void check(const char *dir, const char *password, const unsigned char *ke
     so.output_dir = out;
     so.hashes = 1;
     so.command_line = "vigie test";
-    so.password = password;
-    so.key = key;
-    so.key_len = key ? VG_BACKUP_KEY_LEN : 0;
-    r->rc = vg_ios_check_backup(iocs, &so, diag, &r->sum);
+    src.password = password;
+    src.key = key;
+    src.key_len = key ? VG_BACKUP_KEY_LEN : 0;
+    r->rc = vgfix_check(VG_KIND_IOS_BACKUP, dir, iocs, &so, &src, diag, &r->sum);
     vg_iocs_free(iocs);
     vg_diag_free(diag);
 }

@@ -116,7 +116,7 @@ static void check_to(const char *dir, const char *out, struct check_result *cr)
     so.output_dir = out;
     so.hashes = 1;
     so.command_line = "vigie test";
-    cr->rc = vg_ios_check_backup(iocs, &so, diag, &cr->sum);
+    cr->rc = vgfix_check(VG_KIND_IOS_BACKUP, dir, iocs, &so, NULL, diag, &cr->sum);
     vg_iocs_free(iocs);
     vg_diag_free(diag);
 }

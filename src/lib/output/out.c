@@ -17,6 +17,7 @@
 
 #include "output/json.h"
 #include "output/output.h"
+#include "scan/record.h"
 
 #define WHERE "output"
 
@@ -351,6 +352,24 @@ int vg_out_records_add(struct vg_out_records *r, const json_t *record)
     vg_sink_put(&r->w.sink, "\n    ", 5);
     r->n++;
     r->rc = vg_json_emit(&r->w.sink, record, 1);
+    if (r->rc != VG_OK)
+        vg_diag_add(r->o->diag, VG_DIAG_ERROR, WHERE, "cannot write %s in %s: %s", r->name,
+                    r->o->dir, r->w.sink.syserr ? strerror(r->w.sink.syserr) : vg_strerror(r->rc));
+    return r->rc;
+}
+
+int vg_out_records_add_rec(struct vg_out_records *r, const struct vg_rec *rec)
+{
+    if (!r)
+        return VG_E_INVAL;
+    if (r->rc != VG_OK)
+        return r->rc;
+    if (r->n > 0)
+        vg_sink_put(&r->w.sink, ",", 1);
+    vg_sink_put(&r->w.sink, "\n    ", 5);
+    r->n++;
+    vg_rec_write_json(&r->w.sink, rec);
+    r->rc = r->w.sink.err;
     if (r->rc != VG_OK)
         vg_diag_add(r->o->diag, VG_DIAG_ERROR, WHERE, "cannot write %s in %s: %s", r->name,
                     r->o->dir, r->w.sink.syserr ? strerror(r->w.sink.syserr) : vg_strerror(r->rc));

@@ -39,6 +39,15 @@ size_t vg_timeline_runs(const struct vg_timeline *tl);
  * later events are dropped (VG_OK) and the writers return that error. */
 int vg_timeline_add(struct vg_timeline *tl, const char *timestamp, const char *module,
                     const char *plugin, const char *event, const char *description) VG_MUST_CHECK;
+/* The same with an order key instead of the insertion number: events with
+ * equal timestamps come out in key order, so events added from several
+ * threads still come out in one order. The engine's keys are the module's
+ * place in its list << VG_TL_MODULE_SHIFT | the event's number in its
+ * module. Safe to call from several threads. */
+#define VG_TL_MODULE_SHIFT 40
+int vg_timeline_add_key(struct vg_timeline *tl, uint64_t key, const char *timestamp,
+                        const char *module, const char *plugin, const char *event,
+                        const char *description) VG_MUST_CHECK;
 /* Events added, spilled ones included. */
 size_t vg_timeline_count(const struct vg_timeline *tl);
 /* Stable sort of the events in memory by timestamp; ties keep insertion
@@ -64,7 +73,8 @@ int vg_timeline_get(const struct vg_timeline *tl, size_t i,
 int vg_timeline_order(const struct vg_timeline *tl, uint32_t **order) VG_MUST_CHECK;
 
 /* Every event, spilled or not, in timeline order: a merge of the run files
- * and the events in memory. tl may be NULL (no events). The run files are
+ * and the events in memory, a module's repeated events (same timestamp,
+ * event and description) given once. tl may be NULL (no events). The run files are
  * read as untrusted: a damaged one is an error reported in the spill
  * folder's diagnostics, never a crash. */
 struct vg_timeline_iter;
@@ -104,6 +114,9 @@ struct vg_out_records;
 int vg_out_records_begin(struct vg_out *o, const char *name,
                          struct vg_out_records **out) VG_MUST_CHECK;
 int vg_out_records_add(struct vg_out_records *r, const json_t *record) VG_MUST_CHECK;
+/* The same for a typed record (scan/record.h). */
+struct vg_rec;
+int vg_out_records_add_rec(struct vg_out_records *r, const struct vg_rec *rec) VG_MUST_CHECK;
 int vg_out_records_end(struct vg_out_records *r) VG_MUST_CHECK;
 void vg_out_records_abort(struct vg_out_records *r);
 

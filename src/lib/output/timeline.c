@@ -17,8 +17,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include "output/output.h"
 #include "util/rd.h"
+#include "util/seen.h"
 
 #define WHERE "timeline"
 
@@ -32,7 +35,7 @@ struct tl_event {
     uint32_t ev_off; /* offset of event in s */
     uint32_t desc_off;
     uint32_t name; /* index in names */
-    uint32_t seq;  /* insertion number: the sort's tie-break */
+    uint64_t seq;  /* order key: the sort's tie-break (see vg_timeline_add_key) */
 };
 
 /* A sorted run file: size and count are what we wrote, checked on reading. */
@@ -54,7 +57,8 @@ struct vg_timeline {
     struct vg_out *spill; /* NULL: never spill */
     struct tl_run *runs;
     size_t n_runs;
-    int err; /* a spill failed (reported): the timeline is lost */
+    int err;              /* a spill failed (reported): the timeline is lost */
+    pthread_mutex_t lock; /* adds come from several modules at once */
 };
 
 int vg_timeline_new(struct vg_timeline **out)
@@ -64,6 +68,7 @@ int vg_timeline_new(struct vg_timeline **out)
     if (!tl)
         return VG_E_NOMEM;
     tl->spill_cap = VG_TIMELINE_SPILL_BYTES;
+    pthread_mutex_init(&tl->lock, NULL);
     *out = tl;
     return VG_OK;
 }
@@ -113,6 +118,7 @@ void vg_timeline_free(struct vg_timeline *tl)
     }
     free(tl->ev);
     free(tl->names);
+    pthread_mutex_destroy(&tl->lock);
     free(tl);
 }
 
@@ -232,9 +238,9 @@ static void put_be32(unsigned char *p, uint32_t v)
     p[3] = (unsigned char)v;
 }
 
-/* Run record: be32 body length, then the body: be32 name index, be32 seq,
+/* Run record: be32 body length, then the body: be32 name index, be64 seq,
  * be32 ev_off, be32 desc_off, and the event's "ts\0event\0desc\0". */
-#define TL_REC_HEAD 20u
+#define TL_REC_HEAD 24u
 
 static int run_put(FILE *f, const struct tl_event *e, uint64_t *size)
 {
@@ -246,9 +252,10 @@ static int run_put(FILE *f, const struct tl_event *e, uint64_t *size)
         return VG_E_LIMIT;
     put_be32(h, (uint32_t)(len + TL_REC_HEAD - 4));
     put_be32(h + 4, e->name);
-    put_be32(h + 8, e->seq);
-    put_be32(h + 12, e->ev_off);
-    put_be32(h + 16, e->desc_off);
+    put_be32(h + 8, (uint32_t)(e->seq >> 32));
+    put_be32(h + 12, (uint32_t)e->seq);
+    put_be32(h + 16, e->ev_off);
+    put_be32(h + 20, e->desc_off);
     if (fwrite(h, 1, sizeof(h), f) != sizeof(h) || fwrite(e->s, 1, len, f) != len)
         return VG_E_IO;
     *size += TL_REC_HEAD + len;
@@ -328,14 +335,13 @@ static int spill(struct vg_timeline *tl)
     return VG_OK;
 }
 
-int vg_timeline_add(struct vg_timeline *tl, const char *timestamp, const char *module,
-                    const char *plugin, const char *event, const char *description)
+static int add_locked(struct vg_timeline *tl, uint64_t key, const char *timestamp,
+                      const char *module, const char *plugin, const char *event,
+                      const char *description)
 {
     struct tl_event e;
     int rc;
 
-    if (!tl)
-        return VG_E_INVAL;
     if (tl->err != VG_OK)
         return VG_OK; /* dropped: the failure is reported and the write will fail */
     rc = events_reserve(tl);
@@ -348,13 +354,41 @@ int vg_timeline_add(struct vg_timeline *tl, const char *timestamp, const char *m
                        description ? description : "");
     if (rc != VG_OK)
         return rc;
-    e.seq = (uint32_t)tl->total++;
+    e.seq = key;
+    tl->total++;
     tl->ev[tl->n++] = e;
     /* 16: a typical malloc header */
     tl->bytes += sizeof(e) + event_len(&e) + 16;
     if (tl->spill && tl->bytes >= tl->spill_cap)
         return spill(tl);
     return VG_OK;
+}
+
+int vg_timeline_add_key(struct vg_timeline *tl, uint64_t key, const char *timestamp,
+                        const char *module, const char *plugin, const char *event,
+                        const char *description)
+{
+    int rc;
+
+    if (!tl)
+        return VG_E_INVAL;
+    pthread_mutex_lock(&tl->lock);
+    rc = add_locked(tl, key, timestamp, module, plugin, event, description);
+    pthread_mutex_unlock(&tl->lock);
+    return rc;
+}
+
+int vg_timeline_add(struct vg_timeline *tl, const char *timestamp, const char *module,
+                    const char *plugin, const char *event, const char *description)
+{
+    int rc;
+
+    if (!tl)
+        return VG_E_INVAL;
+    pthread_mutex_lock(&tl->lock);
+    rc = add_locked(tl, (uint64_t)tl->total, timestamp, module, plugin, event, description);
+    pthread_mutex_unlock(&tl->lock);
+    return rc;
 }
 
 static int event_cmp(const struct tl_event *a, const struct tl_event *b)
@@ -460,7 +494,8 @@ int vg_timeline_order(const struct vg_timeline *tl, uint32_t **order)
 
 struct tl_cur {
     const char *ts, *ev, *desc;
-    uint32_t name, seq;
+    uint32_t name;
+    uint64_t seq;
 };
 
 /* One sorted source: a run file, or (f NULL) the events in memory. */
@@ -483,6 +518,12 @@ struct vg_timeline_iter {
     size_t *heap; /* source indexes, smallest current event first */
     size_t n_heap;
     int pending; /* the top's event was handed out */
+    /* De-duplication, as MVT drops a module's repeated events: repeats
+     * share their timestamp and module, so they are neighbours in this
+     * order; only the current group's fingerprints are kept. */
+    char *group_ts;
+    uint32_t group_name;
+    struct vg_seen seen;
 };
 
 static int cur_cmp(const struct tl_cur *a, const struct tl_cur *b)
@@ -521,7 +562,7 @@ static int rec_decode(const struct vg_timeline_iter *it, struct tl_src *s, size_
 
     vg_rd_init(&r, s->buf, len);
     s->cur.name = vg_rd_be32(&r);
-    s->cur.seq = vg_rd_be32(&r);
+    s->cur.seq = vg_rd_be64(&r);
     ev_off = vg_rd_be32(&r);
     desc_off = vg_rd_be32(&r);
     p = (const char *)vg_rd_bytes(&r, n);
@@ -680,6 +721,8 @@ void vg_timeline_iter_free(struct vg_timeline_iter *it)
     free(it->src);
     free(it->heap);
     free(it->order);
+    free(it->group_ts);
+    vg_seen_free(&it->seen);
     free(it);
 }
 
@@ -714,9 +757,8 @@ int vg_timeline_iter_new(const struct vg_timeline *tl, struct vg_timeline_iter *
 
 /* The heap's top is the next event; its source moves on at the next call,
  * so the strings handed out stay valid until then. */
-int vg_timeline_iter_next(struct vg_timeline_iter *it, struct vg_timeline_event *ev)
+static int iter_step(struct vg_timeline_iter *it, struct tl_cur **cur)
 {
-    struct tl_src *s;
     int rc;
 
     if (it->pending) {
@@ -730,12 +772,49 @@ int vg_timeline_iter_next(struct vg_timeline_iter *it, struct vg_timeline_event 
     }
     if (it->n_heap == 0)
         return 0;
-    s = &it->src[it->heap[0]];
-    ev->timestamp = s->cur.ts;
-    ev->module = it->tl->names[s->cur.name].module;
-    ev->plugin = it->tl->names[s->cur.name].plugin;
-    ev->event = s->cur.ev;
-    ev->description = s->cur.desc;
+    *cur = &it->src[it->heap[0]].cur;
     it->pending = 1;
+    return 1;
+}
+
+/* 1 when cur repeats an event of its group already handed out. */
+static int iter_repeat(struct vg_timeline_iter *it, const struct tl_cur *c)
+{
+    const char *parts[3] = {c->ts, c->ev, c->desc};
+    int fresh;
+
+    if (!it->group_ts || c->name != it->group_name || strcmp(c->ts, it->group_ts) != 0) {
+        free(it->group_ts);
+        it->group_ts = vg_strdup(c->ts);
+        it->group_name = c->name;
+        vg_seen_free(&it->seen);
+        vg_seen_init(&it->seen);
+        if (!it->group_ts)
+            return VG_E_NOMEM;
+    }
+    fresh = vg_seen_add(&it->seen, parts, 3);
+    return fresh < 0 ? fresh : !fresh;
+}
+
+int vg_timeline_iter_next(struct vg_timeline_iter *it, struct vg_timeline_event *ev)
+{
+    struct tl_cur *c = NULL;
+    int rc;
+
+    for (;;) {
+        rc = iter_step(it, &c);
+        if (rc <= 0)
+            return rc;
+        rc = iter_repeat(it, c);
+        if (rc < 0)
+            return rc;
+        if (rc == 0)
+            break;
+    }
+    ev->timestamp = c->ts;
+    ev->module = it->tl->names[c->name].module;
+    ev->plugin = it->tl->names[c->name].plugin;
+    ev->event = c->ev;
+    ev->description = c->desc;
     return 1;
 }

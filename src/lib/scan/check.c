@@ -1,49 +1,108 @@
 /*
- * `vigie ios check-backup`: open the backup, run the iOS module table.
+ * The public check: a source, its platform's modules, the indicators and
+ * the options.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include "util/vg.h"
 
-#include "sources/ios_backup.h"
-#include "modules/ios/list.h"
+#include "io/file.h"
+#include "modules/modules.h"
 #include "scan/scan.h"
 
-int vg_ios_check_backup(const struct vg_iocs *iocs, const struct vg_scan_opts *opts,
-                        struct vg_diag *diag, struct vg_summary *sum)
+/* A module runs on a source that serves one of its locators; saved results
+ * (no locators) run every module. */
+static int module_applies(const struct vg_module *m, unsigned served)
 {
-    const struct vg_module *const *mods;
-    struct vg_source *src = NULL;
+    size_t i;
+
+    if (served == 0)
+        return 1;
+    for (i = 0; i < m->n_locs; i++)
+        if (served & VG_LOC_BIT(m->locs[i].kind))
+            return 1;
+    return 0;
+}
+
+/* The modules to run, in list order: the platform's, or every platform's
+ * for saved results. Free the array. */
+static const struct vg_module **modules_for(enum vg_kind kind, int any_platform,
+                                            enum vg_platform platform, size_t *n)
+{
+    const struct vg_module *const *ios, *const *android;
+    const struct vg_module **v;
+    size_t ni, na, i, k = 0;
+    unsigned served = vg_kind_locs(kind);
+
+    ios = vg_modules(VG_PLATFORM_IOS, &ni);
+    android = vg_modules(VG_PLATFORM_ANDROID, &na);
+    v = vg_calloc(ni + na + 1, sizeof(*v));
+    if (!v)
+        return NULL;
+    for (i = 0; i < ni; i++)
+        if ((any_platform || platform == VG_PLATFORM_IOS) && module_applies(ios[i], served))
+            v[k++] = ios[i];
+    for (i = 0; i < na; i++)
+        if ((any_platform || platform == VG_PLATFORM_ANDROID) && module_applies(android[i], served))
+            v[k++] = android[i];
+    *n = k;
+    return v;
+}
+
+/* 1 when path (which may not exist yet) is the evidence or inside it. */
+static int inside_evidence(const struct vg_source *src, const char *path)
+{
+    struct vg_root *r = NULL;
+    int in;
+
+    if (vg_root_open(src->real, &r) != VG_OK)
+        return 0;
+    in = vg_root_contains(r, path);
+    vg_root_free(r);
+    return in;
+}
+
+int vg_check(struct vg_source *src, const struct vg_iocs *iocs, const struct vg_scan_opts *opts,
+             struct vg_diag *diag, struct vg_summary *sum)
+{
+    const struct vg_module **mods;
     struct vg_scan s;
-    size_t n;
+    size_t n = 0;
     int rc;
 
     memset(sum, 0, sizeof(*sum));
-    rc = vg_backup_open(opts->target, opts, diag, &src);
-    if (rc != VG_OK)
-        return rc;
-    rc = vg_scan_init(&s, iocs, opts, diag, sum, "ios-backup");
-    if (rc != VG_OK) {
-        vg_source_free(src);
-        return rc;
+    if (opts->output_dir && inside_evidence(src, opts->output_dir)) {
+        vg_diag_add(diag, VG_DIAG_ERROR, "output",
+                    "%s is inside the evidence (%s): results are never written into the input; "
+                    "choose a folder elsewhere",
+                    opts->output_dir, src->path);
+        return VG_E_INVAL;
     }
-    s.src = src;
-    mods = vg_ios_modules(&n);
-    rc = vg_scan_run(&s, mods, n);
-    vg_scan_cleanup(&s);
-    vg_source_free(src);
+    mods = modules_for(src->kind_id, src->any_platform, src->platform, &n);
+    if (!mods || src->nomem) {
+        free(mods);
+        return VG_E_NOMEM;
+    }
+    rc = vg_scan_init(&s, iocs, opts, diag, sum, src);
+    if (rc == VG_OK) {
+        rc = vg_scan_run(&s, mods, n);
+        vg_scan_cleanup(&s);
+    }
+    free(mods);
     return rc;
 }
 
-size_t vg_module_list(const char *kind, const char **names, const char **class_names,
+size_t vg_module_list(enum vg_kind kind, const char **names, const char **class_names,
                       const char **descriptions, size_t cap)
 {
-    const struct vg_module *const *mods;
-    size_t n, i;
+    const struct vg_module **mods;
+    size_t n = 0, i;
+    int platform = vg_kind_platform(kind);
 
-    if (strcmp(kind, "ios-backup") != 0)
+    mods = modules_for(kind, platform < 0,
+                       platform < 0 ? VG_PLATFORM_IOS : (enum vg_platform)platform, &n);
+    if (!mods)
         return 0;
-    mods = vg_ios_modules(&n);
     for (i = 0; i < n && i < cap; i++) {
         if (names)
             names[i] = mods[i]->name;
@@ -52,5 +111,6 @@ size_t vg_module_list(const char *kind, const char **names, const char **class_n
         if (descriptions)
             descriptions[i] = mods[i]->description;
     }
+    free(mods);
     return n;
 }

@@ -6,14 +6,14 @@
 #include "util/pyfmt.h"
 #include "util/utf8.h"
 
-const char *vg_rec_str(const json_t *rec, const char *key)
+const char *vg_jstr(const json_t *obj, const char *key)
 {
-    return json_string_value(json_object_get(rec, key));
+    return json_string_value(json_object_get(obj, key));
 }
 
-const char *vg_rec_time(const json_t *rec, const char *key)
+const char *vg_jtime(const json_t *obj, const char *key)
 {
-    const char *s = vg_rec_str(rec, key);
+    const char *s = vg_jstr(obj, key);
     return s ? s : "";
 }
 
@@ -77,6 +77,52 @@ int vg_py_append(struct vg_buf *b, const json_t *v)
     return vg_buf_append_str(b, vg_py_str(v, buf));
 }
 
+const char *vg_val_py(const struct vg_val *v, char *buf)
+{
+    switch (v->t) {
+    case VG_VT_TEXT:
+        return v->u.s.p;
+    case VG_VT_INT:
+        if (vg_snprintf(buf, VG_PY_BUF, "%lld", (long long)v->u.i) != VG_OK)
+            return "?";
+        return buf;
+    case VG_VT_REAL:
+        vg_py_repr_real(v->u.d, buf);
+        return buf;
+    case VG_VT_BOOL:
+        return v->u.i ? "True" : "False";
+    default:
+        return "None";
+    }
+}
+
+int vg_val_py_append(struct vg_buf *b, const struct vg_val *v)
+{
+    char buf[VG_PY_BUF];
+
+    if (v->t == VG_VT_TEXT)
+        return vg_buf_append(b, v->u.s.p, v->u.s.n);
+    return vg_buf_append_str(b, vg_val_py(v, buf));
+}
+
+int vg_val_truthy(const struct vg_val *v)
+{
+    switch (v->t) {
+    case VG_VT_TEXT:
+    case VG_VT_BLOB:
+        return v->u.s.n > 0;
+    case VG_VT_INT:
+    case VG_VT_BOOL:
+        return v->u.i != 0;
+    case VG_VT_REAL:
+        return v->u.d != 0.0;
+    case VG_VT_JSON:
+        return vg_py_truthy(v->u.j);
+    default:
+        return 0;
+    }
+}
+
 int vg_py_truthy(const json_t *v)
 {
     switch (v ? json_typeof(v) : JSON_NULL) {
@@ -109,7 +155,7 @@ json_t *vg_json_unix_date(double unix_seconds)
     return vg_isodate_double(unix_seconds, buf) == VG_OK ? json_string(buf) : json_null();
 }
 
-int vg_check_url(struct vg_run *run, enum vg_level level, const json_t *rec, const char *url,
+int vg_check_url(struct vg_run *run, enum vg_level level, const struct vg_rec *rec, const char *url,
                  const char *event_time)
 {
     struct vg_ioc_match m;
@@ -138,20 +184,10 @@ int vg_check_url(struct vg_run *run, enum vg_level level, const json_t *rec, con
     return 1;
 }
 
-void vg_check_each_url(struct vg_run *run, enum vg_level level, const char *url_key,
-                       const char *time_key)
-{
-    json_t *rec;
-    size_t i;
-
-    json_array_foreach(vg_run_records(run), i, rec)
-        vg_check_url(run, level, rec, vg_rec_str(rec, url_key), vg_rec_time(rec, time_key));
-}
-
 struct text_ctx {
     struct vg_run *run;
     enum vg_level level;
-    const json_t *rec;
+    const struct vg_rec *rec;
     const char *event_time;
     int hit;
 };
@@ -164,8 +200,8 @@ static int text_hit(void *ud, const char *found, const struct vg_ioc_match *m)
     return c->hit; /* one alert per text is enough to flag the record */
 }
 
-int vg_check_text(struct vg_run *run, enum vg_level level, const json_t *rec, const char *text,
-                  const char *event_time)
+int vg_check_text(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                  const char *text, const char *event_time)
 {
     struct text_ctx c = {run, level, rec, event_time, 0};
     if (!text || !*text)
@@ -174,7 +210,7 @@ int vg_check_text(struct vg_run *run, enum vg_level level, const json_t *rec, co
     return c.hit;
 }
 
-int vg_check_url_list(struct vg_run *run, enum vg_level level, const json_t *rec,
+int vg_check_url_list(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
                       const json_t *urls, const char *event_time)
 {
     size_t i;
@@ -187,8 +223,8 @@ int vg_check_url_list(struct vg_run *run, enum vg_level level, const json_t *rec
     return 0;
 }
 
-int vg_check_process(struct vg_run *run, enum vg_level level, const json_t *rec, const char *name,
-                     const char *event_time)
+int vg_check_process(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                     const char *name, const char *event_time)
 {
     struct vg_ioc_match m;
     if (!name || !*name || !vg_iocs_match_process(vg_run_iocs(run), name, &m))
@@ -206,8 +242,8 @@ int vg_check_process(struct vg_run *run, enum vg_level level, const json_t *rec,
     return 1;
 }
 
-int vg_check_email(struct vg_run *run, enum vg_level level, const json_t *rec, const char *email,
-                   const char *event_time)
+int vg_check_email(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                   const char *email, const char *event_time)
 {
     struct vg_ioc_match m;
     if (!email || !*email || !vg_iocs_match_email(vg_run_iocs(run), email, &m))
@@ -218,8 +254,8 @@ int vg_check_email(struct vg_run *run, enum vg_level level, const json_t *rec, c
     return 1;
 }
 
-int vg_check_file_path(struct vg_run *run, enum vg_level level, const json_t *rec, const char *path,
-                       const char *event_time)
+int vg_check_file_path(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                       const char *path, const char *event_time)
 {
     struct vg_ioc_match m;
     if (!path || !*path || !vg_iocs_match_file_path(vg_run_iocs(run), path, &m))
@@ -230,8 +266,8 @@ int vg_check_file_path(struct vg_run *run, enum vg_level level, const json_t *re
     return 1;
 }
 
-int vg_check_file_name(struct vg_run *run, enum vg_level level, const json_t *rec, const char *name,
-                       const char *event_time)
+int vg_check_file_name(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                       const char *name, const char *event_time)
 {
     struct vg_ioc_match m;
     if (!name || !*name || !vg_iocs_match_file_name(vg_run_iocs(run), name, &m))
@@ -242,8 +278,8 @@ int vg_check_file_name(struct vg_run *run, enum vg_level level, const json_t *re
     return 1;
 }
 
-int vg_check_profile_id(struct vg_run *run, enum vg_level level, const json_t *rec, const char *id,
-                        const char *event_time)
+int vg_check_profile_id(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                        const char *id, const char *event_time)
 {
     struct vg_ioc_match m;
     if (!id || !*id || !vg_iocs_match_profile_id(vg_run_iocs(run), id, &m))
@@ -254,8 +290,8 @@ int vg_check_profile_id(struct vg_run *run, enum vg_level level, const json_t *r
     return 1;
 }
 
-int vg_check_app_id(struct vg_run *run, enum vg_level level, const json_t *rec, const char *id,
-                    const char *event_time)
+int vg_check_app_id(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                    const char *id, const char *event_time)
 {
     struct vg_ioc_match m;
     if (!id || !*id || !vg_iocs_match_app_id(vg_run_iocs(run), id, &m))
@@ -266,8 +302,8 @@ int vg_check_app_id(struct vg_run *run, enum vg_level level, const json_t *rec, 
     return 1;
 }
 
-int vg_check_hash(struct vg_run *run, enum vg_level level, const json_t *rec, const char *hex,
-                  const char *event_time)
+int vg_check_hash(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                  const char *hex, const char *event_time)
 {
     struct vg_ioc_match m;
     if (!hex || !*hex || !vg_iocs_match_hash(vg_run_iocs(run), hex, &m))

@@ -10,40 +10,38 @@
 #define VG_SCAN_CHECKS_H
 
 #include "scan/module.h"
+#include "scan/record.h"
 #include "util/buf.h"
 #include "util/pyfmt.h"
 
 /* A URL or bare host: url indicators, then domains and IPs. */
-int vg_check_url(struct vg_run *run, enum vg_level level, const json_t *rec, const char *url,
+int vg_check_url(struct vg_run *run, enum vg_level level, const struct vg_rec *rec, const char *url,
                  const char *event_time);
 /* Every URL and bare host name found in free text. Stops at the first hit. */
-int vg_check_text(struct vg_run *run, enum vg_level level, const json_t *rec, const char *text,
-                  const char *event_time);
-/* vg_check_url on every record's url_key, dated by its time_key. */
-void vg_check_each_url(struct vg_run *run, enum vg_level level, const char *url_key,
-                       const char *time_key);
+int vg_check_text(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                  const char *text, const char *event_time);
 /* Every string in a JSON array of URLs (e.g. an MVT "links" field). */
-int vg_check_url_list(struct vg_run *run, enum vg_level level, const json_t *rec,
+int vg_check_url_list(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
                       const json_t *urls, const char *event_time);
-int vg_check_process(struct vg_run *run, enum vg_level level, const json_t *rec, const char *name,
-                     const char *event_time);
-int vg_check_email(struct vg_run *run, enum vg_level level, const json_t *rec, const char *email,
-                   const char *event_time);
-int vg_check_file_path(struct vg_run *run, enum vg_level level, const json_t *rec, const char *path,
-                       const char *event_time);
-int vg_check_file_name(struct vg_run *run, enum vg_level level, const json_t *rec, const char *name,
-                       const char *event_time);
-int vg_check_profile_id(struct vg_run *run, enum vg_level level, const json_t *rec, const char *id,
-                        const char *event_time);
-int vg_check_app_id(struct vg_run *run, enum vg_level level, const json_t *rec, const char *id,
-                    const char *event_time);
-int vg_check_hash(struct vg_run *run, enum vg_level level, const json_t *rec, const char *hex,
-                  const char *event_time);
+int vg_check_process(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                     const char *name, const char *event_time);
+int vg_check_email(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                   const char *email, const char *event_time);
+int vg_check_file_path(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                       const char *path, const char *event_time);
+int vg_check_file_name(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                       const char *name, const char *event_time);
+int vg_check_profile_id(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                        const char *id, const char *event_time);
+int vg_check_app_id(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                    const char *id, const char *event_time);
+int vg_check_hash(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                  const char *hex, const char *event_time);
 
-/* Record field helpers: a string member or NULL. */
-const char *vg_rec_str(const json_t *rec, const char *key);
-/* The record's timestamp field as an event time ("" when absent). */
-const char *vg_rec_time(const json_t *rec, const char *key);
+/* JSON member helpers, for modules that build records from plists: a
+ * string member or NULL; the same or "" (event times). */
+const char *vg_jstr(const json_t *obj, const char *key);
+const char *vg_jtime(const json_t *obj, const char *key);
 
 /* Python's view of a record value, for text worded as MVT's f-strings
  * word it. vg_py_str is str(): strings as they are, integers, reals as
@@ -55,6 +53,11 @@ const char *vg_rec_time(const json_t *rec, const char *key);
 const char *vg_py_str(const json_t *v, char *buf);
 int vg_py_append(struct vg_buf *b, const json_t *v) VG_MUST_CHECK;
 int vg_py_truthy(const json_t *v);
+/* The same for record values (a blob as Python would print it is never
+ * wanted: "None"; nested values: "None"). */
+const char *vg_val_py(const struct vg_val *v, char *buf);
+int vg_val_py_append(struct vg_buf *b, const struct vg_val *v) VG_MUST_CHECK;
+int vg_val_truthy(const struct vg_val *v);
 
 /* Record building helpers. */
 json_t *vg_json_str(const char *s); /* NULL -> json null */

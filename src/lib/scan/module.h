@@ -1,12 +1,19 @@
 /*
  * What a module is. A module turns one kind of artifact into records
- * (extract) and records into alerts (check). check sees records only, never
- * the artifact, so records saved as JSON by an earlier run (vigie's or MVT's)
- * can be checked again with new indicators (`vigie check-iocs`).
+ * (extract) and checks each record as it is made (check_record), with what
+ * it learned across records checked at the end (check_finish). Records
+ * stream: each is checked, put on the timeline, written and dropped as it
+ * is emitted, so memory stays flat however large the artifact. The check
+ * sees records only, never the artifact, so records saved as JSON by an
+ * earlier run (vigie's or MVT's) can be checked again with new indicators
+ * (`vigie check-iocs`).
  *
- * Adding a module: write one file in src/lib/<platform>/ that defines a
- * `const struct vg_module vg_mod_<name>` and add one row to that platform's
- * table (src/lib/ios/modules.c).
+ * A module declares where its artifacts live (locators, one per kind of
+ * source that can hold them) and never learns which source served it.
+ *
+ * Adding a module: one file in src/lib/modules/<platform>/ defining
+ * `const struct vg_module vg_mod_<name>`, and one row in that platform's
+ * list.h.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -16,51 +23,84 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "io/file.h"
+#include "scan/record.h"
 #include "util/vg.h"
 
 struct vg_run;
-struct vg_file;
 
-/* Where a module's artifact lives. In a backup: a domain (exact, or a prefix
- * when it ends in '*', e.g. "AppDomainGroup-*"; NULL for any domain) and a
- * relative path (fnmatch glob, e.g. "Library/Safari/Profiles/ * /History.db").
- * In a filesystem dump: fs_path, a glob from the root (NULL: not there). */
-struct vg_artifact {
-    const char *domain;
-    const char *path;
-    const char *fs_path;
+enum vg_platform {
+    VG_PLATFORM_IOS = 0,
+    VG_PLATFORM_ANDROID,
 };
 
-/* Sources a module can read. */
-#define VG_SRC_BACKUP 0x1u /* iTunes/Finder backup */
-#define VG_SRC_FS     0x2u /* full filesystem dump (future) */
-#define VG_SRC_MIXED  (VG_SRC_BACKUP | VG_SRC_FS)
+/* Where an artifact lives, for one kind of source. path is an fnmatch glob
+ * (FNM_PATHNAME) unless said otherwise. */
+enum vg_loc_kind {
+    VG_LOC_BACKUP = 1,     /* iOS backup: domain (exact; a prefix when it ends in
+                            * '*', e.g. "AppDomainGroup-*"; NULL any) and the
+                            * relative path in it */
+    VG_LOC_BACKUP_META,    /* a file of the backup folder itself: "Info.plist" */
+    VG_LOC_FS,             /* iOS filesystem: a path from the root,
+                            * "private/var/mobile/Library/SMS/sms.db" */
+    VG_LOC_SYSDIAG,        /* inside a sysdiagnose: "ps.txt", "crashes_and_spins/ *.ips" */
+    VG_LOC_AQF,            /* a file of an AndroidQF acquisition: "packages.json" */
+    VG_LOC_BUGREPORT,      /* a member of a bugreport: "FS/data/tombstones/ *" */
+    VG_LOC_DUMPSYS,        /* a dumpsys section by service name (path), from a
+                            * bugreport or an AndroidQF dumpsys.txt */
+    VG_LOC_ANDROID_BACKUP, /* a member of an Android backup's tar: "apps/<pkg>/..." */
+    VG_LOC_LOGS,           /* newline-delimited log files (intrusion logs): path glob */
+    VG_LOC_BACKUP_LISTING, /* every entry of an iOS backup's manifest: files,
+                            * folders and links (path ignored) */
+    VG_LOC_FS_LISTING,     /* every entry of a filesystem dump (path ignored) */
+};
+#define VG_LOC_BIT(k) (1u << (unsigned)(k))
+
+struct vg_loc {
+    enum vg_loc_kind kind;
+    const char *domain;
+    const char *path;
+};
+
+/* A file a source found: what modules know of it. Strings are borrowed for
+ * the duration of the callback that receives it. */
+struct vg_file {
+    const struct vg_loc *loc; /* the locator that found it */
+    const char *display;      /* how to name it: "HomeDomain/Library/SMS/sms.db" */
+    const char *domain;       /* backup domain, or NULL */
+    const char *path;         /* path in the source (in the domain, for backups) */
+    const char *id;           /* the backup's file id, or NULL */
+    struct vg_stat st;        /* what is known (st.has says) */
+    unsigned flags;           /* VG_FILE_* */
+    const char *link;         /* a link's target, or NULL */
+    const void *handle;       /* the source's own */
+};
+#define VG_FILE_ABSENT 0x1u /* listed (manifest) but not stored */
+#define VG_FILE_DIR    0x2u
+#define VG_FILE_LINK   0x4u
+#define VG_FILE_OTHER  0x8u /* not a regular file, folder or link */
 
 struct vg_module {
     const char *name;        /* result name, MVT's: "sms" -> sms.json */
     const char *class_name;  /* "SMS": console, -m, timeline "Plugin" column */
     const char *description; /* one line: what it reads and what it checks */
-    unsigned sources;        /* VG_SRC_* */
-    const struct vg_artifact *artifacts;
-    size_t n_artifacts;
+    const struct vg_loc *locs;
+    size_t n_locs;
+    /* The record fields check_record and timeline read, by index in this
+     * list (an enum in the module): every schema resolves them once. */
+    const char *const *fields;
+    size_t n_fields;
     int slow; /* skipped by --fast */
-    /* Artifact to records: vg_run_add_record(). VG_OK unless the module
-     * could not run at all; per-artifact problems are warnings. */
+    /* Artifact to records (vg_run_emit...). VG_OK unless the module could
+     * not run at all; per-artifact problems are warnings and coverage. */
     int (*extract)(struct vg_run *run);
-    /* Records to alerts: vg_run_alert(). NULL when there is nothing to check. */
-    void (*check)(struct vg_run *run);
-    /* Instead of check, for modules whose check of a record needs no other
-     * record: the engine then streams (each record is checked, put on the
-     * timeline, written and freed as it is added), so memory stays flat
-     * however large the artifact. Such a module's extract must not read
-     * vg_run_records(). */
-    void (*check_record)(struct vg_run *run, const json_t *record);
-    /* With check_record: called once after the last record, for checks
-     * that relate records to each other through compact state the module
-     * kept (vg_run_state) rather than the records themselves. */
+    /* One record to alerts (vg_run_alert). NULL: nothing to check. */
+    void (*check_record)(struct vg_run *run, const struct vg_rec *r);
+    /* After the last record: checks that relate records through compact
+     * state the module kept (vg_run_state), never the records themselves. */
     void (*check_finish)(struct vg_run *run);
-    /* One record to timeline events: vg_run_timeline(). NULL: none. */
-    void (*timeline)(struct vg_run *run, const json_t *record);
+    /* One record to timeline events (vg_run_timeline). NULL: none. */
+    void (*timeline)(struct vg_run *run, const struct vg_rec *r);
 };
 
 /* ---- the run of one module (src/lib/scan/run.c) ---- */
@@ -68,16 +108,40 @@ struct vg_module {
 const struct vg_module *vg_run_module(const struct vg_run *run);
 const struct vg_iocs *vg_run_iocs(const struct vg_run *run); /* never NULL */
 int vg_run_fast(const struct vg_run *run);
+enum vg_platform vg_run_platform(const struct vg_run *run);
+/* 1 when records come from saved results (check-iocs), not an acquisition. */
+int vg_run_rechecking(const struct vg_run *run);
 
-/* Records: an array of JSON objects. add steals the reference. */
-int vg_run_add_record(struct vg_run *run, json_t *record) VG_MUST_CHECK;
-json_t *vg_run_records(struct vg_run *run); /* borrowed */
+/* A schema for this module's records (freed with the run). */
+int vg_run_schema(struct vg_run *run, const char *const *names, size_t n,
+                  const struct vg_schema **out) VG_MUST_CHECK;
+/* A schema from a statement's column names, then the extra keys the
+ * module adds; *col_key (owned by the run) maps columns to keys. */
+int vg_run_schema_stmt(struct vg_run *run, sqlite3_stmt *st, const char *const *extra,
+                       size_t n_extra, const struct vg_schema **out,
+                       const int **col_key) VG_MUST_CHECK;
+
+/* A record to fill for schema s (reset and reused by the run). */
+struct vg_rec *vg_run_rec(struct vg_run *run, const struct vg_schema *s);
+/* Emits the record: checked, put on the timeline, written, then reset.
+ * A record marked failed (allocation) is not written: the run's sticky
+ * error says so. Returns the run's error state (VG_OK to go on). */
+int vg_run_emit(struct vg_run *run, struct vg_rec *r) VG_MUST_CHECK;
+/* A JSON object as a record (its keys in order make the schema; records
+ * with the same keys share one). Takes obj. */
+int vg_run_emit_json(struct vg_run *run, json_t *obj) VG_MUST_CHECK;
 size_t vg_run_record_count(const struct vg_run *run);
+/* Marks the run out of memory (sticky): its module did not complete. */
+void vg_run_nomem(struct vg_run *run);
 
-/* An alert. record is copied (deep) into the alert's "event"; m may be NULL.
- * event_time: "YYYY-MM-DD HH:MM:SS.ffffff" or "" when the record has none. */
-void vg_run_alert(struct vg_run *run, enum vg_level level, const json_t *record,
+/* An alert on record r (copied into the alert's "event"; NULL: {}); m may
+ * be NULL. event_time: "YYYY-MM-DD HH:MM:SS.ffffff" or "". */
+void vg_run_alert(struct vg_run *run, enum vg_level level, const struct vg_rec *r,
                   const struct vg_ioc_match *m, const char *event_time, const char *fmt, ...)
+    VG_PRINTF(6, 7);
+/* The same with the event given as JSON (borrowed). */
+void vg_run_alert_json(struct vg_run *run, enum vg_level level, const json_t *event,
+                       const struct vg_ioc_match *m, const char *event_time, const char *fmt, ...)
     VG_PRINTF(6, 7);
 
 /* A timeline event, from the timeline callback. */
@@ -86,13 +150,11 @@ void vg_run_timeline(struct vg_run *run, const char *timestamp, const char *even
 
 /* A pointer the module may use for state across records (NULL at the
  * start); the module frees what it put there, at the latest in
- * check_finish. */
+ * check_finish (which always runs). */
 void **vg_run_state(struct vg_run *run);
 
-/* The scan's diagnostics record, for layers below the module (SQLite
- * salvage warnings) that report on their own. */
+/* The run's diagnostics (for format layers that report on their own). */
 struct vg_diag *vg_run_diag(struct vg_run *run);
-
 /* Diagnostics, tagged with the module name. */
 void vg_run_log(struct vg_run *run, enum vg_diag_level level, const char *fmt, ...) VG_PRINTF(3, 4);
 
@@ -101,47 +163,42 @@ enum vg_cov {
     VG_COV_FOUND = 0,
     VG_COV_MISSING,     /* not in this acquisition */
     VG_COV_UNREADABLE,  /* there but could not be read */
-    VG_COV_PARTIAL,     /* read with losses (salvaged) */
+    VG_COV_PARTIAL,     /* read with losses (damaged, salvaged) */
     VG_COV_ABSENT_FILE, /* listed in the manifest, not in the folder */
 };
 void vg_run_coverage(struct vg_run *run, enum vg_cov status, const char *artifact, const char *fmt,
                      ...) VG_PRINTF(4, 5);
 
+/* Facts about the device for info.json's "device" section (takes value). */
+void vg_run_device(struct vg_run *run, const char *key, json_t *value);
+
 /* ---- artifacts ---- */
 
-/* A file found in the acquisition. Strings borrowed for the callback's
- * duration. */
-struct vg_file {
-    const char *domain;        /* backup domain, or "" */
-    const char *relative_path; /* path in the domain, or in the dump */
-    const char *file_id;       /* backup file id, or NULL */
-    const char *display;       /* how to name it in messages: "HomeDomain/Library/SMS/sms.db" */
-    int64_t size;              /* -1 unknown */
-    void *impl;                /* the source's own handle */
-};
-
-/* Calls cb for every file matching the artifact (sorted by domain then
- * path, so output is stable). Records FOUND/MISSING coverage. Returns the
- * number of files visited or a negative error. cb returns VG_OK to go on. */
-int vg_run_find(struct vg_run *run, const struct vg_artifact *a,
+/* Calls cb for every file the source finds for locator loc, in a stable
+ * order. Records FOUND / MISSING / ABSENT coverage. Returns the number of
+ * files visited or a negative error; cb returns VG_OK to go on. */
+int vg_run_find(struct vg_run *run, const struct vg_loc *loc,
                 int (*cb)(struct vg_run *run, const struct vg_file *f, void *ud), void *ud);
+/* vg_run_find on every locator of the module. */
+int vg_run_find_all(struct vg_run *run,
+                    int (*cb)(struct vg_run *run, const struct vg_file *f, void *ud), void *ud);
 
-/* Opens a SQLite artifact for reading without touching the evidence (see
- * formats/sqlite.h). On failure logs a warning naming the file, records
- * UNREADABLE coverage and returns the error. Close with vg_sqlite_close(). */
-int vg_run_open_sqlite(struct vg_run *run, const struct vg_file *f, sqlite3 **db) VG_MUST_CHECK;
-
-/* Reads a whole (small) artifact: plists. Caller frees with vg_run_free_data.
- * Capped at `max` bytes. */
+/* The bytes of a found file. On failure: a warning naming the file and
+ * UNREADABLE coverage. Free with vg_io_free. */
+int vg_run_open(struct vg_run *run, const struct vg_file *f, struct vg_io **out) VG_MUST_CHECK;
+/* The file beside f with suffix appended to its path (a database's "-wal"),
+ * or VG_E_NOTFOUND (silently) when the source has none. */
+int vg_run_open_sibling(struct vg_run *run, const struct vg_file *f, const char *suffix,
+                        struct vg_io **out) VG_MUST_CHECK;
+/* A whole (small) file in memory, at most max bytes. Free with
+ * vg_run_free_data (it may be decrypted plaintext). */
 int vg_run_read(struct vg_run *run, const struct vg_file *f, size_t max, unsigned char **data,
                 size_t *len) VG_MUST_CHECK;
 void vg_run_free_data(unsigned char *data, size_t len);
-
-/* Facts about the device for info.json's "device" section (steals value). */
-void vg_run_device(struct vg_run *run, const char *key, json_t *value);
-
-/* Backup-only facts for backup modules (NULL elsewhere). */
-struct vg_backup;
-struct vg_backup *vg_run_backup(struct vg_run *run);
+/* A SQLite database with its -wal applied or hot -journal rolled back, for
+ * reading without touching the evidence (formats/sqlite.h). On failure: a
+ * warning naming the file and UNREADABLE coverage. Close with
+ * vg_sqlite_close. */
+int vg_run_open_sqlite(struct vg_run *run, const struct vg_file *f, sqlite3 **db) VG_MUST_CHECK;
 
 #endif

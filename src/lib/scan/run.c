@@ -1,16 +1,23 @@
 /*
- * One module's run: what module code calls to read artifacts and to report
+ * One module's run: what module code calls to read artifacts and to emit
  * records, alerts, timeline events and coverage.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include "util/vg.h"
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "formats/sqlite.h"
 #include "scan/scan.h"
+
+struct vg_run_schema {
+    struct vg_schema *s;
+    int *col_key; /* statement column -> key, or NULL */
+    struct vg_run_schema *next;
+};
 
 const struct vg_module *vg_run_module(const struct vg_run *run)
 {
@@ -29,7 +36,7 @@ void **vg_run_state(struct vg_run *run)
 
 struct vg_diag *vg_run_diag(struct vg_run *run)
 {
-    return run->scan->diag;
+    return run->diag;
 }
 
 int vg_run_fast(const struct vg_run *run)
@@ -37,60 +44,43 @@ int vg_run_fast(const struct vg_run *run)
     return run->scan->opts && run->scan->opts->fast;
 }
 
-struct vg_backup *vg_run_backup(struct vg_run *run)
+enum vg_platform vg_run_platform(const struct vg_run *run)
 {
-    return run->scan->src ? run->scan->src->backup : NULL;
+    return run->scan->src->platform;
 }
 
-void vg_run_device(struct vg_run *run, const char *key, json_t *value)
+int vg_run_rechecking(const struct vg_run *run)
 {
-    if (!value || json_object_set_new(run->scan->extra, key, value) != 0)
-        vg_run_log(run, VG_DIAG_ERROR, "out of memory (device facts)");
-}
-
-/* Streaming: check, timeline and write one record, then let it go. */
-static int stream_record(struct vg_run *run, json_t *record)
-{
-    struct vg_scan *s = run->scan;
-
-    run->mod->check_record(run, record);
-    if (run->mod->timeline && s->tl)
-        run->mod->timeline(run, record);
-    if (s->out && run->write_rc == VG_OK) {
-        if (!run->writer)
-            run->write_rc = vg_out_records_begin(s->out, run->mod->name, &run->writer);
-        if (run->write_rc == VG_OK)
-            run->write_rc = vg_out_records_add(run->writer, record);
-    }
-    run->n_records++;
-    json_decref(record);
-    return run->write_rc;
-}
-
-int vg_run_add_record(struct vg_run *run, json_t *record)
-{
-    if (!record)
-        return VG_E_NOMEM;
-    if (!json_is_object(record)) {
-        json_decref(record);
-        return VG_E_INVAL;
-    }
-    if (run->streaming)
-        return stream_record(run, record);
-    if (json_array_append_new(run->records, record) != 0)
-        return VG_E_NOMEM;
-    run->n_records++;
-    return VG_OK;
-}
-
-json_t *vg_run_records(struct vg_run *run)
-{
-    return run->records;
+    return run->rechecking;
 }
 
 size_t vg_run_record_count(const struct vg_run *run)
 {
     return run->n_records;
+}
+
+void vg_run_nomem(struct vg_run *run)
+{
+    if (!run->nomem)
+        vg_diag_add(run->diag, VG_DIAG_ERROR, run->mod->name,
+                    "out of memory: module %s did not complete", run->mod->class_name);
+    run->nomem = 1;
+}
+
+void vg_run_device(struct vg_run *run, const char *key, json_t *value)
+{
+    struct vg_scan *s = run->scan;
+    int rc;
+
+    if (!value) {
+        vg_run_nomem(run);
+        return;
+    }
+    pthread_mutex_lock(&s->lock);
+    rc = json_object_set_new(s->device, key, value);
+    pthread_mutex_unlock(&s->lock);
+    if (rc != 0)
+        vg_run_nomem(run);
 }
 
 /* One message line, cut at VG_MAX_MESSAGE; "" if it cannot be formatted. */
@@ -109,8 +99,220 @@ void vg_run_log(struct vg_run *run, enum vg_diag_level level, const char *fmt, .
     va_start(ap, fmt);
     format_line(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    vg_diag_add(run->scan->diag, level, run->mod->name, "%s", msg);
+    vg_diag_add(run->diag, level, run->mod->name, "%s", msg);
 }
+
+/* ---- schemas and rows ---- */
+
+static int keep_schema(struct vg_run *run, struct vg_schema *s, int *col_key)
+{
+    struct vg_run_schema *rs = vg_calloc(1, sizeof(*rs));
+    size_t n = 0;
+
+    for (struct vg_run_schema *p = run->schemas; p; p = p->next)
+        n++;
+    if (!rs || n >= VG_MAX_RUN_SCHEMAS) {
+        free(rs);
+        vg_schema_free(s);
+        free(col_key);
+        return rs ? VG_E_LIMIT : VG_E_NOMEM;
+    }
+    rs->s = s;
+    rs->col_key = col_key;
+    rs->next = run->schemas;
+    run->schemas = rs;
+    return VG_OK;
+}
+
+int vg_run_schema(struct vg_run *run, const char *const *names, size_t n,
+                  const struct vg_schema **out)
+{
+    struct vg_schema *s = NULL;
+    int rc = vg_schema_new(names, n, run->mod->fields, run->mod->n_fields, &s);
+
+    if (rc == VG_OK)
+        rc = keep_schema(run, s, NULL);
+    if (rc == VG_E_NOMEM)
+        vg_run_nomem(run);
+    if (rc == VG_OK)
+        *out = s;
+    return rc;
+}
+
+int vg_run_schema_stmt(struct vg_run *run, sqlite3_stmt *st, const char *const *extra,
+                       size_t n_extra, const struct vg_schema **out, const int **col_key)
+{
+    int ncol = sqlite3_column_count(st), i;
+    size_t n = (size_t)(ncol > 0 ? ncol : 0), k;
+    const char **names = vg_calloc(n + n_extra + 1, sizeof(*names));
+    int *map = vg_calloc(n + 1, sizeof(*map));
+    struct vg_schema *s = NULL;
+    int rc = names && map ? VG_OK : VG_E_NOMEM;
+
+    for (i = 0; rc == VG_OK && i < ncol; i++) {
+        names[i] = sqlite3_column_name(st, i);
+        if (!names[i])
+            rc = VG_E_NOMEM;
+    }
+    for (k = 0; rc == VG_OK && k < n_extra; k++)
+        names[n + k] = extra[k];
+    if (rc == VG_OK)
+        rc = vg_schema_new(names, n + n_extra, run->mod->fields, run->mod->n_fields, &s);
+    for (i = 0; rc == VG_OK && i < ncol; i++)
+        map[i] = vg_schema_find(s, names[i]);
+    free(names);
+    if (rc == VG_OK) {
+        rc = keep_schema(run, s, map);
+        map = NULL;
+    }
+    free(map);
+    if (rc == VG_E_NOMEM)
+        vg_run_nomem(run);
+    if (rc == VG_OK) {
+        *out = s;
+        *col_key = run->schemas->col_key;
+    }
+    return rc;
+}
+
+struct vg_rec *vg_run_rec(struct vg_run *run, const struct vg_schema *s)
+{
+    struct vg_rec *grown;
+    size_t i;
+
+    for (i = 0; i < run->n_recs; i++)
+        if (run->recs[i].schema == s)
+            return &run->recs[i];
+    grown = vg_realloc_array(run->recs, run->n_recs + 1, sizeof(*run->recs));
+    if (!grown) {
+        vg_run_nomem(run);
+        return NULL;
+    }
+    run->recs = grown;
+    if (vg_rec_init(&run->recs[run->n_recs], s) != VG_OK) {
+        vg_run_nomem(run);
+        return NULL;
+    }
+    return &run->recs[run->n_recs++];
+}
+
+/* ---- emitting ---- */
+
+static int write_record(struct vg_run *run, const struct vg_rec *r)
+{
+    struct vg_scan *s = run->scan;
+
+    if (!s->out || run->write_rc != VG_OK)
+        return run->write_rc;
+    if (!run->writer)
+        run->write_rc = vg_out_records_begin(s->out, run->mod->name, &run->writer);
+    if (run->write_rc == VG_OK)
+        run->write_rc = vg_out_records_add_rec(run->writer, r);
+    return run->write_rc;
+}
+
+int vg_run_emit(struct vg_run *run, struct vg_rec *r)
+{
+    const struct vg_module *m = run->mod;
+    int rc;
+
+    if (!r)
+        return VG_E_NOMEM;
+    if (r->failed || run->nomem) {
+        vg_rec_reset(r);
+        run->dropped++;
+        vg_run_nomem(run);
+        return VG_E_NOMEM;
+    }
+    if (run->n_records >= VG_MAX_MODULE_RECORDS) {
+        if (run->dropped++ == 0)
+            vg_run_log(run, VG_DIAG_WARN,
+                       "more than %zu records: the rest were not read (a flood of rows is "
+                       "itself a sign of tampering)",
+                       (size_t)VG_MAX_MODULE_RECORDS);
+        vg_rec_reset(r);
+        return VG_E_LIMIT;
+    }
+    if (m->check_record)
+        m->check_record(run, r);
+    if (m->timeline && run->scan->tl)
+        m->timeline(run, r);
+    rc = write_record(run, r);
+    run->n_records++;
+    vg_rec_reset(r);
+    if (run->nomem)
+        return VG_E_NOMEM;
+    return rc;
+}
+
+/* 1 when obj's keys are s's keys, in order. */
+static int same_keys(const struct vg_schema *s, json_t *obj)
+{
+    const char *key;
+    json_t *v;
+    size_t i = 0;
+
+    if (!s || json_object_size(obj) != s->n)
+        return 0;
+    json_object_foreach(obj, key, v)
+    {
+        if (strcmp(key, s->names[i++]) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+static int schema_of(struct vg_run *run, json_t *obj, const struct vg_schema **out)
+{
+    const char **names;
+    const char *key;
+    json_t *v;
+    size_t n = 0;
+    int rc;
+
+    if (same_keys(run->json_schema, obj)) {
+        *out = run->json_schema;
+        return VG_OK;
+    }
+    names = vg_calloc(json_object_size(obj) + 1, sizeof(*names));
+    if (!names)
+        return VG_E_NOMEM;
+    json_object_foreach(obj, key, v) names[n++] = key;
+    rc = vg_run_schema(run, names, n, out);
+    free(names);
+    if (rc == VG_OK)
+        run->json_schema = *out;
+    return rc;
+}
+
+int vg_run_emit_json(struct vg_run *run, json_t *obj)
+{
+    const struct vg_schema *s = NULL;
+    struct vg_rec *r;
+    int rc;
+
+    if (!obj) {
+        vg_run_nomem(run);
+        return VG_E_NOMEM;
+    }
+    if (!json_is_object(obj)) {
+        json_decref(obj);
+        return VG_E_INVAL;
+    }
+    rc = schema_of(run, obj, &s);
+    r = rc == VG_OK ? vg_run_rec(run, s) : NULL;
+    if (r) {
+        vg_rec_from_json(r, obj);
+        rc = vg_run_emit(run, r);
+    } else if (rc == VG_OK || rc == VG_E_NOMEM) {
+        vg_run_nomem(run);
+        rc = VG_E_NOMEM;
+    }
+    json_decref(obj);
+    return rc;
+}
+
+/* ---- alerts ---- */
 
 static json_t *match_json(const struct vg_ioc_match *m)
 {
@@ -120,59 +322,82 @@ static json_t *match_json(const struct vg_ioc_match *m)
         return json_null();
     o = json_pack("{s:s, s:s, s:s, s:s}", "value", m->value, "type", vg_ioc_type_mvt(m->type),
                   "name", m->collection, "stix2_file_name", m->file);
-    if (o && m->truncated)
-        json_object_set_new(o, "truncated_match", json_true());
+    if (o && m->truncated && json_object_set_new(o, "truncated_match", json_true()) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
     return o;
 }
 
-void vg_run_alert(struct vg_run *run, enum vg_level level, const json_t *record,
+static void add_alert(struct vg_run *run, enum vg_level level, json_t *event,
+                      const struct vg_ioc_match *m, const char *event_time, const char *msg)
+{
+    json_t *alert, *match = match_json(m);
+
+    if ((unsigned)level >= VG_LEVEL_COUNT)
+        level = VG_LEVEL_CRITICAL;
+    alert = event && match ? json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "level",
+                                       vg_level_json_name(level), "module", run->mod->name,
+                                       "message", msg, "event_time", event_time ? event_time : "",
+                                       "event", event, "matched_indicator", match)
+                           : NULL;
+    if (!alert) {
+        json_decref(event);
+        json_decref(match);
+    }
+    if (!alert || json_array_append_new(run->alerts, alert) != 0) {
+        vg_diag_add(run->diag, VG_DIAG_ERROR, run->mod->name,
+                    "out of memory recording an alert: %s", msg);
+        run->nomem = 1;
+        return;
+    }
+    run->alert_counts[level]++;
+    vg_diag_add(run->diag, VG_DIAG_DEBUG, run->mod->name, "%s alert: %s", vg_level_name(level),
+                msg);
+}
+
+void vg_run_alert(struct vg_run *run, enum vg_level level, const struct vg_rec *r,
                   const struct vg_ioc_match *m, const char *event_time, const char *fmt, ...)
 {
     char msg[VG_MAX_MESSAGE];
-    json_t *alert, *event;
     va_list ap;
 
     va_start(ap, fmt);
     format_line(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    if ((unsigned)level >= VG_LEVEL_COUNT)
-        level = VG_LEVEL_CRITICAL;
-
-    event = record ? json_deep_copy(record) : json_object();
-    alert =
-        json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "level", vg_level_json_name(level), "module",
-                  run->mod->name, "message", msg, "event_time", event_time ? event_time : "",
-                  "event", event, "matched_indicator", match_json(m));
-    if (!alert || json_array_append_new(run->alerts, alert) != 0) {
-        vg_diag_add(run->scan->diag, VG_DIAG_ERROR, run->mod->name,
-                    "out of memory recording an alert: %s", msg);
-        return;
-    }
-    run->alert_counts[level]++;
-    vg_diag_add(run->scan->diag, VG_DIAG_DEBUG, run->mod->name, "%s alert: %s",
-                vg_level_name(level), msg);
+    add_alert(run, level, r ? vg_rec_to_json(r) : json_object(), m, event_time, msg);
 }
+
+void vg_run_alert_json(struct vg_run *run, enum vg_level level, const json_t *event,
+                       const struct vg_ioc_match *m, const char *event_time, const char *fmt, ...)
+{
+    char msg[VG_MAX_MESSAGE];
+    va_list ap;
+
+    va_start(ap, fmt);
+    format_line(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    add_alert(run, level, event ? json_deep_copy(event) : json_object(), m, event_time, msg);
+}
+
+/* ---- timeline ---- */
 
 void vg_run_timeline(struct vg_run *run, const char *timestamp, const char *event,
                      const char *description)
 {
-    const char *parts[3] = {timestamp, event, description};
-    int fresh;
+    uint64_t key;
 
     if (!run->scan->tl)
         return;
-    /* a module's identical events are one event (as MVT de-duplicates) */
-    fresh = vg_seen_add(&run->tl_seen, parts, 3);
-    if (fresh < 0)
-        vg_diag_add(run->scan->diag, VG_DIAG_ERROR, run->mod->name,
-                    "out of memory de-duplicating timeline events");
-    if (fresh == 0)
-        return;
-    if (vg_timeline_add(run->scan->tl, timestamp, run->mod->name, run->mod->class_name, event,
-                        description) != VG_OK)
-        vg_diag_add(run->scan->diag, VG_DIAG_ERROR, run->mod->name,
-                    "out of memory adding a timeline event");
+    /* the module's place, then the event's: the same order however the
+     * modules shared the cores */
+    key = (uint64_t)run->index << VG_TL_MODULE_SHIFT | run->tl_seq++;
+    if (vg_timeline_add_key(run->scan->tl, key, timestamp, run->mod->name, run->mod->class_name,
+                            event ? event : "", description ? description : "") != VG_OK)
+        vg_run_nomem(run);
 }
+
+/* ---- coverage ---- */
 
 const char *vg_cov_name(enum vg_cov c)
 {
@@ -204,18 +429,22 @@ void vg_run_coverage(struct vg_run *run, enum vg_cov status, const char *artifac
         format_line(detail, sizeof(detail), fmt, ap);
         va_end(ap);
     }
+    if (status == VG_COV_UNREADABLE || status == VG_COV_PARTIAL)
+        run->unreadable++;
     o = json_pack("{s:s, s:s, s:s}", "artifact", artifact ? artifact : "", "status",
                   vg_cov_name(status), "detail", detail);
     if (!o || json_array_append_new(run->coverage, o) != 0)
-        vg_diag_add(run->scan->diag, VG_DIAG_ERROR, run->mod->name, "out of memory (coverage)");
+        vg_run_nomem(run);
 }
 
 /* ---- artifacts ---- */
 
-static void artifact_name(const struct vg_artifact *a, char *buf, size_t cap)
+static void loc_name(const struct vg_loc *l, char *buf, size_t cap)
 {
-    if (vg_snprintf(buf, cap, "%s/%s", a->domain ? a->domain : "*", a->path ? a->path : "*") !=
-        VG_OK)
+    int rc = l->kind == VG_LOC_BACKUP ? vg_snprintf(buf, cap, "%s/%s", l->domain ? l->domain : "*",
+                                                    l->path ? l->path : "*")
+                                      : vg_snprintf(buf, cap, "%s", l->path ? l->path : "*");
+    if (rc != VG_OK)
         buf[0] = '\0';
 }
 
@@ -228,25 +457,34 @@ struct find_ctx {
     int rc;
 };
 
-static void hash_input(struct vg_run *run, const struct vg_file *f)
+static void hash_input(struct vg_run *run, const struct vg_file *f, struct vg_io *io)
 {
     struct vg_scan *s = run->scan;
     char hex[65];
+    int have;
 
-    if (!s->hashes || !s->src->ops->sha256 || json_object_get(s->hashes, f->display))
+    if (!s->hashes)
         return;
-    if (s->src->ops->sha256(s->src->self, f, hex) == VG_OK)
-        json_object_set_new(s->hashes, f->display, json_string(hex));
-    else
+    pthread_mutex_lock(&s->lock);
+    have = json_object_get(s->hashes, f->display) != NULL;
+    pthread_mutex_unlock(&s->lock);
+    if (have)
+        return;
+    if (vg_io_sha256(io, hex) != VG_OK) {
         vg_run_log(run, VG_DIAG_WARN, "could not hash %s", f->display);
+        return;
+    }
+    pthread_mutex_lock(&s->lock);
+    if (json_object_set_new(s->hashes, f->display, json_string(hex)) != 0)
+        run->nomem = 1;
+    pthread_mutex_unlock(&s->lock);
 }
 
 static int find_visit(void *ud, const struct vg_file *f)
 {
     struct find_ctx *c = ud;
-    struct vg_source *src = c->run->scan->src;
 
-    if (src->ops->present && !src->ops->present(src->self, f)) {
+    if (f->flags & VG_FILE_ABSENT) {
         vg_run_coverage(c->run, VG_COV_ABSENT_FILE, f->display,
                         "listed in the manifest but not in the folder (partial backup?)");
         vg_run_log(c->run, VG_DIAG_WARN, "%s is listed but absent from the acquisition",
@@ -255,13 +493,14 @@ static int find_visit(void *ud, const struct vg_file *f)
         return VG_OK;
     }
     c->visited++;
-    vg_run_coverage(c->run, VG_COV_FOUND, f->display, NULL);
-    hash_input(c->run, f);
+    /* a listing is one artifact, not one per entry */
+    if (f->loc && f->loc->kind != VG_LOC_BACKUP_LISTING && f->loc->kind != VG_LOC_FS_LISTING)
+        vg_run_coverage(c->run, VG_COV_FOUND, f->display, NULL);
     c->rc = c->cb(c->run, f, c->ud);
     return c->rc;
 }
 
-int vg_run_find(struct vg_run *run, const struct vg_artifact *a,
+int vg_run_find(struct vg_run *run, const struct vg_loc *loc,
                 int (*cb)(struct vg_run *run, const struct vg_file *f, void *ud), void *ud)
 {
     struct vg_source *src = run->scan->src;
@@ -269,42 +508,71 @@ int vg_run_find(struct vg_run *run, const struct vg_artifact *a,
     char name[512];
     int rc;
 
-    if (!src)
+    if (!src->ops->find)
         return VG_E_NOTFOUND;
-    rc = src->ops->find(src->self, a, find_visit, &c);
+    rc = src->ops->find(src->self, loc, find_visit, &c, run->diag);
+    if (rc == VG_E_NOTFOUND && c.visited == 0 && c.absent == 0)
+        return VG_E_NOTFOUND; /* no such place in this kind of source */
+    loc_name(loc, name, sizeof(name));
     if (rc < 0 && rc != c.rc) {
-        artifact_name(a, name, sizeof(name));
         vg_run_coverage(run, VG_COV_UNREADABLE, name, "cannot list the acquisition's files: %s",
                         vg_strerror(rc));
         return rc;
     }
-    if (c.visited == 0 && c.absent == 0 && rc >= 0) {
-        artifact_name(a, name, sizeof(name));
+    if (c.visited == 0 && c.absent == 0 && rc >= 0)
         vg_run_coverage(run, VG_COV_MISSING, name, "not in this acquisition");
-    }
     return c.rc < 0 ? c.rc : c.visited;
 }
 
-int vg_run_open_sqlite(struct vg_run *run, const struct vg_file *f, sqlite3 **db)
+int vg_run_find_all(struct vg_run *run,
+                    int (*cb)(struct vg_run *run, const struct vg_file *f, void *ud), void *ud)
 {
-    struct vg_source *src = run->scan->src;
+    const struct vg_module *m = run->mod;
+    size_t i;
     int rc;
 
-    rc = src->ops->open_sqlite(src->self, f, run->scan->diag, db);
+    for (i = 0; i < m->n_locs; i++) {
+        rc = vg_run_find(run, &m->locs[i], cb, ud);
+        if (rc < 0 && rc != VG_E_NOTFOUND)
+            return rc;
+    }
+    return VG_OK;
+}
+
+int vg_run_open(struct vg_run *run, const struct vg_file *f, struct vg_io **out)
+{
+    struct vg_source *src = run->scan->src;
+    int rc = src->ops->open ? src->ops->open(src->self, f, out, run->diag) : VG_E_UNSUPPORTED;
+
     if (rc != VG_OK) {
         vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "%s", vg_strerror(rc));
-        vg_run_log(run, VG_DIAG_WARN, "cannot open %s as SQLite: %s", f->display, vg_strerror(rc));
+        vg_run_log(run, VG_DIAG_WARN, "cannot read %s: %s", f->display, vg_strerror(rc));
+        return rc;
     }
-    return rc;
+    hash_input(run, f, *out);
+    return VG_OK;
+}
+
+int vg_run_open_sibling(struct vg_run *run, const struct vg_file *f, const char *suffix,
+                        struct vg_io **out)
+{
+    struct vg_source *src = run->scan->src;
+
+    if (!src->ops->sibling)
+        return VG_E_NOTFOUND;
+    return src->ops->sibling(src->self, f, suffix, out, run->diag);
 }
 
 int vg_run_read(struct vg_run *run, const struct vg_file *f, size_t max, unsigned char **data,
                 size_t *len)
 {
-    struct vg_source *src = run->scan->src;
-    int rc;
+    struct vg_io *io = NULL;
+    int rc = vg_run_open(run, f, &io);
 
-    rc = src->ops->read(src->self, f, max, data, len);
+    if (rc != VG_OK)
+        return rc;
+    rc = vg_io_read_all(io, max, data, len);
+    vg_io_free(io);
     if (rc != VG_OK) {
         vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "%s", vg_strerror(rc));
         vg_run_log(run, VG_DIAG_WARN, "cannot read %s: %s", f->display, vg_strerror(rc));
@@ -316,4 +584,140 @@ void vg_run_free_data(unsigned char *data, size_t len)
 {
     /* artifacts may be decrypted plaintext: never leave them in freed heap */
     vg_free_secret(data, len);
+}
+
+/* A sibling the database may have; a problem opening it is a warning, and
+ * the database is read without it. */
+static struct vg_io *sqlite_sidecar(struct vg_run *run, const struct vg_file *f, const char *suffix)
+{
+    struct vg_io *io = NULL;
+    int rc = vg_run_open_sibling(run, f, suffix, &io);
+
+    if (rc == VG_OK)
+        return io;
+    if (rc != VG_E_NOTFOUND)
+        vg_run_log(run, VG_DIAG_WARN, "cannot read %s%s: %s; reading the database without it",
+                   f->display, suffix, vg_strerror(rc));
+    return NULL;
+}
+
+int vg_run_open_sqlite(struct vg_run *run, const struct vg_file *f, sqlite3 **db)
+{
+    struct vg_io *io = NULL, *wal, *journal;
+    int rc = vg_run_open(run, f, &io);
+
+    if (rc != VG_OK)
+        return rc;
+    wal = sqlite_sidecar(run, f, "-wal");
+    journal = sqlite_sidecar(run, f, "-journal");
+    rc = vg_sqlite_open_io(io, wal, journal, f->display, run->diag, db);
+    if (rc != VG_OK) {
+        vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "%s", vg_strerror(rc));
+        vg_run_log(run, VG_DIAG_WARN, "cannot open %s as SQLite: %s", f->display, vg_strerror(rc));
+    }
+    return rc;
+}
+
+/* ---- the run itself ---- */
+
+int vg_run_setup(struct vg_run *run, struct vg_scan *s, const struct vg_module *m, size_t index)
+{
+    memset(run, 0, sizeof(*run));
+    run->scan = s;
+    run->mod = m;
+    run->index = index;
+    run->rechecking = s->src->ops->records != NULL;
+    run->alerts = json_array();
+    run->coverage = json_array();
+    if (!run->alerts || !run->coverage || vg_diag_new(NULL, NULL, &run->diag) != VG_OK) {
+        vg_run_cleanup(run);
+        return VG_E_NOMEM;
+    }
+    return VG_OK;
+}
+
+void vg_run_cleanup(struct vg_run *run)
+{
+    struct vg_run_schema *p, *next;
+    size_t i;
+
+    vg_out_records_abort(run->writer);
+    run->writer = NULL;
+    for (i = 0; i < run->n_recs; i++)
+        vg_rec_free(&run->recs[i]);
+    free(run->recs);
+    run->recs = NULL;
+    run->n_recs = 0;
+    for (p = run->schemas; p; p = next) {
+        next = p->next;
+        vg_schema_free(p->s);
+        free(p->col_key);
+        free(p);
+    }
+    run->schemas = NULL;
+    json_decref(run->alerts);
+    json_decref(run->coverage);
+    run->alerts = run->coverage = NULL;
+    vg_diag_free(run->diag);
+    run->diag = NULL;
+}
+
+static int saved_record(void *ud, json_t *rec)
+{
+    struct vg_run *run = ud;
+    int rc = vg_run_emit_json(run, rec);
+
+    /* one bad record costs that record, not the module */
+    return rc == VG_E_INVAL ? VG_OK : rc;
+}
+
+/* <module>.json committed; <module>_detected.json when there are alerts. */
+static int finish_output(struct vg_run *run)
+{
+    struct vg_out *o = run->scan->out;
+    struct vg_out_records *w = run->writer;
+    int rc;
+
+    if (!o)
+        return VG_OK;
+    run->writer = NULL;
+    if (run->write_rc != VG_OK) {
+        vg_out_records_abort(w);
+        return run->write_rc;
+    }
+    /* an empty result also goes through: it removes a stale file */
+    if (!w && (rc = vg_out_records_begin(o, run->mod->name, &w)) != VG_OK)
+        return rc;
+    rc = vg_out_records_end(w);
+    if (rc != VG_OK)
+        return rc;
+    return vg_out_detected(o, run->mod->name, run->alerts);
+}
+
+void vg_run_execute(struct vg_run *run)
+{
+    const struct vg_module *m = run->mod;
+    struct vg_source *src = run->scan->src;
+    int rc;
+
+    vg_diag_add(run->diag, VG_DIAG_DEBUG, m->name, "running module %s", m->class_name);
+    if (run->rechecking)
+        run->status = src->ops->records(src->self, m, saved_record, run, run->diag);
+    else
+        run->status = m->extract(run);
+    if (run->status == VG_E_NOTFOUND && run->rechecking)
+        return; /* that run did not produce this module's results */
+    if (run->status == VG_E_LIMIT)
+        run->status = VG_OK; /* the cap was reported; what was read stands */
+    if (run->status != VG_OK)
+        vg_diag_add(run->diag, VG_DIAG_WARN, m->name, "module %s did not complete: %s",
+                    m->class_name, vg_strerror(run->status));
+    if (m->check_finish)
+        m->check_finish(run);
+    rc = finish_output(run);
+    if (rc != VG_OK && run->status == VG_OK)
+        run->status = rc;
+    if (run->nomem && run->status == VG_OK)
+        run->status = VG_E_NOMEM;
+    run->write_rc = rc;
 }

@@ -1,10 +1,9 @@
 /*
- * The scan engine. For each selected module: extract (or, for check-iocs,
- * load the records an earlier run saved), check, serialise to the timeline,
- * write <module>.json, report. Then the cross-module outputs.
- *
- * Memory: a module's records are freed once written; what stays is the
- * timeline and the alerts.
+ * The scan engine (see scan.h). For each selected module: extract (or, for
+ * check-iocs, the records an earlier run saved), each record checked, put
+ * on the timeline and written as it is emitted; then, in module order, the
+ * module's alerts, coverage and diagnostics are committed. Then the
+ * cross-module outputs.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -12,12 +11,12 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include "scan/scan.h"
 
 int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_scan_opts *opts,
-                 struct vg_diag *diag, struct vg_summary *sum, const char *kind)
+                 struct vg_diag *diag, struct vg_summary *sum, struct vg_source *src)
 {
     int rc = VG_E_NOMEM;
 
@@ -27,11 +26,13 @@ int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_
     s->opts = opts;
     s->diag = diag;
     s->sum = sum;
-    s->kind = kind;
+    s->src = src;
+    pthread_mutex_init(&s->lock, NULL);
     s->alerts = json_array();
     s->modules = json_object();
-    s->extra = json_object();
-    if (!s->alerts || !s->modules || !s->extra)
+    s->device = src->facts ? json_deep_copy(src->facts) : json_object();
+    s->unread = src->unread ? json_deep_copy(src->unread) : json_array();
+    if (!s->alerts || !s->modules || !s->device || !s->unread)
         goto out;
     if (opts->hashes && !(s->hashes = json_object()))
         goto out;
@@ -62,10 +63,12 @@ void vg_scan_cleanup(struct vg_scan *s)
     json_decref(s->alerts);
     json_decref(s->modules);
     json_decref(s->hashes);
-    json_decref(s->extra);
+    json_decref(s->device);
+    json_decref(s->unread);
     s->out = NULL;
     s->tl = s->alerts_tl = NULL;
-    s->alerts = s->modules = s->hashes = s->extra = NULL;
+    s->alerts = s->modules = s->hashes = s->device = s->unread = NULL;
+    pthread_mutex_destroy(&s->lock);
 }
 
 const struct vg_module *vg_scan_find_module(const struct vg_module *const *mods, size_t n,
@@ -91,67 +94,16 @@ static int module_selected(const struct vg_scan *s, const struct vg_module *m)
     return 0;
 }
 
-/* check-iocs: a module's records come from <dir>/<name>.json. Returns
- * VG_E_NOTFOUND when the earlier run has no such file. */
-static int load_saved_records(struct vg_run *run)
-{
-    struct vg_scan *s = run->scan;
-    json_error_t jerr;
-    json_t *arr, *v;
-    char *path;
-    size_t i;
-    struct stat st;
-    int rc = VG_OK;
+/* ---- committing a run, in module order ---- */
 
-    path = vg_asprintf("%s/%s.json", s->results_dir, run->mod->name);
-    if (!path)
-        return VG_E_NOMEM;
-    if (stat(path, &st) != 0) {
-        free(path);
-        return VG_E_NOTFOUND;
+static void forward_diag(struct vg_scan *s, const struct vg_run *run)
+{
+    size_t i;
+
+    for (i = 0; i < vg_diag_size(run->diag); i++) {
+        const struct vg_diag_entry *e = vg_diag_get(run->diag, i);
+        vg_diag_add(s->diag, e->level, e->where, "%s", e->message);
     }
-    arr = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!arr) {
-        vg_run_log(run, VG_DIAG_WARN, "%s: not valid JSON (line %d: %s)", path, jerr.line,
-                   jerr.text);
-        vg_run_coverage(run, VG_COV_UNREADABLE, path, "not valid JSON");
-        free(path);
-        return VG_E_CORRUPT;
-    }
-    /* MVT writes single-record modules (backup_info) as one object */
-    if (json_is_object(arr)) {
-        json_t *wrap = json_array();
-        if (!wrap || json_array_append_new(wrap, arr) != 0) {
-            json_decref(wrap);
-            json_decref(arr);
-            free(path);
-            return VG_E_NOMEM;
-        }
-        arr = wrap;
-    }
-    if (!json_is_array(arr)) {
-        vg_run_log(run, VG_DIAG_WARN, "%s: not a list of records", path);
-        vg_run_coverage(run, VG_COV_UNREADABLE, path, "not a list of records");
-        rc = VG_E_CORRUPT;
-        goto out;
-    }
-    json_array_foreach(arr, i, v)
-    {
-        if (!json_is_object(v)) {
-            vg_run_log(run, VG_DIAG_WARN, "%s: record %zu is not an object, skipped", path, i);
-            continue;
-        }
-        if (json_array_append(run->records, v) != 0) {
-            rc = VG_E_NOMEM;
-            goto out;
-        }
-        run->n_records++;
-    }
-    vg_run_coverage(run, VG_COV_FOUND, path, NULL);
-out:
-    json_decref(arr);
-    free(path);
-    return rc;
 }
 
 static char *coverage_line(const json_t *c)
@@ -162,7 +114,7 @@ static char *coverage_line(const json_t *c)
                        detail && *detail ? ": " : "", detail ? detail : "");
 }
 
-static void report_module(struct vg_run *run, int status)
+static void report_module(struct vg_run *run)
 {
     struct vg_scan *s = run->scan;
     struct vg_module_report r;
@@ -180,7 +132,7 @@ static void report_module(struct vg_run *run, int status)
     r.class_name = run->mod->class_name;
     r.records = run->n_records;
     memcpy(r.alerts, run->alert_counts, sizeof(r.alerts));
-    r.status = status;
+    r.status = run->status;
     if (cov && owned) {
         json_array_foreach(run->coverage, i, v)
         {
@@ -212,7 +164,7 @@ out:
     free(levels);
 }
 
-static int record_module_info(struct vg_run *run, int status)
+static int record_module_info(struct vg_run *run)
 {
     json_t *alerts = json_object(), *o;
     size_t l;
@@ -220,12 +172,15 @@ static int record_module_info(struct vg_run *run, int status)
     if (!alerts)
         return VG_E_NOMEM;
     for (l = 0; l < VG_LEVEL_COUNT; l++)
-        if (run->alert_counts[l])
+        if (run->alert_counts[l] &&
             json_object_set_new(alerts, vg_level_json_name((enum vg_level)l),
-                                json_integer((json_int_t)run->alert_counts[l]));
+                                json_integer((json_int_t)run->alert_counts[l])) != 0) {
+            json_decref(alerts);
+            return VG_E_NOMEM;
+        }
     o = json_pack("{s:s, s:I, s:o, s:O, s:s}", "class", run->mod->class_name, "records",
                   (json_int_t)run->n_records, "alerts", alerts, "coverage", run->coverage, "status",
-                  status == VG_OK ? "ok" : vg_strerror(status));
+                  run->status == VG_OK ? "ok" : vg_strerror(run->status));
     if (!o)
         return VG_E_NOMEM;
     return json_object_set_new(run->scan->modules, run->mod->name, o) == 0 ? VG_OK : VG_E_NOMEM;
@@ -239,13 +194,15 @@ static int collect_alerts(struct vg_run *run)
 
     json_array_foreach(run->alerts, i, a)
     {
+        uint64_t key = (uint64_t)run->index << VG_TL_MODULE_SHIFT | i;
         if (json_array_append(s->alerts, a) != 0)
             return VG_E_NOMEM;
         if (s->alerts_tl &&
-            vg_timeline_add(s->alerts_tl, json_string_value(json_object_get(a, "event_time")),
-                            run->mod->name, run->mod->class_name,
-                            json_string_value(json_object_get(a, "level")),
-                            json_string_value(json_object_get(a, "message"))) != VG_OK)
+            vg_timeline_add_key(s->alerts_tl, key,
+                                json_string_value(json_object_get(a, "event_time")), run->mod->name,
+                                run->mod->class_name,
+                                json_string_value(json_object_get(a, "level")),
+                                json_string_value(json_object_get(a, "message"))) != VG_OK)
             return VG_E_NOMEM;
     }
     for (l = 0; l < VG_LEVEL_COUNT; l++)
@@ -253,94 +210,176 @@ static int collect_alerts(struct vg_run *run)
     return VG_OK;
 }
 
-/* <module>.json (already streamed, or from the records kept) and
- * <module>_detected.json. */
-static int write_module(struct vg_run *run)
+/* What the module could not read makes the check incomplete. */
+static int note_unread(struct vg_run *run)
 {
-    struct vg_out *o = run->scan->out;
-    struct vg_out_records *w = run->writer;
+    json_t *c;
+    size_t i;
+
+    json_array_foreach(run->coverage, i, c)
+    {
+        const char *st = json_string_value(json_object_get(c, "status"));
+        char *line;
+        if (!st || (strcmp(st, "unreadable") != 0 && strcmp(st, "partial") != 0))
+            continue;
+        line = vg_asprintf("%s: %s", run->mod->class_name,
+                           json_string_value(json_object_get(c, "artifact")));
+        if (!line || json_array_append_new(run->scan->unread, json_string(line)) != 0) {
+            free(line);
+            return VG_E_NOMEM;
+        }
+        free(line);
+    }
+    if (run->status != VG_OK && run->status != VG_E_NOMEM) {
+        char *line = vg_asprintf("%s: did not complete (%s)", run->mod->class_name,
+                                 vg_strerror(run->status));
+        if (!line || json_array_append_new(run->scan->unread, json_string(line)) != 0) {
+            free(line);
+            return VG_E_NOMEM;
+        }
+        free(line);
+    }
+    return VG_OK;
+}
+
+static int commit(struct vg_scan *s, struct vg_run *run)
+{
     int rc;
 
-    if (!o)
+    forward_diag(s, run);
+    if (run->rechecking && run->status == VG_E_NOTFOUND)
         return VG_OK;
-    /* empty results also go through the writers: they remove a stale file
-     * an earlier run left in the same folder */
-    if (!run->streaming)
-        return vg_out_module(o, run->mod->name, run->records, run->alerts);
-    run->writer = NULL;
-    if (run->write_rc != VG_OK) {
-        vg_out_records_abort(w);
-        return run->write_rc;
-    }
-    if (!w && (rc = vg_out_records_begin(o, run->mod->name, &w)) != VG_OK)
-        return rc;
-    rc = vg_out_records_end(w);
+    rc = collect_alerts(run);
+    if (rc == VG_OK)
+        rc = note_unread(run);
+    if (rc == VG_OK)
+        rc = record_module_info(run);
     if (rc != VG_OK)
         return rc;
-    return vg_out_detected(o, run->mod->name, run->alerts);
+    s->sum->modules_run++;
+    s->sum->records += run->n_records;
+    report_module(run);
+    /* an output that cannot be written, or memory gone, ends the scan */
+    if (run->write_rc != VG_OK)
+        return run->write_rc;
+    return run->nomem ? VG_E_NOMEM : VG_OK;
 }
 
-static int run_one(struct vg_scan *s, const struct vg_module *m)
+/* ---- the pool ---- */
+
+struct pool {
+    struct vg_scan *s;
+    const struct vg_module *const *mods;
+    const size_t *index; /* each selected module's place in the list */
+    size_t n;
+    struct vg_run *runs;
+    int *state; /* 0 waiting, 1 running, 2 done, 3 failed to set up */
+    size_t next;
+    int stop;
+    pthread_mutex_t lock;
+    pthread_cond_t done;
+};
+
+static void run_one(struct pool *p, size_t i)
 {
-    struct vg_run run;
-    json_t *rec;
+    int ok = vg_run_setup(&p->runs[i], p->s, p->mods[i], p->index[i]) == VG_OK;
+
+    if (ok)
+        vg_run_execute(&p->runs[i]);
+    pthread_mutex_lock(&p->lock);
+    p->state[i] = ok ? 2 : 3;
+    pthread_cond_broadcast(&p->done);
+    pthread_mutex_unlock(&p->lock);
+}
+
+static void *worker(void *arg)
+{
+    struct pool *p = arg;
+
+    for (;;) {
+        size_t i;
+        pthread_mutex_lock(&p->lock);
+        if (p->stop || p->next >= p->n) {
+            pthread_mutex_unlock(&p->lock);
+            return NULL;
+        }
+        i = p->next++;
+        p->state[i] = 1;
+        pthread_mutex_unlock(&p->lock);
+        run_one(p, i);
+    }
+}
+
+static size_t worker_count(size_t n)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t w = cpus > 0 ? (size_t)cpus : 1;
+
+    if (w > VG_SCAN_WORKERS)
+        w = VG_SCAN_WORKERS;
+    return w < n ? w : n;
+}
+
+/* Commits the runs in order as they finish. */
+static int commit_in_order(struct pool *p)
+{
     size_t i;
-    int rc, status;
+    int rc = VG_OK, st;
 
-    memset(&run, 0, sizeof(run));
-    run.scan = s;
-    run.mod = m;
-    run.records = json_array();
-    run.alerts = json_array();
-    run.coverage = json_array();
-    vg_seen_init(&run.tl_seen);
-    rc = VG_E_NOMEM;
-    if (!run.records || !run.alerts || !run.coverage)
-        goto out;
-
-    vg_diag_add(s->diag, VG_DIAG_DEBUG, m->name, "running module %s", m->class_name);
-    if (s->src) {
-        run.streaming = m->check_record != NULL;
-        status = m->extract(&run);
-    } else {
-        status = load_saved_records(&run);
-        if (status == VG_E_NOTFOUND) {
-            rc = VG_OK; /* that run did not produce this module's results */
-            goto out;
+    for (i = 0; i < p->n; i++) {
+        pthread_mutex_lock(&p->lock);
+        while (p->state[i] == 0 || p->state[i] == 1) {
+            if (p->stop && p->state[i] == 0)
+                break;
+            pthread_cond_wait(&p->done, &p->lock);
+        }
+        st = p->state[i];
+        pthread_mutex_unlock(&p->lock);
+        if (st == 0)
+            break; /* stopped before it started */
+        if (st == 3 && rc == VG_OK)
+            rc = VG_E_NOMEM;
+        if (st == 2 && rc == VG_OK)
+            rc = commit(p->s, &p->runs[i]);
+        if (st == 2)
+            vg_run_cleanup(&p->runs[i]);
+        if (rc != VG_OK) {
+            pthread_mutex_lock(&p->lock);
+            p->stop = 1;
+            pthread_mutex_unlock(&p->lock);
         }
     }
-    if (status != VG_OK)
-        vg_diag_add(s->diag, VG_DIAG_WARN, m->name, "module %s did not complete: %s", m->class_name,
-                    vg_strerror(status));
-    if (m->check)
-        m->check(&run);
-    json_array_foreach(run.records, i, rec)
-    {
-        if (m->check_record)
-            m->check_record(&run, rec);
-        if (m->timeline && s->tl)
-            m->timeline(&run, rec);
-    }
-    if (m->check_finish)
-        m->check_finish(&run);
-
-    rc = collect_alerts(&run);
-    if (rc == VG_OK)
-        rc = write_module(&run);
-    if (rc != VG_OK)
-        goto out;
-    s->sum->modules_run++;
-    s->sum->records += run.n_records;
-    rc = record_module_info(&run, status);
-    report_module(&run, status);
-out:
-    vg_out_records_abort(run.writer);
-    json_decref(run.records);
-    json_decref(run.alerts);
-    json_decref(run.coverage);
-    vg_seen_free(&run.tl_seen);
     return rc;
 }
+
+static int run_pool(struct pool *p)
+{
+    pthread_t th[VG_SCAN_WORKERS];
+    size_t w = worker_count(p->n), started = 0, i;
+    int rc;
+
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->done, NULL);
+    /* jansson seeds its hash function on first use: do it before threads */
+    json_object_seed(0);
+    for (i = 0; w > 1 && i < w; i++)
+        if (pthread_create(&th[i], NULL, worker, p) == 0)
+            started++;
+    if (started == 0)
+        (void)worker(p); /* one core, or no thread could start */
+    rc = commit_in_order(p);
+    for (i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    /* runs that finished after a stop are cleaned up, not committed */
+    for (i = 0; i < p->n; i++)
+        if (p->state[i] == 2 && p->runs[i].alerts)
+            vg_run_cleanup(&p->runs[i]);
+    pthread_cond_destroy(&p->done);
+    pthread_mutex_destroy(&p->lock);
+    return rc;
+}
+
+/* ---- outputs ---- */
 
 static json_t *indicator_files_json(const struct vg_iocs *iocs)
 {
@@ -349,8 +388,12 @@ static json_t *indicator_files_json(const struct vg_iocs *iocs)
 
     for (i = 0; arr && i < vg_iocs_file_count(iocs); i++) {
         const struct vg_ioc_file_info *f = vg_iocs_file(iocs, i);
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:I}", "path", f->path, "sha256",
-                                             f->sha256, "indicators", (json_int_t)f->loaded));
+        if (json_array_append_new(arr, json_pack("{s:s, s:s, s:I}", "path", f->path, "sha256",
+                                                 f->sha256, "indicators", (json_int_t)f->loaded)) !=
+            0) {
+            json_decref(arr);
+            arr = NULL;
+        }
     }
     return arr;
 }
@@ -363,44 +406,72 @@ static json_t *diagnostics_json(const struct vg_diag *d)
 
     for (i = 0; arr && i < vg_diag_size(d); i++) {
         const struct vg_diag_entry *e = vg_diag_get(d, i);
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "level", names[e->level], "where",
-                                             e->where, "message", e->message));
+        if (json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "level", names[e->level],
+                                                 "where", e->where, "message", e->message)) != 0) {
+            json_decref(arr);
+            arr = NULL;
+        }
     }
+    return arr;
+}
+
+const char *vg_summary_verdict(const struct vg_summary *sum)
+{
+    if (vg_summary_has_detections(sum))
+        return "DETECTIONS";
+    return sum->unread ? "INCOMPLETE" : "NO DETECTIONS";
+}
+
+static json_t *verdict_json(const struct vg_scan *s)
+{
+    return json_pack("{s:s, s:O}", "status", vg_summary_verdict(s->sum), "unread", s->unread);
+}
+
+static json_t *hashes_json(const struct vg_scan *s)
+{
+    const char **keys;
+    const char *key;
+    json_t *v, *arr;
+    size_t n = 0, i;
+
+    /* sorted by name so the file is stable */
+    keys = vg_calloc(json_object_size(s->hashes) + 1, sizeof(*keys));
+    if (!keys)
+        return NULL;
+    json_object_foreach(s->hashes, key, v) keys[n++] = key;
+    qsort(keys, n, sizeof(*keys), vg_strcmp_ptr);
+    arr = json_array();
+    for (i = 0; arr && i < n; i++)
+        if (json_array_append_new(arr, json_pack("{s:s, s:O}", "file", keys[i], "sha256",
+                                                 json_object_get(s->hashes, keys[i]))) != 0) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    free(keys);
     return arr;
 }
 
 static int write_info(struct vg_scan *s, const char *date)
 {
     json_t *info, *hashes = NULL;
-    const char *key;
-    json_t *v;
     int rc;
 
-    if (s->hashes) {
-        /* sorted by name so the file is stable */
-        const char **keys = vg_calloc(json_object_size(s->hashes) + 1, sizeof(*keys));
-        size_t n = 0, i;
-        if (!keys)
-            return VG_E_NOMEM;
-        json_object_foreach(s->hashes, key, v) keys[n++] = key;
-        qsort(keys, n, sizeof(*keys), vg_strcmp_ptr);
-        hashes = json_array();
-        for (i = 0; hashes && i < n; i++)
-            json_array_append_new(hashes, json_pack("{s:s, s:O}", "file", keys[i], "sha256",
-                                                    json_object_get(s->hashes, keys[i])));
-        free(keys);
-    }
+    if (s->hashes && !(hashes = hashes_json(s)))
+        return VG_E_NOMEM;
     info =
-        json_pack("{s:s, s:s, s:s, s:s, s:o, s:O, s:O, s:o}", "vigie_version", VG_VERSION, "date",
-                  date, "kind", s->kind, "target", s->opts->target ? s->opts->target : "",
-                  "indicator_files", indicator_files_json(s->iocs), "device", s->extra, "modules",
-                  s->modules, "diagnostics", diagnostics_json(s->diag));
+        json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:O, s:O, s:o}", "vigie_version", VG_VERSION,
+                  "date", date, "kind", s->src->kind, "target",
+                  s->opts->target ? s->opts->target : (s->src->path ? s->src->path : ""), "verdict",
+                  verdict_json(s), "indicator_files", indicator_files_json(s->iocs), "device",
+                  s->device, "modules", s->modules, "diagnostics", diagnostics_json(s->diag));
     if (!info) {
         json_decref(hashes);
         return VG_E_NOMEM;
     }
-    if (hashes)
-        json_object_set_new(info, "hashes", hashes);
+    if (hashes && json_object_set_new(info, "hashes", hashes) != 0) {
+        json_decref(info);
+        return VG_E_NOMEM;
+    }
     rc = vg_out_info(s->out, info);
     json_decref(info);
     return rc;
@@ -427,30 +498,75 @@ static int write_outputs(struct vg_scan *s)
     return rc;
 }
 
+/* ---- selection ---- */
+
+static void prepare_source(struct vg_scan *s, const struct vg_module *const *sel, size_t n)
+{
+    const struct vg_loc **locs;
+    size_t total = 0, i, j, k = 0;
+
+    if (!s->src->ops->prepare)
+        return;
+    for (i = 0; i < n; i++)
+        total += sel[i]->n_locs;
+    locs = vg_calloc(total + 1, sizeof(*locs));
+    if (!locs) {
+        vg_diag_add(s->diag, VG_DIAG_ERROR, "scan", "out of memory");
+        return;
+    }
+    for (i = 0; i < n; i++)
+        for (j = 0; j < sel[i]->n_locs; j++)
+            locs[k++] = &sel[i]->locs[j];
+    if (s->src->ops->prepare(s->src->self, locs, k, s->diag) != VG_OK)
+        vg_source_unread(s->src, "the acquisition could not be read whole");
+    free(locs);
+}
+
 int vg_scan_run(struct vg_scan *s, const struct vg_module *const *mods, size_t n)
 {
-    size_t i;
-    int rc;
+    const struct vg_module **sel = vg_calloc(n + 1, sizeof(*sel));
+    size_t *index = vg_calloc(n + 1, sizeof(*index));
+    struct pool p;
+    size_t i, k = 0;
+    int rc = VG_E_NOMEM;
 
+    memset(&p, 0, sizeof(p));
+    if (!sel || !index)
+        goto out;
     for (i = 0; i < n; i++) {
-        const struct vg_module *m = mods[i];
-        if (!module_selected(s, m))
+        if (!module_selected(s, mods[i]))
             continue;
-        if (s->src && !(m->sources & s->src->kind))
-            continue;
-        if (s->opts->fast && m->slow) {
-            vg_diag_add(s->diag, VG_DIAG_WARN, m->name,
+        if (s->opts->fast && mods[i]->slow) {
+            vg_diag_add(s->diag, VG_DIAG_WARN, mods[i]->name,
                         "skipped by --fast: its artifacts were not checked");
             continue;
         }
-        rc = run_one(s, m);
-        if (rc != VG_OK)
-            return rc;
+        index[k] = i;
+        sel[k++] = mods[i];
     }
+    if (!s->src->ops->records)
+        prepare_source(s, sel, k);
+    p.s = s;
+    p.mods = sel;
+    p.index = index;
+    p.n = k;
+    p.runs = vg_calloc(k + 1, sizeof(*p.runs));
+    p.state = vg_calloc(k + 1, sizeof(*p.state));
+    if (!p.runs || !p.state)
+        goto out;
+    rc = run_pool(&p);
+    if (rc != VG_OK)
+        goto out;
+    s->sum->unread = json_array_size(s->unread);
     s->sum->warnings = vg_diag_count(s->diag, VG_DIAG_WARN) + vg_diag_count(s->diag, VG_DIAG_ERROR);
     if (s->out)
-        return write_outputs(s);
-    return VG_OK;
+        rc = write_outputs(s);
+out:
+    free(p.runs);
+    free(p.state);
+    free(sel);
+    free(index);
+    return rc;
 }
 
 int vg_summary_has_detections(const struct vg_summary *sum)

@@ -1,57 +1,84 @@
 /*
- * The scan engine: runs a table of modules over a source (or over an
- * earlier result folder, for check-iocs), collects records, alerts,
- * timeline, coverage and hashes, and hands them to the writers.
+ * The scan engine: runs a platform's modules over a source, each module's
+ * records streamed through its checks, the timeline and the writers, and
+ * the cross-module outputs at the end.
+ *
+ * Modules that read different artifacts are independent: they run on
+ * every core (VG_SCAN_WORKERS at most), each in its own struct vg_run with
+ * its own diagnostics, alerts and coverage, and are committed in the
+ * platform's module order, so the output is the same bytes however the
+ * work was shared. Timeline events carry an order key (module position,
+ * then the event's number within its module) that makes their final order
+ * independent of the interleaving too.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef VG_SCAN_SCAN_H
 #define VG_SCAN_SCAN_H
 
+#include <pthread.h>
+
 #include <jansson.h>
 
 #include "output/output.h"
 #include "scan/module.h"
-#include "scan/seen.h"
 #include "scan/source.h"
 
 struct vg_scan {
     const struct vg_iocs *iocs; /* never NULL: an empty set when none given */
     const struct vg_scan_opts *opts;
     struct vg_diag *diag;
-    struct vg_source *src;   /* NULL when re-checking a result folder */
-    const char *results_dir; /* check-iocs: where <module>.json files are */
-    const char *kind;        /* "ios-backup", "check-iocs" */
-    struct vg_out *out;      /* NULL without -o */
-    struct vg_timeline *tl;
-    struct vg_timeline *alerts_tl;
-    json_t *alerts;  /* every alert, in module order */
-    json_t *modules; /* info.json "modules": name -> {records, alerts, coverage} */
-    json_t *hashes;  /* display name -> sha256, when --hashes */
-    json_t *extra;   /* info.json fields a source adds (backup: device) */
+    struct vg_source *src;
+    struct vg_out *out;            /* NULL without -o */
+    struct vg_timeline *tl;        /* every module's events (thread-safe adds) */
+    struct vg_timeline *alerts_tl; /* one row per alert */
+    json_t *alerts;                /* every alert, in module order */
+    json_t *modules;               /* info.json "modules" */
+    json_t *hashes;                /* display name -> sha256, with --hashes */
+    json_t *device;                /* info.json "device" */
+    json_t *unread;                /* what could not be read: the verdict's INCOMPLETE */
+    pthread_mutex_t lock;          /* hashes, device */
     struct vg_summary *sum;
 };
+
+struct vg_run_schema; /* schemas the run made, freed with it */
 
 struct vg_run {
     struct vg_scan *scan;
     const struct vg_module *mod;
-    json_t *records;
+    size_t index;         /* in the platform's list: the timeline order */
+    struct vg_diag *diag; /* the run's own, forwarded in order on commit */
     json_t *alerts;
-    json_t *coverage;       /* array of {artifact, status, detail} */
-    struct vg_seen tl_seen; /* this module's timeline events so far, to drop repeats */
-    int streaming;          /* records are processed as added, not kept */
+    json_t *coverage; /* array of {artifact, status, detail} */
+    int rechecking;   /* records from saved results */
     size_t n_records;
-    struct vg_out_records *writer; /* <module>.json while streaming */
-    int write_rc;                  /* first error writing the stream */
+    size_t dropped;                /* records not emitted (failed, or past the cap) */
+    uint64_t tl_seq;               /* events added so far */
+    struct vg_out_records *writer; /* <module>.json */
+    int write_rc;                  /* first error writing */
+    int nomem;                     /* sticky: an allocation failed */
+    int status;                    /* extract's result */
     void *state;                   /* the module's own (vg_run_state) */
     size_t alert_counts[VG_LEVEL_COUNT];
+    size_t unreadable; /* coverage entries UNREADABLE or PARTIAL */
+    struct vg_run_schema *schemas;
+    struct vg_rec *recs; /* one reusable row per schema */
+    size_t n_recs;
+    const struct vg_schema *json_schema; /* the last schema vg_run_emit_json made */
 };
 
 int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_scan_opts *opts,
-                 struct vg_diag *diag, struct vg_summary *sum, const char *kind) VG_MUST_CHECK;
+                 struct vg_diag *diag, struct vg_summary *sum, struct vg_source *src) VG_MUST_CHECK;
 void vg_scan_cleanup(struct vg_scan *s);
-/* Runs every selected module of the table, then writes the outputs. */
+/* Runs every selected module of the list, then writes the outputs. */
 int vg_scan_run(struct vg_scan *s, const struct vg_module *const *mods, size_t n) VG_MUST_CHECK;
+
+/* Runs one module (the worker's job): extract or saved records, checks,
+ * <module>.json. The run must have been set up by the engine. */
+void vg_run_execute(struct vg_run *run);
+int vg_run_setup(struct vg_run *run, struct vg_scan *s, const struct vg_module *m,
+                 size_t index) VG_MUST_CHECK;
+void vg_run_cleanup(struct vg_run *run);
 
 /* Looks a module up by result name or class name (case-insensitive). */
 const struct vg_module *vg_scan_find_module(const struct vg_module *const *mods, size_t n,

@@ -1,36 +1,75 @@
 /*
- * An acquisition as modules see it: a set of files addressed by domain and
- * relative path. The iTunes backup (src/lib/ios/backup.c) is the first;
- * filesystem dumps and Android archives will implement the same operations.
+ * A source: one acquisition type (an iOS backup, a filesystem dump, a
+ * sysdiagnose archive, an AndroidQF acquisition, a bugreport, an Android
+ * backup, intrusion logs, or the saved results check-iocs reads). A source
+ * finds files by the locators modules declare and hands each over as bytes
+ * (struct vg_io) with what is known of it; it knows its own storage (the
+ * backup's manifest and file ids, its encryption, an archive read in one
+ * pass) and nothing of modules. Facts only a container knows (the backup is
+ * encrypted, the phone's model) reach the engine as facts, and modules as
+ * files, never through a backdoor.
+ *
+ * Adding a source: one file in src/lib/sources/ with an open function that
+ * fills a struct vg_source, and one row in src/lib/sources/list.h.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef VG_SCAN_SOURCE_H
 #define VG_SCAN_SOURCE_H
 
-#include <sqlite3.h>
+#include <jansson.h>
 
 #include "scan/module.h"
 
 struct vg_source_ops {
-    /* Visits the files matching a, in (domain, path) order. Returns the
-     * number visited, or a negative error. */
-    int (*find)(void *self, const struct vg_artifact *a,
-                int (*cb)(void *ud, const struct vg_file *f), void *ud);
-    /* Whether a file listed in the acquisition is really present. */
-    int (*present)(void *self, const struct vg_file *f);
-    int (*open_sqlite)(void *self, const struct vg_file *f, struct vg_diag *diag, sqlite3 **db);
-    int (*read)(void *self, const struct vg_file *f, size_t max, unsigned char **data, size_t *len);
-    /* SHA-256 of the file as stored in the acquisition (for --hashes). */
-    int (*sha256)(void *self, const struct vg_file *f, char hex[65]);
+    /* Before any find: the locators of the modules about to run, so an
+     * archive can be read once keeping exactly what they name. NULL: none
+     * needed. */
+    int (*prepare)(void *self, const struct vg_loc *const *locs, size_t n, struct vg_diag *diag);
+    /* Visits the files loc names, in a stable order; the number visited or
+     * a negative error (VG_E_NOTFOUND: this source has no such kind of
+     * place). Called from several threads at once. */
+    int (*find)(void *self, const struct vg_loc *loc, int (*cb)(void *ud, const struct vg_file *f),
+                void *ud, struct vg_diag *diag);
+    /* The bytes of a file find gave. */
+    int (*open)(void *self, const struct vg_file *f, struct vg_io **out, struct vg_diag *diag);
+    /* The file beside f with suffix appended to its path, or VG_E_NOTFOUND.
+     * NULL: never any. */
+    int (*sibling)(void *self, const struct vg_file *f, const char *suffix, struct vg_io **out,
+                   struct vg_diag *diag);
+    /* Saved results: the records an earlier run wrote for module, one JSON
+     * object at a time (cb takes it), or VG_E_NOTFOUND. NULL for
+     * acquisitions. */
+    int (*records)(void *self, const struct vg_module *m, int (*cb)(void *ud, json_t *rec),
+                   void *ud, struct vg_diag *diag);
     void (*free)(void *self);
 };
 
 struct vg_source {
     const struct vg_source_ops *ops;
     void *self;
-    unsigned kind;            /* VG_SRC_BACKUP or VG_SRC_FS */
-    struct vg_backup *backup; /* set for backups */
+    const char *kind; /* "ios-backup", ... (info.json "kind") */
+    enum vg_kind kind_id;
+    enum vg_platform platform; /* whose modules run */
+    int any_platform;          /* saved results: every platform's modules */
+    char *path;                /* the evidence, as given */
+    char *real;                /* and resolved: nothing may be written inside */
+    json_t *facts;             /* device and acquisition facts for info.json */
+    json_t *unread;            /* what could not be read at all: strings */
+    char *notes;               /* one line for the console (which backup was picked) */
+    int nomem;                 /* sticky: a fact or note could not be recorded */
 };
+
+/* For source implementations: a zeroed source for path (real resolved). */
+int vg_source_alloc(const char *path, struct vg_source **out) VG_MUST_CHECK;
+/* Something the source could not read at all: the check is INCOMPLETE. */
+void vg_source_unread(struct vg_source *src, const char *what);
+/* A device fact (takes value). */
+void vg_source_fact(struct vg_source *src, const char *key, json_t *value);
+/* The locator kinds a kind of source serves (VG_LOC_BIT); 0: saved
+ * results, which run every module that has results there. */
+unsigned vg_kind_locs(enum vg_kind kind);
+/* Whose modules a kind of source runs: a platform, or -1 for every one. */
+int vg_kind_platform(enum vg_kind kind);
 
 #endif

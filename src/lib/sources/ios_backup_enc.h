@@ -1,9 +1,9 @@
 /*
- * The encrypted side of the backup container (src/lib/ios/backup.c): the
- * unlocked keys, and every read of a backed-up file decrypted in memory.
- * Nothing decrypted is written anywhere: files are decrypted into heap
- * buffers that are wiped when freed, databases are opened from memory
- * (sqlite3_deserialize) with their -wal applied in memory (formats/wal.h).
+ * The encrypted side of the backup container (sources/ios_backup.c): the
+ * unlocked keys, and every backed-up file as a view of its plaintext,
+ * decrypted block by block as it is read (io/cbc.h). Nothing decrypted is
+ * written anywhere, and no file is decrypted whole into memory: SQLite
+ * reads a database page by page through that view (formats/sqlite.h).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -13,49 +13,40 @@
 #include <plist/plist.h>
 #include <sqlite3.h>
 
-#include "formats/apple/backup_crypto.h"
 #include "formats/apple/keybag.h"
 #include "formats/apple/manifest.h"
+#include "io/cbc.h"
 
 struct vg_enc;
 
 /* Unlocks the keybag in manifest_plist (BackupKeyBag) with opts->key (the
- * 32-byte password key) or opts->password. VG_E_PASSWORD when neither
- * opens it; keybag damage is an error naming the tag and offset. */
-int vg_enc_unlock(plist_t manifest_plist, const struct vg_scan_opts *opts, struct vg_diag *diag,
-                  struct vg_enc **out) VG_MUST_CHECK;
+ * 32-byte password key) or opts->password, else the password
+ * opts->ask_password gives for what. VG_E_PASSWORD when it does not open
+ * it; keybag damage is an error naming the tag and offset. */
+int vg_enc_unlock(plist_t manifest_plist, const struct vg_source_opts *opts, const char *what,
+                  struct vg_diag *diag, struct vg_enc **out) VG_MUST_CHECK;
 /* Wipes every key, then frees. NULL is a no-op. */
 void vg_enc_free(struct vg_enc *k);
 /* The password key (VG_KEYBAG_KEY_LEN bytes): what extract-key prints. */
 const unsigned char *vg_enc_password_key(const struct vg_enc *k);
 
-/* Manifest.db at path, decrypted with ManifestKey into memory and opened.
- * VG_E_CRYPTO (with a warning) when it does not decrypt. */
-int vg_enc_open_manifest_db(const struct vg_enc *k, const char *path, struct vg_diag *diag,
-                            sqlite3 **db) VG_MUST_CHECK;
-/* The plaintext of Manifest.db (for decrypt-backup), as above. */
-int vg_enc_read_manifest_db(const struct vg_enc *k, const char *path, struct vg_diag *diag,
-                            unsigned char **data, size_t *len) VG_MUST_CHECK;
+/* A view of entry e's plaintext over its ciphertext (taken), decrypted
+ * block by block as it is read (io/cbc.h). The size the manifest records
+ * is trusted only as far as the ciphertext holds it; a short copy is a
+ * warning naming display. */
+int vg_enc_open(const struct vg_enc *k, const struct vg_manifest_entry *e, struct vg_io *cipher,
+                const char *display, struct vg_diag *diag, struct vg_io **out) VG_MUST_CHECK;
+/* Manifest.db's plaintext view (ManifestKey). VG_E_CRYPTO, with a
+ * warning, when it does not decrypt to a SQLite database. */
+int vg_enc_open_manifest_db(const struct vg_enc *k, struct vg_io *cipher, struct vg_diag *diag,
+                            struct vg_io **out) VG_MUST_CHECK;
 
-/* Streams the plaintext of entry e, stored at path, to sink in pieces of
- * at most VG_DECRYPT_CHUNK bytes (sink returns VG_OK to go on). Safe to call
- * from several threads at once: it reports nothing itself; on failure *why
- * says what went wrong in words. info (may be NULL) tells of short copies. */
-int vg_enc_decrypt(const struct vg_enc *k, const struct vg_manifest_entry *e, const char *path,
+/* Streams entry e's plaintext to sink in pieces (sink returns VG_OK to go
+ * on), from its ciphertext (borrowed). Safe to call from several threads
+ * at once: it reports nothing itself; on failure *why says what went wrong
+ * in words. info (may be NULL) tells of short copies. */
+int vg_enc_decrypt(const struct vg_enc *k, const struct vg_manifest_entry *e, struct vg_io *cipher,
                    int (*sink)(void *ud, const unsigned char *p, size_t n), void *ud,
-                   struct vg_fdec_info *info, const char **why) VG_MUST_CHECK;
-
-/* Whole-file forms for the modules. Problems are warnings naming display.
- * *data is wiped by vg_free_secret(*data, *len). */
-int vg_enc_read(const struct vg_enc *k, const struct vg_manifest_entry *e, const char *path,
-                const char *display, size_t max, struct vg_diag *diag, unsigned char **data,
-                size_t *len) VG_MUST_CHECK;
-/* A database, with its -wal (wal and wal_path may be NULL) applied. */
-int vg_enc_open_sqlite(const struct vg_enc *k, const struct vg_manifest_entry *e, const char *path,
-                       const struct vg_manifest_entry *wal, const char *wal_path,
-                       const char *display, struct vg_diag *diag, sqlite3 **db) VG_MUST_CHECK;
-/* SHA-256 of the plaintext: the same as the unencrypted backup's file. */
-int vg_enc_sha256(const struct vg_enc *k, const struct vg_manifest_entry *e, const char *path,
-                  char hex[65]) VG_MUST_CHECK;
+                   struct vg_cbc_info *info, const char **why) VG_MUST_CHECK;
 
 #endif

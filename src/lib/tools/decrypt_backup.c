@@ -88,6 +88,21 @@ static int write_atomic(const char *path, const void *data, size_t len)
     return rc;
 }
 
+/* A small regular file of DEST (the state file), never through a link. */
+static int read_small(const char *path, size_t max, unsigned char **data, size_t *len)
+{
+    struct vg_io *io = NULL;
+    int rc = vg_file_open_path(path, &io, NULL);
+    struct stat st;
+
+    if (rc == VG_OK && (lstat(path, &st) != 0 || !S_ISREG(st.st_mode)))
+        rc = VG_E_NOTFILE;
+    if (rc == VG_OK)
+        rc = vg_io_read_all(io, max, data, len);
+    vg_io_free(io);
+    return rc;
+}
+
 static int sha256_hex(const void *data, size_t len, char hex[65])
 {
     unsigned char md[32];
@@ -99,45 +114,6 @@ static int sha256_hex(const void *data, size_t len, char hex[65])
     return VG_OK;
 }
 
-/* ---- public: probing and extract-key ---- */
-
-int vg_ios_backup_encrypted(const char *path, struct vg_diag *diag, int *encrypted)
-{
-    struct vg_backup *b = NULL;
-    int rc = vg_backup_open_keys(path, NULL, diag, &b);
-
-    if (rc != VG_OK)
-        return rc;
-    *encrypted = vg_backup_is_encrypted(b);
-    vg_backup_free(b);
-    return VG_OK;
-}
-
-int vg_ios_extract_key(const char *path, const char *password, struct vg_diag *diag,
-                       unsigned char key[VG_BACKUP_KEY_LEN])
-{
-    struct vg_backup *b = NULL;
-    struct vg_scan_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof(o));
-    o.password = password;
-    if (!password)
-        return VG_E_INVAL;
-    rc = vg_backup_open_keys(path, &o, diag, &b);
-    if (rc != VG_OK)
-        return rc;
-    if (vg_backup_enc(b)) {
-        memcpy(key, vg_enc_password_key(vg_backup_enc(b)), VG_BACKUP_KEY_LEN);
-    } else {
-        vg_diag_add(diag, VG_DIAG_ERROR, DEC_WHERE, "%s is not encrypted: it has no key",
-                    vg_backup_dir(b));
-        rc = VG_E_INVAL;
-    }
-    vg_backup_free(b);
-    return rc;
-}
-
 /* ---- the destination folder ---- */
 
 struct dest {
@@ -146,21 +122,28 @@ struct dest {
     int resuming;
 };
 
-/* Refuses a DEST that is the backup or inside it: never write into evidence. */
-static int dest_outside(const char *src_dir, const char *dest, struct vg_diag *diag)
+/* Refuses a DEST that is the backup or inside it, before anything is
+ * created: never write into evidence. */
+static int dest_outside(const struct vg_backup *b, const char *dest, struct vg_diag *diag)
 {
-    char src_real[PATH_MAX], dest_real[PATH_MAX];
-    size_t n;
-
-    if (!realpath(src_dir, src_real) || !realpath(dest, dest_real))
-        return VG_E_IO;
-    n = strlen(src_real);
-    if (strncmp(dest_real, src_real, n) == 0 && (dest_real[n] == '\0' || dest_real[n] == '/')) {
+    if (vg_root_contains(vg_backup_root(b), dest)) {
         vg_diag_add(diag, VG_DIAG_ERROR, DEC_WHERE,
-                    "%s is inside the backup %s: choose a folder outside it", dest, src_dir);
+                    "%s is inside the backup %s: choose a folder outside it", dest,
+                    vg_backup_dir(b));
         return VG_E_INVAL;
     }
     return VG_OK;
+}
+
+/* DEST without the slashes that end it: "dlink/" would otherwise name the
+ * target of a link dlink, which lstat must see as the link it is. */
+static char *dest_name(const char *dest)
+{
+    size_t n = strlen(dest);
+
+    while (n > 1 && dest[n - 1] == '/')
+        n--;
+    return vg_strndup(dest, n);
 }
 
 static int dir_is_empty(const char *path, int *empty)
@@ -188,7 +171,7 @@ static int dest_state_matches(const struct dest *d, int *matches)
 
     if (!path)
         return VG_E_NOMEM;
-    rc = vg_backup_read_whole(path, 4096, &data, &len);
+    rc = read_small(path, 4096, &data, &len);
     free(path);
     if (rc == VG_E_NOTFOUND) {
         *matches = -1; /* no state file at all */
@@ -213,24 +196,28 @@ static int dest_has_manifest(const char *dest)
     return ok;
 }
 
-static int dest_prepare(struct dest *d, const char *src_dir, struct vg_diag *diag)
+static int dest_prepare(struct dest *d, const struct vg_backup *b, struct vg_diag *diag)
 {
     struct stat st;
     int empty = 0, matches = 0, rc;
     char *state, line[sizeof(STATE_MAGIC) + 65];
 
+    rc = dest_outside(b, d->path, diag);
+    if (rc != VG_OK)
+        return rc;
     if (mkdir(d->path, 0700) != 0 && errno != EEXIST) {
         vg_diag_add(diag, VG_DIAG_ERROR, DEC_WHERE, "cannot create %s: %s", d->path,
                     strerror(errno));
         return VG_E_IO;
     }
     if (lstat(d->path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        vg_diag_add(diag, VG_DIAG_ERROR, DEC_WHERE, "%s is not a folder", d->path);
+        vg_diag_add(diag, VG_DIAG_ERROR, DEC_WHERE,
+                    "%s is not a folder (a link to one is refused: plaintext must go where it "
+                    "was asked to)",
+                    d->path);
         return VG_E_IO;
     }
-    rc = dest_outside(src_dir, d->path, diag);
-    if (rc == VG_OK)
-        rc = dir_is_empty(d->path, &empty);
+    rc = dir_is_empty(d->path, &empty);
     if (rc == VG_OK && !empty)
         rc = dest_state_matches(d, &matches);
     if (rc != VG_OK)
@@ -263,7 +250,7 @@ struct job {
     const struct vg_manifest_entry *e;
     int rc;
     const char *why;
-    struct vg_fdec_info info;
+    struct vg_cbc_info info;
 };
 
 struct pool {
@@ -313,17 +300,23 @@ static int make_subdir(const char *dest, const char *id)
 
 static void run_job(struct pool *p, struct job *j)
 {
-    char src[PATH_MAX], dst[PATH_MAX], part[PATH_MAX];
+    char dst[PATH_MAX], part[PATH_MAX];
+    struct vg_io *cipher = NULL;
     struct file_sink s;
 
     j->why = "";
-    if (vg_snprintf(src, sizeof(src), "%s/%.2s/%s", vg_backup_dir(p->b), j->e->file_id,
-                    j->e->file_id) != VG_OK ||
-        vg_snprintf(dst, sizeof(dst), "%s/%.2s/%s", p->dest, j->e->file_id, j->e->file_id) !=
+    if (vg_snprintf(dst, sizeof(dst), "%s/%.2s/%s", p->dest, j->e->file_id, j->e->file_id) !=
             VG_OK ||
         vg_snprintf(part, sizeof(part), "%s%s", dst, PART_SUFFIX) != VG_OK) {
         j->rc = VG_E_LIMIT;
         j->why = "path too long";
+        return;
+    }
+    /* never through a link: a link at the id would decrypt another file */
+    j->rc = vg_backup_open_stored(p->b, j->e->file_id, &cipher, NULL);
+    if (j->rc != VG_OK) {
+        j->why = j->rc == VG_E_NOTFILE ? "not a regular file in the backup (a link?): refused"
+                                       : "cannot be opened";
         return;
     }
     j->rc = make_subdir(p->dest, j->e->file_id);
@@ -331,11 +324,13 @@ static void run_job(struct pool *p, struct job *j)
     s.fd = j->rc == VG_OK ? open(part, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)
                           : -1;
     if (s.fd < 0) {
+        vg_io_free(cipher);
         j->rc = VG_E_IO;
         j->why = "cannot create the file in the destination";
         return;
     }
-    j->rc = vg_enc_decrypt(p->enc, j->e, src, file_put, &s, &j->info, &j->why);
+    j->rc = vg_enc_decrypt(p->enc, j->e, cipher, file_put, &s, &j->info, &j->why);
+    vg_io_free(cipher);
     if (close(s.fd) != 0 && j->rc == VG_OK) {
         j->rc = VG_E_IO;
         j->why = "write error in the destination";
@@ -485,8 +480,8 @@ static int plan_one(const struct vg_backup *b, const struct dest *d,
                     const struct vg_manifest_entry *e, struct plan *pl,
                     struct vg_decrypt_summary *sum, struct vg_diag *diag)
 {
-    char src[PATH_MAX];
-    struct stat st;
+    char src[44];
+    struct vg_stat st;
 
     if (!id_ok(e->file_id)) {
         vg_diag_add(diag, VG_DIAG_WARN, DEC_WHERE,
@@ -496,9 +491,8 @@ static int plan_one(const struct vg_backup *b, const struct dest *d,
         sum->failed++;
         return VG_OK;
     }
-    if (vg_snprintf(src, sizeof(src), "%s/%.2s/%s", vg_backup_dir(b), e->file_id, e->file_id) !=
-            VG_OK ||
-        stat(src, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (vg_backup_id_path(e->file_id, src) != VG_OK ||
+        vg_root_stat(vg_backup_root(b), src, &st) != VG_OK) {
         vg_diag_add(diag, VG_DIAG_WARN, DEC_WHERE,
                     "%s/%s is listed but absent from the backup folder (%.2s/%s)", e->domain,
                     e->relative_path, e->file_id, e->file_id);
@@ -569,18 +563,20 @@ static void report_jobs(const struct plan *pl, struct vg_decrypt_summary *sum, s
 
 static int write_manifest_db(const struct vg_backup *b, const char *dest, struct vg_diag *diag)
 {
-    char *src = vg_asprintf("%s/Manifest.db", vg_backup_dir(b));
     char *dst = vg_asprintf("%s/Manifest.db", dest);
-    unsigned char *plain = NULL;
+    struct vg_io *cipher = NULL, *plain = NULL;
+    unsigned char *data = NULL;
     size_t len = 0;
-    int rc = VG_E_NOMEM;
+    int rc = dst ? vg_root_open_file(vg_backup_root(b), "Manifest.db", &cipher, NULL) : VG_E_NOMEM;
 
-    if (src && dst)
-        rc = vg_enc_read_manifest_db(vg_backup_enc(b), src, diag, &plain, &len);
     if (rc == VG_OK)
-        rc = write_atomic(dst, plain, len);
-    vg_free_secret(plain, len);
-    free(src);
+        rc = vg_enc_open_manifest_db(vg_backup_enc(b), cipher, diag, &plain);
+    if (rc == VG_OK)
+        rc = vg_io_read_all(plain, VG_MAX_IN_MEMORY_FILE, &data, &len);
+    if (rc == VG_OK)
+        rc = write_atomic(dst, data, len);
+    vg_free_secret(data, len);
+    vg_io_free(plain);
     free(dst);
     return rc;
 }
@@ -609,50 +605,38 @@ static int write_manifest_plist(const struct vg_backup *b, const char *dest)
     return rc;
 }
 
-static int copy_plist(const char *src_dir, const char *dest, const char *name)
+static int copy_plist(const struct vg_backup *b, const char *dest, const char *name)
 {
-    char *src = vg_asprintf("%s/%s", src_dir, name), *dst = vg_asprintf("%s/%s", dest, name);
+    char *dst = vg_asprintf("%s/%s", dest, name);
     unsigned char *data = NULL;
     size_t len = 0;
-    int rc = VG_E_NOMEM;
+    int rc = dst ? vg_backup_read_root(b, name, VG_MAX_PLIST_FILE, &data, &len) : VG_E_NOMEM;
 
-    if (src && dst)
-        rc = vg_backup_read_whole(src, VG_MAX_PLIST_FILE, &data, &len);
     if (rc == VG_OK)
         rc = write_atomic(dst, data, len);
     free(data);
-    free(src);
     free(dst);
     return rc;
 }
 
 /* Info.plist, Status.plist and any other *.plist at the top (MVT copies
- * them all); each on its own, so readdir order does not matter. */
+ * them all), in name order; links and other non-files are left out. */
 static int copy_root_plists(const struct vg_backup *b, const char *dest, struct vg_diag *diag)
 {
-    DIR *d = opendir(vg_backup_dir(b));
-    struct dirent *e;
-    int rc = VG_OK;
+    char **names = NULL;
+    size_t n = 0, i;
+    int rc = vg_root_list(vg_backup_root(b), "", &names, &n);
 
-    if (!d)
-        return VG_E_IO;
-    while (rc == VG_OK && (e = readdir(d)) != NULL) {
-        char *path;
-        struct stat st;
-        int regular;
-        if (!vg_str_has_suffix(e->d_name, ".plist") || strcmp(e->d_name, "Manifest.plist") == 0)
+    for (i = 0; rc == VG_OK && i < n; i++) {
+        if (!vg_str_has_suffix(names[i], ".plist") || strcmp(names[i], "Manifest.plist") == 0 ||
+            !vg_root_is_file(vg_backup_root(b), names[i]))
             continue;
-        path = vg_asprintf("%s/%s", vg_backup_dir(b), e->d_name);
-        regular = path && lstat(path, &st) == 0 && S_ISREG(st.st_mode);
-        free(path);
-        if (!regular)
-            continue;
-        rc = copy_plist(vg_backup_dir(b), dest, e->d_name);
+        rc = copy_plist(b, dest, names[i]);
         if (rc != VG_OK)
-            vg_diag_add(diag, VG_DIAG_ERROR, DEC_WHERE, "cannot copy %s: %s", e->d_name,
+            vg_diag_add(diag, VG_DIAG_ERROR, DEC_WHERE, "cannot copy %s: %s", names[i],
                         vg_strerror(rc));
     }
-    closedir(d);
+    vg_root_names_free(names, n);
     return rc;
 }
 
@@ -682,15 +666,13 @@ static int finish_dest(const struct vg_backup *b, const struct dest *d, struct v
 
 static int source_state(const struct vg_backup *b, char hex[65])
 {
-    char *path = vg_asprintf("%s/Manifest.plist", vg_backup_dir(b));
     unsigned char *data = NULL;
     size_t len = 0;
-    int rc = path ? vg_backup_read_whole(path, VG_MAX_MANIFEST_PLIST, &data, &len) : VG_E_NOMEM;
+    int rc = vg_backup_read_root(b, "Manifest.plist", VG_MAX_MANIFEST_PLIST, &data, &len);
 
     if (rc == VG_OK)
         rc = sha256_hex(data, len, hex);
     free(data);
-    free(path);
     return rc;
 }
 
@@ -711,8 +693,9 @@ static int check_source(const struct vg_backup *b, struct vg_diag *diag)
     return VG_OK;
 }
 
-static int decrypt_opened(const struct vg_decrypt_opts *o, const struct vg_backup *b,
-                          struct vg_diag *diag, struct vg_decrypt_summary *sum)
+static int decrypt_opened(const struct vg_decrypt_opts *o, const char *dest,
+                          const struct vg_backup *b, struct vg_diag *diag,
+                          struct vg_decrypt_summary *sum)
 {
     struct dest d;
     struct plan pl;
@@ -721,12 +704,12 @@ static int decrypt_opened(const struct vg_decrypt_opts *o, const struct vg_backu
 
     memset(&d, 0, sizeof(d));
     memset(&pl, 0, sizeof(pl));
-    d.path = o->dest;
+    d.path = dest;
     rc = check_source(b, diag);
     if (rc == VG_OK)
         rc = source_state(b, d.state);
     if (rc == VG_OK)
-        rc = dest_prepare(&d, vg_backup_dir(b), diag);
+        rc = dest_prepare(&d, b, diag);
     if (rc == VG_OK)
         rc = plan_all(b, &d, &pl, sum, diag);
     if (rc != VG_OK) {
@@ -736,7 +719,7 @@ static int decrypt_opened(const struct vg_decrypt_opts *o, const struct vg_backu
     memset(&p, 0, sizeof(p));
     p.enc = vg_backup_enc(b);
     p.b = b;
-    p.dest = o->dest;
+    p.dest = dest;
     p.jobs = pl.jobs;
     p.n_jobs = pl.n;
     pthread_mutex_init(&p.lock, NULL);
@@ -754,29 +737,37 @@ static int decrypt_opened(const struct vg_decrypt_opts *o, const struct vg_backu
         vg_diag_add(diag, VG_DIAG_ERROR, DEC_WHERE,
                     "interrupted: %s holds only whole files; run the same command again to "
                     "finish",
-                    o->dest);
+                    dest);
     return rc;
 }
 
 int vg_ios_decrypt_backup(const struct vg_decrypt_opts *o, struct vg_diag *diag,
                           struct vg_decrypt_summary *sum)
 {
-    struct vg_scan_opts so;
-    struct vg_source *src = NULL;
+    struct vg_source_opts so;
+    struct vg_backup *b = NULL;
+    char *dest;
     int rc;
 
     memset(sum, 0, sizeof(*sum));
     if (!o->target || !o->dest || (!o->password && !o->key))
         return VG_E_INVAL;
     memset(&so, 0, sizeof(so));
-    so.target = o->target;
     so.password = o->password;
     so.key = o->key;
     so.key_len = o->key_len;
-    rc = vg_backup_open(o->target, &so, diag, &src);
-    if (rc != VG_OK)
+    rc = vg_backup_open_keys(o->target, &so, diag, &b);
+    if (rc == VG_OK && vg_backup_is_encrypted(b) && (rc = vg_backup_load_manifest(b)) != VG_OK) {
+        vg_diag_add(diag, VG_DIAG_WARN, DEC_WHERE, "cannot read Manifest.db: %s", vg_strerror(rc));
+        rc = VG_OK; /* check_source says what that means */
+    }
+    if (rc != VG_OK) {
+        vg_backup_free(b);
         return rc;
-    rc = decrypt_opened(o, src->backup, diag, sum);
-    vg_source_free(src);
+    }
+    dest = dest_name(o->dest);
+    rc = dest ? decrypt_opened(o, dest, b, diag, sum) : VG_E_NOMEM;
+    free(dest);
+    vg_backup_free(b);
     return rc;
 }

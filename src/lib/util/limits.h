@@ -56,6 +56,7 @@
 /* Backups */
 #define VG_MAX_MANIFEST_PLIST (64u * 1024u * 1024u)
 #define VG_MAX_KEYBAG         (1024u * 1024u)
+#define VG_MAX_PASSWORD       1024u                   /* bytes of a password typed at a prompt */
 #define VG_MAX_IN_MEMORY_FILE (1024u * 1024u * 1024u) /* a decrypted file kept in memory */
 #define VG_MAX_KEYBAG_CLASSES 32u                     /* class keys in one keybag (iOS: 11) */
 #define VG_MAX_KDF_ITER       (100u * 1000u * 1000u)  /* PBKDF2 rounds (iOS uses 10,000,000) */
@@ -66,7 +67,13 @@
 
 /* Output */
 #define VG_MAX_DIAG_ENTRIES 100000u /* after that, diagnostics are counted only */
-#define VG_MAX_MESSAGE      4096u   /* one diagnostic or alert message */
+
+/* The engine (scan/) */
+#define VG_SCAN_WORKERS       2u                     /* modules run at once (at most the cores) */
+#define VG_MAX_MODULE_RECORDS (64u * 1024u * 1024u)  /* records one module emits */
+#define VG_MAX_RUN_SCHEMAS    4096u                  /* record shapes in one module's run */
+#define VG_MAX_SAVED_RECORD   (256u * 1024u * 1024u) /* one record of a saved results file */
+#define VG_MAX_MESSAGE        4096u                  /* one diagnostic or alert message */
 
 /* Result writers (src/lib/output) */
 #define VG_MAX_JSON_DEPTH 2048u                   /* nesting written (jansson's parse cap) */

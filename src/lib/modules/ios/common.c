@@ -31,17 +31,8 @@ int vg_ios_each_db(struct vg_run *run,
                    int (*fn)(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud),
                    void *ud)
 {
-    const struct vg_module *m = vg_run_module(run);
     struct db_ctx c = {fn, ud};
-    size_t i;
-    int rc;
-
-    for (i = 0; i < m->n_artifacts; i++) {
-        rc = vg_run_find(run, &m->artifacts[i], db_visit, &c);
-        if (rc < 0)
-            return rc;
-    }
-    return VG_OK;
+    return vg_run_find_all(run, db_visit, &c);
 }
 
 struct plist_ctx {
@@ -76,31 +67,8 @@ int vg_ios_each_plist(struct vg_run *run,
                                 void *ud),
                       void *ud)
 {
-    const struct vg_module *m = vg_run_module(run);
     struct plist_ctx c = {fn, ud};
-    size_t i;
-    int rc;
-
-    for (i = 0; i < m->n_artifacts; i++) {
-        rc = vg_run_find(run, &m->artifacts[i], plist_visit, &c);
-        if (rc < 0)
-            return rc;
-    }
-    return VG_OK;
-}
-
-struct query_ctx {
-    struct vg_run *run;
-    json_t *(*row_fn)(struct vg_run *run, sqlite3_stmt *st);
-};
-
-static int query_row(void *ud, sqlite3_stmt *st)
-{
-    struct query_ctx *c = ud;
-    json_t *rec = c->row_fn(c->run, st);
-    if (!rec)
-        return VG_OK;
-    return vg_run_add_record(c->run, rec);
+    return vg_run_find_all(run, plist_visit, &c);
 }
 
 int vg_ios_sql_each(struct vg_run *run, const struct vg_file *f, sqlite3 *db, const char *sql,
@@ -116,44 +84,139 @@ int vg_ios_sql_each(struct vg_run *run, const struct vg_file *f, sqlite3 *db, co
     return rc;
 }
 
-int vg_ios_query_records(struct vg_run *run, const struct vg_file *f, sqlite3 *db, const char *sql,
-                         json_t *(*row_fn)(struct vg_run *run, sqlite3_stmt *st))
+struct query_ctx {
+    struct vg_run *run;
+    const struct vg_ios_query *q;
+    const struct vg_schema *schema;
+    const int *col_key;
+};
+
+static int query_row(void *ud, sqlite3_stmt *st)
 {
-    struct query_ctx c = {run, row_fn};
-    size_t rows = 0;
+    struct query_ctx *c = ud;
+    struct vg_rec *r;
     int rc;
 
-    rc = vg_ios_sql_each(run, f, db, sql, query_row, &c, &rows);
-    if (rc == VG_E_NOTFOUND) {
-        vg_run_log(run, VG_DIAG_INFO, "%s: %s", f->display,
-                   "table or column not in this iOS version's schema");
-        vg_run_coverage(run, VG_COV_PARTIAL, f->display,
-                        "table or column not in this iOS version's schema");
+    if (!c->schema && vg_run_schema_stmt(c->run, st, c->q->extra, c->q->n_extra, &c->schema,
+                                         &c->col_key) != VG_OK)
+        return VG_E_NOMEM;
+    r = vg_run_rec(c->run, c->schema);
+    if (!r)
+        return VG_E_NOMEM;
+    vg_rec_from_stmt(r, st, c->col_key, c->q->blob_as_text);
+    rc = c->q->row ? c->q->row(c->run, r, st) : VG_OK;
+    if (rc == VG_IOS_SKIP) {
+        vg_rec_reset(r);
         return VG_OK;
     }
     if (rc != VG_OK) {
+        vg_rec_reset(r);
+        return rc;
+    }
+    rc = vg_run_emit(c->run, r);
+    /* the cap on records was reported: stop this query, keep the rest */
+    return rc == VG_E_LIMIT ? VG_E_LIMIT : rc;
+}
+
+int vg_ios_query_records(struct vg_run *run, const struct vg_file *f, sqlite3 *db,
+                         const struct vg_ios_query *q)
+{
+    struct query_ctx c = {run, q, NULL, NULL};
+    size_t rows = 0;
+    int rc;
+
+    rc = vg_ios_sql_each(run, f, db, q->sql, query_row, &c, &rows);
+    if (rc == VG_E_NOTFOUND) {
+        /* not damage: this iOS version's schema has no such table or column */
+        vg_run_log(run, VG_DIAG_INFO, "%s: %s", f->display,
+                   "table or column not in this iOS version's schema");
+        return VG_OK;
+    }
+    if (rc == VG_E_NOMEM)
+        return rc;
+    if (rc != VG_OK && rc != VG_E_LIMIT) {
         vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "%s", vg_strerror(rc));
         vg_run_log(run, VG_DIAG_WARN, "%s: query failed: %s", f->display, vg_strerror(rc));
     }
     return VG_OK;
 }
 
-struct records_ctx {
-    const char *sql;
-    json_t *(*row_fn)(struct vg_run *run, sqlite3_stmt *st);
-};
-
 static int records_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
 {
-    const struct records_ctx *c = ud;
-    return vg_ios_query_records(run, f, db, c->sql, c->row_fn);
+    return vg_ios_query_records(run, f, db, ud);
 }
 
-int vg_ios_each_db_records(struct vg_run *run, const char *sql,
-                           json_t *(*row_fn)(struct vg_run *run, sqlite3_stmt *st))
+int vg_ios_each_db_records(struct vg_run *run, const struct vg_ios_query *q)
 {
-    struct records_ctx c = {sql, row_fn};
-    return vg_ios_each_db(run, records_db, &c);
+    return vg_ios_each_db(run, records_db, (void *)q);
+}
+
+/* ---- times of record values ---- */
+
+const char *vg_val_cocoa_iso(const struct vg_val *v, char *buf)
+{
+    double t = v->t == VG_VT_INT ? (double)v->u.i : v->t == VG_VT_REAL ? v->u.d : 0;
+
+    if (t == 0 || vg_isodate_cocoa(t, buf) != VG_OK)
+        buf[0] = '\0';
+    return buf;
+}
+
+int vg_val_mactime_unix(const struct vg_val *v, double *out)
+{
+    double t;
+
+    if (v->t == VG_VT_INT) {
+        int64_t i = v->u.i;
+        /* MVT: int(str(t)[:9]) when str(t) has 18 characters */
+        if ((i >= 100000000000000000 && i <= 999999999999999999) ||
+            (i > -100000000000000000 && i <= -10000000000000000))
+            i /= 1000000000;
+        t = (double)i;
+    } else if (v->t == VG_VT_REAL) {
+        t = v->u.d;
+    } else {
+        return 0;
+    }
+    if (t == 0.0 || !(fabs(t) < 1e12))
+        return 0;
+    *out = t + (double)VG_COCOA_EPOCH;
+    return 1;
+}
+
+const char *vg_val_mactime_iso(const struct vg_val *v, char *buf)
+{
+    double t;
+
+    if (!vg_val_mactime_unix(v, &t) || vg_isodate_double(t, buf) != VG_OK)
+        buf[0] = '\0';
+    return buf;
+}
+
+const char *vg_val_sms_date_iso(const struct vg_val *v, char *buf)
+{
+    int64_t t;
+
+    if (v->t == VG_VT_REAL)
+        return vg_val_cocoa_iso(v, buf);
+    buf[0] = '\0';
+    if (v->t != VG_VT_INT || v->u.i == 0)
+        return buf;
+    t = v->u.i;
+    if (t > 100000000000LL || t < -100000000000LL)
+        t /= 1000000000LL;
+    if (vg_isodate(t + VG_COCOA_EPOCH, 0, buf) != VG_OK)
+        buf[0] = '\0';
+    return buf;
+}
+
+const char *vg_val_unix_iso(const struct vg_val *v, char *buf)
+{
+    double t = v->t == VG_VT_INT ? (double)v->u.i : v->t == VG_VT_REAL ? v->u.d : 0;
+
+    if ((v->t != VG_VT_INT && v->t != VG_VT_REAL) || vg_isodate_double(t, buf) != VG_OK)
+        buf[0] = '\0';
+    return buf;
 }
 
 const char *vg_col_text(sqlite3_stmt *st, int i)
@@ -288,24 +351,10 @@ json_t *vg_ios_plist_date_iso(plist_t v)
 
 int vg_ios_mactime_unix(const json_t *v, double *out)
 {
-    double t;
+    struct vg_val x;
 
-    if (json_is_integer(v)) {
-        json_int_t i = json_integer_value(v);
-        /* MVT: int(str(t)[:9]) when str(t) has 18 characters */
-        if ((i >= 100000000000000000 && i <= 999999999999999999) ||
-            (i > -100000000000000000 && i <= -10000000000000000))
-            i /= 1000000000;
-        t = (double)i;
-    } else if (json_is_real(v)) {
-        t = json_real_value(v);
-    } else {
-        return 0;
-    }
-    if (t == 0.0 || !(fabs(t) < 1e12))
-        return 0;
-    *out = t + (double)VG_COCOA_EPOCH;
-    return 1;
+    vg_val_from_json(&x, v);
+    return vg_val_mactime_unix(&x, out);
 }
 
 json_t *vg_ios_mactime_iso(const json_t *v)
@@ -321,16 +370,10 @@ json_t *vg_ios_mactime_iso(const json_t *v)
 json_t *vg_ios_sms_date_iso(const json_t *v)
 {
     char buf[VG_ISODATE_LEN + 1];
-    json_int_t t;
+    struct vg_val x;
 
-    if (json_is_real(v))
-        return vg_ios_cocoa_iso(json_real_value(v));
-    if (!json_is_integer(v) || json_integer_value(v) == 0)
-        return json_string("");
-    t = json_integer_value(v);
-    if (t > 100000000000LL || t < -100000000000LL)
-        t /= 1000000000LL;
-    return iso_or_empty(vg_isodate((int64_t)t + VG_COCOA_EPOCH, 0, buf), buf);
+    vg_val_from_json(&x, v);
+    return json_string(vg_val_sms_date_iso(&x, buf));
 }
 
 json_t *vg_col_unix_iso(sqlite3_stmt *st, int i)

@@ -12,10 +12,10 @@
 #include "scan/checks.h"
 #include "scan/module.h"
 
-/* For every file matching any of the module's artifacts: open it as SQLite
- * (read-only, hardened, WAL applied to a private copy) and call fn. A file
- * that does not open is a warning and coverage entry; the others still run.
- * Returns VG_OK or the first error fn returned. */
+/* For every file the module's locators find: open it as SQLite (read-only,
+ * hardened, WAL applied) and call fn. A file that does not open is a
+ * warning and coverage entry; the others still run. Returns VG_OK or the
+ * first error fn returned. */
 int vg_ios_each_db(struct vg_run *run,
                    int (*fn)(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud),
                    void *ud) VG_MUST_CHECK;
@@ -26,21 +26,42 @@ int vg_ios_each_plist(struct vg_run *run,
                                 void *ud),
                       void *ud) VG_MUST_CHECK;
 
-/* vg_sqlite_each for modules: damage warnings go to the scan's diagnostics
+/* vg_sqlite_each for modules: damage warnings go to the run's diagnostics
  * naming the file, and a salvaged read is recorded as PARTIAL coverage.
  * Same return values as vg_sqlite_each. */
 int vg_ios_sql_each(struct vg_run *run, const struct vg_file *f, sqlite3 *db, const char *sql,
                     int (*cb)(void *ud, sqlite3_stmt *st), void *ud, size_t *rows) VG_MUST_CHECK;
 
-/* Runs sql on db and adds one record per row, built by row_fn (which may
- * return NULL to skip a row). Damaged files are salvaged with a warning;
- * a missing table is a note and VG_OK. */
-int vg_ios_query_records(struct vg_run *run, const struct vg_file *f, sqlite3 *db, const char *sql,
-                         json_t *(*row_fn)(struct vg_run *run, sqlite3_stmt *st)) VG_MUST_CHECK;
+/* A query whose rows become records: every result column (in order, under
+ * its name), then the extra keys the module adds, which row fills (and
+ * may change the columns' values). row returns VG_OK to emit the record,
+ * VG_IOS_SKIP to drop the row, or an error. NULL row: the columns alone. */
+#define VG_IOS_SKIP 1
+struct vg_ios_query {
+    const char *sql;
+    const char *const *extra;
+    size_t n_extra;
+    int blob_as_text; /* blobs as UTF-8 text (MVT's encoder), not base64 */
+    int (*row)(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st);
+};
 
-/* vg_ios_query_records on every database of the module's artifacts. */
-int vg_ios_each_db_records(struct vg_run *run, const char *sql,
-                           json_t *(*row_fn)(struct vg_run *run, sqlite3_stmt *st)) VG_MUST_CHECK;
+/* Runs q on db and emits one record per row. Damaged files are salvaged
+ * with a warning; a table or column this iOS version lacks is a note and
+ * VG_OK. */
+int vg_ios_query_records(struct vg_run *run, const struct vg_file *f, sqlite3 *db,
+                         const struct vg_ios_query *q) VG_MUST_CHECK;
+
+/* vg_ios_query_records on every database the module's locators find. */
+int vg_ios_each_db_records(struct vg_run *run, const struct vg_ios_query *q) VG_MUST_CHECK;
+
+/* Times of record values as MVT writes them, into buf (VG_ISODATE_LEN + 1
+ * bytes); "" when there is no usable time. The rules are those of the
+ * JSON forms below. */
+const char *vg_val_cocoa_iso(const struct vg_val *v, char *buf);
+const char *vg_val_mactime_iso(const struct vg_val *v, char *buf);
+const char *vg_val_sms_date_iso(const struct vg_val *v, char *buf);
+const char *vg_val_unix_iso(const struct vg_val *v, char *buf);
+int vg_val_mactime_unix(const struct vg_val *v, double *out);
 
 /* Column helpers. vg_col_json_text: a text column, invalid UTF-8
  * replaced by U+FFFD (null when NULL). vg_col_json_value: a column as MVT's

@@ -17,7 +17,6 @@
 #include "formats/apple/typedstream.h"
 #include "indicators/url.h"
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 #include "util/buf.h"
 
 /* MVT's query: the inner join drops messages without a handle (the
@@ -26,8 +25,9 @@ static const char sms_sql[] = "SELECT message.*, handle.id AS phone_number "
                               "FROM message, handle WHERE handle.rowid = message.handle_id "
                               "ORDER BY message.ROWID";
 
-static const struct vg_artifact sms_artifacts[] = {
-    {"HomeDomain", "Library/SMS/sms.db", "private/var/mobile/Library/SMS/sms.db"},
+static const struct vg_loc sms_locs[] = {
+    {VG_LOC_BACKUP, "HomeDomain", "Library/SMS/sms.db"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Library/SMS/sms.db"},
 };
 
 /* Apple's threat notifications, lower case with single spaces. The first
@@ -48,52 +48,92 @@ static const char *const apple_threat_phrases[] = {
  * attributes outweigh short texts. */
 #define ATTRIBUTED_BODY_MAX (4u * VG_MAX_TEXT_SCAN)
 
+/* The fields checks and the timeline read. */
+enum {
+    F_TEXT,
+    F_BODY,
+    F_ISODATE,
+    F_ISODATE_READ,
+    F_LINKS,
+    F_SERVICE,
+    F_GUID,
+    F_PHONE,
+    F_ACCOUNT,
+    F_DATE,
+    F_DATE_READ,
+    F_FROM_ME,
+    F_DIRECTION
+};
+static const char *const sms_fields[] = {
+    "text",         "attributedBody", "isodate", "isodate_read", "links",      "service",   "guid",
+    "phone_number", "account",        "date",    "date_read",    "is_from_me", "direction",
+};
+
+/* Keys SMS records have after the columns, in MVT's order. */
+static const char *const sms_extra[] = {"isodate", "isodate_read", "direction", "links"};
+
+struct links_ctx {
+    json_t *links;
+    int failed;
+};
+
 static int add_link(void *ud, const char *s, size_t n, enum vg_text_kind kind)
 {
-    json_t *links = ud, *j = json_stringn(s, n);
-    (void)kind;
-    if (j)
-        json_array_append_new(links, j);
+    struct links_ctx *c = ud;
+    json_t *j = json_stringn(s, n);
+
+    VG_UNUSED(kind);
+    if (!j || json_array_append_new(c->links, j) != 0) {
+        c->failed = 1; /* out of memory: the record is marked failed */
+        return 1;
+    }
     return 0;
 }
 
-static json_t *links_json(const char *text)
+static json_t *links_json(const char *text, size_t n)
 {
-    json_t *links = json_array();
-    if (links && text)
-        vg_text_each_link(text, strlen(text), add_link, links);
-    return links;
-}
+    struct links_ctx c = {json_array(), 0};
 
-static json_t *sms_row(struct vg_run *run, sqlite3_stmt *st)
-{
-    json_t *rec = vg_sqlite_row_json(st), *from_me;
-    const char *text;
-
-    if (!rec) {
-        vg_run_log(run, VG_DIAG_ERROR, "out of memory reading a message");
+    if (c.links && text)
+        (void)vg_text_each_link(text, n, add_link, &c);
+    if (c.failed) {
+        json_decref(c.links);
         return NULL;
     }
-    json_object_set_new(rec, "isodate", vg_ios_sms_date_iso(json_object_get(rec, "date")));
-    json_object_set_new(rec, "isodate_read",
-                        vg_ios_sms_date_iso(json_object_get(rec, "date_read")));
-    from_me = json_object_get(rec, "is_from_me");
-    json_object_set_new(rec, "direction",
-                        json_string(json_is_integer(from_me) && json_integer_value(from_me) == 1
-                                        ? "sent"
-                                        : "received"));
-    text = vg_rec_str(rec, "text");
-    if (!text || !*text) {
-        json_object_set_new(rec, "text", json_string(""));
-        text = "";
-    }
-    json_object_set_new(rec, "links", links_json(text));
-    return rec;
+    return c.links;
 }
+
+static int sms_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    const struct vg_val *text = vg_rec_val(r, F_TEXT);
+    int64_t from_me = 0;
+
+    VG_UNUSED(run);
+    VG_UNUSED(st);
+    vg_rec_set_text(r, F_ISODATE, vg_val_sms_date_iso(vg_rec_val(r, F_DATE), buf));
+    vg_rec_set_text(r, F_ISODATE_READ, vg_val_sms_date_iso(vg_rec_val(r, F_DATE_READ), buf));
+    vg_rec_set_text_ref(r, F_DIRECTION,
+                        vg_rec_int(r, F_FROM_ME, &from_me) && from_me == 1 ? "sent" : "received",
+                        vg_rec_int(r, F_FROM_ME, &from_me) && from_me == 1 ? 4 : 8);
+    if (text->t != VG_VT_TEXT || text->u.s.n == 0) {
+        vg_rec_set_text_ref(r, F_TEXT, "", 0);
+        text = vg_rec_val(r, F_TEXT);
+    }
+    vg_rec_set_json(r, F_LINKS, links_json(text->u.s.p, text->u.s.n));
+    return VG_OK;
+}
+
+static const struct vg_ios_query sms_query = {
+    .sql = sms_sql,
+    .extra = sms_extra,
+    .n_extra = VG_ARRAY_LEN(sms_extra),
+    .row = sms_row,
+};
 
 static int sms_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db_records(run, sms_sql, sms_row);
+    int rc = vg_ios_each_db_records(run, &sms_query);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu SMS messages",
                vg_run_record_count(run));
     return rc;
@@ -101,16 +141,25 @@ static int sms_extract(struct vg_run *run)
 
 /* ---- attributedBody: a typedstream (NSArchiver) NSAttributedString ---- */
 
-/* attributedBody as records carry it: base64. */
-static char *attributed_text(const char *b64)
+/* The text of an attributedBody typedstream. */
+static char *typedstream_text(const unsigned char *raw, size_t len)
+{
+    const unsigned char *s;
+    size_t n;
+
+    if (len > ATTRIBUTED_BODY_MAX)
+        return NULL;
+    return vg_typedstream_text(raw, len, &s, &n) == VG_OK ? vg_strndup((const char *)s, n) : NULL;
+}
+
+/* attributedBody as saved records carry it: base64. */
+static char *attributed_text_b64(const char *b64, size_t n)
 {
     unsigned char *raw;
-    const unsigned char *s;
-    size_t n, len, pad = 0;
+    size_t len, pad = 0;
     char *text;
     int got;
 
-    n = b64 ? strlen(b64) : 0;
     if (n == 0 || n % 4 != 0 || n > ATTRIBUTED_BODY_MAX / 3 * 4 || n > INT32_MAX)
         return NULL;
     raw = vg_malloc(n / 4 * 3 + 1);
@@ -124,9 +173,20 @@ static char *attributed_text(const char *b64)
     /* EVP_DecodeBlock counts the padding as zero bytes */
     pad = (size_t)(b64[n - 1] == '=') + (size_t)(b64[n - 2] == '=');
     len = (size_t)got >= pad ? (size_t)got - pad : 0;
-    text = vg_typedstream_text(raw, len, &s, &n) == VG_OK ? vg_strndup((const char *)s, n) : NULL;
+    text = typedstream_text(raw, len);
     free(raw);
     return text;
+}
+
+/* The text hidden in attributedBody: raw bytes from sms.db, base64 from
+ * saved results. */
+static char *attributed_text(const struct vg_val *v)
+{
+    if (v->t == VG_VT_BLOB)
+        return typedstream_text((const unsigned char *)v->u.s.p, v->u.s.n);
+    if (v->t == VG_VT_TEXT)
+        return attributed_text_b64(v->u.s.p, v->u.s.n);
+    return NULL;
 }
 
 /* ---- checks ---- */
@@ -168,20 +228,19 @@ static int is_apple_threat_notification(const char *text)
     return 0;
 }
 
-static void sms_check_one(struct vg_run *run, const json_t *rec)
+static void sms_check_one(struct vg_run *run, const struct vg_rec *rec)
 {
-    const char *text = vg_rec_str(rec, "text");
-    const json_t *links = json_object_get(rec, "links");
+    const char *text = vg_rec_text(rec, F_TEXT);
+    const json_t *links = vg_rec_json(rec, F_LINKS);
     /* the message's time, so the alert sits at its place in the timeline */
-    const char *when = vg_rec_time(rec, "isodate");
+    const char *when = vg_rec_time(rec, F_ISODATE);
     char *body = NULL;
 
     if (!text || !*text)
-        body = attributed_text(vg_rec_str(rec, "attributedBody"));
+        body = attributed_text(vg_rec_val(rec, F_BODY));
     if (is_apple_threat_notification(text) || is_apple_threat_notification(body))
-        vg_run_alert(run, VG_LEVEL_HIGH, rec, NULL, vg_rec_time(rec, "isodate"),
-                     "Apple warning about state-sponsored attack received on %s",
-                     vg_rec_time(rec, "isodate"));
+        vg_run_alert(run, VG_LEVEL_HIGH, rec, NULL, when,
+                     "Apple warning about state-sponsored attack received on %s", when);
     /* links first, so the URL named is the one MVT names */
     if (!vg_check_url_list(run, VG_LEVEL_CRITICAL, rec, links, when) &&
         !vg_check_text(run, VG_LEVEL_CRITICAL, rec, text, when))
@@ -200,29 +259,29 @@ static int append_escaped(struct vg_buf *b, const char *s)
     return rc;
 }
 
-static char *sms_description(const json_t *rec, int *err)
+static char *sms_description(const struct vg_rec *rec, int *err)
 {
     struct vg_buf b;
     int rc;
 
     vg_buf_init(&b, VG_MAX_TEXT_SCAN + 4096);
-    rc = vg_py_append(&b, json_object_get(rec, "service"));
+    rc = vg_val_py_append(&b, vg_rec_val(rec, F_SERVICE));
     if (rc == VG_OK)
         rc = vg_buf_append_str(&b, ": ");
     if (rc == VG_OK)
-        rc = vg_py_append(&b, json_object_get(rec, "guid"));
+        rc = vg_val_py_append(&b, vg_rec_val(rec, F_GUID));
     if (rc == VG_OK)
         rc = vg_buf_append_str(&b, " \"");
     if (rc == VG_OK)
-        rc = append_escaped(&b, vg_rec_str(rec, "text"));
+        rc = append_escaped(&b, vg_rec_text(rec, F_TEXT));
     if (rc == VG_OK)
         rc = vg_buf_append_str(&b, "\" from ");
     if (rc == VG_OK)
-        rc = vg_py_append(&b, json_object_get(rec, "phone_number"));
+        rc = vg_val_py_append(&b, vg_rec_val(rec, F_PHONE));
     if (rc == VG_OK)
         rc = vg_buf_append_str(&b, " (");
     if (rc == VG_OK)
-        rc = vg_py_append(&b, json_object_get(rec, "account"));
+        rc = vg_val_py_append(&b, vg_rec_val(rec, F_ACCOUNT));
     if (rc == VG_OK)
         rc = vg_buf_append_char(&b, ')');
     if (rc != VG_OK) {
@@ -233,19 +292,19 @@ static char *sms_description(const json_t *rec, int *err)
     return vg_buf_take(&b);
 }
 
-static void sms_timeline(struct vg_run *run, const json_t *rec)
+static void sms_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
-    const char *read = vg_rec_str(rec, "isodate_read");
+    const char *read = vg_rec_text(rec, F_ISODATE_READ);
     int err = VG_E_NOMEM;
     char *desc = sms_description(rec, &err);
 
     if (!desc) {
         vg_run_log(run, err == VG_E_LIMIT ? VG_DIAG_WARN : VG_DIAG_ERROR,
-                   "message %s left out of the timeline: %s", vg_rec_time(rec, "guid"),
+                   "message %s left out of the timeline: %s", vg_rec_time(rec, F_GUID),
                    vg_strerror(err));
         return;
     }
-    vg_run_timeline(run, vg_rec_time(rec, "isodate"), "sms_received", desc);
+    vg_run_timeline(run, vg_rec_time(rec, F_ISODATE), "sms_received", desc);
     if (read && *read)
         vg_run_timeline(run, read, "sms_read", desc);
     free(desc);
@@ -256,9 +315,10 @@ const struct vg_module vg_mod_sms = {
     .class_name = "SMS",
     .description = "SMS/iMessage from sms.db; links and host names in texts, Apple threat "
                    "notifications",
-    .sources = VG_SRC_MIXED,
-    .artifacts = sms_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(sms_artifacts),
+    .locs = sms_locs,
+    .n_locs = VG_ARRAY_LEN(sms_locs),
+    .fields = sms_fields,
+    .n_fields = VG_ARRAY_LEN(sms_fields),
     .extract = sms_extract,
     .check_record = sms_check_one, /* streamed: sms.db can hold millions */
     .timeline = sms_timeline,

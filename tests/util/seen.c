@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "scan/seen.h"
+#include "util/seen.h"
 
 static void test_repeats_are_seen(void **state)
 {

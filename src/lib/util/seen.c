@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "util/vg.h"
 
-#include "scan/seen.h"
+#include "util/seen.h"
 
 void vg_seen_init(struct vg_seen *s)
 {

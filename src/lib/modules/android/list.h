@@ -1,0 +1,13 @@
+/*
+ * The Android modules, in run order. One row per module: X(stem) names
+ * `vg_mod_<stem>`, defined in <stem>.c. Adding a module: the file and one
+ * row here.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef VG_MODULES_ANDROID_LIST_H
+#define VG_MODULES_ANDROID_LIST_H
+
+#define VG_ANDROID_MODULES(X)
+
+#endif

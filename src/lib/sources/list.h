@@ -1,0 +1,24 @@
+/*
+ * The sources: one row per acquisition type. X(kind, name, platform, open,
+ * locators)
+ * gives the public enum value, the name info.json and --list-modules use,
+ * the function that opens one (declared in the source's header, included
+ * here), and the locator kinds it can serve (a module runs on a source when
+ * one of its locators is of those kinds; 0: saved results, which run every
+ * module whose results are there). Adding a source: its file and one row.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef VG_SOURCES_LIST_H
+#define VG_SOURCES_LIST_H
+
+#include "sources/ios_backup.h"
+#include "sources/results.h"
+
+#define VG_SOURCES(X)                                                                              \
+    X(VG_KIND_IOS_BACKUP, "ios-backup", VG_PLATFORM_IOS, vg_src_ios_backup_open,                   \
+      VG_LOC_BIT(VG_LOC_BACKUP) | VG_LOC_BIT(VG_LOC_BACKUP_META) |                                 \
+          VG_LOC_BIT(VG_LOC_BACKUP_LISTING))                                                       \
+    X(VG_KIND_RESULTS, "check-iocs", -1, vg_src_results_open, 0u)
+
+#endif
