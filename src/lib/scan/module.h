@@ -165,6 +165,8 @@ enum vg_cov {
     VG_COV_UNREADABLE,  /* there but could not be read */
     VG_COV_PARTIAL,     /* read with losses (damaged, salvaged) */
     VG_COV_ABSENT_FILE, /* listed in the manifest, not in the folder */
+    VG_COV_SCHEMA,      /* read, but this version's schema lacks a table or column the
+                         * module reads ("partial" in output; not a loss of evidence) */
 };
 void vg_run_coverage(struct vg_run *run, enum vg_cov status, const char *artifact, const char *fmt,
                      ...) VG_PRINTF(4, 5);

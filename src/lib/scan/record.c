@@ -329,6 +329,13 @@ void vg_rec_set_null(struct vg_rec *r, int f)
     (void)slot(r, f);
 }
 
+void vg_rec_set_absent(struct vg_rec *r, int f)
+{
+    struct vg_val *v = slot(r, f);
+    if (v)
+        v->t = VG_VT_ABSENT;
+}
+
 void vg_rec_set_int(struct vg_rec *r, int f, int64_t i)
 {
     struct vg_val *v = slot(r, f);
@@ -541,7 +548,10 @@ json_t *vg_rec_to_json(const struct vg_rec *r)
     size_t i;
 
     for (i = 0; o && i < r->schema->n; i++) {
-        json_t *v = val_json(&r->v[i]);
+        json_t *v;
+        if (r->v[i].t == VG_VT_ABSENT)
+            continue;
+        v = val_json(&r->v[i]);
         if (!v || json_object_set_new(o, r->schema->names[i], v) != 0) {
             json_decref(o);
             o = NULL;
@@ -659,18 +669,14 @@ static void write_val(struct vg_sink *s, const struct vg_val *v)
 
 void vg_rec_write_json(struct vg_sink *s, const struct vg_rec *r)
 {
-    size_t i;
+    size_t i, written = 0;
 
-    if (r->schema->n == 0) {
-        vg_sink_put(s, "{}", 2);
-        return;
-    }
-    vg_sink_put(s, "{", 1);
     for (i = 0; i < r->schema->n && !s->err; i++) {
-        if (i > 0)
-            vg_sink_put(s, ",", 1);
+        if (r->v[i].t == VG_VT_ABSENT)
+            continue;
+        vg_sink_put(s, written++ ? "," : "{", 1);
         vg_sink_put(s, r->schema->json_keys[i], r->schema->json_klen[i]);
         write_val(s, &r->v[i]);
     }
-    vg_sink_put(s, "\n    }", 6);
+    vg_sink_put(s, written ? "\n    }" : "{}", written ? 6 : 2);
 }

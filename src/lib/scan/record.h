@@ -26,11 +26,13 @@ enum vg_vt {
     VG_VT_NULL = 0,
     VG_VT_BOOL,
     VG_VT_INT,
-    VG_VT_REAL, /* finite: JSON has no infinities */
-    VG_VT_TEXT, /* bytes meant as UTF-8, NUL-terminated at p[n]; invalid
-                 * sequences are written as U+FFFD */
-    VG_VT_BLOB, /* bytes, written as base64 (as MVT's records hold blobs) */
-    VG_VT_JSON, /* a nested value (array, object) the record holds a reference to */
+    VG_VT_REAL,   /* finite: JSON has no infinities */
+    VG_VT_TEXT,   /* bytes meant as UTF-8, NUL-terminated at p[n]; invalid
+                   * sequences are written as U+FFFD */
+    VG_VT_BLOB,   /* bytes, written as base64 (as MVT's records hold blobs) */
+    VG_VT_JSON,   /* a nested value (array, object) the record holds a reference to */
+    VG_VT_ABSENT, /* the key is left out of this record (MVT adds some keys to
+                   * some records only) */
 };
 
 struct vg_val {
@@ -111,6 +113,7 @@ int vg_rec_is_null(const struct vg_rec *r, int f);
  * index. Text is copied into the arena; a failed copy marks the row
  * failed. */
 void vg_rec_set_null(struct vg_rec *r, int f);
+void vg_rec_set_absent(struct vg_rec *r, int f);
 void vg_rec_set_int(struct vg_rec *r, int f, int64_t v);
 void vg_rec_set_real(struct vg_rec *r, int f, double v); /* not finite: null */
 void vg_rec_set_bool(struct vg_rec *r, int f, int v);

@@ -262,17 +262,21 @@ static int same_keys(const struct vg_schema *s, json_t *obj)
     return 1;
 }
 
+/* Records of one module come in a few shapes (MVT adds keys to some
+ * records only): the shapes seen last are tried first. */
 static int schema_of(struct vg_run *run, json_t *obj, const struct vg_schema **out)
 {
     const char **names;
     const char *key;
     json_t *v;
-    size_t n = 0;
+    size_t n = 0, i;
     int rc;
 
-    if (same_keys(run->json_schema, obj)) {
-        *out = run->json_schema;
-        return VG_OK;
+    for (i = 0; i < VG_ARRAY_LEN(run->json_schemas); i++) {
+        if (same_keys(run->json_schemas[i], obj)) {
+            *out = run->json_schemas[i];
+            return VG_OK;
+        }
     }
     names = vg_calloc(json_object_size(obj) + 1, sizeof(*names));
     if (!names)
@@ -280,8 +284,11 @@ static int schema_of(struct vg_run *run, json_t *obj, const struct vg_schema **o
     json_object_foreach(obj, key, v) names[n++] = key;
     rc = vg_run_schema(run, names, n, out);
     free(names);
-    if (rc == VG_OK)
-        run->json_schema = *out;
+    if (rc == VG_OK) {
+        memmove(run->json_schemas + 1, run->json_schemas,
+                sizeof(run->json_schemas) - sizeof(run->json_schemas[0]));
+        run->json_schemas[0] = *out;
+    }
     return rc;
 }
 
@@ -409,6 +416,7 @@ const char *vg_cov_name(enum vg_cov c)
     case VG_COV_UNREADABLE:
         return "unreadable";
     case VG_COV_PARTIAL:
+    case VG_COV_SCHEMA:
         return "partial";
     case VG_COV_ABSENT_FILE:
         return "absent";
@@ -429,8 +437,14 @@ void vg_run_coverage(struct vg_run *run, enum vg_cov status, const char *artifac
         format_line(detail, sizeof(detail), fmt, ap);
         va_end(ap);
     }
-    if (status == VG_COV_UNREADABLE || status == VG_COV_PARTIAL)
+    if (status == VG_COV_UNREADABLE || status == VG_COV_PARTIAL) {
+        char *line = vg_asprintf("%s: %s%s%s", run->mod->class_name, artifact ? artifact : "",
+                                 *detail ? " (" : "", *detail ? detail : "");
         run->unreadable++;
+        if (!line || json_array_append_new(run->unread, json_string(line)) != 0)
+            vg_run_nomem(run);
+        free(line);
+    }
     o = json_pack("{s:s, s:s, s:s}", "artifact", artifact ? artifact : "", "status",
                   vg_cov_name(status), "detail", detail);
     if (!o || json_array_append_new(run->coverage, o) != 0)
@@ -629,7 +643,9 @@ int vg_run_setup(struct vg_run *run, struct vg_scan *s, const struct vg_module *
     run->rechecking = s->src->ops->records != NULL;
     run->alerts = json_array();
     run->coverage = json_array();
-    if (!run->alerts || !run->coverage || vg_diag_new(NULL, NULL, &run->diag) != VG_OK) {
+    run->unread = json_array();
+    if (!run->alerts || !run->coverage || !run->unread ||
+        vg_diag_new(NULL, NULL, &run->diag) != VG_OK) {
         vg_run_cleanup(run);
         return VG_E_NOMEM;
     }
@@ -657,7 +673,8 @@ void vg_run_cleanup(struct vg_run *run)
     run->schemas = NULL;
     json_decref(run->alerts);
     json_decref(run->coverage);
-    run->alerts = run->coverage = NULL;
+    json_decref(run->unread);
+    run->alerts = run->coverage = run->unread = NULL;
     vg_diag_free(run->diag);
     run->diag = NULL;
 }

@@ -216,19 +216,10 @@ static int note_unread(struct vg_run *run)
     json_t *c;
     size_t i;
 
-    json_array_foreach(run->coverage, i, c)
+    json_array_foreach(run->unread, i, c)
     {
-        const char *st = json_string_value(json_object_get(c, "status"));
-        char *line;
-        if (!st || (strcmp(st, "unreadable") != 0 && strcmp(st, "partial") != 0))
-            continue;
-        line = vg_asprintf("%s: %s", run->mod->class_name,
-                           json_string_value(json_object_get(c, "artifact")));
-        if (!line || json_array_append_new(run->scan->unread, json_string(line)) != 0) {
-            free(line);
+        if (json_array_append(run->scan->unread, c) != 0)
             return VG_E_NOMEM;
-        }
-        free(line);
     }
     if (run->status != VG_OK && run->status != VG_E_NOMEM) {
         char *line = vg_asprintf("%s: did not complete (%s)", run->mod->class_name,

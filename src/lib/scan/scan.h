@@ -50,6 +50,7 @@ struct vg_run {
     struct vg_diag *diag; /* the run's own, forwarded in order on commit */
     json_t *alerts;
     json_t *coverage; /* array of {artifact, status, detail} */
+    json_t *unread;   /* what could not be read (or only with losses): strings */
     int rechecking;   /* records from saved results */
     size_t n_records;
     size_t dropped;                /* records not emitted (failed, or past the cap) */
@@ -64,7 +65,7 @@ struct vg_run {
     struct vg_run_schema *schemas;
     struct vg_rec *recs; /* one reusable row per schema */
     size_t n_recs;
-    const struct vg_schema *json_schema; /* the last schema vg_run_emit_json made */
+    const struct vg_schema *json_schemas[8]; /* the shapes vg_run_emit_json met last */
 };
 
 int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_scan_opts *opts,

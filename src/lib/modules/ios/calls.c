@@ -11,57 +11,64 @@
 #include <stdlib.h>
 
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 
-static const struct vg_artifact calls_artifacts[] = {
-    {"HomeDomain", "Library/CallHistoryDB/CallHistory.storedata",
-     "private/var/mobile/Library/CallHistoryDB/CallHistory.storedata"},
+static const struct vg_loc calls_locs[] = {
+    {VG_LOC_BACKUP, "HomeDomain", "Library/CallHistoryDB/CallHistory.storedata"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Library/CallHistoryDB/CallHistory.storedata"},
 };
 
-/* MVT has no ORDER BY; Z_PK gives every run the same order. */
-static const char calls_sql[] = "SELECT ZDATE, ZDURATION, ZLOCATION, ZADDRESS, ZSERVICE_PROVIDER"
-                                " FROM ZCALLRECORD ORDER BY Z_PK";
+enum { F_ISODATE, F_DURATION, F_NUMBER, F_PROVIDER };
+static const char *const calls_fields[] = {"isodate", "duration", "number", "provider"};
 
-static json_t *call_record(struct vg_run *run, sqlite3_stmt *st)
+static int call_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
 {
-    (void)run;
-    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "isodate", vg_col_cocoa_iso(st, 0), "duration",
-                     vg_col_json_value(st, 1), "location", vg_col_json_value(st, 2), "number",
-                     vg_col_json_value(st, 3), "provider", vg_col_json_value(st, 4));
+    char buf[VG_ISODATE_LEN + 1];
+
+    VG_UNUSED(run);
+    VG_UNUSED(st);
+    vg_rec_set_text(r, F_ISODATE, vg_val_cocoa_iso(vg_rec_val(r, F_ISODATE), buf));
+    return VG_OK;
 }
+
+/* The record's keys are the column aliases. MVT has no ORDER BY; Z_PK
+ * gives every run the same order. */
+static const struct vg_ios_query calls_query = {
+    .sql = "SELECT ZDATE AS isodate, ZDURATION AS duration, ZLOCATION AS location,"
+           " ZADDRESS AS number, ZSERVICE_PROVIDER AS provider"
+           " FROM ZCALLRECORD ORDER BY Z_PK",
+    .blob_as_text = 1,
+    .row = call_row,
+};
 
 static int calls_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db_records(run, calls_sql, call_record);
+    int rc = vg_ios_each_db_records(run, &calls_query);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu calls", vg_run_record_count(run));
     return rc;
 }
 
 /* FaceTime calls keep an Apple ID handle, often an email address. */
-static void calls_check(struct vg_run *run)
+static void calls_check(struct vg_run *run, const struct vg_rec *rec)
 {
-    json_t *rec;
-    size_t i;
+    const char *number = vg_rec_text(rec, F_NUMBER);
 
-    json_array_foreach(vg_run_records(run), i, rec)
-    {
-        const char *number = vg_rec_str(rec, "number");
-        if (number && strchr(number, '@'))
-            vg_check_email(run, VG_LEVEL_CRITICAL, rec, number, vg_rec_time(rec, "isodate"));
-    }
+    if (number && strchr(number, '@'))
+        vg_check_email(run, VG_LEVEL_CRITICAL, rec, number, vg_rec_time(rec, F_ISODATE));
 }
 
-static void calls_timeline(struct vg_run *run, const json_t *rec)
+static void calls_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
     char number[VG_PY_BUF], provider[VG_PY_BUF], duration[VG_PY_BUF];
     char *desc = vg_asprintf("From %s using %s during %s seconds",
-                             vg_py_str(json_object_get(rec, "number"), number),
-                             vg_py_str(json_object_get(rec, "provider"), provider),
-                             vg_py_str(json_object_get(rec, "duration"), duration));
+                             vg_val_py(vg_rec_val(rec, F_NUMBER), number),
+                             vg_val_py(vg_rec_val(rec, F_PROVIDER), provider),
+                             vg_val_py(vg_rec_val(rec, F_DURATION), duration));
 
-    if (!desc)
+    if (!desc) {
+        vg_run_nomem(run);
         return;
-    vg_run_timeline(run, vg_rec_time(rec, "isodate"), "call", desc);
+    }
+    vg_run_timeline(run, vg_rec_time(rec, F_ISODATE), "call", desc);
     free(desc);
 }
 
@@ -70,10 +77,11 @@ const struct vg_module vg_mod_calls = {
     .class_name = "Calls",
     .description = "phone and FaceTime call log (CallHistory.storedata); email indicators on "
                    "FaceTime handles (beyond MVT, which checks nothing here)",
-    .sources = VG_SRC_MIXED,
-    .artifacts = calls_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(calls_artifacts),
+    .locs = calls_locs,
+    .n_locs = VG_ARRAY_LEN(calls_locs),
+    .fields = calls_fields,
+    .n_fields = VG_ARRAY_LEN(calls_fields),
     .extract = calls_extract,
-    .check = calls_check,
+    .check_record = calls_check,
     .timeline = calls_timeline,
 };

@@ -130,6 +130,8 @@ int vg_ios_query_records(struct vg_run *run, const struct vg_file *f, sqlite3 *d
         /* not damage: this iOS version's schema has no such table or column */
         vg_run_log(run, VG_DIAG_INFO, "%s: %s", f->display,
                    "table or column not in this iOS version's schema");
+        vg_run_coverage(run, VG_COV_SCHEMA, f->display,
+                        "table or column not in this iOS version's schema");
         return VG_OK;
     }
     if (rc == VG_E_NOMEM)

@@ -13,15 +13,19 @@
 #include "formats/apple/bplist.h"
 #include "formats/apple/nska.h"
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 #include "util/buf.h"
 
-static const struct vg_artifact idstatus_artifacts[] = {
-    {"HomeDomain", "Library/Preferences/com.apple.identityservices.idstatuscache.plist",
+static const struct vg_loc idstatus_locs[] = {
+    {VG_LOC_BACKUP, "HomeDomain",
+     "Library/Preferences/com.apple.identityservices.idstatuscache.plist"},
+    {VG_LOC_FS, NULL,
      "private/var/mobile/Library/Preferences/com.apple.identityservices.idstatuscache.plist"},
-    {"HomeDomain", "Library/IdentityServices/idstatuscache.plist",
-     "private/var/mobile/Library/IdentityServices/idstatuscache.plist"},
+    {VG_LOC_BACKUP, "HomeDomain", "Library/IdentityServices/idstatuscache.plist"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Library/IdentityServices/idstatuscache.plist"},
 };
+
+enum { F_USER, F_ISODATE, F_PACKAGE, F_IDSTATUS };
+static const char *const idstatus_fields[] = {"user", "isodate", "package", "idstatus"};
 
 /* ---- dictionary keys of binary plists ----
  *
@@ -171,17 +175,23 @@ static int add_with_occurrences(struct vg_run *run, json_t *batch)
         return VG_E_NOMEM;
     json_array_foreach(batch, i, rec)
     {
-        const char *u = vg_rec_str(rec, "user");
+        const char *u = vg_jstr(rec, "user");
         json_int_t n = json_integer_value(json_object_get(counts, u));
-        json_object_set_new(counts, u, json_integer(n + 1));
+        if (json_object_set_new(counts, u, json_integer(n + 1)) != 0) {
+            rc = VG_E_NOMEM;
+            break;
+        }
     }
     json_array_foreach(batch, i, rec)
     {
-        json_int_t n = json_integer_value(json_object_get(counts, vg_rec_str(rec, "user")));
-        json_object_set_new(rec, "occurrences", json_integer(n));
-        rc = vg_run_add_record(run, json_incref(rec));
+        json_int_t n;
         if (rc != VG_OK)
             break;
+        n = json_integer_value(json_object_get(counts, vg_jstr(rec, "user")));
+        if (json_object_set_new(rec, "occurrences", json_integer(n)) != 0)
+            rc = VG_E_NOMEM;
+        else
+            rc = vg_run_emit_json(run, json_incref(rec));
     }
     json_decref(counts);
     return rc;
@@ -236,14 +246,10 @@ static int idstatus_visit(struct vg_run *run, const struct vg_file *f, void *ud)
 
 static int idstatus_extract(struct vg_run *run)
 {
-    size_t i;
-    int rc;
+    int rc = vg_run_find_all(run, idstatus_visit, NULL);
 
-    for (i = 0; i < VG_ARRAY_LEN(idstatus_artifacts); i++) {
-        rc = vg_run_find(run, &idstatus_artifacts[i], idstatus_visit, NULL);
-        if (rc < 0 && rc != VG_E_NOTFOUND)
-            return rc;
-    }
+    if (rc != VG_OK)
+        return rc;
     vg_run_log(run, VG_DIAG_INFO, "extracted a total of %zu ID Status Cache entries",
                vg_run_record_count(run));
     return VG_OK;
@@ -251,10 +257,10 @@ static int idstatus_extract(struct vg_run *run)
 
 /* ---- checks ---- */
 
-static void idstatus_check_one(struct vg_run *run, const json_t *rec)
+static void idstatus_check_one(struct vg_run *run, const struct vg_rec *rec)
 {
-    const char *user = vg_rec_str(rec, "user");
-    const char *when = vg_rec_time(rec, "isodate");
+    const char *user = vg_rec_text(rec, F_USER);
+    const char *when = vg_rec_time(rec, F_ISODATE);
     char email[VG_MAX_IOC_VALUE];
     size_t n;
 
@@ -280,28 +286,24 @@ static void idstatus_check_one(struct vg_run *run, const json_t *rec)
                      "Found an ID Status Cache entry with suspicious patterns: %s", user);
 }
 
-static void idstatus_check(struct vg_run *run)
+static void idstatus_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
-    json_t *rec;
-    size_t i;
-    json_array_foreach(vg_run_records(run), i, rec) idstatus_check_one(run, rec);
-}
-
-static void idstatus_timeline(struct vg_run *run, const json_t *rec)
-{
-    const json_t *st = json_object_get(rec, "idstatus");
+    const struct vg_val *st = vg_rec_val(rec, F_IDSTATUS);
     char status[64];
     char *desc;
 
-    if (json_is_integer(st))
-        VG_UNUSED(vg_snprintf(status, sizeof(status), "%lld", (long long)json_integer_value(st)));
+    if (st->t == VG_VT_INT)
+        VG_UNUSED(vg_snprintf(status, sizeof(status), "%lld", (long long)st->u.i));
     else
-        VG_UNUSED(vg_snprintf(status, sizeof(status), "%s", st ? "?" : "None"));
-    desc = vg_asprintf("Lookup of %s within %s (Status %s)", vg_rec_time(rec, "user"),
-                       vg_rec_time(rec, "package"), status);
-    if (!desc)
+        VG_UNUSED(vg_snprintf(status, sizeof(status), "%s",
+                              vg_rec_key(rec, F_IDSTATUS) >= 0 ? "?" : "None"));
+    desc = vg_asprintf("Lookup of %s within %s (Status %s)", vg_rec_time(rec, F_USER),
+                       vg_rec_time(rec, F_PACKAGE), status);
+    if (!desc) {
+        vg_run_nomem(run);
         return;
-    vg_run_timeline(run, vg_rec_time(rec, "isodate"), "lookup", desc);
+    }
+    vg_run_timeline(run, vg_rec_time(rec, F_ISODATE), "lookup", desc);
     free(desc);
 }
 
@@ -310,10 +312,11 @@ const struct vg_module vg_mod_idstatuscache = {
     .class_name = "IDStatusCache",
     .description = "account lookups cached by identityservices; email indicators on mailto: "
                    "accounts, NUL-byte account names",
-    .sources = VG_SRC_MIXED,
-    .artifacts = idstatus_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(idstatus_artifacts),
+    .locs = idstatus_locs,
+    .n_locs = VG_ARRAY_LEN(idstatus_locs),
+    .fields = idstatus_fields,
+    .n_fields = VG_ARRAY_LEN(idstatus_fields),
     .extract = idstatus_extract,
-    .check = idstatus_check,
+    .check_record = idstatus_check_one,
     .timeline = idstatus_timeline,
 };

@@ -16,18 +16,78 @@
 #include <stdlib.h>
 
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 #include "util/buf.h"
 #include "util/utf8.h"
 
 #define WHATSAPP_BUNDLE_ID "net.whatsapp.WhatsApp"
 
-static const struct vg_artifact interactionc_artifacts[] = {
-    {"HomeDomain", "Library/CoreDuet/People/interactionC.db",
-     "private/var/mobile/Library/CoreDuet/People/interactionC.db"},
-    {"AppDomainGroup-group.net.whatsapp.WhatsApp.shared", "ContactsV2.sqlite",
-     "private/var/mobile/Containers/Shared/AppGroup/*/ContactsV2.sqlite"},
+static const struct vg_loc interactions_locs[] = {
+    {VG_LOC_BACKUP, "HomeDomain", "Library/CoreDuet/People/interactionC.db"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Library/CoreDuet/People/interactionC.db"},
 };
+
+static const struct vg_loc wa_contacts_locs[] = {
+    {VG_LOC_BACKUP, "AppDomainGroup-group.net.whatsapp.WhatsApp.shared", "ContactsV2.sqlite"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Containers/Shared/AppGroup/*/ContactsV2.sqlite"},
+};
+
+static const struct vg_loc interactionc_locs[] = {
+    {VG_LOC_BACKUP, "HomeDomain", "Library/CoreDuet/People/interactionC.db"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Library/CoreDuet/People/interactionC.db"},
+    {VG_LOC_BACKUP, "AppDomainGroup-group.net.whatsapp.WhatsApp.shared", "ContactsV2.sqlite"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Containers/Shared/AppGroup/*/ContactsV2.sqlite"},
+};
+
+/* The fields checks and the timeline read; a party's four come in the
+ * order of party_fields. */
+enum {
+    F_START,
+    F_END,
+    F_CREATED,
+    F_DIRECTION,
+    F_BUNDLE,
+    F_ACCOUNT,
+    F_GROUP,
+    F_CONTENT,
+    F_CONTENT_URL,
+    F_ATTACHMENT_URL,
+    F_PARTIES,
+};
+enum { P_DISPLAY, P_RESOLVED_NAME, P_RESOLVED_PHONE, P_IDENTIFIER, P_N };
+enum { PARTY_SENDER, PARTY_RECIPIENT, PARTY_DOMAIN };
+static const char *const interactionc_fields[] = {
+    "start_date",
+    "end_date",
+    "interactions_creation_date",
+    "direction",
+    "bundle_id",
+    "account",
+    "group_name",
+    "content",
+    "interaction_content_url",
+    "attachment_content_url",
+    "sender_display_name",
+    "sender_resolved_name",
+    "sender_resolved_phone_number",
+    "sender_identifier",
+    "recipient_display_name",
+    "recipient_resolved_name",
+    "recipient_resolved_phone_number",
+    "recipient_identifier",
+    "domain_display_name",
+    "domain_resolved_name",
+    "domain_resolved_phone_number",
+    "domain_identifier",
+    /* the contact-level dates of contact_events, in that order */
+    "contacts_creation_date",
+    "first_incoming_sender_date",
+    "last_incoming_sender_date",
+    "first_incoming_recipient_date",
+    "last_incoming_recipient_date",
+    "first_outgoing_recipient_date",
+    "last_outgoing_recipient_date",
+};
+#define F_CONTACT_EVENTS (F_PARTIES + 3 * P_N)
 
 /* MVT's four queries (after APOLLO), newest schema first: each later one
  * drops what older iOS versions lack. ORDER BY is vigie's: one order on
@@ -137,7 +197,7 @@ static const char *const time_fields[] = {
 /* The sender's contact-level dates, repeated on each of its interactions,
  * worded around the contact (MVT's CONTACT_EVENT_TEMPLATES, in order). */
 static const struct {
-    const char *field;
+    const char *field;          /* its name, as the event's name; its id is F_CONTACT_EVENTS + i */
     const char *before, *after; /* around the contact's description */
 } contact_events[] = {
     {"contacts_creation_date", "Contact ", " first recorded in interactionC"},
@@ -166,6 +226,16 @@ static const char *truthy_str(const json_t *rec, const char *key, char *buf)
     return vg_py_str(v, buf);
 }
 
+/* The same for a record field. */
+static const char *truthy_val(const struct vg_rec *rec, int f, char *buf)
+{
+    const struct vg_val *v = vg_rec_val(rec, f);
+
+    if (!vg_val_truthy(v) || v->t == VG_VT_JSON || v->t == VG_VT_BLOB)
+        return NULL;
+    return vg_val_py(v, buf);
+}
+
 /* re.sub(r"\D", "", s) for ASCII digits. */
 static void digits_of(const char *s, struct vg_buf *out)
 {
@@ -176,47 +246,6 @@ static void digits_of(const char *s, struct vg_buf *out)
 }
 
 /* ---- records ---- */
-
-static json_t *interaction_record(sqlite3_stmt *st)
-{
-    json_t *rec = vg_sqlite_row_json(st);
-    size_t i;
-
-    for (i = 0; rec && i < VG_ARRAY_LEN(time_fields); i++) {
-        json_t *v = json_object_get(rec, time_fields[i]);
-        if (json_is_number(v))
-            json_object_set_new(rec, time_fields[i], vg_ios_cocoa_iso_json(v));
-    }
-    return rec;
-}
-
-static int interaction_row(void *ud, sqlite3_stmt *st)
-{
-    return vg_run_add_record(ud, interaction_record(st));
-}
-
-static int interaction_visit(struct vg_run *run, const struct vg_file *f, void *ud)
-{
-    sqlite3 *db = NULL;
-    size_t i;
-    int rc = VG_E_NOTFOUND;
-
-    (void)ud;
-    if (vg_run_open_sqlite(run, f, &db) != VG_OK)
-        return VG_OK;
-    for (i = 0; i < VG_ARRAY_LEN(interactionc_sql) && rc == VG_E_NOTFOUND; i++)
-        rc = vg_ios_sql_each(run, f, db, interactionc_sql[i], interaction_row, run, NULL);
-    vg_sqlite_close(db);
-    if (rc == VG_E_NOTFOUND) {
-        vg_run_log(run, VG_DIAG_INFO, "%s: no interaction tables in this iOS version's schema",
-                   f->display);
-        vg_run_coverage(run, VG_COV_PARTIAL, f->display, "no interaction tables in this schema");
-    } else if (rc != VG_OK && rc != VG_E_NOMEM) {
-        vg_run_log(run, VG_DIAG_WARN, "%s: query failed: %s", f->display, vg_strerror(rc));
-        vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "%s", vg_strerror(rc));
-    }
-    return rc == VG_E_NOMEM ? rc : VG_OK;
-}
 
 /* ---- WhatsApp identifiers ---- */
 
@@ -250,6 +279,7 @@ struct wa_maps {
     json_t *by_lid;
     json_t *by_phone;
     struct vg_buf digits;
+    int loaded; /* the contacts were looked for */
 };
 
 enum { C_LID, C_PHONE, C_FULL, C_GIVEN, C_WAID, C_N };
@@ -262,25 +292,27 @@ static int contact_row(void *ud, sqlite3_stmt *st)
     char *v[C_N];
     json_t *entry;
     size_t i;
+    int ok;
 
     for (i = 0; i < C_N; i++)
         v[i] = contact_text(st, vg_col_index(st, cols[i]));
     entry = json_pack("[s?s?]", v[C_PHONE], v[C_FULL] ? v[C_FULL] : v[C_GIVEN]);
-    if (entry && v[C_LID])
-        json_object_set(m->by_lid, v[C_LID], entry);
-    if (entry && v[C_PHONE]) {
+    ok = entry != NULL;
+    if (ok && v[C_LID])
+        ok = json_object_set(m->by_lid, v[C_LID], entry) == 0;
+    if (ok && v[C_PHONE]) {
         digits_of(v[C_PHONE], &m->digits);
-        json_object_set(m->by_phone, m->digits.data ? m->digits.data : "", entry);
+        ok = json_object_set(m->by_phone, m->digits.data ? m->digits.data : "", entry) == 0;
     }
-    if (entry && v[C_WAID] && strchr(v[C_WAID], '@')) {
+    if (ok && v[C_WAID] && strchr(v[C_WAID], '@')) {
         v[C_WAID][strcspn(v[C_WAID], "@")] = '\0';
         if (!json_object_get(m->by_phone, v[C_WAID]))
-            json_object_set(m->by_phone, v[C_WAID], entry);
+            ok = json_object_set(m->by_phone, v[C_WAID], entry) == 0;
     }
     json_decref(entry);
     for (i = 0; i < C_N; i++)
         free(v[i]);
-    return entry ? VG_OK : VG_E_NOMEM;
+    return ok ? VG_OK : VG_E_NOMEM;
 }
 
 static int contacts_visit(struct vg_run *run, const struct vg_file *f, void *ud)
@@ -296,7 +328,8 @@ static int contacts_visit(struct vg_run *run, const struct vg_file *f, void *ud)
     if (rc != VG_OK && rc != VG_E_NOMEM) {
         vg_run_log(run, VG_DIAG_INFO, "%s: no WhatsApp contacts to resolve identifiers with (%s)",
                    f->display, vg_strerror(rc));
-        vg_run_coverage(run, VG_COV_PARTIAL, f->display, "%s", vg_strerror(rc));
+        vg_run_coverage(run, rc == VG_E_NOTFOUND ? VG_COV_SCHEMA : VG_COV_PARTIAL, f->display, "%s",
+                        vg_strerror(rc));
     }
     return rc == VG_E_NOMEM ? rc : VG_OK;
 }
@@ -336,12 +369,13 @@ static json_t *resolve(struct wa_maps *m, const char *value)
     return json_pack("[nn]");
 }
 
-static void resolve_party(struct wa_maps *m, json_t *rec, const char *prefix,
-                          const char *const *keys, size_t n)
+static int resolve_party(struct wa_maps *m, json_t *rec, const char *prefix,
+                         const char *const *keys, size_t n)
 {
     char pkey[64], nkey[64], buf[VG_PY_BUF];
     json_t *r = NULL;
     size_t i;
+    int ok;
 
     for (i = 0; i < n; i++) {
         json_decref(r);
@@ -349,85 +383,164 @@ static void resolve_party(struct wa_maps *m, json_t *rec, const char *prefix,
         if (!r || vg_py_truthy(json_array_get(r, 0)) || vg_py_truthy(json_array_get(r, 1)))
             break;
     }
-    if (vg_snprintf(pkey, sizeof(pkey), "%s_resolved_phone_number", prefix) != VG_OK ||
+    if (!r || vg_snprintf(pkey, sizeof(pkey), "%s_resolved_phone_number", prefix) != VG_OK ||
         vg_snprintf(nkey, sizeof(nkey), "%s_resolved_name", prefix) != VG_OK) {
         json_decref(r);
-        return;
+        return VG_E_NOMEM;
     }
-    json_object_set(rec, pkey, r ? json_array_get(r, 0) : json_null());
-    json_object_set(rec, nkey, r ? json_array_get(r, 1) : json_null());
+    ok = json_object_set(rec, pkey, json_array_get(r, 0)) == 0 &&
+         json_object_set(rec, nkey, json_array_get(r, 1)) == 0;
     json_decref(r);
+    return ok ? VG_OK : VG_E_NOMEM;
 }
 
-static void normalise_direction(json_t *rec)
+static int normalise_direction(json_t *rec)
 {
     const json_t *d = json_object_get(rec, "direction");
-    const char *s = json_string_value(d);
+    const char *s = json_string_value(d), *to = NULL;
 
     if ((json_is_number(d) && json_number_value(d) == 0) || (s && strcmp(s, "0") == 0))
-        json_object_set_new(rec, "direction", json_string("INCOMING"));
+        to = "INCOMING";
     else if ((json_is_number(d) && json_number_value(d) == 1) || (s && strcmp(s, "1") == 0))
-        json_object_set_new(rec, "direction", json_string("OUTGOING"));
+        to = "OUTGOING";
+    if (to && json_object_set_new(rec, "direction", json_string(to)) != 0)
+        return VG_E_NOMEM;
+    return VG_OK;
 }
 
 static int is_whatsapp(const json_t *rec)
 {
-    const char *b = vg_rec_str(rec, "bundle_id");
+    const char *b = vg_jstr(rec, "bundle_id");
     return b && strcmp(b, WHATSAPP_BUNDLE_ID) == 0;
 }
 
-/* MVT's _postprocess_results: raw directions labelled; WhatsApp parties
- * resolved through ContactsV2, read only when WhatsApp interactions exist. */
-static int postprocess(struct vg_run *run)
+/* MVT's _postprocess_results, one record at a time: raw directions
+ * labelled; WhatsApp parties resolved to phone numbers and names. */
+static int postprocess(struct wa_maps *m, json_t *rec)
 {
     static const char *const sender[] = {"sender_identifier", "custom_id"};
     static const char *const recipient[] = {"recipient_identifier"};
     static const char *const domain[] = {"domain_identifier"};
-    struct wa_maps m = {json_object(), json_object(), {0}};
-    json_t *rec;
-    size_t i, wa = 0;
+    size_t i;
     int rc = VG_OK;
 
-    vg_buf_init(&m.digits, VG_MAX_URL);
-    json_array_foreach(vg_run_records(run), i, rec)
-    {
-        normalise_direction(rec);
-        wa += (size_t)is_whatsapp(rec);
+    for (i = 0; rc == VG_OK && i < VG_ARRAY_LEN(time_fields); i++) {
+        json_t *v = json_object_get(rec, time_fields[i]);
+        if (json_is_number(v) &&
+            json_object_set_new(rec, time_fields[i], vg_ios_cocoa_iso_json(v)) != 0)
+            rc = VG_E_NOMEM;
     }
-    if (!m.by_lid || !m.by_phone)
-        rc = VG_E_NOMEM;
-    else if (wa)
-        rc = vg_run_find(run, &interactionc_artifacts[1], contacts_visit, &m);
-    json_array_foreach(vg_run_records(run), i, rec)
-    {
-        if (rc < 0 || !is_whatsapp(rec))
-            continue;
-        resolve_party(&m, rec, "sender", sender, VG_ARRAY_LEN(sender));
-        resolve_party(&m, rec, "recipient", recipient, VG_ARRAY_LEN(recipient));
-        resolve_party(&m, rec, "domain", domain, VG_ARRAY_LEN(domain));
+    if (rc == VG_OK)
+        rc = normalise_direction(rec);
+    if (rc != VG_OK || !m->loaded || !is_whatsapp(rec))
+        return rc;
+    rc = resolve_party(m, rec, "sender", sender, VG_ARRAY_LEN(sender));
+    if (rc == VG_OK)
+        rc = resolve_party(m, rec, "recipient", recipient, VG_ARRAY_LEN(recipient));
+    if (rc == VG_OK)
+        rc = resolve_party(m, rec, "domain", domain, VG_ARRAY_LEN(domain));
+    return rc;
+}
+
+struct row_ctx {
+    struct vg_run *run;
+    struct wa_maps *m;
+};
+
+static int interaction_row(void *ud, sqlite3_stmt *st)
+{
+    struct row_ctx *c = ud;
+    json_t *rec = vg_sqlite_row_json(st);
+
+    if (rec && postprocess(c->m, rec) != VG_OK) {
+        json_decref(rec);
+        rec = NULL;
     }
-    json_decref(m.by_lid);
-    json_decref(m.by_phone);
-    vg_buf_free(&m.digits);
-    return rc < 0 ? rc : VG_OK;
+    return vg_run_emit_json(c->run, rec);
+}
+
+/* Whether the interactions involve WhatsApp: only then are its contacts
+ * read (MVT's order: records first, then the contacts when needed). */
+static int has_whatsapp(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int yes = 0;
+
+    if (sqlite3_prepare_v3(db, "SELECT 1 FROM ZINTERACTIONS WHERE ZBUNDLEID = ?1 LIMIT 1", -1, 0,
+                           &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_text(st, 1, WHATSAPP_BUNDLE_ID, -1, SQLITE_STATIC) == SQLITE_OK)
+        yes = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return yes;
+}
+
+static int load_contacts(struct vg_run *run, struct wa_maps *m)
+{
+    size_t i;
+    int rc;
+
+    for (i = 0; i < VG_ARRAY_LEN(wa_contacts_locs); i++) {
+        rc = vg_run_find(run, &wa_contacts_locs[i], contacts_visit, m);
+        if (rc < 0 && rc != VG_E_NOTFOUND)
+            return rc;
+    }
+    m->loaded = 1;
+    return VG_OK;
+}
+
+static int interaction_visit(struct vg_run *run, const struct vg_file *f, void *ud)
+{
+    struct row_ctx c = {run, ud};
+    sqlite3 *db = NULL;
+    size_t i;
+    int rc = VG_E_NOTFOUND;
+
+    if (vg_run_open_sqlite(run, f, &db) != VG_OK)
+        return VG_OK;
+    if (!c.m->loaded && has_whatsapp(db) && (rc = load_contacts(run, c.m)) != VG_OK) {
+        vg_sqlite_close(db);
+        return rc;
+    }
+    rc = VG_E_NOTFOUND;
+    for (i = 0; i < VG_ARRAY_LEN(interactionc_sql) && rc == VG_E_NOTFOUND; i++)
+        rc = vg_ios_sql_each(run, f, db, interactionc_sql[i], interaction_row, &c, NULL);
+    vg_sqlite_close(db);
+    if (rc == VG_E_NOTFOUND) {
+        /* not damage: this iOS version's schema has no such tables */
+        vg_run_log(run, VG_DIAG_INFO, "%s: no interaction tables in this iOS version's schema",
+                   f->display);
+        vg_run_coverage(run, VG_COV_SCHEMA, f->display, "no interaction tables in this schema");
+    } else if (rc != VG_OK && rc != VG_E_NOMEM && rc != VG_E_LIMIT) {
+        vg_run_log(run, VG_DIAG_WARN, "%s: query failed: %s", f->display, vg_strerror(rc));
+        vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "%s", vg_strerror(rc));
+    }
+    return rc == VG_E_NOMEM ? rc : VG_OK;
 }
 
 static int interactionc_extract(struct vg_run *run)
 {
-    int rc = vg_run_find(run, &interactionc_artifacts[0], interaction_visit, NULL);
+    struct wa_maps m = {json_object(), json_object(), {0}, 0};
+    size_t i;
+    int rc = m.by_lid && m.by_phone ? VG_OK : VG_E_NOMEM;
 
-    if (rc >= 0)
-        rc = postprocess(run);
+    vg_buf_init(&m.digits, VG_MAX_URL);
+    for (i = 0; rc == VG_OK && i < VG_ARRAY_LEN(interactions_locs); i++) {
+        rc = vg_run_find(run, &interactions_locs[i], interaction_visit, &m);
+        rc = rc < 0 && rc != VG_E_NOTFOUND ? rc : VG_OK;
+    }
+    json_decref(m.by_lid);
+    json_decref(m.by_phone);
+    vg_buf_free(&m.digits);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu InteractionC events",
                vg_run_record_count(run));
-    return rc < 0 ? rc : VG_OK;
+    return rc;
 }
 
 /* ---- check ---- */
 
-static int check_identifier(struct vg_run *run, const json_t *rec, const char *key, const char *t)
+static int check_identifier(struct vg_run *run, const struct vg_rec *rec, int key, const char *t)
 {
-    const char *id = vg_rec_str(rec, key);
+    const char *id = vg_rec_text(rec, key);
 
     if (!id || !strchr(id, '@'))
         return 0;
@@ -436,45 +549,40 @@ static int check_identifier(struct vg_run *run, const json_t *rec, const char *k
     return vg_check_email(run, VG_LEVEL_CRITICAL, rec, id, t);
 }
 
-static void interactionc_check(struct vg_run *run)
+static int party_field(int party, int which)
 {
-    json_t *rec;
-    size_t i;
+    return F_PARTIES + party * P_N + which;
+}
 
-    json_array_foreach(vg_run_records(run), i, rec)
-    {
-        const char *t = vg_rec_time(rec, "start_date");
-        if (check_identifier(run, rec, "sender_identifier", t) ||
-            check_identifier(run, rec, "recipient_identifier", t) ||
-            vg_check_text(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "content"), t) ||
-            vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "interaction_content_url"),
-                         t))
-            continue;
-        vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "attachment_content_url"), t);
-    }
+static void interactionc_check(struct vg_run *run, const struct vg_rec *rec)
+{
+    const char *t = vg_rec_time(rec, F_START);
+
+    if (check_identifier(run, rec, party_field(PARTY_SENDER, P_IDENTIFIER), t) ||
+        check_identifier(run, rec, party_field(PARTY_RECIPIENT, P_IDENTIFIER), t) ||
+        vg_check_text(run, VG_LEVEL_CRITICAL, rec, vg_rec_text(rec, F_CONTENT), t) ||
+        vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_text(rec, F_CONTENT_URL), t))
+        return;
+    vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_text(rec, F_ATTACHMENT_URL), t);
 }
 
 /* ---- timeline ---- */
 
 /* "Name (identifier)" for sender, recipient or domain (MVT's
  * _describe_party). Caller frees; NULL when nothing is known. */
-static char *describe_party(const json_t *rec, const char *prefix)
+static char *describe_party(const struct vg_rec *rec, int party)
 {
-    char k1[64], k2[64], b1[VG_PY_BUF], b2[VG_PY_BUF];
+    char b1[VG_PY_BUF], b2[VG_PY_BUF];
     const char *name, *id;
     struct vg_buf dn, di;
     char *out;
 
-    vg_snprintf(k1, sizeof(k1), "%s_display_name", prefix);
-    vg_snprintf(k2, sizeof(k2), "%s_resolved_name", prefix);
-    name = truthy_str(rec, k1, b1);
+    name = truthy_val(rec, party_field(party, P_DISPLAY), b1);
     if (!name)
-        name = truthy_str(rec, k2, b1);
-    vg_snprintf(k1, sizeof(k1), "%s_resolved_phone_number", prefix);
-    vg_snprintf(k2, sizeof(k2), "%s_identifier", prefix);
-    id = truthy_str(rec, k1, b2);
+        name = truthy_val(rec, party_field(party, P_RESOLVED_NAME), b1);
+    id = truthy_val(rec, party_field(party, P_RESOLVED_PHONE), b2);
     if (!id)
-        id = truthy_str(rec, k2, b2);
+        id = truthy_val(rec, party_field(party, P_IDENTIFIER), b2);
     if (!name || !id)
         return name || id ? vg_strdup(name ? name : id) : NULL;
     /* a display name that is only the number, formatted, says nothing more */
@@ -492,22 +600,23 @@ static char *describe_party(const json_t *rec, const char *prefix)
 }
 
 /* "[bundle] account DIRECTION from X to Y (group: G): content". */
-static char *interaction_data(const json_t *rec)
+static char *interaction_data(const struct vg_rec *rec)
 {
-    char *sender = describe_party(rec, "sender"), *recipient = describe_party(rec, "recipient");
-    const char *dir = vg_rec_str(rec, "direction");
+    char *sender = describe_party(rec, PARTY_SENDER);
+    char *recipient = describe_party(rec, PARTY_RECIPIENT);
+    const char *dir = vg_rec_text(rec, F_DIRECTION);
     char b1[VG_PY_BUF], b2[VG_PY_BUF], b3[VG_PY_BUF], b4[VG_PY_BUF], b5[VG_PY_BUF];
-    const char *bundle = truthy_str(rec, "bundle_id", b1);
-    const char *account = truthy_str(rec, "account", b2);
-    const char *direction = truthy_str(rec, "direction", b3);
-    const char *group = truthy_str(rec, "group_name", b4);
-    const char *content = truthy_str(rec, "content", b5);
+    const char *bundle = truthy_val(rec, F_BUNDLE, b1);
+    const char *account = truthy_val(rec, F_ACCOUNT, b2);
+    const char *direction = truthy_val(rec, F_DIRECTION, b3);
+    const char *group = truthy_val(rec, F_GROUP, b4);
+    const char *content = truthy_val(rec, F_CONTENT, b5);
     char *out;
 
     if (!recipient)
-        recipient = describe_party(rec, "domain");
+        recipient = describe_party(rec, PARTY_DOMAIN);
     if (!bundle)
-        bundle = json_is_string(json_object_get(rec, "bundle_id")) ? "" : "None";
+        bundle = vg_rec_text(rec, F_BUNDLE) ? "" : "None";
     out = vg_asprintf("[%s]%s%s%s%s from %s to %s%s%s%s%s%s", bundle, account ? " " : "",
                       account ? account : "", direction ? " " : "", direction ? direction : "",
                       sender                                ? sender
@@ -567,15 +676,15 @@ static int parse_iso(const char *s, double *out)
 
 /* The creation date's event, only when it says something the start date
  * does not (MVT's _serialize_creation_date). */
-static void creation_event(struct vg_run *run, const json_t *rec, const char *data)
+static void creation_event(struct vg_run *run, const struct vg_rec *rec, const char *data)
 {
-    const char *created = vg_rec_str(rec, "interactions_creation_date");
+    const char *created = vg_rec_text(rec, F_CREATED);
     double start, made, delta;
     char *desc;
 
     if (!created || !*created)
         return;
-    if (!parse_iso(vg_rec_str(rec, "start_date"), &start) || !parse_iso(created, &made)) {
+    if (!parse_iso(vg_rec_text(rec, F_START), &start) || !parse_iso(created, &made)) {
         vg_run_timeline(run, created, "interactions_creation_date", data);
         return;
     }
@@ -591,14 +700,15 @@ static void creation_event(struct vg_run *run, const json_t *rec, const char *da
     free(desc);
 }
 
-static void contact_level_events(struct vg_run *run, const json_t *rec)
+static void contact_level_events(struct vg_run *run, const struct vg_rec *rec)
 {
-    char *party = describe_party(rec, "sender"), *desc;
+    char *party = describe_party(rec, PARTY_SENDER), *desc;
     size_t i;
 
     for (i = 0; party && i < VG_ARRAY_LEN(contact_events); i++) {
-        const char *t = vg_rec_str(rec, contact_events[i].field);
-        if (!vg_py_truthy(json_object_get(rec, contact_events[i].field)))
+        int f = F_CONTACT_EVENTS + (int)i;
+        const char *t = vg_rec_text(rec, f);
+        if (!vg_val_truthy(vg_rec_val(rec, f)))
             continue;
         desc = vg_asprintf("%s%s%s", contact_events[i].before, party, contact_events[i].after);
         if (desc)
@@ -608,10 +718,10 @@ static void contact_level_events(struct vg_run *run, const json_t *rec)
     free(party);
 }
 
-static void interactionc_timeline(struct vg_run *run, const json_t *rec)
+static void interactionc_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
     char *data = interaction_data(rec);
-    const char *start = vg_rec_str(rec, "start_date"), *end = vg_rec_str(rec, "end_date");
+    const char *start = vg_rec_text(rec, F_START), *end = vg_rec_text(rec, F_END);
 
     if (!data)
         return;
@@ -631,10 +741,11 @@ const struct vg_module vg_mod_interactionc = {
                    "ContactsV2.sqlite); email indicators on sender/recipient identifiers, url "
                    "and domain indicators on content and URLs (beyond MVT, which checks nothing "
                    "here)",
-    .sources = VG_SRC_MIXED,
-    .artifacts = interactionc_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(interactionc_artifacts),
+    .locs = interactionc_locs,
+    .n_locs = VG_ARRAY_LEN(interactionc_locs),
+    .fields = interactionc_fields,
+    .n_fields = VG_ARRAY_LEN(interactionc_fields),
     .extract = interactionc_extract,
-    .check = interactionc_check,
+    .check_record = interactionc_check,
     .timeline = interactionc_timeline,
 };

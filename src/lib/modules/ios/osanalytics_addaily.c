@@ -11,12 +11,15 @@
 #include <stdlib.h>
 
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 
-static const struct vg_artifact addaily_artifacts[] = {
-    {"HomeDomain", "Library/Preferences/com.apple.osanalytics.addaily.plist",
-     "private/var/mobile/Library/Preferences/com.apple.osanalytics.addaily.plist"},
+static const struct vg_loc addaily_locs[] = {
+    {VG_LOC_BACKUP, "HomeDomain", "Library/Preferences/com.apple.osanalytics.addaily.plist"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Library/Preferences/com.apple.osanalytics.addaily.plist"},
 };
+
+enum { F_PACKAGE, F_TS, F_WIFI_IN, F_WIFI_OUT, F_WWAN_IN, F_WWAN_OUT };
+static const char *const addaily_fields[] = {"package",  "ts",      "wifi_in",
+                                             "wifi_out", "wwan_in", "wwan_out"};
 
 /* The counters after the date, in the order of the plist's arrays. */
 static const char *const counters[] = {"wifi_in", "wifi_out", "wwan_in", "wwan_out"};
@@ -29,9 +32,13 @@ static json_t *baseline_record(const char *package, plist_t values)
 
     rec = json_pack("{s:s, s:o}", "package", package, "ts",
                     vg_ios_plist_date_iso(plist_array_get_item(values, 0)));
-    for (i = 0; rec && i < VG_ARRAY_LEN(counters); i++)
-        json_object_set_new(rec, counters[i],
-                            vg_plist_to_json(plist_array_get_item(values, i + 1)));
+    for (i = 0; rec && i < VG_ARRAY_LEN(counters); i++) {
+        json_t *v = vg_plist_to_json(plist_array_get_item(values, i + 1));
+        if (!v || json_object_set_new(rec, counters[i], v) != 0) {
+            json_decref(rec);
+            rec = NULL;
+        }
+    }
     return rec;
 }
 
@@ -57,8 +64,13 @@ static int addaily_plist(struct vg_run *run, const struct vg_file *f, plist_t ro
         if (!key)
             break;
         if (values && plist_get_node_type(values) == PLIST_ARRAY) {
+            /* a name that is not UTF-8 costs its record, with a note */
             rec = baseline_record(key, values);
-            rc = rec ? vg_run_add_record(run, rec) : VG_OK; /* name not UTF-8: skipped */
+            if (rec)
+                rc = vg_run_emit_json(run, rec);
+            else
+                vg_run_log(run, VG_DIAG_WARN, "%s: a process entry could not be read, skipped",
+                           f->display);
         }
         free(key);
     }
@@ -76,32 +88,26 @@ static int addaily_extract(struct vg_run *run)
     return VG_OK;
 }
 
-static void addaily_check(struct vg_run *run)
+static void addaily_check(struct vg_run *run, const struct vg_rec *rec)
 {
-    json_t *rec;
-    size_t i;
-
-    json_array_foreach(vg_run_records(run), i, rec)
-    {
-        vg_check_process(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "package"),
-                         vg_rec_time(rec, "ts"));
-    }
+    vg_check_process(run, VG_LEVEL_CRITICAL, rec, vg_rec_text(rec, F_PACKAGE),
+                     vg_rec_time(rec, F_TS));
 }
 
-static void addaily_timeline(struct vg_run *run, const json_t *rec)
+static void addaily_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
     char n[4][VG_PY_BUF];
     char *desc;
 
-    desc =
-        vg_asprintf("%s WIFI IN: %s, WIFI OUT: %s - WWAN IN: %s, WWAN OUT: %s",
-                    vg_rec_time(rec, "package"), vg_py_str(json_object_get(rec, "wifi_in"), n[0]),
-                    vg_py_str(json_object_get(rec, "wifi_out"), n[1]),
-                    vg_py_str(json_object_get(rec, "wwan_in"), n[2]),
-                    vg_py_str(json_object_get(rec, "wwan_out"), n[3]));
-    if (!desc)
+    desc = vg_asprintf(
+        "%s WIFI IN: %s, WIFI OUT: %s - WWAN IN: %s, WWAN OUT: %s", vg_rec_time(rec, F_PACKAGE),
+        vg_val_py(vg_rec_val(rec, F_WIFI_IN), n[0]), vg_val_py(vg_rec_val(rec, F_WIFI_OUT), n[1]),
+        vg_val_py(vg_rec_val(rec, F_WWAN_IN), n[2]), vg_val_py(vg_rec_val(rec, F_WWAN_OUT), n[3]));
+    if (!desc) {
+        vg_run_nomem(run);
         return;
-    vg_run_timeline(run, vg_rec_time(rec, "ts"), "osanalytics_addaily", desc);
+    }
+    vg_run_timeline(run, vg_rec_time(rec, F_TS), "osanalytics_addaily", desc);
     free(desc);
 }
 
@@ -110,10 +116,11 @@ const struct vg_module vg_mod_osanalytics_addaily = {
     .class_name = "OSAnalyticsADDaily",
     .description = "per-process daily network usage (com.apple.osanalytics.addaily.plist); "
                    "process indicators",
-    .sources = VG_SRC_MIXED,
-    .artifacts = addaily_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(addaily_artifacts),
+    .locs = addaily_locs,
+    .n_locs = VG_ARRAY_LEN(addaily_locs),
+    .fields = addaily_fields,
+    .n_fields = VG_ARRAY_LEN(addaily_fields),
     .extract = addaily_extract,
-    .check = addaily_check,
+    .check_record = addaily_check,
     .timeline = addaily_timeline,
 };

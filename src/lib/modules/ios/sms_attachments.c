@@ -12,7 +12,6 @@
 #include <stdlib.h>
 
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 #include "util/buf.h"
 
 static const char att_sql[] =
@@ -28,32 +27,62 @@ static const char att_sql[] =
 static const char *const att_tables[] = {"attachment", "message_attachment_join", "message",
                                          "handle"};
 
-static const struct vg_artifact att_artifacts[] = {
-    {"HomeDomain", "Library/SMS/sms.db", "private/var/mobile/Library/SMS/sms.db"},
+static const struct vg_loc att_locs[] = {
+    {VG_LOC_BACKUP, "HomeDomain", "Library/SMS/sms.db"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Library/SMS/sms.db"},
 };
 
-static json_t *att_row(struct vg_run *run, sqlite3_stmt *st)
-{
-    json_t *rec = vg_sqlite_row_json(st), *v;
+enum {
+    F_CREATED,
+    F_START,
+    F_OUTGOING,
+    F_USER_INFO,
+    F_SERVICE,
+    F_FILENAME,
+    F_DIRECTION,
+    F_ISODATE,
+    F_HAS_USER_INFO,
+    F_TRANSFER,
+    F_PHONE,
+    F_BYTES,
+    F_STICKER
+};
+static const char *const att_fields[] = {
+    "created_date", "start_date",  "is_outgoing", "user_info",     "service",
+    "filename",     "direction",   "isodate",     "has_user_info", "transfer_name",
+    "phone_number", "total_bytes", "is_sticker",
+};
 
-    if (!rec) {
-        vg_run_log(run, VG_DIAG_ERROR, "out of memory reading an attachment");
-        return NULL;
-    }
-    json_object_set_new(rec, "isodate", vg_ios_sms_date_iso(json_object_get(rec, "created_date")));
-    json_object_set_new(rec, "start_date", vg_ios_sms_date_iso(json_object_get(rec, "start_date")));
-    v = json_object_get(rec, "is_outgoing");
-    json_object_set_new(
-        rec, "direction",
-        json_string(json_is_integer(v) && json_integer_value(v) == 1 ? "sent" : "received"));
-    v = json_object_get(rec, "user_info");
-    json_object_set_new(rec, "has_user_info", json_boolean(v && !json_is_null(v)));
-    if (!vg_py_truthy(json_object_get(rec, "service")))
-        json_object_set_new(rec, "service", json_string("Unknown"));
-    if (!vg_py_truthy(json_object_get(rec, "filename")))
-        json_object_set_new(rec, "filename", json_string("NULL"));
-    return rec;
+/* What the module adds after the columns, in MVT's order; the ones a
+ * column already has keep that column's place. */
+static const char *const att_extra[] = {"isodate",       "start_date", "direction",
+                                        "has_user_info", "service",    "filename"};
+
+static int att_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    int64_t out = 0;
+    int sent = vg_rec_int(r, F_OUTGOING, &out) && out == 1;
+
+    VG_UNUSED(run);
+    VG_UNUSED(st);
+    vg_rec_set_text(r, F_ISODATE, vg_val_sms_date_iso(vg_rec_val(r, F_CREATED), buf));
+    vg_rec_set_text(r, F_START, vg_val_sms_date_iso(vg_rec_val(r, F_START), buf));
+    vg_rec_set_text_ref(r, F_DIRECTION, sent ? "sent" : "received", sent ? 4 : 8);
+    vg_rec_set_bool(r, F_HAS_USER_INFO, !vg_rec_is_null(r, F_USER_INFO));
+    if (!vg_val_truthy(vg_rec_val(r, F_SERVICE)))
+        vg_rec_set_text_ref(r, F_SERVICE, "Unknown", 7);
+    if (!vg_val_truthy(vg_rec_val(r, F_FILENAME)))
+        vg_rec_set_text_ref(r, F_FILENAME, "NULL", 4);
+    return VG_OK;
 }
+
+static const struct vg_ios_query att_query = {
+    .sql = att_sql,
+    .extra = att_extra,
+    .n_extra = VG_ARRAY_LEN(att_extra),
+    .row = att_row,
+};
 
 static int att_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
 {
@@ -69,7 +98,7 @@ static int att_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void
             return VG_OK;
         }
     }
-    return vg_ios_query_records(run, f, db, att_sql, att_row);
+    return vg_ios_query_records(run, f, db, &att_query);
 }
 
 static int att_extract(struct vg_run *run)
@@ -86,35 +115,36 @@ static int in_var_tmp(const char *path)
     return vg_str_has_prefix(path, "/var/tmp/") || vg_str_has_prefix(path, "/private/var/tmp/");
 }
 
-static void att_check_one(struct vg_run *run, const json_t *rec)
+static void att_check_one(struct vg_run *run, const struct vg_rec *rec)
 {
-    const char *filename = vg_rec_str(rec, "filename");
-    const char *direction = vg_rec_str(rec, "direction");
+    const char *filename = vg_rec_text(rec, F_FILENAME);
+    const char *direction = vg_rec_text(rec, F_DIRECTION);
 
     if (!filename)
         return;
     vg_check_file_path(run, VG_LEVEL_HIGH, rec, filename, "");
     if (in_var_tmp(filename) && vg_str_has_suffix(filename, "-1") && direction &&
         strcmp(direction, "received") == 0)
-        vg_run_alert(run, VG_LEVEL_MEDIUM, rec, NULL, vg_rec_time(rec, "isodate"),
+        vg_run_alert(run, VG_LEVEL_MEDIUM, rec, NULL, vg_rec_time(rec, F_ISODATE),
                      "Suspicious iMessage attachment %s on %s", filename,
-                     vg_rec_time(rec, "isodate"));
+                     vg_rec_time(rec, F_ISODATE));
 }
 
 /* "<service>: Attachment '<transfer_name>' <direction> from <phone> with
  * <n> bytes (is_sticker: <s>, has_user_info: <b>)", as MVT writes it. */
-static char *att_description(const json_t *rec)
+static char *att_description(const struct vg_rec *rec)
 {
     static const struct {
-        const char *before, *key;
+        const char *before;
+        int field;
     } parts[] = {
-        {"", "service"},
-        {": Attachment '", "transfer_name"},
-        {"' ", "direction"},
-        {" from ", "phone_number"},
-        {" with ", "total_bytes"},
-        {" bytes (is_sticker: ", "is_sticker"},
-        {", has_user_info: ", "has_user_info"},
+        {"", F_SERVICE},
+        {": Attachment '", F_TRANSFER},
+        {"' ", F_DIRECTION},
+        {" from ", F_PHONE},
+        {" with ", F_BYTES},
+        {" bytes (is_sticker: ", F_STICKER},
+        {", has_user_info: ", F_HAS_USER_INFO},
     };
     struct vg_buf b;
     size_t i;
@@ -124,7 +154,7 @@ static char *att_description(const json_t *rec)
     for (i = 0; i < VG_ARRAY_LEN(parts) && rc == VG_OK; i++) {
         rc = vg_buf_append_str(&b, parts[i].before);
         if (rc == VG_OK)
-            rc = vg_py_append(&b, json_object_get(rec, parts[i].key));
+            rc = vg_val_py_append(&b, vg_rec_val(rec, parts[i].field));
     }
     if (rc == VG_OK)
         rc = vg_buf_append_char(&b, ')');
@@ -135,7 +165,7 @@ static char *att_description(const json_t *rec)
     return vg_buf_take(&b);
 }
 
-static void att_timeline(struct vg_run *run, const json_t *rec)
+static void att_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
     char *desc = att_description(rec);
 
@@ -143,7 +173,7 @@ static void att_timeline(struct vg_run *run, const json_t *rec)
         vg_run_log(run, VG_DIAG_WARN, "an attachment's description is too long for the timeline");
         return;
     }
-    vg_run_timeline(run, vg_rec_time(rec, "isodate"), "sms_attachment", desc);
+    vg_run_timeline(run, vg_rec_time(rec, F_ISODATE), "sms_attachment", desc);
     free(desc);
 }
 
@@ -152,9 +182,10 @@ const struct vg_module vg_mod_sms_attachments = {
     .class_name = "SMSAttachments",
     .description = "SMS/iMessage attachments from sms.db; file indicators, files dropped in "
                    "/var/tmp",
-    .sources = VG_SRC_MIXED,
-    .artifacts = att_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(att_artifacts),
+    .locs = att_locs,
+    .n_locs = VG_ARRAY_LEN(att_locs),
+    .fields = att_fields,
+    .n_fields = VG_ARRAY_LEN(att_fields),
     .extract = att_extract,
     .check_record = att_check_one, /* streamed */
     .timeline = att_timeline,

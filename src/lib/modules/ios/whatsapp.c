@@ -15,16 +15,73 @@
 #include <stdlib.h>
 
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 #include "util/buf.h"
 
 #define WA_DOMAIN "AppDomainGroup-group.net.whatsapp.WhatsApp.shared"
 
-static const struct vg_artifact whatsapp_artifacts[] = {
-    {WA_DOMAIN, "ChatStorage.sqlite",
-     "private/var/mobile/Containers/Shared/AppGroup/*/ChatStorage.sqlite"},
-    {WA_DOMAIN, "LID.sqlite", "private/var/mobile/Containers/Shared/AppGroup/*/LID.sqlite"},
+static const struct vg_loc chat_locs[] = {
+    {VG_LOC_BACKUP, WA_DOMAIN, "ChatStorage.sqlite"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Containers/Shared/AppGroup/*/ChatStorage.sqlite"},
 };
+
+static const struct vg_loc lid_locs[] = {
+    {VG_LOC_BACKUP, WA_DOMAIN, "LID.sqlite"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Containers/Shared/AppGroup/*/LID.sqlite"},
+};
+
+static const struct vg_loc whatsapp_locs[] = {
+    {VG_LOC_BACKUP, WA_DOMAIN, "ChatStorage.sqlite"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Containers/Shared/AppGroup/*/ChatStorage.sqlite"},
+    {VG_LOC_BACKUP, WA_DOMAIN, "LID.sqlite"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Containers/Shared/AppGroup/*/LID.sqlite"},
+};
+
+enum {
+    F_RECORD_TYPE,
+    F_ISODATE,
+    F_LINKS,
+    F_ZTEXT,
+    F_ZFROMJID,
+    F_CONTACT_JID,
+    F_PARTNER_NAME,
+    F_PARTNER_PHONE,
+    F_GROUP_CREATION,
+    F_FIRST_STORED,
+    F_LAST_MESSAGE,
+    F_LAST_STORED,
+    F_PAIR_TS,
+    F_LID,
+    F_PHONE,
+    F_ZMESSAGEDATE,
+    F_ZMATCHEDTEXT,
+    F_ZMEDIAURL,
+    F_ZCONTENT1,
+    F_ZCONTENT2,
+};
+static const char *const whatsapp_fields[] = {
+    "record_type",
+    "isodate",
+    "links",
+    "ZTEXT",
+    "ZFROMJID",
+    "contact_jid",
+    "partner_name",
+    "partner_resolved_phone_number",
+    "group_creation_date",
+    "first_stored_message_date",
+    "last_message_date",
+    "last_stored_message_date",
+    "pair_timestamp",
+    "lid",
+    "phone_number",
+    "ZMESSAGEDATE",
+    "ZMATCHEDTEXT",
+    "ZMEDIAURL",
+    "ZCONTENT1",
+    "ZCONTENT2",
+};
+
+static const char *const message_extra[] = {"isodate", "ZTEXT", "links"};
 
 /* Messages with the tables that hold media and link previews; the second
  * form is for a database without them. Z_PKs give every run one order. */
@@ -67,8 +124,7 @@ static const char *const session_dates[] = {
 };
 
 /* Message fields that may hold links, in MVT's order. */
-static const char *const link_fields[] = {"ZTEXT", "ZMATCHEDTEXT", "ZMEDIAURL", "ZCONTENT1",
-                                          "ZCONTENT2"};
+static const int link_fields[] = {F_ZTEXT, F_ZMATCHEDTEXT, F_ZMEDIAURL, F_ZCONTENT1, F_ZCONTENT2};
 
 /* WhatsApp's own media servers: every media message links there. */
 static const char *const media_prefixes[] = {"https://mmg-fna.whatsapp.net/",
@@ -167,9 +223,11 @@ static int find_links(const char *text, size_t n, json_t *links, json_t *seen)
         url = vg_strndup(text + i, end - i);
         if (!url)
             return VG_E_NOMEM;
-        if (!is_media_link(url) && !json_object_get(seen, url)) {
-            json_object_set_new(seen, url, json_true());
-            json_array_append_new(links, json_string(url));
+        if (!is_media_link(url) && !json_object_get(seen, url) &&
+            (json_object_set_new(seen, url, json_true()) != 0 ||
+             json_array_append_new(links, json_string(url)) != 0)) {
+            free(url);
+            return VG_E_NOMEM;
         }
         free(url);
         i = end;
@@ -177,15 +235,14 @@ static int find_links(const char *text, size_t n, json_t *links, json_t *seen)
     return VG_OK;
 }
 
-static json_t *message_links(const json_t *msg)
+static json_t *message_links(const struct vg_rec *msg)
 {
     json_t *links = json_array(), *seen = json_object();
     size_t i;
 
     for (i = 0; links && seen && i < VG_ARRAY_LEN(link_fields); i++) {
-        const json_t *v = json_object_get(msg, link_fields[i]);
-        if (json_is_string(v) &&
-            find_links(json_string_value(v), json_string_length(v), links, seen) != VG_OK)
+        const struct vg_val *v = vg_rec_val(msg, link_fields[i]);
+        if (v->t == VG_VT_TEXT && find_links(v->u.s.p, v->u.s.n, links, seen) != VG_OK)
             break;
     }
     if (!seen || i < VG_ARRAY_LEN(link_fields)) {
@@ -209,30 +266,29 @@ static int blank(const char *s)
 
 /* ---- records ---- */
 
-static json_t *message_record(struct vg_run *run, sqlite3_stmt *st)
+static int message_row(struct vg_run *run, struct vg_rec *msg, sqlite3_stmt *st)
 {
-    json_t *msg = vg_sqlite_row_json(st), *links, *text;
+    char buf[VG_ISODATE_LEN + 1];
+    const struct vg_val *text;
+    json_t *links;
 
-    (void)run;
-    if (!msg)
-        return NULL;
-    json_object_set_new(msg, "isodate",
-                        vg_ios_cocoa_iso_json(json_object_get(msg, "ZMESSAGEDATE")));
-    text = json_object_get(msg, "ZTEXT");
-    if (!vg_py_truthy(text))
-        json_object_set_new(msg, "ZTEXT", json_string(""));
+    VG_UNUSED(run);
+    VG_UNUSED(st);
+    vg_rec_set_text(msg, F_ISODATE, vg_val_cocoa_iso(vg_rec_val(msg, F_ZMESSAGEDATE), buf));
+    if (!vg_val_truthy(vg_rec_val(msg, F_ZTEXT)))
+        vg_rec_set_text_ref(msg, F_ZTEXT, "", 0);
     links = message_links(msg);
-    if (!links) {
-        json_decref(msg);
-        return NULL;
-    }
-    text = json_object_get(msg, "ZTEXT");
+    if (!links)
+        return VG_E_NOMEM;
+    text = vg_rec_val(msg, F_ZTEXT);
     /* MVT keeps an empty list only for messages without text */
-    if (json_array_size(links) || (json_is_string(text) && blank(json_string_value(text))))
-        json_object_set_new(msg, "links", links);
-    else
+    if (json_array_size(links) || (text->t == VG_VT_TEXT && blank(text->u.s.p)))
+        vg_rec_set_json(msg, F_LINKS, links);
+    else {
         json_decref(links);
-    return msg;
+        vg_rec_set_absent(msg, F_LINKS);
+    }
+    return VG_OK;
 }
 
 static int add_lid_pair(struct wa_ctx *c, struct vg_run *run, const json_t *row)
@@ -244,16 +300,18 @@ static int add_lid_pair(struct wa_ctx *c, struct vg_run *run, const json_t *row)
     rec = json_pack("{s:s, s:O, s:O, s:o}", "record_type", "lid_phone_number_pair", "lid",
                     lid ? lid : json_null(), "phone_number", phone ? phone : json_null(),
                     "pair_timestamp", mac_iso_or_null(json_object_get(row, "pair_timestamp")));
-    if (vg_py_truthy(lid) && vg_py_truthy(phone)) {
+    if (rec && vg_py_truthy(lid) && vg_py_truthy(phone)) {
         const char *l = vg_py_str(lid, lbuf), *p = vg_py_str(phone, pbuf);
         size_t ln = strcspn(l, "@");
         char *key = vg_strndup(l, ln);
         p += strspn(p, "+");
-        if (key)
-            json_object_set_new(c->lid_map, key, json_stringn(p, strcspn(p, "@")));
+        if (!key || json_object_set_new(c->lid_map, key, json_stringn(p, strcspn(p, "@"))) != 0) {
+            json_decref(rec);
+            rec = NULL;
+        }
         free(key);
     }
-    return vg_run_add_record(run, rec);
+    return vg_run_emit_json(run, rec);
 }
 
 struct pair_ctx {
@@ -299,7 +357,16 @@ static int lid_visit(struct vg_run *run, const struct vg_file *f, void *ud)
 static int extract_lid_pairs(struct vg_run *run, struct wa_ctx *c)
 {
     struct pair_ctx p = {c, run};
-    int rc = vg_run_find(run, &whatsapp_artifacts[1], lid_visit, c);
+    int rc = 0, k;
+    size_t i;
+
+    for (i = 0; i < VG_ARRAY_LEN(lid_locs); i++) {
+        k = vg_run_find(run, &lid_locs[i], lid_visit, c);
+        if (k < 0 && k != VG_E_NOTFOUND)
+            return k;
+        if (k > 0)
+            rc += k;
+    }
 
     if (rc != 0)
         return rc < 0 ? rc : VG_OK;
@@ -339,20 +406,52 @@ static int session_row(void *ud, sqlite3_stmt *st)
     struct pair_ctx *p = ud;
     json_t *rec = vg_sqlite_row_json(st);
     size_t i;
+    int ok;
 
     if (!rec)
         return VG_E_NOMEM;
-    json_object_set_new(rec, "record_type", json_string("chat_session"));
-    json_object_set_new(rec, "partner_resolved_phone_number",
-                        resolved_phone(p->c, json_object_get(rec, "contact_jid")));
-    for (i = 0; i < VG_ARRAY_LEN(session_dates); i++)
-        json_object_set_new(rec, session_dates[i],
-                            mac_iso_or_null(json_object_get(rec, session_dates[i])));
-    return vg_run_add_record(p->run, rec);
+    ok = json_object_set_new(rec, "record_type", json_string("chat_session")) == 0 &&
+         json_object_set_new(rec, "partner_resolved_phone_number",
+                             resolved_phone(p->c, json_object_get(rec, "contact_jid"))) == 0;
+    for (i = 0; ok && i < VG_ARRAY_LEN(session_dates); i++)
+        ok = json_object_set_new(rec, session_dates[i],
+                                 mac_iso_or_null(json_object_get(rec, session_dates[i]))) == 0;
+    if (!ok) {
+        json_decref(rec);
+        rec = NULL;
+    }
+    return vg_run_emit_json(p->run, rec);
 }
 
 /* Runs sql, trying each form in turn while the schema lacks a table or
  * column; reports like vg_ios_query_records. */
+/* 1 when sql prepares on db (its tables and columns are there). */
+static int query_prepares(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int ok = sqlite3_prepare_v3(db, sql, -1, 0, &st, NULL) == SQLITE_OK;
+
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* The messages, with the richer query first (older schemas lack the
+ * joined tables): typed rows, the columns borrowed from SQLite. */
+static int messages(struct vg_run *run, const struct vg_file *f, sqlite3 *db)
+{
+    size_t i;
+    int rc = VG_OK;
+
+    for (i = 0; i < VG_ARRAY_LEN(messages_sql); i++) {
+        struct vg_ios_query q = {messages_sql[i], message_extra, VG_ARRAY_LEN(message_extra), 0,
+                                 message_row};
+        if (i + 1 < VG_ARRAY_LEN(messages_sql) && !query_prepares(db, messages_sql[i]))
+            continue;
+        return vg_ios_query_records(run, f, db, &q);
+    }
+    return rc;
+}
+
 static int query(struct vg_run *run, const struct vg_file *f, sqlite3 *db, const char *const *sql,
                  size_t n, int (*row)(void *ud, sqlite3_stmt *st), void *ud)
 {
@@ -362,22 +461,16 @@ static int query(struct vg_run *run, const struct vg_file *f, sqlite3 *db, const
     for (i = 0; i < n && rc == VG_E_NOTFOUND; i++)
         rc = vg_ios_sql_each(run, f, db, sql[i], row, ud, NULL);
     if (rc == VG_E_NOTFOUND) {
+        /* not damage: this WhatsApp version's schema has no such table */
         vg_run_log(run, VG_DIAG_INFO, "%s: table or column not in this WhatsApp version's schema",
                    f->display);
-        vg_run_coverage(run, VG_COV_PARTIAL, f->display,
+        vg_run_coverage(run, VG_COV_SCHEMA, f->display,
                         "table or column not in this WhatsApp version's schema");
     } else if (rc != VG_OK && rc != VG_E_NOMEM) {
         vg_run_log(run, VG_DIAG_WARN, "%s: query failed: %s", f->display, vg_strerror(rc));
         vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "%s", vg_strerror(rc));
     }
     return rc == VG_E_NOMEM ? rc : VG_OK;
-}
-
-static int message_row(void *ud, sqlite3_stmt *st)
-{
-    struct pair_ctx *p = ud;
-    json_t *rec = message_record(p->run, st);
-    return rec ? vg_run_add_record(p->run, rec) : VG_E_NOMEM;
 }
 
 static int chat_visit(struct vg_run *run, const struct vg_file *f, void *ud)
@@ -392,7 +485,7 @@ static int chat_visit(struct vg_run *run, const struct vg_file *f, void *ud)
         return VG_OK;
     c->chat = db;
     c->chat_file = f;
-    rc = query(run, f, db, messages_sql, VG_ARRAY_LEN(messages_sql), message_row, &p);
+    rc = messages(run, f, db);
     n1 = vg_run_record_count(run);
     if (rc == VG_OK)
         rc = extract_lid_pairs(run, c);
@@ -411,45 +504,48 @@ static int chat_visit(struct vg_run *run, const struct vg_file *f, void *ud)
 static int whatsapp_extract(struct vg_run *run)
 {
     struct wa_ctx c = {NULL, NULL, json_object(), VG_OK};
-    int rc;
+    size_t i;
+    int rc = VG_OK;
 
     if (!c.lid_map)
         return VG_E_NOMEM;
-    rc = vg_run_find(run, &whatsapp_artifacts[0], chat_visit, &c);
+    for (i = 0; i < VG_ARRAY_LEN(chat_locs) && rc == VG_OK; i++) {
+        rc = vg_run_find(run, &chat_locs[i], chat_visit, &c);
+        rc = rc < 0 && rc != VG_E_NOTFOUND ? rc : VG_OK;
+    }
     json_decref(c.lid_map);
-    return rc < 0 ? rc : VG_OK;
+    return rc;
 }
 
 /* ---- check ---- */
 
-static void whatsapp_check_one(struct vg_run *run, const json_t *rec)
+static void whatsapp_check_one(struct vg_run *run, const struct vg_rec *rec)
 {
-    const char *t = vg_rec_time(rec, "isodate");
-    if (!vg_check_url_list(run, VG_LEVEL_CRITICAL, rec, json_object_get(rec, "links"), t))
-        vg_check_text(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "ZTEXT"), t);
+    const char *t = vg_rec_time(rec, F_ISODATE);
+    if (!vg_check_url_list(run, VG_LEVEL_CRITICAL, rec, vg_rec_json(rec, F_LINKS), t))
+        vg_check_text(run, VG_LEVEL_CRITICAL, rec, vg_rec_text(rec, F_ZTEXT), t);
 }
 
 /* ---- timeline ---- */
 
-static const char *str_key(const json_t *rec, const char *key)
+static const char *str_key(const struct vg_rec *rec, int f)
 {
-    const char *s = vg_rec_str(rec, key);
+    const char *s = vg_rec_text(rec, f);
     return s && *s ? s : NULL;
 }
 
 /* MVT's _describe_chat: "WhatsApp chat with 'Name' (+number)". */
-static char *describe_chat(const json_t *rec)
+static char *describe_chat(const struct vg_rec *rec)
 {
-    const char *jid = str_key(rec, "contact_jid"), *name = str_key(rec, "partner_name");
-    const char *id = str_key(rec, "partner_resolved_phone_number");
+    const char *jid = str_key(rec, F_CONTACT_JID), *name = str_key(rec, F_PARTNER_NAME);
+    const char *id = str_key(rec, F_PARTNER_PHONE);
     int group;
 
     if (!jid)
         jid = "unknown";
     if (!id)
         id = jid;
-    group = vg_str_has_suffix(jid, "@g.us") ||
-            vg_py_truthy(json_object_get(rec, "group_creation_date"));
+    group = vg_str_has_suffix(jid, "@g.us") || vg_val_truthy(vg_rec_val(rec, F_GROUP_CREATION));
     if (name)
         return vg_asprintf("WhatsApp %s '%s' (%s)", group ? "group chat" : "chat with", name, id);
     return vg_asprintf("WhatsApp %s %s", group ? "group chat" : "chat with", id);
@@ -462,31 +558,34 @@ static void emit(struct vg_run *run, const char *ts, const char *event, char *de
     free(desc);
 }
 
-static void session_timeline(struct vg_run *run, const json_t *rec)
+static void session_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
     char *chat = describe_chat(rec);
-    const char *last = str_key(rec, "last_message_date");
+    const char *last = str_key(rec, F_LAST_MESSAGE);
 
-    if (!chat)
+    if (!chat) {
+        vg_run_nomem(run);
         return;
-    if (str_key(rec, "group_creation_date"))
-        emit(run, vg_rec_str(rec, "group_creation_date"), "group_created",
+    }
+    if (str_key(rec, F_GROUP_CREATION))
+        emit(run, vg_rec_text(rec, F_GROUP_CREATION), "group_created",
              vg_asprintf("%s was created", chat));
-    if (str_key(rec, "first_stored_message_date"))
-        emit(run, vg_rec_str(rec, "first_stored_message_date"), "chat_first_message",
+    if (str_key(rec, F_FIRST_STORED))
+        emit(run, vg_rec_text(rec, F_FIRST_STORED), "chat_first_message",
              vg_asprintf("First stored message in %s", chat));
     /* the chat's own date outlives a deleted last message */
     if (!last)
-        last = str_key(rec, "last_stored_message_date");
+        last = str_key(rec, F_LAST_STORED);
     if (last)
         emit(run, last, "chat_last_message", vg_asprintf("Last message in %s", chat));
     free(chat);
 }
 
-static char *message_description(const json_t *rec)
+static char *message_description(const struct vg_rec *rec)
 {
-    const json_t *from = json_object_get(rec, "ZFROMJID"), *links = json_object_get(rec, "links");
-    const char *text = vg_rec_str(rec, "ZTEXT");
+    const struct vg_val *from = vg_rec_val(rec, F_ZFROMJID);
+    const json_t *links = vg_rec_json(rec, F_LINKS);
+    const char *text = vg_rec_text(rec, F_ZTEXT);
     char fbuf[VG_PY_BUF];
     struct vg_buf b;
     size_t i;
@@ -498,7 +597,10 @@ static char *message_description(const json_t *rec)
     for (; rc == VG_OK && text && *text; text++)
         rc = *text == '\n' ? vg_buf_append_str(&b, "\\n") : vg_buf_append_char(&b, *text);
     if (rc == VG_OK)
-        rc = vg_buf_printf(&b, "' from %s", from ? vg_py_str(from, fbuf) : "Unknown");
+        rc = vg_buf_printf(&b, "' from %s",
+                           from->t != VG_VT_ABSENT && vg_rec_key(rec, F_ZFROMJID) >= 0
+                               ? vg_val_py(from, fbuf)
+                               : "Unknown");
     json_array_foreach(links, i, u)
     {
         if (rc == VG_OK)
@@ -512,21 +614,21 @@ static char *message_description(const json_t *rec)
     return vg_buf_take(&b);
 }
 
-static void whatsapp_timeline(struct vg_run *run, const json_t *rec)
+static void whatsapp_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
-    const char *type = vg_rec_str(rec, "record_type");
+    const char *type = vg_rec_text(rec, F_RECORD_TYPE);
     char lbuf[VG_PY_BUF], pbuf[VG_PY_BUF];
 
     if (type && strcmp(type, "chat_session") == 0) {
         session_timeline(run, rec);
     } else if (type && strcmp(type, "lid_phone_number_pair") == 0) {
-        if (str_key(rec, "pair_timestamp"))
-            emit(run, vg_rec_str(rec, "pair_timestamp"), "lid_pair_recorded",
+        if (str_key(rec, F_PAIR_TS))
+            emit(run, vg_rec_text(rec, F_PAIR_TS), "lid_pair_recorded",
                  vg_asprintf("WhatsApp associated LID %s with phone number %s",
-                             vg_py_str(json_object_get(rec, "lid"), lbuf),
-                             vg_py_str(json_object_get(rec, "phone_number"), pbuf)));
+                             vg_val_py(vg_rec_val(rec, F_LID), lbuf),
+                             vg_val_py(vg_rec_val(rec, F_PHONE), pbuf)));
     } else {
-        emit(run, vg_rec_time(rec, "isodate"), "message", message_description(rec));
+        emit(run, vg_rec_time(rec, F_ISODATE), "message", message_description(rec));
     }
 }
 
@@ -535,9 +637,10 @@ const struct vg_module vg_mod_whatsapp = {
     .class_name = "Whatsapp",
     .description = "WhatsApp messages, chats and LID pairs (ChatStorage.sqlite, LID.sqlite); url, "
                    "domain and IP indicators on links and on host names in message text",
-    .sources = VG_SRC_MIXED,
-    .artifacts = whatsapp_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(whatsapp_artifacts),
+    .locs = whatsapp_locs,
+    .n_locs = VG_ARRAY_LEN(whatsapp_locs),
+    .fields = whatsapp_fields,
+    .n_fields = VG_ARRAY_LEN(whatsapp_fields),
     .extract = whatsapp_extract,
     .check_record = whatsapp_check_one, /* streamed */
     .timeline = whatsapp_timeline,

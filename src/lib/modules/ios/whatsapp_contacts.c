@@ -16,11 +16,37 @@
 #include <stdlib.h>
 
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 
-static const struct vg_artifact whatsapp_contacts_artifacts[] = {
-    {"AppDomainGroup-group.net.whatsapp.WhatsApp.shared", "ContactsV2.sqlite",
-     "private/var/mobile/Containers/Shared/AppGroup/*/ContactsV2.sqlite"},
+static const struct vg_loc whatsapp_contacts_locs[] = {
+    {VG_LOC_BACKUP, "AppDomainGroup-group.net.whatsapp.WhatsApp.shared", "ContactsV2.sqlite"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Containers/Shared/AppGroup/*/ContactsV2.sqlite"},
+};
+
+enum {
+    R_LAST_UPDATED,
+    R_ABOUT_TEXT,
+    R_NOTES,
+    R_WHATSAPP_ID,
+    R_FULL_NAME,
+    R_LID,
+    R_PHONE,
+    R_LABEL,
+    R_DISAPPEARING_TS,
+    R_ABOUT_TS,
+    R_ABOUT_EXPIRATION
+};
+static const char *const contact_fields[] = {
+    "last_updated",
+    "about_text",
+    "notes",
+    "whatsapp_id",
+    "full_name",
+    "lid",
+    "phone_number",
+    "disappearing_mode_label",
+    "disappearing_mode_timestamp",
+    "about_timestamp",
+    "about_expiration_timestamp",
 };
 
 /* WhatsApp renames columns between versions: every record field, in
@@ -120,8 +146,16 @@ static json_t *field_json(sqlite3_stmt *st, const struct field *fd, int i)
     return vg_col_json_value(st, i);
 }
 
+/* json_object_set_new that remembers a failure (sticky), so a record is
+ * never emitted with a key missing. */
+static void set(json_t *rec, const char *key, json_t *v, int *failed)
+{
+    if (!v || json_object_set_new(rec, key, v) != 0)
+        *failed = 1;
+}
+
 /* bool(duration) and the label MVT gives it ("off", "7 days", "N seconds"). */
-static void add_timer_state(json_t *rec, const json_t *duration)
+static void add_timer_state(json_t *rec, const json_t *duration, int *failed)
 {
     double d;
     int64_t s;
@@ -129,78 +163,107 @@ static void add_timer_state(json_t *rec, const json_t *duration)
     char label[48];
 
     if (!json_is_number(duration) || (d = json_number_value(duration)) == 0) {
-        json_object_set_new(rec, "disappearing_mode_is_on", json_false());
-        json_object_set_new(rec, "disappearing_mode_label", json_string("off"));
+        set(rec, "disappearing_mode_is_on", json_false(), failed);
+        set(rec, "disappearing_mode_label", json_string("off"), failed);
         return;
     }
-    json_object_set_new(rec, "disappearing_mode_is_on", json_true());
+    set(rec, "disappearing_mode_is_on", json_true(), failed);
     s = fabs(d) < 9.2e18 ? (int64_t)d : 0;
     for (i = 0; i < VG_ARRAY_LEN(timer_labels); i++)
         if (timer_labels[i].seconds == s)
             break;
     if (i < VG_ARRAY_LEN(timer_labels))
-        json_object_set_new(rec, "disappearing_mode_label", json_string(timer_labels[i].label));
+        set(rec, "disappearing_mode_label", json_string(timer_labels[i].label), failed);
     else if (vg_snprintf(label, sizeof(label), "%" PRId64 " seconds", s) == VG_OK)
-        json_object_set_new(rec, "disappearing_mode_label", json_string(label));
+        set(rec, "disappearing_mode_label", json_string(label), failed);
 }
 
 /* The record in MVT's key order: row_pk and the columns this database
  * has, then the fields it lacks as null, then the timer state. */
-static json_t *contact_record(struct vg_run *run, sqlite3_stmt *st)
+static json_t *contact_record(sqlite3_stmt *st)
 {
     json_t *rec = json_object();
-    int col[VG_ARRAY_LEN(fields)], pk = vg_col_index(st, "Z_PK");
+    int col[VG_ARRAY_LEN(fields)], pk = vg_col_index(st, "Z_PK"), failed = 0;
     size_t i;
 
-    (void)run;
     if (!rec)
         return NULL;
-    json_object_set_new(rec, "row_pk", pk >= 0 ? vg_col_json_value(st, pk) : json_null());
+    set(rec, "row_pk", pk >= 0 ? vg_col_json_value(st, pk) : json_null(), &failed);
     for (i = 0; i < VG_ARRAY_LEN(fields); i++) {
         col[i] = field_column(st, &fields[i]);
         if (col[i] >= 0)
-            json_object_set_new(rec, fields[i].key, field_json(st, &fields[i], col[i]));
+            set(rec, fields[i].key, field_json(st, &fields[i], col[i]), &failed);
     }
     for (i = 0; i < VG_ARRAY_LEN(fields); i++)
         if (col[i] < 0 && fields[i].kind != F_RAW)
-            json_object_set_new(rec, fields[i].key, json_null());
+            set(rec, fields[i].key, json_null(), &failed);
     if (col[DURATION_FIELD] >= 0) {
-        add_timer_state(rec, json_object_get(rec, "disappearing_mode_duration"));
+        add_timer_state(rec, json_object_get(rec, "disappearing_mode_duration"), &failed);
     } else {
         /* no column: the timer state is unknown, not off */
-        json_object_set_new(rec, "disappearing_mode_duration", json_null());
-        json_object_set_new(rec, "disappearing_mode_is_on", json_null());
-        json_object_set_new(rec, "disappearing_mode_label", json_null());
+        set(rec, "disappearing_mode_duration", json_null(), &failed);
+        set(rec, "disappearing_mode_is_on", json_null(), &failed);
+        set(rec, "disappearing_mode_label", json_null(), &failed);
     }
     for (i = DURATION_FIELD + 1; i < VG_ARRAY_LEN(fields); i++)
         if (fields[i].kind == F_RAW && !json_object_get(rec, fields[i].key))
-            json_object_set_new(rec, fields[i].key, json_null());
+            set(rec, fields[i].key, json_null(), &failed);
+    if (failed) {
+        json_decref(rec);
+        return NULL;
+    }
     return rec;
+}
+
+struct contacts_ctx {
+    struct vg_run *run;
+    size_t on; /* contacts with disappearing messages on */
+};
+
+static int contact_row(void *ud, sqlite3_stmt *st)
+{
+    struct contacts_ctx *c = ud;
+    json_t *rec = contact_record(st);
+
+    if (rec && json_is_true(json_object_get(rec, "disappearing_mode_is_on")))
+        c->on++;
+    return vg_run_emit_json(c->run, rec);
 }
 
 static int whatsapp_contacts_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
 {
-    (void)ud;
+    int rc;
+
     if (!vg_sqlite_has_column(db, "ZWAADDRESSBOOKCONTACT", "ZDISAPPEARINGMODEDURATION"))
         vg_run_log(run, VG_DIAG_INFO,
                    "%s: no ZDISAPPEARINGMODEDURATION column: disappearing messages state is "
                    "unknown",
                    f->display);
-    return vg_ios_query_records(run, f, db, contacts_sql, contact_record);
+    rc = vg_ios_sql_each(run, f, db, contacts_sql, contact_row, ud, NULL);
+    if (rc == VG_E_NOTFOUND) {
+        vg_run_log(run, VG_DIAG_INFO, "%s: table or column not in this iOS version's schema",
+                   f->display);
+        vg_run_coverage(run, VG_COV_SCHEMA, f->display,
+                        "table or column not in this iOS version's schema");
+        return VG_OK;
+    }
+    if (rc != VG_OK && rc != VG_E_NOMEM && rc != VG_E_LIMIT) {
+        vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "%s", vg_strerror(rc));
+        vg_run_log(run, VG_DIAG_WARN, "%s: query failed: %s", f->display, vg_strerror(rc));
+        return VG_OK;
+    }
+    return rc == VG_E_LIMIT ? VG_OK : rc;
 }
 
 static int whatsapp_contacts_extract(struct vg_run *run)
 {
-    json_t *rec;
-    size_t i, on = 0;
-    int rc = vg_ios_each_db(run, whatsapp_contacts_db, NULL);
+    struct contacts_ctx c = {run, 0};
+    int rc = vg_ios_each_db(run, whatsapp_contacts_db, &c);
 
-    json_array_foreach(vg_run_records(run), i, rec) on +=
-        json_is_true(json_object_get(rec, "disappearing_mode_is_on"));
     vg_run_log(run, VG_DIAG_INFO,
                "Extracted a total of %zu WhatsApp contacts (%zu with disappearing messages "
                "enabled)",
-               vg_run_record_count(run), on);
+               vg_run_record_count(run), c.on);
     return rc;
 }
 
@@ -210,7 +273,8 @@ static int email_char(unsigned char c)
 }
 
 /* Every word of text that looks like an email address. */
-static int check_emails(struct vg_run *run, const json_t *rec, const char *text, const char *t)
+static int check_emails(struct vg_run *run, const struct vg_rec *rec, const char *text,
+                        const char *t)
 {
     const char *p = text;
 
@@ -237,74 +301,73 @@ static int check_emails(struct vg_run *run, const json_t *rec, const char *text,
     return 0;
 }
 
-static void whatsapp_contacts_check(struct vg_run *run)
+static void whatsapp_contacts_check(struct vg_run *run, const struct vg_rec *rec)
 {
-    static const char *const text_fields[] = {"about_text", "notes"};
-    json_t *rec;
-    size_t i, k;
+    static const int text_fields[] = {R_ABOUT_TEXT, R_NOTES};
+    const char *t = vg_rec_time(rec, R_LAST_UPDATED);
+    size_t k;
 
-    json_array_foreach(vg_run_records(run), i, rec)
-    {
-        const char *t = vg_rec_time(rec, "last_updated");
-        for (k = 0; k < VG_ARRAY_LEN(text_fields); k++) {
-            const char *text = vg_rec_str(rec, text_fields[k]);
-            /* addresses first: their domain part is a host to vg_check_text */
-            if (check_emails(run, rec, text, t) ||
-                vg_check_text(run, VG_LEVEL_CRITICAL, rec, text, t))
-                break;
-        }
+    for (k = 0; k < VG_ARRAY_LEN(text_fields); k++) {
+        const char *text = vg_rec_text(rec, text_fields[k]);
+        /* addresses first: their domain part is a host to vg_check_text */
+        if (check_emails(run, rec, text, t) || vg_check_text(run, VG_LEVEL_CRITICAL, rec, text, t))
+            break;
     }
 }
 
-static const char *truthy_str(const json_t *rec, const char *key)
+static const char *truthy_str(const struct vg_rec *rec, int f)
 {
-    const char *s = vg_rec_str(rec, key);
+    const char *s = vg_rec_text(rec, f);
     return s && *s ? s : NULL;
 }
 
 /* "<id> (<full name>)", as MVT's _describe_contact. */
-static char *describe_contact(const json_t *rec)
+static char *describe_contact(const struct vg_rec *rec)
 {
-    const char *id = truthy_str(rec, "whatsapp_id"), *name = truthy_str(rec, "full_name");
+    const char *id = truthy_str(rec, R_WHATSAPP_ID), *name = truthy_str(rec, R_FULL_NAME);
 
     if (!id)
-        id = truthy_str(rec, "lid");
+        id = truthy_str(rec, R_LID);
     if (!id)
-        id = truthy_str(rec, "phone_number");
+        id = truthy_str(rec, R_PHONE);
     if (!id)
         id = "unknown";
     return name ? vg_asprintf("%s (%s)", id, name) : vg_strdup(id);
 }
 
-static void event(struct vg_run *run, const json_t *rec, const char *key, const char *name,
+static void event(struct vg_run *run, const struct vg_rec *rec, int key, const char *name,
                   char *desc)
 {
     if (desc)
         vg_run_timeline(run, vg_rec_time(rec, key), name, desc);
+    else
+        vg_run_nomem(run);
     free(desc);
 }
 
-static void whatsapp_contacts_timeline(struct vg_run *run, const json_t *rec)
+static void whatsapp_contacts_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
     char *who = describe_contact(rec);
-    const char *label = vg_rec_str(rec, "disappearing_mode_label");
-    const char *about = truthy_str(rec, "about_text");
+    const char *label = vg_rec_text(rec, R_LABEL);
+    const char *about = truthy_str(rec, R_ABOUT_TEXT);
 
-    if (!who)
+    if (!who) {
+        vg_run_nomem(run);
         return;
-    if (truthy_str(rec, "disappearing_mode_timestamp"))
-        event(run, rec, "disappearing_mode_timestamp", "disappearing_mode_set",
+    }
+    if (truthy_str(rec, R_DISAPPEARING_TS))
+        event(run, rec, R_DISAPPEARING_TS, "disappearing_mode_set",
               vg_asprintf("WhatsApp disappearing messages timer set to '%s' for %s",
                           label ? label : "None", who));
-    if (truthy_str(rec, "about_timestamp"))
-        event(run, rec, "about_timestamp", "about_changed",
+    if (truthy_str(rec, R_ABOUT_TS))
+        event(run, rec, R_ABOUT_TS, "about_changed",
               about ? vg_asprintf("WhatsApp about text of %s changed to \"%s\"", who, about)
                     : vg_asprintf("WhatsApp about text of %s changed", who));
-    if (truthy_str(rec, "about_expiration_timestamp"))
-        event(run, rec, "about_expiration_timestamp", "about_expiration",
+    if (truthy_str(rec, R_ABOUT_EXPIRATION))
+        event(run, rec, R_ABOUT_EXPIRATION, "about_expiration",
               vg_asprintf("WhatsApp about text of %s scheduled to expire", who));
-    if (truthy_str(rec, "last_updated"))
-        event(run, rec, "last_updated", "contact_last_updated",
+    if (truthy_str(rec, R_LAST_UPDATED))
+        event(run, rec, R_LAST_UPDATED, "contact_last_updated",
               vg_asprintf("WhatsApp contact record for %s updated", who));
     free(who);
 }
@@ -315,10 +378,11 @@ const struct vg_module vg_mod_whatsapp_contacts = {
     .description = "WhatsApp contacts and disappearing-message timers (ContactsV2.sqlite); URLs, "
                    "hosts and emails in about text and notes (beyond MVT, which checks nothing "
                    "here)",
-    .sources = VG_SRC_MIXED,
-    .artifacts = whatsapp_contacts_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(whatsapp_contacts_artifacts),
+    .locs = whatsapp_contacts_locs,
+    .n_locs = VG_ARRAY_LEN(whatsapp_contacts_locs),
+    .fields = contact_fields,
+    .n_fields = VG_ARRAY_LEN(contact_fields),
     .extract = whatsapp_contacts_extract,
-    .check = whatsapp_contacts_check,
+    .check_record = whatsapp_contacts_check,
     .timeline = whatsapp_contacts_timeline,
 };
