@@ -354,6 +354,11 @@ void vg_interrupt(void);
 void vg_interrupt_clear(void);
 void vg_cleanup_signal_safe(void);
 
+/* Removes the private temporary folders that earlier runs of this user
+ * left behind when they were killed (they may hold decrypted data), each
+ * reported in diag. Returns how many. */
+size_t vg_cleanup_stale(struct vg_diag *diag);
+
 /* Wipes memory that held a password or key (not optimised away). */
 void vg_secure_wipe(void *p, size_t n);
 

@@ -34,12 +34,33 @@ static const char *col(const char *code)
     return cons.color ? code : "";
 }
 
+/* Evidence text reaches the terminal: an ESC, BEL or CR sequence in a
+ * file name must not retitle, ring or rewrite the analyst's terminal. Every
+ * C0 control but tab, DEL and the C1 controls (U+0080..U+009F) are shown
+ * as \xNN; everything else goes out as it is. */
+static void put_safe(FILE *f, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    for (; p && *p; p++) {
+        if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+            fprintf(f, "\\x%02x", *p);
+        else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            fprintf(f, "\\u%04x", p[1]), p++;
+        else
+            fputc(*p, f);
+    }
+}
+
 VG_PRINTF(4, 0)
 static void vmsg(FILE *f, const char *color, const char *tag, const char *fmt, va_list ap)
 {
+    char line[8192];
+
     fprintf(f, "%s%s%s", col(color), tag, col(C_RESET));
-    if (fmt) /* also keeps gcc -O2 with UBSan from seeing a NULL format path */
-        vfprintf(f, fmt, ap);
+    /* fmt never NULL: also keeps gcc -O2 with UBSan from seeing a NULL format path */
+    if (fmt && vsnprintf(line, sizeof(line), fmt, ap) >= 0)
+        put_safe(f, line);
     fputc('\n', f);
 }
 
@@ -88,12 +109,18 @@ void cli_diag_cb(void *ud, const struct vg_diag_entry *e)
     case VG_DIAG_INFO:
         /* the container's notes (which backup was picked, that it is
          * encrypted) matter to every reader; the modules' only with -v */
-        if (c->verbosity >= 2 || (c->verbosity >= 1 && strcmp(e->where, "backup") == 0))
-            printf("%s%s%s%s%s\n", col(C_DIM), e->where, sep, e->message, col(C_RESET));
+        if (c->verbosity >= 2 || (c->verbosity >= 1 && strcmp(e->where, "backup") == 0)) {
+            printf("%s%s%s", col(C_DIM), e->where, sep);
+            put_safe(stdout, e->message);
+            printf("%s\n", col(C_RESET));
+        }
         break;
     case VG_DIAG_DEBUG:
-        if (c->verbosity >= 3)
-            printf("%sdebug: %s%s%s%s\n", col(C_DIM), e->where, sep, e->message, col(C_RESET));
+        if (c->verbosity >= 3) {
+            printf("%sdebug: %s%s", col(C_DIM), e->where, sep);
+            put_safe(stdout, e->message);
+            printf("%s\n", col(C_RESET));
+        }
         break;
     }
 }
@@ -170,15 +197,21 @@ void cli_module_cb(void *ud, const struct vg_module_report *r)
     if (r->status != VG_OK)
         printf("  %s(incomplete: %s)%s", col(C_YELLOW), vg_strerror(r->status), col(C_RESET));
     putchar('\n');
-    for (i = 0; i < r->n_alerts; i++)
-        printf("      %s%-8s%s %s\n", col(level_color(r->alert_levels[i])),
-               vg_level_name(r->alert_levels[i]), col(C_RESET), r->alert_messages[i]);
+    for (i = 0; i < r->n_alerts; i++) {
+        printf("      %s%-8s%s ", col(level_color(r->alert_levels[i])),
+               vg_level_name(r->alert_levels[i]), col(C_RESET));
+        put_safe(stdout, r->alert_messages[i]);
+        putchar('\n');
+    }
 }
 
 void cli_begin_scan(const char *target)
 {
-    if (cons.verbosity >= 1)
-        printf("%svigie %s%s checking %s\n", col(C_BOLD), VG_VERSION, col(C_RESET), target);
+    if (cons.verbosity >= 1) {
+        printf("%svigie %s%s checking ", col(C_BOLD), VG_VERSION, col(C_RESET));
+        put_safe(stdout, target);
+        putchar('\n');
+    }
 }
 
 void cli_print_summary(const struct vg_summary *sum, const char *output_dir)
@@ -186,13 +219,16 @@ void cli_print_summary(const struct vg_summary *sum, const char *output_dir)
     static const enum vg_level order[] = {VG_LEVEL_CRITICAL, VG_LEVEL_HIGH, VG_LEVEL_MEDIUM,
                                           VG_LEVEL_LOW, VG_LEVEL_INFO};
     int detections = vg_summary_has_detections(sum);
+    const char *verdict;
     size_t i;
 
     if (cons.verbosity >= 1 && cons.n_coverage) {
         printf("\n%sCoverage%s (what each module found, missed, or could not read)\n", col(C_BOLD),
                col(C_RESET));
-        for (i = 0; i < cons.n_coverage; i++)
-            printf("%s\n", cons.coverage[i]);
+        for (i = 0; i < cons.n_coverage; i++) {
+            put_safe(stdout, cons.coverage[i]);
+            putchar('\n');
+        }
     }
     for (i = 0; i < cons.n_coverage; i++)
         free(cons.coverage[i]);
@@ -200,18 +236,26 @@ void cli_print_summary(const struct vg_summary *sum, const char *output_dir)
     cons.coverage = NULL;
     cons.n_coverage = cons.cap_coverage = 0;
 
-    if (cons.verbosity >= 1 && output_dir)
-        printf("\nResults written to %s\n", output_dir);
-    printf("\n%s%s%s: %zu modules, %zu records, %zu warning%s; alerts:", col(C_BOLD),
-           detections ? (cons.color ? C_RED "DETECTIONS" : "DETECTIONS") : "NO DETECTIONS",
-           col(C_RESET), sum->modules_run, sum->records, sum->warnings,
-           sum->warnings == 1 ? "" : "s");
+    if (cons.verbosity >= 1 && output_dir) {
+        printf("\nResults written to ");
+        put_safe(stdout, output_dir);
+        putchar('\n');
+    }
+    verdict = vg_summary_verdict(sum);
+    printf("\n%s%s%s%s: %zu modules, %zu records, %zu warning%s; alerts:", col(C_BOLD),
+           col(detections ? C_RED : sum->unread ? C_YELLOW : ""), verdict, col(C_RESET),
+           sum->modules_run, sum->records, sum->warnings, sum->warnings == 1 ? "" : "s");
     for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
         printf(" %zu %s%s", sum->alerts[order[i]], vg_level_name(order[i]),
                i + 1 < sizeof(order) / sizeof(order[0]) ? "," : "");
     putchar('\n');
     if (detections && cons.verbosity >= 1)
         printf("Alerts of MEDIUM level or above need an expert's review before any conclusion.\n");
+    if (sum->unread)
+        printf("%zu thing%s could not be read (see the warnings): %s\n", sum->unread,
+               sum->unread == 1 ? "" : "s",
+               detections ? "there may be more to find"
+                          : "nothing was found in what was read, but this is not a clean result");
 }
 
 void cli_print_iocs(const struct vg_iocs *iocs)

@@ -263,7 +263,7 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
     struct vg_diag *diag = NULL;
     struct vg_source *src = NULL;
     struct secret sec;
-    size_t n_modules = 0;
+    size_t n_modules = 0, errors;
     int c, rc, ret = EXIT_ERROR;
 
     memset(&so, 0, sizeof(so));
@@ -337,6 +337,7 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
     src_opts.ud = &sec;
     if (vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
         goto out;
+    (void)vg_cleanup_stale(diag);
     if (load_iocs(&a, diag, &iocs) != 0)
         goto out;
     if (kind == SCAN_CHECK_IOCS && vg_iocs_count(iocs) == 0) {
@@ -344,12 +345,15 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
         goto out;
     }
     cli_begin_scan(so.target);
+    errors = vg_diag_count(diag, VG_DIAG_ERROR);
     rc = vg_source_open(kind == SCAN_IOS_BACKUP ? VG_KIND_IOS_BACKUP : VG_KIND_RESULTS, so.target,
                         &src_opts, diag, &src);
     if (rc == VG_OK)
         rc = vg_check(src, iocs, &so, diag, &sum);
     if (rc != VG_OK) {
-        if (rc != VG_E_INVAL && rc != VG_E_NOTFOUND)
+        /* one true thing: what the library said (naming the output folder
+         * when that is what failed), or else this */
+        if (vg_diag_count(diag, VG_DIAG_ERROR) == errors)
             cli_error("%s: %s", so.target, vg_strerror(rc));
         goto out;
     }

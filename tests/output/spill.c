@@ -252,9 +252,10 @@ static void bad_name(const char *path)
     overwrite(path, 4, "\x00\x01\x00\x00", 4);
 }
 
+/* the event's ev_off: after the length, name index and 64-bit order key */
 static void bad_offset(const char *path)
 {
-    overwrite(path, 12, "\x00\x00\x00\x00", 4);
+    overwrite(path, 16, "\x00\x00\x00\x00", 4);
 }
 
 static void test_truncated_run(void **state)

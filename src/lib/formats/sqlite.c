@@ -487,6 +487,10 @@ struct sq_run {
     void *ud;
     size_t rows;
     char msg[SQ_ERRMSG]; /* SQLite's words for the first failure */
+    int rowid_col;       /* salvage: the statement's rowid column, or -1 */
+    int have_last;
+    int64_t last_rowid; /* the highest rowid delivered */
+    size_t repeats;     /* rows a resumed read offered again, not delivered */
 };
 
 static int sq_is_damage(int code)
@@ -550,12 +554,22 @@ static int sq_drain(struct sq_run *r, sqlite3_stmt *st, int first, size_t *n, in
             s = sqlite3_step(st);
         if (s != SQLITE_ROW)
             break;
-        rc = r->cb(r->ud, st);
+        s = -1;
         (*n)++;
+        if (r->rowid_col >= 0) {
+            /* a read resumed past damage never delivers a row twice */
+            int64_t id = sqlite3_column_int64(st, r->rowid_col);
+            if (r->have_last && id <= r->last_rowid) {
+                r->repeats++;
+                continue;
+            }
+            r->have_last = 1;
+            r->last_rowid = id;
+        }
+        rc = r->cb(r->ud, st);
         r->rows++;
         if (rc != VG_OK)
             return rc;
-        s = -1;
     }
     if (s != SQLITE_DONE)
         sq_note_msg(r);
@@ -616,6 +630,7 @@ int vg_sqlite_each(sqlite3 *db, const char *sql, const char *display, struct vg_
     r.diag = diag;
     r.cb = cb;
     r.ud = ud;
+    r.rowid_col = -1;
     rc = sq_prepare(&r, sql, &st);
     if (rc == VG_OK)
         rc = sq_drain(&r, st, -1, &n, &end);
@@ -860,10 +875,11 @@ int vg_sqlite_each_table(sqlite3 *db, const char *table, const char *columns, co
                          int (*cb)(void *ud, sqlite3_stmt *st), void *ud, size_t *rows)
 {
     struct sq_table t;
-    char *sql_main, *sql_nth, *plain = NULL;
+    char *sql_main, *sql_nth, *plain = NULL, *what;
     int rc;
 
     memset(&t, 0, sizeof(t));
+    t.r.rowid_col = -1;
     t.r.db = db;
     t.r.display = display ? display : "sqlite";
     t.r.diag = diag;
@@ -871,13 +887,15 @@ int vg_sqlite_each_table(sqlite3 *db, const char *table, const char *columns, co
     t.r.ud = ud;
     t.table = table;
     t.lost_known = 1;
-    sql_main = sq_table_sql(columns, table, where, "");
+    what = sqlite3_mprintf("%s, rowid", columns);
+    sql_main = what ? sq_table_sql(what, table, where, "") : NULL;
     sql_nth = sq_table_sql("rowid", table, where, " LIMIT 1 OFFSET ?2");
     if (!sql_main || !sql_nth) {
         rc = VG_E_NOMEM;
     } else if (!sq_is_view(db, table) &&
                sqlite3_prepare_v3(db, sql_main, -1, 0, &t.main, NULL) == SQLITE_OK &&
                sqlite3_prepare_v3(db, sql_nth, -1, 0, &t.nth, NULL) == SQLITE_OK) {
+        t.r.rowid_col = sqlite3_column_count(t.main) - 1;
         rc = sq_table_loop(&t);
         if (rows)
             *rows = t.r.rows;
@@ -894,6 +912,7 @@ int vg_sqlite_each_table(sqlite3 *db, const char *table, const char *columns, co
     sqlite3_free(sql_main);
     sqlite3_free(sql_nth);
     sqlite3_free(plain);
+    sqlite3_free(what);
     return rc;
 }
 

@@ -69,7 +69,9 @@ int vg_sqlite_each(sqlite3 *db, const char *sql, const char *display, struct vg_
  * read it finds the next rowid it can read from, so rows behind a damaged
  * page still arrive, and one warning says about how many were lost. columns
  * and where are SQL written by vigie (never data); table is quoted here.
- * A view or WITHOUT ROWID table is read without salvage. Same returns as
+ * A view or WITHOUT ROWID table is read without salvage. When salvaging,
+ * the statement cb sees has one more column, last: the rowid (a read
+ * resumed past damage never delivers a rowid twice). Same returns as
  * vg_sqlite_each, plus VG_E_CORRUPT when no row at all could be read. */
 int vg_sqlite_each_table(sqlite3 *db, const char *table, const char *columns, const char *where,
                          const char *display, struct vg_diag *diag,

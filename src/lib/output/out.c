@@ -469,11 +469,23 @@ static const char csv_header[] = "\"UTC Timestamp\",\"Plugin\",\"Event\",\"Descr
 
 /* Python's csv.QUOTE_ALL: every field quoted, quotes doubled, line breaks
  * kept inside the quotes. */
+/* A field that comes from evidence (the description) can never be read as
+ * a formula by a spreadsheet: one that starts like one (= + - @, or a tab
+ * or CR before them) gets a leading apostrophe, as OWASP advises. The text
+ * is otherwise kept. vigie's own columns (time, module, event) never start
+ * so but for the MACB letters ("--C-"), which stay MVT's. */
+static int formula_like(const char *p)
+{
+    return *p == '=' || *p == '+' || *p == '-' || *p == '@' || *p == '\t' || *p == '\r';
+}
+
 static void csv_field(struct vg_sink *s, const char *p, int last)
 {
     const char *q;
 
     vg_sink_put(s, "\"", 1);
+    if (last && formula_like(p))
+        vg_sink_put(s, "'", 1);
     while ((q = strchr(p, '"')) != NULL) {
         vg_sink_utf8(s, p, (size_t)(q - p + 1));
         vg_sink_put(s, "\"", 1);

@@ -243,8 +243,6 @@ int vg_backup_load_manifest(struct vg_backup *b)
     if (rc == VG_OK)
         rc = vg_manifest_load(db, "Manifest.db", b->diag, &b->manifest);
     vg_sqlite_close(db);
-    if (rc == VG_OK)
-        warn_repeats(b);
     return rc;
 }
 
@@ -570,6 +568,7 @@ static const struct vg_source_ops backup_ops = {
  * is incomplete; the modules that read the plists alone still run. */
 static int load_manifest(struct vg_backup *b, struct vg_source *src, struct vg_diag *diag)
 {
+    size_t warned = vg_diag_count(diag, VG_DIAG_WARN);
     int rc;
 
     if (!vg_root_is_file(b->root, "Manifest.db")) {
@@ -579,6 +578,12 @@ static int load_manifest(struct vg_backup *b, struct vg_source *src, struct vg_d
         return VG_E_UNSUPPORTED;
     }
     rc = vg_backup_load_manifest(b);
+    if (rc == VG_OK && (b->manifest->bad_rows || vg_diag_count(diag, VG_DIAG_WARN) > warned))
+        /* rows lost to damage: some backed-up files cannot be located */
+        vg_source_unread(src, "Manifest.db (damaged: some backed-up files may not have been "
+                              "located)");
+    if (rc == VG_OK)
+        warn_repeats(b);
     if (rc == VG_E_NOMEM || rc == VG_OK)
         return rc;
     vg_diag_add(diag, VG_DIAG_WARN, WHERE,

@@ -35,6 +35,19 @@ void vg_cleanup_signal_safe(void)
     vg_tmp_cleanup_signal_safe();
 }
 
+static void said_stale(void *ud, const char *path)
+{
+    vg_diag_add(ud, VG_DIAG_WARN, "temp",
+                "removed %s, a private temporary folder an earlier run left behind when it was "
+                "killed (it may have held decrypted data)",
+                path);
+}
+
+size_t vg_cleanup_stale(struct vg_diag *diag)
+{
+    return vg_tmp_reap_stale(said_stale, diag);
+}
+
 void vg_secure_wipe(void *p, size_t n)
 {
     vg_wipe(p, n);

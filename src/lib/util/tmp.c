@@ -67,7 +67,10 @@ static int tmp_create_locked(void)
     for (i = 0; i < VG_ARRAY_LEN(bases); i++) {
         if (!tmp_usable_dir(bases[i]))
             continue;
-        if (vg_snprintf(tmp_root, sizeof(tmp_root), "%s/vigie-XXXXXX", bases[i]) != VG_OK)
+        /* the pid in the name lets a later run tell a folder whose owner
+         * was killed (vg_tmp_reap_stale) */
+        if (vg_snprintf(tmp_root, sizeof(tmp_root), "%s/vigie-%ld-XXXXXX", bases[i],
+                        (long)getpid()) != VG_OK)
             continue;
         if (mkdtemp(tmp_root) && chmod(tmp_root, 0700) == 0) {
             tmp_owner = getpid();
@@ -259,6 +262,64 @@ void vg_tmp_remove(const char *path)
         }
     }
     pthread_mutex_unlock(&tmp_lock);
+}
+
+/* "vigie-<pid>-XXXXXX": the pid, or 0 when the name is not one of ours. */
+static pid_t stale_pid(const char *name)
+{
+    const char *p = name + 6;
+    long pid = 0;
+
+    if (strncmp(name, "vigie-", 6) != 0)
+        return 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        pid = pid * 10 + (*p - '0');
+        if (pid > 1L << 30)
+            return 0;
+    }
+    if (*p != '-' || strlen(p + 1) != 6 || pid <= 0)
+        return 0;
+    return (pid_t)pid;
+}
+
+/* A folder of this user's whose process is gone (a pid reused since then
+ * keeps it: better left than removed under a live run). */
+static int stale_folder(const char *base, const char *name, char *path, size_t cap)
+{
+    struct stat st;
+    pid_t pid = stale_pid(name);
+
+    if (pid == 0 || pid == getpid() || (kill(pid, 0) == 0 || errno != ESRCH))
+        return 0;
+    if (vg_snprintf(path, cap, "%s/%s", base, name) != VG_OK)
+        return 0;
+    return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid();
+}
+
+size_t vg_tmp_reap_stale(void (*said)(void *ud, const char *path), void *ud)
+{
+    const char *bases[3];
+    char path[TMP_ROOT_MAX];
+    size_t i, n = 0;
+
+    bases[0] = "/dev/shm";
+    bases[1] = getenv("TMPDIR");
+    bases[2] = "/tmp";
+    for (i = 0; i < VG_ARRAY_LEN(bases); i++) {
+        DIR *d = tmp_usable_dir(bases[i]) ? opendir(bases[i]) : NULL;
+        struct dirent *e;
+        while (d && (e = readdir(d)) != NULL) {
+            if (!stale_folder(bases[i], e->d_name, path, sizeof(path)))
+                continue;
+            tmp_remove_tree(path, 0);
+            n++;
+            if (said)
+                said(ud, path);
+        }
+        if (d)
+            closedir(d);
+    }
+    return n;
 }
 
 static void tmp_free_lists(struct tmp_list *l)

@@ -37,6 +37,12 @@ void vg_tmp_remove(const char *path);
  * and the folder. Safe to call twice; the next vg_tmp_dir() makes a new one. */
 void vg_tmp_cleanup(void);
 
+/* Removes (wiping their files) the private folders earlier runs of this
+ * user left behind because their process was killed (SIGKILL, a crash):
+ * folders named for a process that is gone. said (may be NULL) is told
+ * each path. Returns how many were removed. */
+size_t vg_tmp_reap_stale(void (*said)(void *ud, const char *path), void *ud);
+
 /* For SIGINT/SIGTERM handlers: only unlink() and rmdir() over the paths
  * remembered in advance, no allocation, no locks, no overwriting. */
 void vg_tmp_cleanup_signal_safe(void);
