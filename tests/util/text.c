@@ -112,6 +112,24 @@ static void test_words_and_find(void **state)
     assert_true(vg_str_eq(vg_str_trim(vg_str_of(" \tx y \r")), "x y"));
 }
 
+/* Python's str.strip(chars) and rstrip(chars), as MVT cuts values. */
+static void test_strip_set(void **state)
+{
+    struct vg_str s;
+    (void)state;
+
+    s = vg_str_strip_set(vg_str_of(" \v'arm64'\f\n"), VG_PY_SPACE);
+    assert_true(vg_str_eq(s, "'arm64'"));
+    assert_true(vg_str_eq(vg_str_strip_set(s, "'"), "arm64"));
+    assert_true(vg_str_eq(vg_str_strip_set(vg_str_of("''''"), "'"), ""));
+    assert_true(vg_str_eq(vg_str_rstrip_set(vg_str_of("/bin/sh <<< "), " <"), "/bin/sh"));
+    assert_true(vg_str_eq(vg_str_rstrip_set(vg_str_of("  40ss"), "s"), "  40"));
+    s.p = "a\0";
+    s.n = 2; /* a NUL is never in the set */
+    assert_int_equal(vg_str_strip_set(s, VG_PY_SPACE).n, 2);
+    assert_int_equal(vg_str_strip_set(vg_str_of(""), VG_PY_SPACE).n, 0);
+}
+
 static void test_until(void **state)
 {
     struct vg_str s = vg_str_of("key=value=more"), k;
@@ -138,6 +156,7 @@ int main(void)
         cmocka_unit_test(test_getprop_shape),
         cmocka_unit_test(test_failures_leave_slice),
         cmocka_unit_test(test_words_and_find),
+        cmocka_unit_test(test_strip_set),
         cmocka_unit_test(test_until),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

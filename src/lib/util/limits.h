@@ -62,6 +62,14 @@
 #define VG_MAX_KDF_ITER       (100u * 1000u * 1000u)  /* PBKDF2 rounds (iOS uses 10,000,000) */
 #define VG_DECRYPT_CHUNK      (1024u * 1024u)         /* bytes one decrypt-backup worker holds */
 
+/* Android tombstones (debuggerd writes tens to hundreds of KiB; the caps
+ * leave room for huge log buffers while bounding a hostile file). A .pb
+ * unpacks into many small structs (an empty 2-byte sub-message costs one
+ * struct of ~100 bytes), hence the separate budget for protobuf-c. */
+#define VG_MAX_TOMBSTONE_TEXT   (32u * 1024u * 1024u)  /* one text tombstone */
+#define VG_MAX_TOMBSTONE_PB     (32u * 1024u * 1024u)  /* one tombstone_NN.pb */
+#define VG_MAX_TOMBSTONE_PB_MEM (256u * 1024u * 1024u) /* allocated unpacking one */
+
 /* Module heuristics */
 #define VG_MAX_MISSING_IDS 10000u /* gaps in a table's row ids reported one by one */
 

@@ -112,6 +112,22 @@ struct vg_str vg_str_trim(struct vg_str s)
     return s;
 }
 
+struct vg_str vg_str_rstrip_set(struct vg_str s, const char *set)
+{
+    while (s.n && s.p[s.n - 1] != '\0' && strchr(set, s.p[s.n - 1]))
+        s.n--;
+    return s;
+}
+
+struct vg_str vg_str_strip_set(struct vg_str s, const char *set)
+{
+    while (s.n && s.p[0] != '\0' && strchr(set, s.p[0])) {
+        s.p++;
+        s.n--;
+    }
+    return vg_str_rstrip_set(s, set);
+}
+
 size_t vg_str_indent(struct vg_str s)
 {
     size_t i = 0;

@@ -58,6 +58,13 @@ long vg_str_find(struct vg_str s, char c);
 long vg_str_find_str(struct vg_str s, const char *lit);
 /* Without leading / trailing spaces and tabs (and \r). */
 struct vg_str vg_str_trim(struct vg_str s);
+/* Python's str.strip(chars) / str.rstrip(chars): without the leading and
+ * trailing (or only trailing) bytes that are in set. With VG_PY_SPACE as
+ * set it is str.strip() on ASCII text, for parsers that must cut values
+ * where MVT does. */
+#define VG_PY_SPACE " \t\n\r\v\f\x1c\x1d\x1e\x1f"
+struct vg_str vg_str_strip_set(struct vg_str s, const char *set);
+struct vg_str vg_str_rstrip_set(struct vg_str s, const char *set);
 /* Leading spaces and tabs in s. */
 size_t vg_str_indent(struct vg_str s);
 
