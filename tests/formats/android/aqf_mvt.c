@@ -5,7 +5,8 @@
  * compared as JSON values with keys in order. The one difference is
  * documented in docs/formats/androidqf.md: integers beyond 64 bits (an
  * APK certificate's SerialNumber) are strings of the same digits, so MVT's
- * file is read here with such integers quoted. Skipped when ../shared is
+ * file is read here with such integers quoted. Also MVT's own artifact
+ * tests on android_data/getprop.txt and ps.txt. Skipped when ../shared is
  * not there.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -265,13 +266,51 @@ static void test_zip(void **state)
     free(data);
 }
 
+/* MVT's artifact tests (tests/android/test_artifact_{getprop,processes}.py)
+ * on android_data/getprop.txt and ps.txt: 13 properties, the first
+ * af.fast_track_multiplier = 1; 17 processes, the first init, one of them
+ * lru-add-drain (the name its IOC test matches). */
+static void test_mvt_artifact_tests(void **state)
+{
+    char *dir = vgfix_shared_path("mvt-artifacts/android_data"), *data;
+    json_t *r;
+    struct aqft t;
+    size_t len, i, lru = 0;
+    (void)state;
+
+    need_shared();
+    assert_non_null(dir);
+    data = read_in(dir, "getprop.txt", &len);
+    aqft_init(&t, "getprop.txt");
+    assert_int_equal(vg_getprop_parse(data, len, &t.sink), VG_OK);
+    assert_int_equal(json_array_size(t.recs), 13);
+    r = json_array_get(t.recs, 0);
+    assert_string_equal(json_string_value(json_object_get(r, "name")), "af.fast_track_multiplier");
+    assert_string_equal(json_string_value(json_object_get(r, "value")), "1");
+    aqft_free(&t);
+    free(data);
+    data = read_in(dir, "ps.txt", &len);
+    aqft_init(&t, "ps.txt");
+    assert_int_equal(vg_ps_parse(data, len, &t.sink), VG_OK);
+    assert_int_equal(json_array_size(t.recs), 17);
+    r = json_array_get(t.recs, 0);
+    assert_string_equal(json_string_value(json_object_get(r, "proc_name")), "init");
+    for (i = 0; i < json_array_size(t.recs); i++)
+        lru += strcmp(json_string_value(json_object_get(json_array_get(t.recs, i), "proc_name")),
+                      "lru-add-drain") == 0;
+    assert_int_equal(lru, 1);
+    aqft_free(&t);
+    free(data);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_getprop),       cmocka_unit_test(test_ps),
         cmocka_unit_test(test_packages),      cmocka_unit_test(test_files),
         cmocka_unit_test(test_root_binaries), cmocka_unit_test(test_settings),
-        cmocka_unit_test(test_zip),
+        cmocka_unit_test(test_zip),           cmocka_unit_test(test_mvt_artifact_tests),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
