@@ -431,6 +431,10 @@ static void test_mounts_json(void **state)
     aqft_free(&t);
     run(&t, "mounts.json", vg_aqf_mounts_parse, "\"x\"", VG_E_CORRUPT);
     aqft_free(&t);
+    /* repaired UTF-8 grows three-fold: still read */
+    run(&t, "mounts.json", vg_aqf_mounts_parse, "[\"\xff\xff\xff\xff on /x type y\"]", VG_OK);
+    assert_int_equal(json_array_size(t.recs), 1);
+    aqft_free(&t);
 }
 
 int main(void)

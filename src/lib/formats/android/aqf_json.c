@@ -750,8 +750,9 @@ int vg_aqf_mounts_parse(const void *data, size_t len, struct vg_aqf_sink *s)
     struct vg_buf text;
     int rc, rc2;
 
-    /* decoded lines and their separators never outgrow the file */
-    vg_buf_init(&text, len + 1);
+    /* decoded strings and separators never outgrow the file, but for
+     * invalid UTF-8, whose bytes become 3-byte U+FFFD */
+    vg_buf_init(&text, len < SIZE_MAX / 4 ? 3 * len + 1 : SIZE_MAX - 1);
     rc = js_each(s, data, len, mounts_item, &text);
     if (rc == VG_E_LIMIT || rc == VG_E_NOMEM) {
         vg_aqf_warn_done(s);
