@@ -184,7 +184,7 @@ static void test_root_binaries(void **state)
  * of every settings_*.txt folded into it. */
 static void test_settings(void **state)
 {
-    json_t *folded = json_object(), *ns;
+    json_t *folded, *ns;
     struct dirent *de;
     struct aqft t;
     DIR *d;
@@ -193,6 +193,7 @@ static void test_settings(void **state)
     (void)state;
 
     need_shared();
+    folded = json_object();
     d = opendir(acq);
     assert_non_null(d);
     while ((de = readdir(d)) != NULL) {
