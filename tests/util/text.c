@@ -147,6 +147,31 @@ static void test_until(void **state)
     assert_string_equal(buf, "abc");
 }
 
+static void test_strip_and_fields(void **state)
+{
+    struct vg_str s = vg_str_of("\v root\x1f 12\f[kthreadd] \r\n"), f;
+    (void)state;
+
+    assert_true(vg_str_eq(vg_str_strip(s), "root\x1f 12\f[kthreadd]"));
+    assert_true(vg_str_eq(vg_str_rstrip(vg_str_of(" a ]\t\n")), " a ]"));
+    assert_int_equal(vg_str_strip(vg_str_of(" \t\x1c")).n, 0);
+    assert_true(vg_str_field(&s, &f));
+    assert_true(vg_str_eq(f, "root"));
+    assert_true(vg_str_field(&s, &f));
+    assert_true(vg_str_eq(f, "12"));
+    assert_true(vg_str_field(&s, &f));
+    assert_true(vg_str_eq(f, "[kthreadd]"));
+    assert_false(vg_str_field(&s, &f));
+    assert_int_equal(s.n, 3);
+    s = vg_str_of("");
+    assert_false(vg_str_field(&s, &f));
+    /* bytes above 0x7F are not white space (UTF-8 of U+00A0 stays in) */
+    s = vg_str_of("a\xc2\xa0"
+                  "b c");
+    assert_true(vg_str_field(&s, &f));
+    assert_int_equal(f.n, 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +183,7 @@ int main(void)
         cmocka_unit_test(test_words_and_find),
         cmocka_unit_test(test_strip_set),
         cmocka_unit_test(test_until),
+        cmocka_unit_test(test_strip_and_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

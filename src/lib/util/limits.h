@@ -93,4 +93,11 @@
 #define VG_TIMELINE_SPILL_BYTES (64u * 1024u * 1024u)
 #define VG_MAX_TL_RUNS          256u /* run files merged (256 x 64 MiB) */
 
+/* AndroidQF files (src/lib/formats/android: getprop, settings, ps, mounts,
+ * and the JSON files) */
+#define VG_MAX_AQF_RECORDS   (16u * 1024u * 1024u) /* records read from one file */
+#define VG_MAX_AQF_WARNINGS  32u                   /* warnings listed per file, then counted */
+#define VG_MAX_AQF_JSON_ITEM (64u * 1024u * 1024u) /* one item of a file's top-level array */
+#define VG_MAX_GETPROP_LINES 1024u                 /* lines of one multi-line property value */
+
 #endif

@@ -136,6 +136,28 @@ size_t vg_str_indent(struct vg_str s)
     return i;
 }
 
+/* What Python's str.isspace() says of ASCII: 0x1C-0x1F count too. */
+static int is_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f');
+}
+
+struct vg_str vg_str_rstrip(struct vg_str s)
+{
+    while (s.n && is_space(s.p[s.n - 1]))
+        s.n--;
+    return s;
+}
+
+struct vg_str vg_str_strip(struct vg_str s)
+{
+    while (s.n && is_space(s.p[0])) {
+        s.p++;
+        s.n--;
+    }
+    return vg_str_rstrip(s);
+}
+
 /* ---- chained parsers ---- */
 
 static void advance(struct vg_str *s, size_t n)
@@ -207,6 +229,22 @@ int vg_str_word(struct vg_str *s, struct vg_str *out)
     out->n = n;
     advance(&t, n);
     *s = t;
+    return 1;
+}
+
+int vg_str_field(struct vg_str *s, struct vg_str *out)
+{
+    size_t i = 0, n = 0;
+
+    while (i < s->n && is_space(s->p[i]))
+        i++;
+    while (i + n < s->n && !is_space(s->p[i + n]))
+        n++;
+    if (n == 0)
+        return 0;
+    out->p = s->p + i;
+    out->n = n;
+    advance(s, i + n);
     return 1;
 }
 

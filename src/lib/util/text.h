@@ -67,6 +67,11 @@ struct vg_str vg_str_strip_set(struct vg_str s, const char *set);
 struct vg_str vg_str_rstrip_set(struct vg_str s, const char *set);
 /* Leading spaces and tabs in s. */
 size_t vg_str_indent(struct vg_str s);
+/* Without leading / trailing ASCII white space as Python counts it (space,
+ * \t \n \v \f \r and 0x1C-0x1F): str.strip() / rstrip() on ASCII text
+ * (MVT strips lines so). */
+struct vg_str vg_str_strip(struct vg_str s);
+struct vg_str vg_str_rstrip(struct vg_str s);
 
 /* ---- chained parsers (advance *s on success) ---- */
 
@@ -83,6 +88,10 @@ int vg_str_until(struct vg_str *s, char c, struct vg_str *out);
 int vg_str_until_str(struct vg_str *s, const char *sep, struct vg_str *out);
 /* A run of non-blank characters (at least one), after skipping blanks. */
 int vg_str_word(struct vg_str *s, struct vg_str *out);
+/* A run of bytes other than ASCII white space (at least one), after
+ * skipping white space: the fields Python's str.split() cuts ASCII text
+ * into (MVT splits ps lines so). */
+int vg_str_field(struct vg_str *s, struct vg_str *out);
 /* Unsigned / signed decimal numbers (at least one digit, no overflow). */
 int vg_str_u64(struct vg_str *s, uint64_t *out);
 int vg_str_i64(struct vg_str *s, int64_t *out);
