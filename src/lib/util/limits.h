@@ -69,6 +69,25 @@
 #define VG_MAX_TOMBSTONE_TEXT   (32u * 1024u * 1024u)  /* one text tombstone */
 #define VG_MAX_TOMBSTONE_PB     (32u * 1024u * 1024u)  /* one tombstone_NN.pb */
 #define VG_MAX_TOMBSTONE_PB_MEM (256u * 1024u * 1024u) /* allocated unpacking one */
+/* Android backups (adb backup .ab files, src/lib/formats/android/ab*.c). Android writes
+ * 10,000 PBKDF2 rounds; one unlock runs two to four derivations, so the round cap keeps a
+ * hostile header to seconds. A member past VG_MAX_AB_MEMBER is taken as a damaged header
+ * (no phone holds more). What a decompression bomb can cost is time, and
+ * VG_MAX_AB_TAR_BYTES bounds it. */
+#define VG_MAX_AB_ROUNDS      1000000u
+#define VG_MAX_AB_HEADER_LINE 1024u                 /* longest real line: 192 hex digits */
+#define VG_MAX_AB_SALT        256u                  /* bytes of either salt (Android: 64) */
+#define VG_AB_CHUNK           65536u                /* bytes each stage of the stream holds */
+#define VG_MAX_AB_MEMBERS     (10u * 1000u * 1000u) /* tar members walked in one backup */
+#define VG_MAX_AB_PATH        4096u                 /* one member name or link target */
+#define VG_MAX_AB_MEMBER      (64ull << 30)         /* bytes of one member */
+#define VG_MAX_AB_TAR_BYTES   (4ull << 40)          /* plaintext made from one backup */
+#define VG_MAX_AB_RETRIES     1000u                 /* damaged tar headers skipped in one walk */
+#define VG_MAX_SMS_BACKUP     (64u * 1024u * 1024u) /* one inflated telephony backup file */
+
+/* Android 16 intrusion logs (NDJSON, src/lib/formats/android/intrusion.c) */
+#define VG_MAX_IL_LINE   (1024u * 1024u) /* one line; longer ones are skipped with a warning */
+#define VG_MAX_IL_EVENTS 64u             /* events (top-level keys) in one line (real: 1) */
 
 /* Module heuristics */
 #define VG_MAX_MISSING_IDS 10000u /* gaps in a table's row ids reported one by one */
