@@ -21,6 +21,7 @@
 #define VG_MAX_URL       8192u                 /* longest URL or host we normalise */
 #define VG_MAX_TEXT_SCAN (16u * 1024u * 1024u) /* bytes of one text field scanned */
 #define VG_MAX_TEXT_LINE (1024u * 1024u)       /* one line of a text dump; longer is cut */
+#define VG_MAX_DECIMAL_DIGITS 40u              /* digits of one decimal number read */
 
 /* Evidence folders (io/file.c) */
 #define VG_MAX_DIR_ENTRIES  (4u * 1024u * 1024u)  /* names read from one folder */
