@@ -77,7 +77,10 @@
 #define VG_MAX_PS_TEXT_TOKENS      8u                     /* words tried for a mid-row COMMAND */
 #define VG_MAX_TASKINFO_FILE       (256u * 1024u * 1024u) /* one taskinfo.txt */
 #define VG_MAX_TASKINFO_KEYS       512u                   /* "key: value" lines kept per block */
-#define VG_MAX_IPS_FILE            (16u * 1024u * 1024u)  /* one crash report */
+#define VG_MAX_IPS_HEADER          (64u * 1024u)          /* a crash report's first-line JSON */
+/* a crash report's body parsed (jansson holds ~20 bytes per input byte at
+ * worst); a larger body is left unread and only the header kept */
+#define VG_MAX_IPS_BODY (8u * 1024u * 1024u)
 
 /* Module heuristics */
 #define VG_MAX_MISSING_IDS 10000u /* gaps in a table's row ids reported one by one */
