@@ -367,7 +367,8 @@ static void test_taskinfo_malformed(void **state)
                             "run time: 1 s\n"                           /* 6 */
                             "\tnote: a value and a section\n"           /* 7 */
                             "\xff\xfe: bad key\n"                       /* 8 */
-                            ": no key\n";                               /* 9 */
+                            ": no key\n"                                /* 9 */
+                            "pid: 77\n";                                /* 10 */
     struct vg_diag *d = new_diag();
     json_t *recs = json_array(), *r, *sec;
     int64_t tasks = 0;
@@ -392,6 +393,8 @@ static void test_taskinfo_malformed(void **state)
     assert_true(has_message(d, "line 3: process line without \"name\" [pid]"));
     assert_true(has_message(d, "line 5: indented line without a key above it"));
     assert_true(has_message(d, "line 9: line without a key"));
+    assert_true(has_message(d, "line 10: a \"pid\" line, not kept"));
+    assert_int_equal(num(r, "pid"), 12);
     json_decref(recs);
     vg_diag_free(d);
 }

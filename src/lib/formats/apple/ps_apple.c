@@ -543,6 +543,13 @@ static int top_line(struct ti *t, struct vg_str line, size_t lineno, int64_t *nu
         vg_textwarn(&t->w, lineno, "line without a key");
         return VG_OK;
     }
+    if (!strcmp(t->last_key, "name") || !strcmp(t->last_key, "pid") ||
+        !strcmp(t->last_key, "unique_id")) {
+        vg_textwarn(&t->w, lineno, "a \"%s\" line, not kept (the field is the process line's)",
+                    t->last_key);
+        t->last_key[0] = '\0';
+        return VG_OK;
+    }
     return vg_textrec_set(t->cur, t->last_key, vg_textrec_str(val));
 }
 
