@@ -19,7 +19,8 @@ static void check_taskinfo(const json_t *r)
 {
     const json_t *pid = json_object_get(r, "pid"), *uid = json_object_get(r, "unique_id");
 
-    if (!json_is_string(json_object_get(r, "name")) || !(json_is_integer(pid) || json_is_null(pid)) ||
+    if (!json_is_string(json_object_get(r, "name")) ||
+        !(json_is_integer(pid) || json_is_null(pid)) ||
         !(json_is_integer(uid) || json_is_null(uid)) ||
         !json_is_integer(json_object_get(r, "threads")))
         abort();
@@ -43,8 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (kind == 2)
         rc = vg_ps_apple_taskinfo(data + 1, size - 1, "fuzz", NULL, recs, &tasks);
     else
-        rc = vg_ps_apple_parse(data + 1, size - 1,
-                               kind ? VG_PS_APPLE_THREADS : VG_PS_APPLE_PS, "fuzz", NULL, recs);
+        rc = vg_ps_apple_parse(data + 1, size - 1, kind ? VG_PS_APPLE_THREADS : VG_PS_APPLE_PS,
+                               "fuzz", NULL, recs);
     if (rc != VG_OK && json_array_size(recs) && kind != 2 && rc != VG_E_NOMEM)
         abort(); /* a ps file that fails has no header, so no rows */
     json_array_foreach(recs, i, r)

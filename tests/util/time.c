@@ -73,10 +73,8 @@ static void test_days_from_civil(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_isodate_known_values),
-        cmocka_unit_test(test_chrome),
-        cmocka_unit_test(test_isodate_range),
-        cmocka_unit_test(test_cocoa),
+        cmocka_unit_test(test_isodate_known_values), cmocka_unit_test(test_chrome),
+        cmocka_unit_test(test_isodate_range),        cmocka_unit_test(test_cocoa),
         cmocka_unit_test(test_days_from_civil),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

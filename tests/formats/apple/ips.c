@@ -15,12 +15,12 @@
 #include "util/vg.h"
 #include "formats/apple/ips.h"
 
-#define NOTES_HEADER                                                                              \
-    "{\"app_name\":\"MobileNotes\",\"timestamp\":\"2024-03-02 09:15:41.00 +0100\","               \
-    "\"app_version\":\"4.11\",\"slice_uuid\":\"5e0c2b8a-41d7-3c5e-9a11-2f4c6d8e0b13\","           \
-    "\"build_version\":\"2210.1\",\"platform\":2,\"bundleID\":\"com.apple.mobilenotes\","        \
-    "\"share_with_app_devs\":0,\"is_first_party\":1,\"bug_type\":\"309\","                        \
-    "\"os_version\":\"iPhone OS 17.3.1 (21D61)\",\"roots_installed\":0,\"name\":\"MobileNotes\"," \
+#define NOTES_HEADER                                                                               \
+    "{\"app_name\":\"MobileNotes\",\"timestamp\":\"2024-03-02 09:15:41.00 +0100\","                \
+    "\"app_version\":\"4.11\",\"slice_uuid\":\"5e0c2b8a-41d7-3c5e-9a11-2f4c6d8e0b13\","            \
+    "\"build_version\":\"2210.1\",\"platform\":2,\"bundleID\":\"com.apple.mobilenotes\","          \
+    "\"share_with_app_devs\":0,\"is_first_party\":1,\"bug_type\":\"309\","                         \
+    "\"os_version\":\"iPhone OS 17.3.1 (21D61)\",\"roots_installed\":0,\"name\":\"MobileNotes\","  \
     "\"incident_id\":\"6C3B3AE2-1111-4C2B-9D77-0123456789AB\"}\n"
 
 /* A benign app crash: a null pointer in Notes. */
@@ -128,12 +128,26 @@ static json_int_t num(const json_t *rec, const char *key)
 
 static void test_json_report(void **state)
 {
-    static const char *const keys[] = {
-        "bug_type",       "format",           "incident_id",       "timestamp",
-        "isodate",        "os_version",       "process_name",      "process_path",
-        "pid",            "parent_process",   "parent_pid",        "bundle_id",
-        "exception_type", "exception_signal", "exception_codes",   "exception_subtype",
-        "termination_namespace", "termination_code", "termination_reason", "faulting_thread"};
+    static const char *const keys[] = {"bug_type",
+                                       "format",
+                                       "incident_id",
+                                       "timestamp",
+                                       "isodate",
+                                       "os_version",
+                                       "process_name",
+                                       "process_path",
+                                       "pid",
+                                       "parent_process",
+                                       "parent_pid",
+                                       "bundle_id",
+                                       "exception_type",
+                                       "exception_signal",
+                                       "exception_codes",
+                                       "exception_subtype",
+                                       "termination_namespace",
+                                       "termination_code",
+                                       "termination_reason",
+                                       "faulting_thread"};
     struct vg_diag *d = new_diag();
     json_t *r = parse(notes_ips, sizeof(notes_ips) - 1, d);
     void *it;
@@ -375,7 +389,7 @@ static void test_not_a_report(void **state)
 static void test_caps(void **state)
 {
     struct vg_diag *d = new_diag();
-    size_t n = (size_t)VG_MAX_IPS_BODY + 64;
+    size_t n = (size_t)VG_MAX_IPS_BODY + 64, k, i;
     char *t = malloc(n);
     json_t *r;
     (void)state;
@@ -387,6 +401,29 @@ static void test_caps(void **state)
     assert_int_equal(num(r, "bug_type"), 288);
     assert_string_equal(str(r, "format"), "none");
     assert_true(has_message(d, "line 2: report of"));
+    json_decref(r);
+
+    /* small, but jansson would spend ~240 bytes on each empty object */
+    memcpy(t, "{\"bug_type\":\"288\"}\n{\"a\":[", 25);
+    for (k = 25, i = 0; i <= VG_MAX_IPS_CONTAINERS; i++, k += 3)
+        memcpy(t + k, "{},", 3);
+    memcpy(t + k, "{}]}", 4);
+    r = parse(t, k + 4, d);
+    assert_string_equal(str(r, "format"), "none");
+    assert_true(has_message(d, "line 2: report of more than"));
+    json_decref(r);
+    for (k = 25, i = 0; i <= VG_MAX_IPS_VALUES; i++, k += 2)
+        memcpy(t + k, "0,", 2);
+    memcpy(t + k, "0]}", 3);
+    r = parse(t, k + 3, d);
+    assert_string_equal(str(r, "format"), "none");
+    json_decref(r);
+    /* just under the caps, it is read */
+    for (k = 25, i = 0; i + 10 < VG_MAX_IPS_CONTAINERS; i++, k += 3)
+        memcpy(t + k, "{},", 3);
+    memcpy(t + k, "{}]}", 4);
+    r = parse(t, k + 4, d);
+    assert_string_equal(str(r, "format"), "json");
     json_decref(r);
 
     memset(t, ' ', n);
@@ -421,8 +458,8 @@ static void test_times(void **state)
 
     for (i = 0; i < VG_ARRAY_LEN(cases); i++) {
         json_t *r;
-        size_t n = (size_t)snprintf(buf, sizeof(buf), "Process: p [1]\nDate/Time: %s\n",
-                                    cases[i].ts);
+        size_t n =
+            (size_t)snprintf(buf, sizeof(buf), "Process: p [1]\nDate/Time: %s\n", cases[i].ts);
         r = parse(buf, n, NULL);
         assert_string_equal(str(r, "isodate"), cases[i].iso);
         json_decref(r);

@@ -118,9 +118,9 @@ static json_int_t num(const json_t *rec, const char *key)
 
 static void test_ps_ios16(void **state)
 {
-    static const char *const keys[] = {"user", "uid",  "prsna", "pid",  "ppid",  "f",
-                                       "%cpu", "%mem", "pri",   "ni",   "vsz",   "rss",
-                                       "wchan", "tt",  "stat",  "started", "time", "command"};
+    static const char *const keys[] = {"user",  "uid",  "prsna", "pid",     "ppid", "f",
+                                       "%cpu",  "%mem", "pri",   "ni",      "vsz",  "rss",
+                                       "wchan", "tt",   "stat",  "started", "time", "command"};
     struct vg_diag *d = new_diag();
     json_t *recs = ps(ps_ios16, sizeof(ps_ios16) - 1, VG_PS_APPLE_PS, d), *r;
     void *it;
@@ -204,9 +204,10 @@ static void test_ps_thread(void **state)
  * header: no records, no complaint. */
 static void test_ps_thread_header_only(void **state)
 {
-    static const char t[] = "USER               PID   TT   %CPU STAT PRI     STIME     UTIME COMMAND  "
-                            "PPID        F %MEM PRI NI      VSZ    RSS WCHAN  STARTED      TIME "
-                            "COMMAND\n";
+    static const char t[] =
+        "USER               PID   TT   %CPU STAT PRI     STIME     UTIME COMMAND  "
+        "PPID        F %MEM PRI NI      VSZ    RSS WCHAN  STARTED      TIME "
+        "COMMAND\n";
     struct vg_diag *d = new_diag();
     json_t *recs = ps(t, sizeof(t) - 1, VG_PS_APPLE_THREADS, d);
     (void)state;
@@ -219,12 +220,12 @@ static void test_ps_thread_header_only(void **state)
 
 static void test_ps_malformed(void **state)
 {
-    static const char t[] = "USER  UID   PID  PPID  %CPU STARTED  TIME COMMAND\n"    /* 1 */
+    static const char t[] = "USER  UID   PID  PPID  %CPU STARTED  TIME COMMAND\n"         /* 1 */
                             "root    0     1     0   0.0 Mon08AM 1:02.33 /sbin/launchd\n" /* 2 */
-                            "root    0\n"                                             /* 3 */
-                            "root    0   one     0   0.0 Mon08AM 1:02.33 /bin/x\n"    /* 4 */
-                            "mobile 501 77 1 1,5 Mon08AM 0:01.00 /bin/\xff\n"         /* 5 */
-                            "                   1  0.0\n";                            /* 6 */
+                            "root    0\n"                                                 /* 3 */
+                            "root    0   one     0   0.0 Mon08AM 1:02.33 /bin/x\n"        /* 4 */
+                            "mobile 501 77 1 1,5 Mon08AM 0:01.00 /bin/\xff\n"             /* 5 */
+                            "                   1  0.0\n";                                /* 6 */
     struct vg_diag *d = new_diag();
     json_t *recs = ps(t, sizeof(t) - 1, VG_PS_APPLE_PS, d), *r;
     (void)state;
@@ -329,8 +330,8 @@ static void test_taskinfo(void **state)
     size_t k;
     (void)state;
 
-    assert_int_equal(
-        vg_ps_apple_taskinfo(taskinfo, sizeof(taskinfo) - 1, NULL, d, recs, &tasks), VG_OK);
+    assert_int_equal(vg_ps_apple_taskinfo(taskinfo, sizeof(taskinfo) - 1, NULL, d, recs, &tasks),
+                     VG_OK);
     assert_int_equal(tasks, 3);
     assert_int_equal(json_array_size(recs), 2);
     r = json_array_get(recs, 0);
@@ -359,16 +360,16 @@ static void test_taskinfo(void **state)
 
 static void test_taskinfo_malformed(void **state)
 {
-    static const char t[] = "stray words\n"                             /* 1 */
-                            "\tindented stray\n"                        /* 2 */
-                            "process: launchd 1\n"                      /* 3 */
+    static const char t[] = "stray words\n"                              /* 1 */
+                            "\tindented stray\n"                         /* 2 */
+                            "process: launchd 1\n"                       /* 3 */
                             "process: \"we\"ird\" [12] [unique ID: x]\n" /* 4 */
-                            "\tno section above\n"                      /* 5 */
-                            "run time: 1 s\n"                           /* 6 */
-                            "\tnote: a value and a section\n"           /* 7 */
-                            "\xff\xfe: bad key\n"                       /* 8 */
-                            ": no key\n"                                /* 9 */
-                            "pid: 77\n";                                /* 10 */
+                            "\tno section above\n"                       /* 5 */
+                            "run time: 1 s\n"                            /* 6 */
+                            "\tnote: a value and a section\n"            /* 7 */
+                            "\xff\xfe: bad key\n"                        /* 8 */
+                            ": no key\n"                                 /* 9 */
+                            "pid: 77\n";                                 /* 10 */
     struct vg_diag *d = new_diag();
     json_t *recs = json_array(), *r, *sec;
     int64_t tasks = 0;

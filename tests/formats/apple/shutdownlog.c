@@ -180,12 +180,10 @@ static void test_rotations_sorted(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 0), "client")),
                         "/usr/libexec/second");
     /* equal times keep file order: three of shutdown.log, then third */
-    assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 1), "pid")),
-                        "1412");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 1), "pid")), "1412");
     assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 4), "client")),
                         "/usr/libexec/third");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 5), "pid")),
-                        "153");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 5), "pid")), "153");
     assert_int_equal(vg_shutdownlog_sort(json_object()), VG_E_INVAL);
     json_decref(recs);
     vg_shutdownlog_free(a);
@@ -216,16 +214,13 @@ static void test_times(void **state)
                         "2023-11-14 22:13:20.000000");
     assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 1), "isodate")),
                         "1975-05-22 14:13:20.000000");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 2), "isodate")),
-                        "");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 3), "isodate")),
-                        "");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 2), "isodate")), "");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 3), "isodate")), "");
     /* the client the file ends with: kept, no time, and said so */
     assert_int_equal(log->nreboots, 5);
     assert_false(log->reboots[4].has_time);
     assert_int_equal(log->reboots[4].line, 0);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 4), "isodate")),
-                        "");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 4), "isodate")), "");
     assert_true(has_message(d, "line 6: SIGTERM line without a readable time"));
     assert_true(has_message(d, "1 client line(s) after the last SIGTERM line"));
     assert_int_equal(vg_diag_count(d, VG_DIAG_WARN), 1);
@@ -445,18 +440,12 @@ static void test_sticky(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_blocks),
-        cmocka_unit_test(test_records_mvt_shape),
-        cmocka_unit_test(test_exec_path),
-        cmocka_unit_test(test_rotations_sorted),
-        cmocka_unit_test(test_times),
-        cmocka_unit_test(test_malformed_lines),
-        cmocka_unit_test(test_hostile_bytes),
-        cmocka_unit_test(test_limits_and_empty),
-        cmocka_unit_test(test_warning_cap),
-        cmocka_unit_test(test_unusual_dir),
-        cmocka_unit_test(test_many_delays),
-        cmocka_unit_test(test_sticky),
+        cmocka_unit_test(test_blocks),        cmocka_unit_test(test_records_mvt_shape),
+        cmocka_unit_test(test_exec_path),     cmocka_unit_test(test_rotations_sorted),
+        cmocka_unit_test(test_times),         cmocka_unit_test(test_malformed_lines),
+        cmocka_unit_test(test_hostile_bytes), cmocka_unit_test(test_limits_and_empty),
+        cmocka_unit_test(test_warning_cap),   cmocka_unit_test(test_unusual_dir),
+        cmocka_unit_test(test_many_delays),   cmocka_unit_test(test_sticky),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

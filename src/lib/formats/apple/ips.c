@@ -139,8 +139,7 @@ static int from_json_int(struct ips *p, const char *part, const json_t *obj, con
 }
 
 /* obj[key] when it is an object; a warning when it is something else. */
-static const json_t *sub_object(struct ips *p, const char *part, const json_t *obj,
-                                const char *key)
+static const json_t *sub_object(struct ips *p, const char *part, const json_t *obj, const char *key)
 {
     const json_t *v = json_object_get(obj, key);
 
@@ -304,10 +303,10 @@ static int read_json_report(struct ips *p, const json_t *j)
     const json_t *term = sub_object(p, R, j, "termination");
     int rc = VG_OK;
 
-#define STEP(call)                                                                                \
-    do {                                                                                          \
-        if (rc == VG_OK)                                                                          \
-            rc = (call);                                                                          \
+#define STEP(call)                                                                                 \
+    do {                                                                                           \
+        if (rc == VG_OK)                                                                           \
+            rc = (call);                                                                           \
     } while (0)
     STEP(from_json_str(p, R, j, "procName", "process_name", 1));
     STEP(from_json_str(p, R, j, "procPath", "process_path", 1));
@@ -536,9 +535,8 @@ static void isodate(struct vg_str s, char *buf)
     if (!take_num(&s, 4, 1, 9999, &y) || !vg_str_eat_char(&s, '-') ||
         !take_num(&s, 2, 1, 12, &mo) || !vg_str_eat_char(&s, '-') ||
         !take_num(&s, 2, 1, mdays[mo - 1], &d) ||
-        !(vg_str_eat_char(&s, ' ') || vg_str_eat_char(&s, 'T')) ||
-        !take_num(&s, 2, 0, 23, &h) || !vg_str_eat_char(&s, ':') ||
-        !take_num(&s, 2, 0, 59, &mi) || !vg_str_eat_char(&s, ':') ||
+        !(vg_str_eat_char(&s, ' ') || vg_str_eat_char(&s, 'T')) || !take_num(&s, 2, 0, 23, &h) ||
+        !vg_str_eat_char(&s, ':') || !take_num(&s, 2, 0, 59, &mi) || !vg_str_eat_char(&s, ':') ||
         !take_num(&s, 2, 0, 60, &se))
         return;
     if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
@@ -568,6 +566,36 @@ static int set_isodate(struct ips *p)
 }
 
 /* ---- the whole file */
+
+/* Counts the values of a JSON text without building it, so a body that
+ * would make jansson allocate far more than its size is refused first
+ * (jansson has no such count). One value per ',' or ':' outside strings,
+ * plus one; containers are the '{' and '['. */
+static int json_census_ok(struct vg_str s)
+{
+    size_t i, containers = 0, values = 1;
+    int in_str = 0, esc = 0;
+
+    for (i = 0; i < s.n; i++) {
+        char c = s.p[i];
+        if (in_str) {
+            if (esc)
+                esc = 0;
+            else if (c == '\\')
+                esc = 1;
+            else if (c == '"')
+                in_str = 0;
+            continue;
+        }
+        if (c == '"')
+            in_str = 1;
+        else if (c == '{' || c == '[')
+            containers++;
+        else if (c == ',' || c == ':')
+            values++;
+    }
+    return containers <= VG_MAX_IPS_CONTAINERS && values <= VG_MAX_IPS_VALUES;
+}
 
 /* The body after skip: leading blank lines skipped, their count added to
  * *line. */
@@ -602,6 +630,11 @@ static int read_body(struct ips *p, struct vg_str body, size_t line)
         if (rc == VG_OK && !found)
             vg_textwarn(&p->w, line, "neither JSON nor a text crash report");
         return rc;
+    }
+    if (!json_census_ok(body)) {
+        vg_textwarn(&p->w, line, "report of more than %u values or %u objects and lists not read",
+                    VG_MAX_IPS_VALUES, VG_MAX_IPS_CONTAINERS);
+        return VG_OK;
     }
     j = json_loadb(body.p, body.n, JSON_FLAGS, &e);
     if (!json_is_object(j)) {
@@ -653,8 +686,7 @@ static json_t *load_header(struct ips *p, struct vg_str line)
     return NULL;
 }
 
-int vg_ips_parse(const void *data, size_t len, const char *name, struct vg_diag *diag,
-                 json_t **out)
+int vg_ips_parse(const void *data, size_t len, const char *name, struct vg_diag *diag, json_t **out)
 {
     struct vg_str all = {data, data ? len : 0}, line = first_line(data, all.n), body = all;
     struct ips p;

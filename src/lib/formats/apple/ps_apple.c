@@ -30,13 +30,13 @@ static const struct {
     const char *key;
     enum coltype ps, threads;
 } coltypes[] = {
-    {"uid", COL_INT, COL_INT},       {"ruid", COL_INT, COL_INT},     {"gid", COL_INT, COL_INT},
-    {"rgid", COL_INT, COL_INT},      {"pid", COL_INT, COL_INT},      {"ppid", COL_INT, COL_INT},
-    {"pgid", COL_INT, COL_INT},      {"tpgid", COL_INT, COL_INT},    {"ni", COL_INT, COL_INT},
-    {"vsz", COL_INT, COL_INT},       {"rss", COL_INT, COL_INT},      {"pri", COL_INT, COL_WORD},
-    {"%cpu", COL_REAL, COL_REAL},    {"%mem", COL_REAL, COL_REAL},   {"f", COL_HEX, COL_HEX},
-    {"time", COL_TIME, COL_TIME},    {"utime", COL_TIME, COL_TIME},  {"stime", COL_WORD, COL_TIME},
-    {"command", COL_TEXT, COL_TEXT}, {"args", COL_TEXT, COL_TEXT},   {"comm", COL_TEXT, COL_TEXT},
+    {"uid", COL_INT, COL_INT},       {"ruid", COL_INT, COL_INT},    {"gid", COL_INT, COL_INT},
+    {"rgid", COL_INT, COL_INT},      {"pid", COL_INT, COL_INT},     {"ppid", COL_INT, COL_INT},
+    {"pgid", COL_INT, COL_INT},      {"tpgid", COL_INT, COL_INT},   {"ni", COL_INT, COL_INT},
+    {"vsz", COL_INT, COL_INT},       {"rss", COL_INT, COL_INT},     {"pri", COL_INT, COL_WORD},
+    {"%cpu", COL_REAL, COL_REAL},    {"%mem", COL_REAL, COL_REAL},  {"f", COL_HEX, COL_HEX},
+    {"time", COL_TIME, COL_TIME},    {"utime", COL_TIME, COL_TIME}, {"stime", COL_WORD, COL_TIME},
+    {"command", COL_TEXT, COL_TEXT}, {"args", COL_TEXT, COL_TEXT},  {"comm", COL_TEXT, COL_TEXT},
 };
 
 struct col {
@@ -123,8 +123,7 @@ static int read_header(struct ps *p, struct vg_str line, size_t lineno)
     while (vg_str_word(&t, &word)) {
         struct col *c;
         if (p->ncols == VG_MAX_PS_COLUMNS) {
-            vg_textwarn(&p->w, lineno, "more than %u columns, the rest ignored",
-                        VG_MAX_PS_COLUMNS);
+            vg_textwarn(&p->w, lineno, "more than %u columns, the rest ignored", VG_MAX_PS_COLUMNS);
             break;
         }
         c = &p->cols[p->ncols++];
@@ -218,8 +217,8 @@ static json_t *typed_value(struct ps *p, const struct col *c, struct vg_str v, s
         return json_real(d);
     if (c->type == COL_INT || c->type == COL_REAL || !fits(c->type, v)) {
         vg_textrec_excerpt(v, ex, sizeof(ex));
-        vg_textwarn(&p->w, lineno, "%s \"%s\" is not what the column holds, kept as text",
-                    c->key, ex);
+        vg_textwarn(&p->w, lineno, "%s \"%s\" is not what the column holds, kept as text", c->key,
+                    ex);
     }
     return vg_textrec_str(v);
 }
@@ -311,8 +310,8 @@ int vg_ps_apple_parse(const void *text, size_t len, enum vg_ps_apple_file kind, 
     if (!json_is_array(records))
         return VG_E_INVAL;
     if (len > VG_MAX_PS_FILE) {
-        vg_diag_add(diag, VG_DIAG_ERROR, AREA_PS, "%s: %zu bytes, more than the %u read", name,
-                    len, VG_MAX_PS_FILE);
+        vg_diag_add(diag, VG_DIAG_ERROR, AREA_PS, "%s: %zu bytes, more than the %u read", name, len,
+                    VG_MAX_PS_FILE);
         return VG_E_LIMIT;
     }
     p = vg_calloc(1, sizeof(*p));
@@ -516,8 +515,7 @@ static int top_line(struct ti *t, struct vg_str line, size_t lineno, int64_t *nu
         if (rc != VG_OK)
             return rc;
         if (t->blocks == VG_MAX_PS_ROWS) {
-            vg_textwarn(&t->w, lineno, "more than %u processes, the rest not read",
-                        VG_MAX_PS_ROWS);
+            vg_textwarn(&t->w, lineno, "more than %u processes, the rest not read", VG_MAX_PS_ROWS);
             t->stop = 1;
             return VG_OK;
         }

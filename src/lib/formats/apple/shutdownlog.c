@@ -468,8 +468,7 @@ const struct vg_shutdownlog_rules vg_shutdownlog_ishutdown = {
     3,
 };
 
-const char *vg_shutdownlog_unusual_dir(const struct vg_shutdownlog_rules *rules,
-                                       struct vg_str exec)
+const char *vg_shutdownlog_unusual_dir(const struct vg_shutdownlog_rules *rules, struct vg_str exec)
 {
     size_t i;
 

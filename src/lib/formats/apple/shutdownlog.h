@@ -31,12 +31,12 @@ struct vg_shutdownlog_client {
 
 /* One shutdown: the lines up to and including a "SIGTERM:" line. */
 struct vg_shutdownlog_reboot {
-    int64_t time;     /* from the SIGTERM line, seconds since 1970 */
-    int has_time;     /* 0: no readable time, or the block has no SIGTERM line */
-    uint32_t notices; /* lines saying "these clients are still here" (iShutdown) */
-    uint32_t afters;  /* lines starting "After " (MVT's delay steps) */
-    double delay;     /* their "Xs" summed, as MVT sums them */
-    size_t line;      /* of the SIGTERM line; 0 for a last block the file ends in */
+    int64_t time;        /* from the SIGTERM line, seconds since 1970 */
+    int has_time;        /* 0: no readable time, or the block has no SIGTERM line */
+    uint32_t notices;    /* lines saying "these clients are still here" (iShutdown) */
+    uint32_t afters;     /* lines starting "After " (MVT's delay steps) */
+    double delay;        /* their "Xs" summed, as MVT sums them */
+    size_t line;         /* of the SIGTERM line; 0 for a last block the file ends in */
     size_t first, count; /* its clients: clients[first .. first + count) */
 };
 
