@@ -66,15 +66,16 @@
  * crash reports (.ips). Real files are far below these: a shutdown.log of a
  * few years holds some thousand client lines, ps.txt some hundred rows, a
  * crash report a few hundred KB, taskinfo.txt some tens of MB. */
-#define VG_MAX_APPLE_TEXT_LINE     16384u                 /* longer lines are cut, with a warning */
-#define VG_MAX_FILE_WARNINGS       50u                    /* listed per file; the rest counted */
-#define VG_MAX_SHUTDOWNLOG_FILE    (16u * 1024u * 1024u)  /* one shutdown.log */
-#define VG_MAX_SHUTDOWNLOG_CLIENTS 200000u                /* client lines kept from one file */
-#define VG_MAX_SHUTDOWNLOG_REBOOTS 100000u                /* SIGTERM blocks kept from one file */
-#define VG_MAX_PS_FILE             (64u * 1024u * 1024u)  /* one ps.txt / ps_thread.txt */
-#define VG_MAX_PS_ROWS             100000u                /* process rows or blocks kept */
-#define VG_MAX_PS_COLUMNS          64u                    /* columns of a ps header */
-#define VG_MAX_PS_TEXT_TOKENS      8u                     /* words tried for a mid-row COMMAND */
+#define VG_MAX_APPLE_TEXT_LINE     16384u                /* longer lines are cut, with a warning */
+#define VG_MAX_FILE_WARNINGS       50u                   /* listed per file; the rest counted */
+#define VG_MAX_SHUTDOWNLOG_FILE    (16u * 1024u * 1024u) /* one shutdown.log */
+#define VG_MAX_SHUTDOWNLOG_CLIENTS 100000u               /* client lines kept from one file */
+#define VG_MAX_SHUTDOWNLOG_REBOOTS 100000u               /* SIGTERM blocks kept from one file */
+#define VG_MAX_PS_FILE             (64u * 1024u * 1024u) /* one ps.txt / ps_thread.txt */
+#define VG_MAX_PS_ROWS             100000u               /* process rows or blocks kept */
+#define VG_MAX_PS_VALUES           1000000u /* record values kept from one file (~100 bytes each) */
+#define VG_MAX_PS_COLUMNS          64u      /* columns of a ps header */
+#define VG_MAX_PS_TEXT_TOKENS      8u       /* words tried for a mid-row COMMAND */
 #define VG_MAX_TASKINFO_FILE       (256u * 1024u * 1024u) /* one taskinfo.txt */
 #define VG_MAX_TASKINFO_KEYS       512u                   /* "key: value" lines kept per block */
 #define VG_MAX_IPS_HEADER          (64u * 1024u)          /* a crash report's first-line JSON */

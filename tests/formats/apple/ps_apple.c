@@ -292,6 +292,36 @@ static void test_ps_thread_malformed(void **state)
     vg_diag_free(d);
 }
 
+/* Many columns times many rows: the records stop at the value cap. */
+static void test_ps_value_cap(void **state)
+{
+    size_t rows = VG_MAX_PS_VALUES / 64 + 10, i, off = 0, cap = 4096 + rows * 140;
+    struct vg_diag *d = new_diag();
+    char *t = malloc(cap);
+    json_t *recs;
+    (void)state;
+
+    assert_non_null(t);
+    off += (size_t)snprintf(t, cap, "PID");
+    for (i = 0; i < 62; i++)
+        off += (size_t)snprintf(t + off, cap - off, " C%zu", i);
+    off += (size_t)snprintf(t + off, cap - off, " COMMAND\n");
+    for (i = 0; i < rows; i++) {
+        size_t c;
+        t[off++] = '1';
+        for (c = 0; c < 62; c++, off += 2)
+            memcpy(t + off, " a", 2);
+        memcpy(t + off, " /x\n", 4);
+        off += 4;
+    }
+    recs = ps(t, off, VG_PS_APPLE_PS, d);
+    assert_int_equal(json_array_size(recs), VG_MAX_PS_VALUES / 65);
+    assert_true(has_message(d, "values, the rest not read"));
+    json_decref(recs);
+    free(t);
+    vg_diag_free(d);
+}
+
 static void test_key(void **state)
 {
     char buf[8];
@@ -441,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_ps_malformed),
         cmocka_unit_test(test_ps_not_ps),
         cmocka_unit_test(test_ps_thread_malformed),
+        cmocka_unit_test(test_ps_value_cap),
         cmocka_unit_test(test_key),
         cmocka_unit_test(test_taskinfo),
         cmocka_unit_test(test_taskinfo_malformed),

@@ -53,7 +53,7 @@ struct ps {
     json_t *records;
     json_t *cur; /* ps_thread.txt: the process whose threads are being counted */
     int64_t threads;
-    size_t rows;
+    size_t rows, values;
     int stop;
 };
 
@@ -256,11 +256,13 @@ static int process_row(struct ps *p, struct vg_str line, size_t lineno)
     size_t i, found;
     int rc = VG_OK;
 
-    if (p->rows == VG_MAX_PS_ROWS) {
-        vg_textwarn(&p->w, lineno, "more than %u processes, the rest not read", VG_MAX_PS_ROWS);
+    if (p->rows == VG_MAX_PS_ROWS || p->values > VG_MAX_PS_VALUES - p->ncols) {
+        vg_textwarn(&p->w, lineno, "more than %u processes or %u values, the rest not read",
+                    VG_MAX_PS_ROWS, VG_MAX_PS_VALUES);
         p->stop = 1;
         return VG_OK;
     }
+    p->values += p->ncols + 1;
     found = split_row(p, line, vals, lineno);
     if (found < p->ncols)
         vg_textwarn(&p->w, lineno, "%zu of the header's %zu columns", found, p->ncols);
@@ -356,7 +358,7 @@ struct ti {
     char last_key[256];
     int64_t threads;
     int in_threads;
-    size_t keys, blocks;
+    size_t keys, blocks, values;
     int stop;
 };
 
@@ -456,6 +458,13 @@ static int process_line(struct ti *t, struct vg_str val, size_t lineno)
 
 static int count_key(struct ti *t, size_t lineno)
 {
+    if (t->values >= VG_MAX_PS_VALUES) {
+        vg_textwarn(&t->w, lineno, "more than %u values, the rest of the file not read",
+                    VG_MAX_PS_VALUES);
+        t->stop = 1;
+        return 0;
+    }
+    t->values++;
     if (t->keys == VG_MAX_TASKINFO_KEYS) {
         vg_textwarn(&t->w, lineno, "more than %u lines in this block, the rest not kept",
                     VG_MAX_TASKINFO_KEYS);
@@ -520,6 +529,7 @@ static int top_line(struct ti *t, struct vg_str line, size_t lineno, int64_t *nu
             return VG_OK;
         }
         t->blocks++;
+        t->values += 5; /* name, pid, unique_id, process, threads */
         return process_line(t, val, lineno);
     }
     if (!t->cur) {
