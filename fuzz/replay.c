@@ -74,7 +74,8 @@ static int replay_dir(const char *dir, size_t *count)
         n++;
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), name_cmp);
+    if (n)
+        qsort(names, n, sizeof(*names), name_cmp); /* names is NULL in an empty folder */
     for (i = 0; i < n; i++) {
         size_t len = strlen(dir) + strlen(names[i]) + 2;
         char *path = malloc(len);

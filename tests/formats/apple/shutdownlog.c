@@ -184,7 +184,9 @@ static void test_rotations_sorted(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 4), "client")),
                         "/usr/libexec/third");
     assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 5), "pid")), "153");
-    assert_int_equal(vg_shutdownlog_sort(json_object()), VG_E_INVAL);
+    json_decref(recs);
+    recs = json_object();
+    assert_int_equal(vg_shutdownlog_sort(recs), VG_E_INVAL);
     json_decref(recs);
     vg_shutdownlog_free(a);
     vg_shutdownlog_free(b);
