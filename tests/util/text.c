@@ -172,6 +172,53 @@ static void test_strip_and_fields(void **state)
     assert_int_equal(f.n, 4);
 }
 
+static void test_rfind(void **state)
+{
+    (void)state;
+    assert_int_equal(vg_str_rfind(vg_str_of("/usr/sbin/x"), '/'), 9);
+    assert_int_equal(vg_str_rfind(vg_str_of("abc"), '/'), -1);
+    assert_int_equal(vg_str_rfind(vg_str_of(""), '/'), -1);
+}
+
+static void test_decimal(void **state)
+{
+    struct vg_str s = vg_str_of("1.26s, these");
+    char many[VG_MAX_DECIMAL_DIGITS + 2];
+    double d = 0;
+    (void)state;
+
+    assert_true(vg_str_decimal(&s, &d));
+    assert_true(d == 1.26); /* the same double as the C literal: correctly rounded */
+    assert_true(vg_str_eq(s, "s, these"));
+    s = vg_str_of("0.1");
+    assert_true(vg_str_decimal(&s, &d));
+    assert_true(d == 0.1);
+    s = vg_str_of("42");
+    assert_true(vg_str_decimal(&s, &d));
+    assert_true(d == 42.0);
+    assert_int_equal(s.n, 0);
+    /* the sum MVT computes for two delays is the sum of these doubles */
+    s = vg_str_of("1.77");
+    assert_true(vg_str_decimal(&s, &d));
+    assert_true(1.26 + d == 1.26 + 1.77);
+    /* not numbers: the slice is left as it was */
+    s = vg_str_of(".5");
+    assert_false(vg_str_decimal(&s, &d));
+    assert_int_equal(s.n, 2);
+    s = vg_str_of("1.s");
+    assert_false(vg_str_decimal(&s, &d));
+    s = vg_str_of("-1");
+    assert_false(vg_str_decimal(&s, &d));
+    memset(many, '9', sizeof(many) - 1);
+    many[sizeof(many) - 1] = '\0';
+    s = vg_str_of(many);
+    assert_false(vg_str_decimal(&s, &d));
+    many[VG_MAX_DECIMAL_DIGITS] = '\0';
+    s = vg_str_of(many);
+    assert_true(vg_str_decimal(&s, &d));
+    assert_true(d > 9.9e39);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +231,8 @@ int main(void)
         cmocka_unit_test(test_strip_set),
         cmocka_unit_test(test_until),
         cmocka_unit_test(test_strip_and_fields),
+        cmocka_unit_test(test_rfind),
+        cmocka_unit_test(test_decimal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

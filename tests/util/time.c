@@ -60,13 +60,22 @@ static void test_chrome(void **state)
     assert_string_equal(buf, "");
 }
 
+static void test_days_from_civil(void **state)
+{
+    (void)state;
+    assert_int_equal(vg_days_from_civil(1970, 1, 1), 0);
+    assert_int_equal(vg_days_from_civil(2000, 2, 29), 11016);
+    assert_int_equal(vg_days_from_civil(2000, 3, 1), 11017);
+    assert_int_equal(vg_days_from_civil(1969, 12, 31), -1);
+    assert_int_equal(vg_days_from_civil(2001, 1, 1) * 86400, VG_COCOA_EPOCH);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_isodate_known_values),
-        cmocka_unit_test(test_chrome),
-        cmocka_unit_test(test_isodate_range),
-        cmocka_unit_test(test_cocoa),
+        cmocka_unit_test(test_isodate_known_values), cmocka_unit_test(test_chrome),
+        cmocka_unit_test(test_isodate_range),        cmocka_unit_test(test_cocoa),
+        cmocka_unit_test(test_days_from_civil),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

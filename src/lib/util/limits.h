@@ -18,9 +18,10 @@
 #define VG_MAX_HOST          1024u                  /* longest host we match (DNS: 253) */
 
 /* Text scanning */
-#define VG_MAX_URL       8192u                 /* longest URL or host we normalise */
-#define VG_MAX_TEXT_SCAN (16u * 1024u * 1024u) /* bytes of one text field scanned */
-#define VG_MAX_TEXT_LINE (1024u * 1024u)       /* one line of a text dump; longer is cut */
+#define VG_MAX_URL            8192u                 /* longest URL or host we normalise */
+#define VG_MAX_TEXT_SCAN      (16u * 1024u * 1024u) /* bytes of one text field scanned */
+#define VG_MAX_TEXT_LINE      (1024u * 1024u)       /* one line of a text dump; longer is cut */
+#define VG_MAX_DECIMAL_DIGITS 40u                   /* digits of one decimal number read */
 
 /* Evidence folders (io/file.c) */
 #define VG_MAX_DIR_ENTRIES  (4u * 1024u * 1024u)  /* names read from one folder */
@@ -88,6 +89,30 @@
 /* Android 16 intrusion logs (NDJSON, src/lib/formats/android/intrusion.c) */
 #define VG_MAX_IL_LINE   (1024u * 1024u) /* one line; longer ones are skipped with a warning */
 #define VG_MAX_IL_EVENTS 64u             /* events (top-level keys) in one line (real: 1) */
+/* iOS text artifacts: shutdown.log, ps.txt / ps_thread.txt, taskinfo.txt,
+ * crash reports (.ips). Real files are far below these: a shutdown.log of a
+ * few years holds some thousand client lines, ps.txt some hundred rows, a
+ * crash report a few hundred KB, taskinfo.txt some tens of MB. */
+#define VG_MAX_APPLE_TEXT_LINE     16384u                /* longer lines are cut, with a warning */
+#define VG_MAX_FILE_WARNINGS       50u                   /* listed per file; the rest counted */
+#define VG_MAX_SHUTDOWNLOG_FILE    (16u * 1024u * 1024u) /* one shutdown.log */
+#define VG_MAX_SHUTDOWNLOG_CLIENTS 100000u               /* client lines kept from one file */
+#define VG_MAX_SHUTDOWNLOG_REBOOTS 100000u               /* SIGTERM blocks kept from one file */
+#define VG_MAX_PS_FILE             (64u * 1024u * 1024u) /* one ps.txt / ps_thread.txt */
+#define VG_MAX_PS_ROWS             100000u               /* process rows or blocks kept */
+#define VG_MAX_PS_VALUES           1000000u /* record values kept from one file (~100 bytes each) */
+#define VG_MAX_PS_COLUMNS          64u      /* columns of a ps header */
+#define VG_MAX_PS_TEXT_TOKENS      8u       /* words tried for a mid-row COMMAND */
+#define VG_MAX_TASKINFO_FILE       (256u * 1024u * 1024u) /* one taskinfo.txt */
+#define VG_MAX_TASKINFO_KEYS       512u                   /* "key: value" lines kept per block */
+#define VG_MAX_IPS_HEADER          (64u * 1024u)          /* a crash report's first-line JSON */
+/* A crash report's body is parsed whole by jansson, which spends (2.14,
+ * measured) ~40 bytes on a number, ~90 on a string, ~140 on a list and ~240
+ * on an object: the values are counted first, and a body past any of these
+ * is left unread (the first line kept). Worst case about 120 MiB. */
+#define VG_MAX_IPS_BODY       (8u * 1024u * 1024u) /* bytes */
+#define VG_MAX_IPS_VALUES     1000000u             /* JSON values of all kinds */
+#define VG_MAX_IPS_CONTAINERS 100000u              /* objects and lists among them */
 
 /* Module heuristics */
 #define VG_MAX_MISSING_IDS 10000u /* gaps in a table's row ids reported one by one */

@@ -96,6 +96,16 @@ long vg_str_find_str(struct vg_str s, const char *lit)
     return -1;
 }
 
+long vg_str_rfind(struct vg_str s, char c)
+{
+    size_t i = s.n;
+
+    while (i > 0)
+        if (s.p[--i] == c)
+            return (long)i;
+    return -1;
+}
+
 static int is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r';
@@ -314,6 +324,39 @@ int vg_str_hex64(struct vg_str *s, uint64_t *out)
         return 0;
     advance(&t, i);
     *out = v;
+    *s = t;
+    return 1;
+}
+
+/* The digits are written as an integer and a negative exponent
+ * ("1.26" as "126e-2"), which strtod reads correctly rounded and without
+ * the locale's radix character, the only locale-dependent part. */
+int vg_str_decimal(struct vg_str *s, double *out)
+{
+    char buf[VG_MAX_DECIMAL_DIGITS + 8];
+    struct vg_str t = *s;
+    size_t n = 0, frac = 0, i;
+    int dot = 0;
+
+    for (i = 0; i < t.n; i++) {
+        char c = t.p[i];
+        if (c == '.' && !dot && n > 0) {
+            dot = 1;
+        } else if (c >= '0' && c <= '9') {
+            if (n == VG_MAX_DECIMAL_DIGITS)
+                return 0;
+            buf[n++] = c;
+            frac += (size_t)dot;
+        } else {
+            break;
+        }
+    }
+    if (n == 0 || (dot && frac == 0))
+        return 0;
+    if (vg_snprintf(buf + n, sizeof(buf) - n, "e-%zu", frac) != VG_OK)
+        return 0;
+    *out = strtod(buf, NULL);
+    advance(&t, i);
     *s = t;
     return 1;
 }

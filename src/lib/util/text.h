@@ -56,6 +56,8 @@ int vg_str_ends(struct vg_str s, const char *lit);
 long vg_str_find(struct vg_str s, char c);
 /* Index of the first occurrence of lit in s, or -1. */
 long vg_str_find_str(struct vg_str s, const char *lit);
+/* Index of the last c in s, or -1. */
+long vg_str_rfind(struct vg_str s, char c);
 /* Without leading / trailing spaces and tabs (and \r). */
 struct vg_str vg_str_trim(struct vg_str s);
 /* Python's str.strip(chars) / str.rstrip(chars): without the leading and
@@ -97,6 +99,10 @@ int vg_str_u64(struct vg_str *s, uint64_t *out);
 int vg_str_i64(struct vg_str *s, int64_t *out);
 /* A hexadecimal number with an optional 0x. */
 int vg_str_hex64(struct vg_str *s, uint64_t *out);
+/* A decimal number "ddd[.ddd]" (no sign, no exponent, at most
+ * VG_MAX_DECIMAL_DIGITS digits) as the double nearest to it, whatever the
+ * locale: the value Python's float() gives for the same text. */
+int vg_str_decimal(struct vg_str *s, double *out);
 /* Text between open and close at the start of *s, e.g. "[key]": fails
  * without both. */
 int vg_str_bracketed(struct vg_str *s, char open, char close, struct vg_str *out);

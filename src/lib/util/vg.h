@@ -67,6 +67,9 @@ int vg_hex_decode(const char *hex, unsigned char *out, size_t n) VG_MUST_CHECK;
 #define VG_ISODATE_LEN 26
 int vg_isodate(int64_t unix_seconds, int32_t micros, char *buf);
 int vg_isodate_double(double unix_seconds, char *buf);
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian, no time zone);
+ * m 1..12 and d 1..31 are the caller's to check. */
+int64_t vg_days_from_civil(int64_t y, unsigned m, unsigned d);
 /* Apple's Cocoa epoch (2001-01-01) offset in seconds. */
 #define VG_COCOA_EPOCH 978307200
 /* Cocoa seconds (possibly fractional), or nanoseconds when the value is too
