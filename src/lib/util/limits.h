@@ -113,6 +113,19 @@
 #define VG_MAX_IPS_BODY       (8u * 1024u * 1024u) /* bytes */
 #define VG_MAX_IPS_VALUES     1000000u             /* JSON values of all kinds */
 #define VG_MAX_IPS_CONTAINERS 100000u              /* objects and lists among them */
+/* Archives (src/lib/io/archive.c): one pass over a tar, zip or sysdiagnose;
+ * each is the default of a field of struct vg_archive_opts. Why these
+ * numbers: docs/formats/archives.md. */
+#define VG_ARCHIVE_MAX_MEMBER  (4ull << 30)  /* bytes read from one kept or streamed member */
+#define VG_ARCHIVE_MAX_TOTAL   (64ull << 30) /* bytes kept or streamed in one pass */
+#define VG_ARCHIVE_MAX_ENTRIES (16u << 20)   /* headers read in one pass (an iOS dump: ~1M) */
+/* decompressed bytes per compressed byte: one deflate layer cannot pass
+ * ~1032:1, so more means nested layers, entries sharing data, or a bomb */
+#define VG_ARCHIVE_MAX_RATIO   2000u
+#define VG_ARCHIVE_RATIO_FLOOR (256u << 20) /* decompressed bytes before the ratio is checked */
+#define VG_ARCHIVE_MEM_KEEP    (16u << 20)  /* a kept member up to this stays in memory */
+#define VG_ARCHIVE_MAX_NAME    4096u        /* bytes of one member name or link target */
+#define VG_ARCHIVE_MAX_DEPTH   4u           /* archives opened from members of archives */
 
 /* Module heuristics */
 #define VG_MAX_MISSING_IDS 10000u /* gaps in a table's row ids reported one by one */
