@@ -209,6 +209,7 @@ size_t vg_iocs_match_text(const struct vg_iocs *iocs, const char *text,
 enum vg_kind {
     VG_KIND_IOS_BACKUP = 0, /* an iTunes/Finder backup folder, encrypted or not */
     VG_KIND_RESULTS,        /* an earlier -o folder, vigie's or MVT's (check-iocs) */
+    VG_KIND_IOS_FS,         /* an iOS full-filesystem dump: a folder, tar or zip */
 };
 
 /* "ios-backup", ... */

@@ -13,12 +13,15 @@
 #define VG_SOURCES_LIST_H
 
 #include "sources/ios_backup.h"
+#include "sources/ios_fs.h"
 #include "sources/results.h"
 
 #define VG_SOURCES(X)                                                                              \
     X(VG_KIND_IOS_BACKUP, "ios-backup", VG_PLATFORM_IOS, vg_src_ios_backup_open,                   \
       VG_LOC_BIT(VG_LOC_BACKUP) | VG_LOC_BIT(VG_LOC_BACKUP_META) |                                 \
           VG_LOC_BIT(VG_LOC_BACKUP_LISTING))                                                       \
+    X(VG_KIND_IOS_FS, "ios-fs", VG_PLATFORM_IOS, vg_src_ios_fs_open,                               \
+      VG_LOC_BIT(VG_LOC_FS) | VG_LOC_BIT(VG_LOC_FS_LISTING))                                       \
     X(VG_KIND_RESULTS, "check-iocs", -1, vg_src_results_open, 0u)
 
 #endif
