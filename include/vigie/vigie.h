@@ -258,6 +258,16 @@ int vg_summary_has_detections(const struct vg_summary *sum);
 size_t vg_module_list(const char *kind, const char **names, const char **class_names,
                       const char **descriptions, size_t cap);
 
+/* ------------------------------------------------------------ report */
+
+/* Writes results_dir/report.html, one self-contained page (no network, no
+ * external file) built from the files of a results folder, vigie's or
+ * MVT's: verdict, device, alerts with the events around each, the whole
+ * timeline, coverage, warnings, indicator files. The folder must exist;
+ * every file in it is optional. Written atomically; memory stays flat
+ * whatever the size of timeline.csv; same folder, same bytes. */
+int vg_report(const char *results_dir, struct vg_diag *diag) VG_MUST_CHECK;
+
 /* ------------------------------------------------- encrypted backups */
 
 /* The password key of an encrypted backup: what extract-key prints in hex

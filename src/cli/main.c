@@ -509,6 +509,37 @@ out:
     return ret;
 }
 
+/* ---- vigie report ---- */
+
+static int cmd_report(int argc, char **argv)
+{
+    struct vg_diag *diag = NULL;
+    int rc;
+
+    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        printf("usage: vigie report RESULTS_DIR\n"
+               "Writes RESULTS_DIR/report.html from the files of a results folder (vigie's or\n"
+               "MVT's): one self-contained page, readable offline, with the verdict, the alerts\n"
+               "and what happened around each, coverage, warnings and the whole timeline.\n");
+        return EXIT_CLEAN;
+    }
+    if (argc != 2) {
+        cli_error("give one results folder (see vigie report --help)");
+        return EXIT_ERROR;
+    }
+    if (vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
+        return EXIT_ERROR;
+    rc = vg_report(argv[1], diag);
+    vg_diag_free(diag);
+    if (rc != VG_OK) {
+        cli_error("%s: cannot write report.html: %s", argv[1], vg_strerror(rc));
+        return EXIT_ERROR;
+    }
+    if (cons.verbosity >= 1)
+        printf("Report written to %s/report.html\n", argv[1]);
+    return EXIT_CLEAN;
+}
+
 /* ---- dispatch ---- */
 
 static void usage(void)
@@ -520,6 +551,7 @@ static void usage(void)
            "  ios decrypt-backup write a decrypted copy of an encrypted backup\n"
            "  ios extract-key    print the key of an encrypted backup (for -k)\n"
            "  check-iocs         re-check an earlier result folder with new indicators\n"
+           "  report             write report.html in a results folder (vigie's or MVT's)\n"
            "  iocs               list the loaded indicators\n"
            "  version            print the version\n\n"
            "exit status: 0 no detections, 1 detections, 2 error\n",
@@ -574,6 +606,8 @@ int main(int argc, char **argv)
         ret = EXIT_CLEAN;
     } else if (strcmp(argv[0], "iocs") == 0) {
         ret = cmd_iocs(argc, argv);
+    } else if (strcmp(argv[0], "report") == 0) {
+        ret = cmd_report(argc, argv);
     } else if (strcmp(argv[0], "check-iocs") == 0) {
         ret = cmd_scan(SCAN_CHECK_IOCS, argc, argv, cmdline);
     } else if (strcmp(argv[0], "ios") == 0 && argc >= 2 && strcmp(argv[1], "check-backup") == 0) {

@@ -66,6 +66,19 @@
 #define VG_MAX_TL_EVENTS  (256u * 1024u * 1024u)  /* rows in one struct vg_timeline */
 #define VG_MAX_TL_NAMES   4096u                   /* distinct (module, plugin) pairs in one */
 
+/* The HTML report (src/lib/output/report.c) */
+#define VG_MAX_REPORT_JSON     (64u * 1024u * 1024u) /* info.json, alerts.json read whole */
+#define VG_MAX_REPORT_FIELD    16384u                /* bytes of one timeline field shown */
+#define VG_MAX_REPORT_ALERTS   10000u                /* alerts shown one by one */
+#define VG_MAX_REPORT_RECORD   65536u                /* bytes of an alert's record shown */
+#define VG_MAX_REPORT_WARNINGS 5000u                 /* diagnostics listed */
+#define VG_MAX_REPORT_FILES    10000u                /* files of the folder listed */
+#define VG_MAX_REPORT_LINE     65536u                /* one line of MVT's console.log */
+#define VG_REPORT_CTX_SECONDS  300                   /* an alert's context: +-5 minutes */
+#define VG_REPORT_CTX_EVENTS   10u                   /* events kept each side of an alert */
+#define VG_REPORT_CTX_ALERTS   10u                   /* other alerts shown in one context */
+#define VG_REPORT_CTX_TEXT     1024u                 /* bytes of a context event's text */
+
 /* Timeline spilling: memory held before a sorted run file is written */
 #define VG_TIMELINE_SPILL_BYTES (64u * 1024u * 1024u)
 #define VG_MAX_TL_RUNS          256u /* run files merged (256 x 64 MiB) */
