@@ -685,10 +685,22 @@ static int pass1(struct report *r)
         for (m = 0; m < r->n_mod_key; m++)
             if (strcmp(r->mod_key[m], a->key) == 0)
                 break;
-        if (m < r->n_mod_key)
+        if (m < r->n_mod_key) {
             a->mod = m;
-        else
+            /* no class name in info.json: the timeline's is nicer than the slug */
+            if (!rp_jstr(json_object_get(info_get(r, "modules"), a->module ? a->module : ""),
+                         "class")) {
+                char *nicer = vg_strdup(json_string_value(json_array_get(r->mods, m)));
+                if (!nicer) {
+                    rc = VG_E_NOMEM;
+                    break;
+                }
+                free(a->shown);
+                a->shown = nicer;
+            }
+        } else {
             rc = intern(r, a->shown, &a->mod);
+        }
     }
     return rc;
 }

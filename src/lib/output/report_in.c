@@ -266,6 +266,9 @@ static int console_add(json_t *out, const char *level, struct vg_buf *msg)
     json_t *o;
     int rc;
 
+    while (msg->len > 0 && msg->data[msg->len - 1] == ' ')
+        msg->data[--msg->len] = '\0'; /* rich pads lines */
+    m = msg->data ? msg->data : "";
     if (*m == '[' && (end = strchr(m, ']')) != NULL) {
         w = vg_strndup(m + 1, (size_t)(end - m - 1));
         m = end + 1;
@@ -305,6 +308,8 @@ int rp_console_warnings(const char *dir, size_t max, struct vg_diag *diag, json_
         const char *l = line.data ? line.data : "";
         if (level && *l && !starts_record(l)) {
             /* rich wraps long records: a continuation line */
+            while (msg.len > 0 && msg.data[msg.len - 1] == ' ')
+                msg.data[--msg.len] = '\0';
             append_capped(&msg, " ");
             append_capped(&msg, l);
             continue;
