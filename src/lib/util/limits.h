@@ -17,6 +17,14 @@
 #define VG_MAX_IOC_DIR_FILES 100000u                /* entries read from one folder */
 #define VG_MAX_HOST          1024u                  /* longest host we match (DNS: 253) */
 
+/* download-iocs (src/lib/tools/download_iocs.c) */
+#define VG_MAX_IOC_INDEX         (1024u * 1024u)       /* indicators.yaml */
+#define VG_MAX_IOC_INDEX_ENTRIES 1000u                 /* entries in it */
+#define VG_MAX_IOC_DOWNLOAD      (64u * 1024u * 1024u) /* one STIX2 file downloaded */
+#define VG_MAX_IOC_SOURCES       (4u * 1024u * 1024u)  /* the .sources.json record */
+#define VG_IOC_CONNECT_TIMEOUT   15L                   /* seconds to connect (TCP and TLS) */
+#define VG_IOC_TIMEOUT           120L                  /* seconds for one whole file */
+
 /* Text scanning */
 #define VG_MAX_URL       8192u                 /* longest URL or host we normalise */
 #define VG_MAX_TEXT_SCAN (16u * 1024u * 1024u) /* bytes of one text field scanned */
