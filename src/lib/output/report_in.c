@@ -29,28 +29,36 @@ static char *join(const char *dir, const char *name)
  * on each field so a hostile file cannot grow one without bound (Debian's
  * libcsv grows its field buffer as far as the input goes). */
 
-int rp_csv_open(struct rp_csv *c, const char *dir, const char *name, struct vg_diag *diag)
+void rp_csv_init(struct rp_csv *c, FILE *f, const char *name, struct vg_diag *diag)
 {
-    char *path = join(dir, name);
     size_t i;
 
     memset(c, 0, sizeof(*c));
-    if (!path)
-        return VG_E_NOMEM;
-    c->f = fopen(path, "rb");
-    if (!c->f) {
-        int e = errno;
-        if (e != ENOENT)
-            vg_diag_add(diag, VG_DIAG_WARN, WHERE, "%s: cannot open: %s", name, strerror(e));
-        free(path);
-        return e == ENOENT ? VG_E_NOTFOUND : VG_E_IO;
-    }
-    free(path);
+    c->f = f;
     c->name = name;
     c->diag = diag;
     c->next_line = 1;
     for (i = 0; i < RP_CSV_FIELDS; i++)
         vg_buf_init(&c->field[i], VG_MAX_REPORT_FIELD);
+}
+
+int rp_csv_open(struct rp_csv *c, const char *dir, const char *name, struct vg_diag *diag)
+{
+    char *path = join(dir, name);
+    FILE *f;
+
+    memset(c, 0, sizeof(*c));
+    if (!path)
+        return VG_E_NOMEM;
+    f = fopen(path, "rb");
+    free(path);
+    if (!f) {
+        int e = errno;
+        if (e != ENOENT)
+            vg_diag_add(diag, VG_DIAG_WARN, WHERE, "%s: cannot open: %s", name, strerror(e));
+        return e == ENOENT ? VG_E_NOTFOUND : VG_E_IO;
+    }
+    rp_csv_init(c, f, name, diag);
     return VG_OK;
 }
 

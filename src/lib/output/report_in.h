@@ -31,6 +31,8 @@ struct rp_csv {
     size_t n; /* fields in the row (at most RP_CSV_FIELDS kept) */
 };
 
+/* Reads f (closed by rp_csv_close). */
+void rp_csv_init(struct rp_csv *c, FILE *f, const char *name, struct vg_diag *diag);
 /* Opens dir/name; VG_E_NOTFOUND when it is not there. */
 int rp_csv_open(struct rp_csv *c, const char *dir, const char *name,
                 struct vg_diag *diag) VG_MUST_CHECK;
