@@ -77,7 +77,7 @@
 /* The HTML report (src/lib/output/report.c) */
 #define VG_MAX_REPORT_JSON     (64u * 1024u * 1024u) /* info.json, alerts.json read whole */
 #define VG_MAX_REPORT_FIELD    16384u                /* bytes of one timeline field shown */
-#define VG_MAX_REPORT_ALERTS   10000u                /* alerts shown one by one */
+#define VG_MAX_REPORT_ALERTS   2000u                 /* alerts shown, each with its context */
 #define VG_MAX_REPORT_RECORD   65536u                /* bytes of an alert's record shown */
 #define VG_MAX_REPORT_WARNINGS 5000u                 /* diagnostics listed */
 #define VG_MAX_REPORT_FILES    10000u                /* files of the folder listed */
