@@ -2,7 +2,8 @@
  * Fuzz target: the indicator index reader and the entry names of
  * download-iocs (src/lib/tools/download_iocs.c) on any bytes, as a server
  * may send. A name it accepts must be a plain *.stix2 / *.json file name
- * (no '/', not hidden) and a URL it builds must be https://.
+ * (no '/' or '\\', not hidden, so neither "." nor "..") and a URL it builds
+ * must be https://.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -28,8 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             const char *why = NULL;
             if (vg_dl_entry_target(&x.e[i], &url, &name, &why) != VG_OK)
                 continue;
-            if (strchr(name, '/') || name[0] == '.' || strncmp(url, "https://", 8) != 0 ||
-                strstr(name, ".."))
+            if (strchr(name, '/') || strchr(name, '\\') || name[0] == '.' ||
+                strncmp(url, "https://", 8) != 0)
                 abort();
             free(url);
             free(name);
