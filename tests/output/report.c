@@ -55,14 +55,17 @@ static char *slurp(const char *dir, const char *name, size_t *len)
     return t;
 }
 
+/* By hand: ASan's strstr measures the whole rest of the text on every
+ * call, which makes counting in a 90 MB page quadratic. */
 static size_t count(const char *hay, const char *needle)
 {
     size_t n = 0, k = strlen(needle);
-    const char *p = hay;
-    while ((p = strstr(p, needle)) != NULL) {
-        n++;
-        p += k;
-    }
+    const char *p;
+    for (p = hay; *p; p++)
+        if (*p == needle[0] && strncmp(p, needle, k) == 0) {
+            n++;
+            p += k - 1;
+        }
     return n;
 }
 
