@@ -979,7 +979,7 @@ static void kv_label(struct vg_sink *s, const char *key)
         for (p = h; *p; p++)
             if (*p == '_')
                 *p = ' ';
-        if (*h >= 'a' && *h <= 'z')
+        if (*h >= 'a' && *h <= 'z' && !strchr(key, ' ')) /* "iTunes Version" stays */
             *h = (char)(*h - 'a' + 'A');
         hs(s, h);
         free(h);
