@@ -297,6 +297,65 @@ const char *vg_summary_verdict(const struct vg_summary *sum);
 size_t vg_module_list(enum vg_kind kind, const char **names, const char **class_names,
                       const char **descriptions, size_t cap);
 
+/* ---------------------------------------------------- download-iocs */
+
+/* The public index of indicator files MVT reads (mvt-project/mvt-indicators). */
+#define VG_IOCS_INDEX_URL                                                                          \
+    "https://raw.githubusercontent.com/mvt-project/mvt-indicators/main/indicators.yaml"
+/* Indicators older than this deserve a warning before a check. */
+#define VG_IOCS_MAX_AGE_DAYS 30
+
+struct vg_download_opts {
+    const char *index_url; /* NULL: VG_IOCS_INDEX_URL */
+    const char *dest;      /* NULL: the user folder (vg_iocs_user_dir) */
+    const char *ca_file;   /* NULL: the system's certificate authorities */
+    long connect_timeout;  /* seconds; 0: 15 */
+    long timeout;          /* seconds for one whole file; 0: 120 */
+    uint64_t max_bytes;    /* per file; 0: 64 MiB */
+    /* Called before each file is fetched (the index first). */
+    void (*on_fetch)(void *ud, const char *url);
+    void *ud;
+};
+
+struct vg_download_summary {
+    size_t listed;     /* entries in the index */
+    size_t downloaded; /* files written */
+    size_t failed;     /* fetch or check failed: the earlier copy, if any, kept */
+    size_t refused;    /* entries refused (a name leaving the folder, not https...) */
+};
+
+/* The only function of libvigie that uses the network. Fetches the index
+ * (HTTPS only, redirects only to HTTPS, certificates checked, connect and
+ * total timeouts, a size cap) and every STIX2 file it lists into
+ * opts->dest (created 0700), each under a temporary name, checked to be a
+ * STIX2 bundle, then renamed over the earlier copy: a failure never
+ * replaces a file. Records each file's URL, download date and SHA-256 in
+ * dest/.sources.json. Returns VG_OK when every entry was downloaded, else
+ * the first error (every failure is in diag, and the others still run). */
+int vg_download_iocs(const struct vg_download_opts *opts, struct vg_diag *diag,
+                     struct vg_download_summary *sum) VG_MUST_CHECK;
+
+/* $XDG_DATA_HOME/vigie/indicators (default ~/.local/share/vigie/indicators),
+ * where download-iocs writes and every check looks. The caller frees *out.
+ * VG_E_NOTFOUND when neither variable gives a folder. */
+int vg_iocs_user_dir(char **out) VG_MUST_CHECK;
+
+/* When the indicators in dir (NULL: the user folder) were last updated,
+ * in Unix seconds: the newest download date in its .sources.json, else the
+ * newest modification time of its *.stix2 and *.json files. VG_E_NOTFOUND
+ * when it holds none. Compare with time(NULL) and VG_IOCS_MAX_AGE_DAYS. */
+int vg_iocs_updated(const char *dir, int64_t *when) VG_MUST_CHECK;
+
+/* ------------------------------------------------------------ report */
+
+/* Writes results_dir/report.html, one self-contained page (no network, no
+ * external file) built from the files of a results folder, vigie's or
+ * MVT's: verdict, device, alerts with the events around each, the whole
+ * timeline, coverage, warnings, indicator files. The folder must exist;
+ * every file in it is optional. Written atomically; memory stays flat
+ * whatever the size of timeline.csv; same folder, same bytes. */
+int vg_report(const char *results_dir, struct vg_diag *diag) VG_MUST_CHECK;
+
 /* ------------------------------------------------- encrypted backups */
 
 /* The password key of an encrypted backup: what extract-key prints in hex

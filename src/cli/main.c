@@ -533,6 +533,114 @@ out:
     return ret;
 }
 
+/* ---- vigie download-iocs ---- */
+
+static void on_fetch(void *ud, const char *url)
+{
+    (void)ud;
+    if (cons.verbosity >= 1)
+        fprintf(stderr, "download-iocs: fetching %s\n", url);
+}
+
+static int cmd_download_iocs(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"ca-file", required_argument, NULL, 'c'},
+        {"index-url", required_argument, NULL, 'u'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct vg_download_opts o;
+    struct vg_download_summary sum;
+    struct vg_diag *diag = NULL;
+    char *dir = NULL;
+    int c, rc;
+
+    memset(&o, 0, sizeof(o));
+    o.index_url = getenv("VIGIE_IOCS_INDEX_URL");
+    o.ca_file = getenv("VIGIE_CA_FILE");
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            o.ca_file = optarg;
+            break;
+        case 'u':
+            o.index_url = optarg;
+            break;
+        case 'h':
+            printf("usage: vigie download-iocs [--index-url URL] [--ca-file FILE]\n"
+                   "Downloads the public indicator files (the index MVT reads, and every STIX2\n"
+                   "file it lists) into $XDG_DATA_HOME/vigie/indicators, where checks find them.\n"
+                   "The only command that uses the network. HTTPS only.\n"
+                   "  --index-url URL  another index (also VIGIE_IOCS_INDEX_URL)\n"
+                   "  --ca-file FILE   trust these certificate authorities (also VIGIE_CA_FILE)\n");
+            return EXIT_CLEAN;
+        default:
+            return EXIT_ERROR;
+        }
+    }
+    if (optind != argc) {
+        cli_error("unexpected argument: %s", argv[optind]);
+        return EXIT_ERROR;
+    }
+    if (vg_iocs_user_dir(&dir) != VG_OK) {
+        cli_error("no folder for indicators: set HOME or XDG_DATA_HOME");
+        return EXIT_ERROR;
+    }
+    o.on_fetch = on_fetch;
+    fprintf(stderr, "download-iocs: this command uses the network: %s\n",
+            o.index_url ? o.index_url : VG_IOCS_INDEX_URL);
+    if (vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK) {
+        free(dir);
+        return EXIT_ERROR;
+    }
+    rc = vg_download_iocs(&o, diag, &sum);
+    vg_diag_free(diag);
+    printf("%zu of %zu indicator files downloaded to %s", sum.downloaded, sum.listed, dir);
+    if (sum.failed)
+        printf(", %zu failed (earlier copies kept)", sum.failed);
+    if (sum.refused)
+        printf(", %zu refused", sum.refused);
+    printf("\n");
+    free(dir);
+    if (rc != VG_OK) {
+        cli_error("download-iocs: %s", vg_strerror(rc));
+        return EXIT_ERROR;
+    }
+    return EXIT_CLEAN;
+}
+
+/* ---- vigie report ---- */
+
+static int cmd_report(int argc, char **argv)
+{
+    struct vg_diag *diag = NULL;
+    int rc;
+
+    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        printf("usage: vigie report RESULTS_DIR\n"
+               "Writes RESULTS_DIR/report.html from the files of a results folder (vigie's or\n"
+               "MVT's): one self-contained page, readable offline, with the verdict, the alerts\n"
+               "and what happened around each, coverage, warnings and the whole timeline.\n");
+        return EXIT_CLEAN;
+    }
+    if (argc != 2) {
+        cli_error("give one results folder (see vigie report --help)");
+        return EXIT_ERROR;
+    }
+    if (vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
+        return EXIT_ERROR;
+    rc = vg_report(argv[1], diag);
+    vg_diag_free(diag);
+    if (rc != VG_OK) {
+        cli_error("%s: cannot write report.html: %s", argv[1], vg_strerror(rc));
+        return EXIT_ERROR;
+    }
+    if (cons.verbosity >= 1)
+        printf("Report written to %s/report.html\n", argv[1]);
+    return EXIT_CLEAN;
+}
+
 /* ---- dispatch ---- */
 
 static void usage(void)
@@ -544,6 +652,8 @@ static void usage(void)
            "  ios decrypt-backup write a decrypted copy of an encrypted backup\n"
            "  ios extract-key    print the key of an encrypted backup (for -k)\n"
            "  check-iocs         re-check an earlier result folder with new indicators\n"
+           "  report             write report.html in a results folder (vigie's or MVT's)\n"
+           "  download-iocs      download the public indicator files (uses the network)\n"
            "  iocs               list the loaded indicators\n"
            "  version            print the version\n\n"
            "exit status: 0 no detections, 1 detections, 2 error\n",
@@ -598,6 +708,10 @@ int main(int argc, char **argv)
         ret = EXIT_CLEAN;
     } else if (strcmp(argv[0], "iocs") == 0) {
         ret = cmd_iocs(argc, argv);
+    } else if (strcmp(argv[0], "download-iocs") == 0) {
+        ret = cmd_download_iocs(argc, argv);
+    } else if (strcmp(argv[0], "report") == 0) {
+        ret = cmd_report(argc, argv);
     } else if (strcmp(argv[0], "check-iocs") == 0) {
         ret = cmd_scan(SCAN_CHECK_IOCS, argc, argv, cmdline);
     } else if (strcmp(argv[0], "ios") == 0 && argc >= 2 && strcmp(argv[1], "check-backup") == 0) {

@@ -418,14 +418,68 @@ static void test_load_folder(void **state)
     put_text(dir, "sub/bad.json", "{\"oops\": ");
     vg_iocs_free(x);
     x = new_iocs();
-    assert_int_equal(vg_iocs_load_path(x, dir, d), VG_E_CORRUPT);
+    assert_int_equal(vg_iocs_load_path(x, dir, d), VG_OK);
     assert_int_equal(vg_iocs_count(x), 4);
-    diag_says(d, VG_DIAG_ERROR, "sub/bad.json: not valid JSON");
+    diag_says(d, VG_DIAG_WARN, "sub/bad.json: not valid JSON");
+    assert_int_equal(vg_diag_count(d, VG_DIAG_ERROR), 0);
     free(sub);
     free(link);
     free(target);
     vg_diag_free(d);
     vg_iocs_free(x);
+    assert_int_equal(vgfix_rmtree(dir), 0);
+    free(dir);
+}
+
+/* In a folder, a file that cannot be read or is not a bundle is a warning
+ * naming it, and the others load; named on its own, it is an error. */
+static void test_folder_unreadable_file(void **state)
+{
+    char *dir = vgfix_tmpdir("iocs"), *path, *loop;
+    struct vg_iocs *x = new_iocs();
+    struct vg_diag *d = new_diag();
+    size_t i, warned = 0;
+    (void)state;
+    assert_non_null(dir);
+    put_bundle(dir, "a.stix2", "[app:id = 'a']");
+    put_bundle(dir, "c.stix2", "[app:id = 'c']");
+    put_text(dir, "b.stix2", "<html>not found</html>");
+    /* a link to itself cannot be opened, even by root */
+    loop = join(dir, "loop.stix2");
+    assert_int_equal(symlink(loop, loop), 0);
+    /* without read permission (root reads it all the same) */
+    path = join(dir, "locked.json");
+    put_text(dir, "locked.json", "{}");
+    assert_int_equal(chmod(path, 0), 0);
+    assert_int_equal(vg_iocs_load_path(x, dir, d), VG_OK);
+    assert_int_equal(vg_iocs_count(x), 2);
+    assert_int_equal(vg_iocs_match_app_id(x, "a", NULL), 1);
+    assert_int_equal(vg_iocs_match_app_id(x, "c", NULL), 1);
+    assert_int_equal(vg_diag_count(d, VG_DIAG_ERROR), 0);
+    for (i = 0; i < vg_diag_size(d); i++) {
+        const struct vg_diag_entry *e = vg_diag_get(d, i);
+        if (e->level != VG_DIAG_WARN)
+            continue;
+        warned++;
+        assert_true(strstr(e->message, "b.stix2: not valid JSON") ||
+                    strstr(e->message, "loop.stix2: cannot read") ||
+                    strstr(e->message, "locked.json"));
+    }
+    /* b.stix2, loop.stix2, and locked.json (cannot open, or not a bundle) */
+    assert_int_equal(warned, 3);
+    vg_diag_free(d);
+    vg_iocs_free(x);
+    /* the same file given by name stays an error */
+    x = new_iocs();
+    d = new_diag();
+    free(path);
+    path = join(dir, "b.stix2");
+    assert_int_equal(vg_iocs_load_path(x, path, d), VG_E_CORRUPT);
+    diag_says(d, VG_DIAG_ERROR, "b.stix2: not valid JSON");
+    vg_diag_free(d);
+    vg_iocs_free(x);
+    free(path);
+    free(loop);
     assert_int_equal(vgfix_rmtree(dir), 0);
     free(dir);
 }
@@ -730,19 +784,13 @@ static void test_mvt_test_indicators(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_form),
-        cmocka_unit_test(test_collections),
-        cmocka_unit_test(test_fallback_names),
-        cmocka_unit_test(test_broken),
-        cmocka_unit_test(test_unsupported_counted),
-        cmocka_unit_test(test_unsupported_objects),
-        cmocka_unit_test(test_duplicates),
-        cmocka_unit_test(test_sha256),
-        cmocka_unit_test(test_load_folder),
-        cmocka_unit_test(test_load_missing),
-        cmocka_unit_test(test_load_env),
-        cmocka_unit_test(test_shared_iocs),
-        cmocka_unit_test(test_mvt_test_indicators),
+        cmocka_unit_test(test_every_form),          cmocka_unit_test(test_collections),
+        cmocka_unit_test(test_fallback_names),      cmocka_unit_test(test_broken),
+        cmocka_unit_test(test_unsupported_counted), cmocka_unit_test(test_unsupported_objects),
+        cmocka_unit_test(test_duplicates),          cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_load_folder),         cmocka_unit_test(test_folder_unreadable_file),
+        cmocka_unit_test(test_load_missing),        cmocka_unit_test(test_load_env),
+        cmocka_unit_test(test_shared_iocs),         cmocka_unit_test(test_mvt_test_indicators),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -334,8 +334,11 @@ static int same_as_loaded(struct vg_iocs *x, const char *path, const char *name,
     return 0;
 }
 
+/* lv: how a file that is not a bundle is reported (an error for a file
+ * named by the user, a warning for one found in a folder); *not_bundle
+ * tells that fault from a failure of the index itself. */
 static int load_bundle(struct vg_iocs *x, const char *path, const char *data, size_t len,
-                       struct vg_diag *diag)
+                       struct vg_diag *diag, enum vg_diag_level lv, int *not_bundle)
 {
     struct bundle b;
     json_error_t err;
@@ -351,16 +354,18 @@ static int load_bundle(struct vg_iocs *x, const char *path, const char *data, si
         return rc < 0 ? rc : VG_OK;
     root = json_loadb(data, len, 0, &err);
     if (!root) {
-        vg_diag_add(diag, VG_DIAG_ERROR, WHERE, "%s: not valid JSON: %s (line %d, column %d)", path,
-                    err.text, err.line, err.column);
+        vg_diag_add(diag, lv, WHERE, "%s: not valid JSON: %s (line %d, column %d)", path, err.text,
+                    err.line, err.column);
+        *not_bundle = 1;
         return VG_E_CORRUPT;
     }
     type = str_field(root, "type");
     objects = json_object_get(root, "objects");
     if (!type || strcmp(type, "bundle") != 0 || !json_is_array(objects)) {
-        vg_diag_add(diag, VG_DIAG_ERROR, WHERE, "%s: not a STIX2 bundle (%s)", path,
+        vg_diag_add(diag, lv, WHERE, "%s: not a STIX2 bundle (%s)", path,
                     !type || strcmp(type, "bundle") != 0 ? "\"type\" is not \"bundle\""
                                                          : "no \"objects\" array");
+        *not_bundle = 1;
         rc = VG_E_CORRUPT;
         goto out;
     }
@@ -383,6 +388,8 @@ out:
 int vg_iocs_load_buffer(struct vg_iocs *x, const char *name, const char *data, size_t len,
                         struct vg_diag *diag)
 {
+    int not_bundle = 0;
+
     if (!x || !name || (!data && len))
         return VG_E_INVAL;
     if (len > VG_MAX_STIX_FILE) {
@@ -390,12 +397,13 @@ int vg_iocs_load_buffer(struct vg_iocs *x, const char *name, const char *data, s
                     len, VG_MAX_STIX_FILE);
         return VG_E_LIMIT;
     }
-    return load_bundle(x, name, data ? data : "", len, diag);
+    return load_bundle(x, name, data ? data : "", len, diag, VG_DIAG_ERROR, &not_bundle);
 }
 
 /* ------------------------------------------------------------ files, folders */
 
-static int read_file(const char *path, char **data, size_t *len, struct vg_diag *diag)
+static int read_file(const char *path, char **data, size_t *len, struct vg_diag *diag,
+                     enum vg_diag_level lv)
 {
     FILE *f = fopen(path, "rb");
     struct stat st;
@@ -403,11 +411,11 @@ static int read_file(const char *path, char **data, size_t *len, struct vg_diag 
     int rc = VG_E_IO;
 
     if (!f || fstat(fileno(f), &st) != 0) {
-        vg_diag_add(diag, VG_DIAG_ERROR, WHERE, "%s: cannot open: %s", path, strerror(errno));
+        vg_diag_add(diag, lv, WHERE, "%s: cannot open: %s", path, strerror(errno));
         goto out;
     }
     if (st.st_size < 0 || (uint64_t)st.st_size > VG_MAX_STIX_FILE) {
-        vg_diag_add(diag, VG_DIAG_ERROR, WHERE, "%s: %lld bytes, more than the %u allowed", path,
+        vg_diag_add(diag, lv, WHERE, "%s: %lld bytes, more than the %u allowed", path,
                     (long long)st.st_size, VG_MAX_STIX_FILE);
         rc = VG_E_LIMIT;
         goto out;
@@ -418,7 +426,7 @@ static int read_file(const char *path, char **data, size_t *len, struct vg_diag 
         goto out;
     }
     if (fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size || ferror(f)) {
-        vg_diag_add(diag, VG_DIAG_ERROR, WHERE, "%s: read error", path);
+        vg_diag_add(diag, lv, WHERE, "%s: read error", path);
         goto out;
     }
     *data = buf;
@@ -432,15 +440,23 @@ out:
     return rc;
 }
 
-static int load_file(struct vg_iocs *x, const char *path, struct vg_diag *diag)
+/* A file named by the user that cannot be loaded is an error; one of many
+ * found in a folder is a warning naming it, and the others still load
+ * (one damaged download must not stop a check). Running out of memory or
+ * room in the index stays an error either way. */
+static int load_file(struct vg_iocs *x, const char *path, int in_dir, struct vg_diag *diag)
 {
+    enum vg_diag_level lv = in_dir ? VG_DIAG_WARN : VG_DIAG_ERROR;
     char *data = NULL;
     size_t len = 0;
-    int rc = read_file(path, &data, &len, diag);
+    int not_bundle = 0, rc = read_file(path, &data, &len, diag, lv);
+
     if (rc == VG_OK)
-        rc = load_bundle(x, path, data, len, diag);
+        rc = load_bundle(x, path, data, len, diag, lv, &not_bundle);
+    else if (rc != VG_E_NOMEM)
+        not_bundle = 1; /* unreadable, or too large */
     free(data);
-    return rc;
+    return in_dir && not_bundle ? VG_OK : rc;
 }
 
 static int bundle_ext(const char *name)
@@ -517,12 +533,15 @@ static int load_dir(struct vg_iocs *x, const char *path, unsigned depth, struct 
         rc = VG_OK;
         if (!child)
             rc = VG_E_NOMEM;
-        else if (stat(child, &st) != 0)
-            rc = VG_OK; /* a dangling link */
-        else if (S_ISDIR(st.st_mode))
+        else if (stat(child, &st) != 0) {
+            /* a dangling or looping link: said when it looks like a bundle */
+            if (bundle_ext(names[i]))
+                vg_diag_add(diag, VG_DIAG_WARN, WHERE, "%s: cannot read: %s", child,
+                            strerror(errno));
+        } else if (S_ISDIR(st.st_mode))
             rc = load_tree(x, child, depth + 1, diag);
         else if (S_ISREG(st.st_mode) && bundle_ext(names[i]))
-            rc = load_file(x, child, diag);
+            rc = load_file(x, child, 1, diag);
         if (rc != VG_OK && first == VG_OK)
             first = rc;
         free(child);
@@ -539,7 +558,7 @@ static int load_tree(struct vg_iocs *x, const char *path, unsigned depth, struct
         vg_diag_add(diag, VG_DIAG_ERROR, WHERE, "%s: %s", path, strerror(errno));
         return VG_E_NOTFOUND;
     }
-    return S_ISDIR(st.st_mode) ? load_dir(x, path, depth, diag) : load_file(x, path, diag);
+    return S_ISDIR(st.st_mode) ? load_dir(x, path, depth, diag) : load_file(x, path, 0, diag);
 }
 
 int vg_iocs_load_path(struct vg_iocs *x, const char *path, struct vg_diag *diag)
@@ -581,19 +600,6 @@ static int load_env_list(struct vg_iocs *x, const char *var, struct vg_diag *dia
     return first;
 }
 
-/* $XDG_DATA_HOME/vigie/indicators; the XDG spec says a relative or empty
- * $XDG_DATA_HOME is to be ignored. */
-static char *user_dir(void)
-{
-    const char *xdg = getenv("XDG_DATA_HOME");
-    const char *home = getenv("HOME");
-    if (xdg && xdg[0] == '/')
-        return vg_asprintf("%s/vigie/indicators", xdg);
-    if (home && *home)
-        return vg_asprintf("%s/.local/share/vigie/indicators", home);
-    return NULL;
-}
-
 int vg_iocs_load_env(struct vg_iocs *x, struct vg_diag *diag)
 {
     char *dir;
@@ -606,7 +612,8 @@ int vg_iocs_load_env(struct vg_iocs *x, struct vg_diag *diag)
     rc = load_env_list(x, "MVT_STIX2", diag);
     if (first == VG_OK)
         first = rc;
-    dir = user_dir();
+    if (vg_iocs_user_dir(&dir) != VG_OK)
+        dir = NULL;
     if (dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
         rc = vg_iocs_load_path(x, dir, diag);
         if (first == VG_OK)

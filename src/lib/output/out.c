@@ -279,6 +279,52 @@ int vg_out_write_file(struct vg_out *o, const char *name, const void *data, size
     return wfile_close(o, &w, VG_OK);
 }
 
+/* ---- a file written by the caller, streamed ---- */
+
+struct vg_out_stream {
+    struct vg_out *o;
+    struct wfile w;
+};
+
+int vg_out_stream_open(struct vg_out *o, const char *name, struct vg_out_stream **out)
+{
+    struct vg_out_stream *s = calloc(1, sizeof(*s));
+    int rc;
+
+    if (!s)
+        return VG_E_NOMEM;
+    s->o = o;
+    rc = wfile_open(o, name, &s->w);
+    if (rc != VG_OK) {
+        free(s);
+        return rc;
+    }
+    *out = s;
+    return VG_OK;
+}
+
+struct vg_sink *vg_out_stream_sink(struct vg_out_stream *s)
+{
+    return &s->w.sink;
+}
+
+int vg_out_stream_commit(struct vg_out_stream *s, int rc)
+{
+    if (!s)
+        return VG_E_INVAL;
+    rc = wfile_close(s->o, &s->w, rc);
+    free(s);
+    return rc;
+}
+
+void vg_out_stream_abort(struct vg_out_stream *s)
+{
+    if (!s)
+        return;
+    wfile_abort(&s->w);
+    free(s);
+}
+
 /* ---- JSON files ---- */
 
 static int is_empty(const json_t *v)

@@ -146,4 +146,16 @@ int vg_out_command_log(struct vg_out *o, const char *command_line, const char *d
 int vg_out_write_file(struct vg_out *o, const char *name, const void *data,
                       size_t len) VG_MUST_CHECK;
 
+/* A file the caller writes itself through the output layer's sink
+ * (json.h), committed atomically like every other: open, write into the
+ * sink, then commit (renames it into place only when rc is VG_OK and every
+ * write succeeded) or abort. Both free s. */
+struct vg_out_stream;
+struct vg_sink;
+int vg_out_stream_open(struct vg_out *o, const char *name,
+                       struct vg_out_stream **out) VG_MUST_CHECK;
+struct vg_sink *vg_out_stream_sink(struct vg_out_stream *s);
+int vg_out_stream_commit(struct vg_out_stream *s, int rc) VG_MUST_CHECK;
+void vg_out_stream_abort(struct vg_out_stream *s);
+
 #endif

@@ -17,6 +17,14 @@
 #define VG_MAX_IOC_DIR_FILES 100000u                /* entries read from one folder */
 #define VG_MAX_HOST          1024u                  /* longest host we match (DNS: 253) */
 
+/* download-iocs (src/lib/tools/download_iocs.c) */
+#define VG_MAX_IOC_INDEX         (1024u * 1024u)       /* indicators.yaml */
+#define VG_MAX_IOC_INDEX_ENTRIES 1000u                 /* entries in it */
+#define VG_MAX_IOC_DOWNLOAD      (64u * 1024u * 1024u) /* one STIX2 file downloaded */
+#define VG_MAX_IOC_SOURCES       (4u * 1024u * 1024u)  /* the .sources.json record */
+#define VG_IOC_CONNECT_TIMEOUT   15L                   /* seconds to connect (TCP and TLS) */
+#define VG_IOC_TIMEOUT           120L                  /* seconds for one whole file */
+
 /* Text scanning */
 #define VG_MAX_URL            8192u                 /* longest URL or host we normalise */
 #define VG_MAX_TEXT_SCAN      (16u * 1024u * 1024u) /* bytes of one text field scanned */
@@ -145,6 +153,19 @@
 #define VG_MAX_JSON_DUMP  (1024u * 1024u * 1024u) /* one value serialised in memory */
 #define VG_MAX_TL_EVENTS  (256u * 1024u * 1024u)  /* rows in one struct vg_timeline */
 #define VG_MAX_TL_NAMES   4096u                   /* distinct (module, plugin) pairs in one */
+
+/* The HTML report (src/lib/output/report.c) */
+#define VG_MAX_REPORT_JSON     (64u * 1024u * 1024u) /* info.json, alerts.json read whole */
+#define VG_MAX_REPORT_FIELD    16384u                /* bytes of one timeline field shown */
+#define VG_MAX_REPORT_ALERTS   2000u                 /* alerts shown, each with its context */
+#define VG_MAX_REPORT_RECORD   65536u                /* bytes of an alert's record shown */
+#define VG_MAX_REPORT_WARNINGS 5000u                 /* diagnostics listed */
+#define VG_MAX_REPORT_FILES    10000u                /* files of the folder listed */
+#define VG_MAX_REPORT_LINE     65536u                /* one line of MVT's console.log */
+#define VG_REPORT_CTX_SECONDS  300                   /* an alert's context: +-5 minutes */
+#define VG_REPORT_CTX_EVENTS   10u                   /* events kept each side of an alert */
+#define VG_REPORT_CTX_ALERTS   10u                   /* other alerts shown in one context */
+#define VG_REPORT_CTX_TEXT     1024u                 /* bytes of a context event's text */
 
 /* Timeline spilling: memory held before a sorted run file is written */
 #define VG_TIMELINE_SPILL_BYTES (64u * 1024u * 1024u)

@@ -108,3 +108,68 @@ int vg_isodate_now(char *buf)
         return VG_E_IO;
     return vg_isodate((int64_t)ts.tv_sec, (int32_t)(ts.tv_nsec / 1000), buf);
 }
+
+/* Days since 1970-01-01 for a civil date (the inverse of civil_from_days). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    int64_t era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* n digits as a number, or -1. */
+static int64_t digits(const char **p, int n)
+{
+    int64_t v = 0;
+
+    for (; n > 0; n--, (*p)++) {
+        if (**p < '0' || **p > '9')
+            return -1;
+        v = v * 10 + (**p - '0');
+    }
+    return v;
+}
+
+static int month_days(int64_t y, int64_t m)
+{
+    static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d[m - 1] + (m == 2 && leap);
+}
+
+int vg_isodate_parse(const char *s, int64_t *us)
+{
+    int64_t y, mo, d, h, mi, sec, frac = 0;
+    int nf = 0;
+
+    if (!s)
+        return VG_E_INVAL;
+    y = digits(&s, 4);
+    if (y < 1 || *s++ != '-' || (mo = digits(&s, 2)) < 1 || mo > 12 || *s++ != '-' ||
+        (d = digits(&s, 2)) < 1 || d > month_days(y, mo) || (*s != ' ' && *s != 'T'))
+        return VG_E_INVAL;
+    s++;
+    if ((h = digits(&s, 2)) < 0 || h > 23 || *s++ != ':' || (mi = digits(&s, 2)) < 0 || mi > 59 ||
+        *s++ != ':' || (sec = digits(&s, 2)) < 0 || sec > 59)
+        return VG_E_INVAL;
+    if (*s == '.') {
+        for (s++; *s >= '0' && *s <= '9'; s++, nf++)
+            if (nf < 6)
+                frac = frac * 10 + (*s - '0');
+        if (nf == 0)
+            return VG_E_INVAL;
+        for (; nf < 6; nf++)
+            frac *= 10;
+    }
+    if (*s != '\0' && strcmp(s, "Z") != 0 && strcmp(s, "+00:00") != 0)
+        return VG_E_INVAL;
+    *us = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec) *
+           1000000) +
+          frac;
+    return VG_OK;
+}

@@ -78,6 +78,11 @@ int vg_isodate_cocoa(double cocoa, char *buf);
 /* Chrome's (WebKit's) times: microseconds since 1601-01-01 UTC. */
 #define VG_CHROME_EPOCH_OFFSET 11644473600LL /* seconds from 1601 to 1970 */
 int vg_isodate_chrome(int64_t micros, char *buf);
+/* "YYYY-MM-DD HH:MM:SS[.f...]" ('T' for the space, "Z" or "+00:00" at the
+ * end accepted; fraction digits past 6 ignored) to microseconds since the
+ * Unix epoch, UTC. VG_E_INVAL for anything else, or a date that does not
+ * exist. */
+int vg_isodate_parse(const char *s, int64_t *us) VG_MUST_CHECK;
 /* "now", for info.json. */
 int vg_isodate_now(char *buf);
 
