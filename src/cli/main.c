@@ -209,31 +209,61 @@ static int ask_secret(void *ud, const char *what, char *buf, size_t cap)
 
 /* ---- scans ---- */
 
-enum scan_kind { SCAN_IOS_BACKUP, SCAN_CHECK_IOCS };
+/* The checks, one row each: `vigie <platform> <name>` (platform NULL: a
+ * top-level command) checks an acquisition of kind. */
+struct check_cmd {
+    const char *platform;
+    const char *name;
+    enum vg_kind kind;
+    const char *what; /* the positional argument, in the usage line */
+    const char *help; /* what it checks */
+    int secrets;      /* takes -p / -k */
+};
 
-static void usage_scan(enum scan_kind kind)
+static const struct check_cmd check_cmds[] = {
+    {"ios", "check-backup", VG_KIND_IOS_BACKUP, "BACKUP",
+     "Checks an iTunes/Finder backup (the folder, or the folder holding one backup).", 1},
+    {"ios", "check-fs", VG_KIND_IOS_FS, "DUMP",
+     "Checks an iOS full-filesystem dump: a folder, or a tar (gz, zst, xz) or zip of one.", 0},
+    {NULL, "check-iocs", VG_KIND_RESULTS, "RESULTS_DIR",
+     "Re-checks the <module>.json records of an earlier result folder (vigie's or MVT's)\n"
+     "with new indicators.",
+     0},
+};
+
+static const struct check_cmd *find_check(const char *platform, const char *name)
 {
-    if (kind == SCAN_IOS_BACKUP)
-        printf("usage: vigie ios check-backup [--iocs PATH]... [-o DIR] [--list-modules]\n"
-               "                              [-m MODULE] [--hashes] [--fast]\n"
-               "                              [-p PASSWORD | -k KEYFILE] BACKUP\n"
-               "Checks an iTunes/Finder backup (the folder, or the folder holding one backup).\n"
-               "  -i, --iocs PATH      STIX2 file or folder (repeatable); also VIGIE_IOCS, "
-               "MVT_STIX2\n"
-               "  -o, --output DIR     write JSON results, timelines, info.json there\n"
-               "  -m, --module NAME    run only this module (repeatable)\n"
-               "  -l, --list-modules   list the modules and exit\n"
-               "      --hashes         record the SHA-256 of every input file read\n"
-               "      --fast           skip slow modules (Manifest: the whole file listing)\n"
-               "  -p, --password PASS  password of an encrypted backup (better: "
+    size_t i;
+
+    for (i = 0; i < sizeof(check_cmds) / sizeof(check_cmds[0]); i++) {
+        const struct check_cmd *c = &check_cmds[i];
+        if (strcmp(c->name, name) == 0 &&
+            ((!c->platform && !platform) ||
+             (c->platform && platform && !strcmp(c->platform, platform))))
+            return c;
+    }
+    return NULL;
+}
+
+static void usage_scan(const struct check_cmd *c)
+{
+    printf("usage: vigie %s%s%s [--iocs PATH]... [-o DIR] [--list-modules] [-m MODULE]\n"
+           "       [--hashes] [--fast]%s %s\n%s\n",
+           c->platform ? c->platform : "", c->platform ? " " : "", c->name,
+           c->secrets ? " [-p PASSWORD | -k KEYFILE]" : "", c->what, c->help);
+    printf("  -i, --iocs PATH      STIX2 file or folder (repeatable); also VIGIE_IOCS, "
+           "MVT_STIX2\n"
+           "  -o, --output DIR     write JSON results, timelines, info.json there\n"
+           "  -m, --module NAME    run only this module (repeatable)\n"
+           "  -l, --list-modules   list the modules and exit\n"
+           "      --hashes         record the SHA-256 of every input file read\n"
+           "      --fast           skip slow modules (whole file listings)\n");
+    if (c->secrets)
+        printf("  -p, --password PASS  password of an encrypted backup (better: "
                "VIGIE_BACKUP_PASSWORD,\n"
                "                       or let vigie ask); also MVT_BACKUP_PASSWORD\n"
-               "  -k, --key-file FILE  key from `vigie ios extract-key` instead of the password\n");
-    else
-        printf("usage: vigie check-iocs --iocs PATH [--iocs PATH]... [-o DIR] [-m MODULE] "
-               "RESULTS_DIR\n"
-               "Re-checks the <module>.json records of an earlier result folder (vigie's or "
-               "MVT's)\nwith new indicators.\n");
+               "  -k, --key-file FILE  key from `vigie ios extract-key` instead of the "
+               "password\n");
 }
 
 static void list_modules(enum vg_kind kind)
@@ -245,7 +275,7 @@ static void list_modules(enum vg_kind kind)
         printf("%-30s %-28s %s\n", classes[i], names[i], desc[i]);
 }
 
-static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdline)
+static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const char *cmdline)
 {
     static const struct option opts[] = {
         {"iocs", required_argument, NULL, 'i'},     {"output", required_argument, NULL, 'o'},
@@ -286,7 +316,7 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
             modules[n_modules++] = optarg;
             break;
         case 'l':
-            list_modules(kind == SCAN_IOS_BACKUP ? VG_KIND_IOS_BACKUP : VG_KIND_RESULTS);
+            list_modules(cmd->kind);
             ret = EXIT_CLEAN;
             goto out;
         case 'H':
@@ -297,7 +327,7 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
             break;
         case 'p':
         case 'k':
-            if (kind != SCAN_IOS_BACKUP) {
+            if (!cmd->secrets) {
                 cli_error("-%c is for encrypted backups (vigie ios check-backup)", c);
                 goto out;
             }
@@ -305,17 +335,17 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
                 goto out;
             break;
         case 'h':
-            usage_scan(kind);
+            usage_scan(cmd);
             ret = EXIT_CLEAN;
             goto out;
         default:
-            usage_scan(kind);
+            usage_scan(cmd);
             goto out;
         }
     }
     if (optind + 1 != argc) {
         cli_error(optind >= argc ? "missing the folder to check" : "too many arguments");
-        usage_scan(kind);
+        usage_scan(cmd);
         goto out;
     }
     so.target = argv[optind];
@@ -324,9 +354,8 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
     so.command_line = cmdline;
     so.on_module = cli_module_cb;
     so.ud = &cons;
-    if (cli_check_module_names(kind == SCAN_IOS_BACKUP ? VG_KIND_IOS_BACKUP : VG_KIND_RESULTS,
-                               modules, n_modules) != 0 ||
-        (kind == SCAN_IOS_BACKUP && get_secret(&sec, so.target, 0) != 0))
+    if (cli_check_module_names(cmd->kind, modules, n_modules) != 0 ||
+        (cmd->secrets && get_secret(&sec, so.target, 0) != 0))
         goto out;
     src_opts.password = sec.password;
     if (sec.have_key) {
@@ -340,14 +369,13 @@ static int cmd_scan(enum scan_kind kind, int argc, char **argv, const char *cmdl
     (void)vg_cleanup_stale(diag);
     if (load_iocs(&a, diag, &iocs) != 0)
         goto out;
-    if (kind == SCAN_CHECK_IOCS && vg_iocs_count(iocs) == 0) {
+    if (cmd->kind == VG_KIND_RESULTS && vg_iocs_count(iocs) == 0) {
         cli_error("check-iocs needs indicators: give --iocs");
         goto out;
     }
     cli_begin_scan(so.target);
     errors = vg_diag_count(diag, VG_DIAG_ERROR);
-    rc = vg_source_open(kind == SCAN_IOS_BACKUP ? VG_KIND_IOS_BACKUP : VG_KIND_RESULTS, so.target,
-                        &src_opts, diag, &src);
+    rc = vg_source_open(cmd->kind, so.target, &src_opts, diag, &src);
     if (rc == VG_OK)
         rc = vg_check(src, iocs, &so, diag, &sum);
     if (rc != VG_OK) {
@@ -645,23 +673,33 @@ static int cmd_report(int argc, char **argv)
 
 static void usage(void)
 {
+    size_t i;
+
     printf("vigie %s: find traces of mercenary spyware in phone acquisitions\n\n"
            "usage: vigie [--quiet|--verbose] [--no-color] COMMAND [ARGS]\n\n"
-           "commands:\n"
-           "  ios check-backup   check an iTunes/Finder backup (encrypted ones in place)\n"
-           "  ios decrypt-backup write a decrypted copy of an encrypted backup\n"
-           "  ios extract-key    print the key of an encrypted backup (for -k)\n"
-           "  check-iocs         re-check an earlier result folder with new indicators\n"
-           "  report             write report.html in a results folder (vigie's or MVT's)\n"
-           "  download-iocs      download the public indicator files (uses the network)\n"
-           "  iocs               list the loaded indicators\n"
-           "  version            print the version\n\n"
-           "exit status: 0 no detections, 1 detections, 2 error\n",
+           "checks (each: vigie COMMAND --help):\n",
            VG_VERSION);
+    for (i = 0; i < sizeof(check_cmds) / sizeof(check_cmds[0]); i++) {
+        const struct check_cmd *c = &check_cmds[i];
+        char name[64];
+        snprintf(name, sizeof(name), "%s%s%s", c->platform ? c->platform : "",
+                 c->platform ? " " : "", c->name);
+        printf("  %-24s %.*s\n", name, (int)strcspn(c->help, ".\n"), c->help);
+    }
+    printf("\nother commands:\n"
+           "  ios decrypt-backup       write a decrypted copy of an encrypted backup\n"
+           "  ios extract-key          print the key of an encrypted backup (for -k)\n"
+           "  report                   write report.html in a results folder (vigie's or "
+           "MVT's)\n"
+           "  download-iocs            download the public indicator files (uses the network)\n"
+           "  iocs                     list the loaded indicators\n"
+           "  version                  print the version\n\n"
+           "exit status: 0 no detections, 1 detections, 2 error (or an incomplete check)\n");
 }
 
 int main(int argc, char **argv)
 {
+    const struct check_cmd *check;
     char *cmdline;
     int i, ret;
 
@@ -712,10 +750,10 @@ int main(int argc, char **argv)
         ret = cmd_download_iocs(argc, argv);
     } else if (strcmp(argv[0], "report") == 0) {
         ret = cmd_report(argc, argv);
-    } else if (strcmp(argv[0], "check-iocs") == 0) {
-        ret = cmd_scan(SCAN_CHECK_IOCS, argc, argv, cmdline);
-    } else if (strcmp(argv[0], "ios") == 0 && argc >= 2 && strcmp(argv[1], "check-backup") == 0) {
-        ret = cmd_scan(SCAN_IOS_BACKUP, argc - 1, argv + 1, cmdline);
+    } else if ((check = find_check(NULL, argv[0])) != NULL) {
+        ret = cmd_scan(check, argc, argv, cmdline);
+    } else if (argc >= 2 && (check = find_check(argv[0], argv[1])) != NULL) {
+        ret = cmd_scan(check, argc - 1, argv + 1, cmdline);
     } else if (strcmp(argv[0], "ios") == 0 && argc >= 2 && strcmp(argv[1], "decrypt-backup") == 0) {
         ret = cmd_decrypt(argc - 1, argv + 1);
     } else if (strcmp(argv[0], "ios") == 0 && argc >= 2 && strcmp(argv[1], "extract-key") == 0) {
