@@ -226,8 +226,8 @@ static const struct check_cmd check_cmds[] = {
     {"ios", "check-fs", VG_KIND_IOS_FS, "DUMP",
      "Checks an iOS full-filesystem dump: a folder, or a tar (gz, zst, xz) or zip of one.", 0},
     {NULL, "check-iocs", VG_KIND_RESULTS, "RESULTS_DIR",
-     "Re-checks the <module>.json records of an earlier result folder (vigie's or MVT's)\n"
-     "with new indicators.",
+     "Re-checks an earlier result folder (vigie's or MVT's) with new indicators: the\n"
+     "<module>.json records it holds.",
      0},
 };
 
