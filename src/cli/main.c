@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,24 @@ static int add_ioc_path(struct ioc_args *a, const char *p)
     return 0;
 }
 
+/* How old the installed indicators are (vigie download-iocs): new ones are
+ * published as investigations come out, so an old set misses them. */
+static void say_iocs_age(void)
+{
+    int64_t when = 0, days;
+
+    if (vg_iocs_updated(NULL, &when) != VG_OK || when <= 0)
+        return;
+    days = ((int64_t)time(NULL) - when) / 86400;
+    if (days > VG_IOCS_MAX_AGE_DAYS)
+        cli_warn("the installed indicators were updated %lld days ago: run vigie download-iocs "
+                 "for the newest",
+                 (long long)days);
+    else
+        cli_info("the installed indicators were updated %lld day%s ago", (long long)days,
+                 days == 1 ? "" : "s");
+}
+
 static int load_iocs(const struct ioc_args *a, struct vg_diag *diag, struct vg_iocs **out)
 {
     struct vg_iocs *iocs = NULL;
@@ -72,10 +91,11 @@ static int load_iocs(const struct ioc_args *a, struct vg_diag *diag, struct vg_i
     }
     if (vg_iocs_count(iocs) == 0)
         cli_warn("no indicators loaded: only the heuristic checks will run "
-                 "(give --iocs FILE or set VIGIE_IOCS)");
+                 "(give --iocs FILE, set VIGIE_IOCS, or run vigie download-iocs)");
     else
         cli_info("loaded %zu indicators from %zu files", vg_iocs_count(iocs),
                  vg_iocs_file_count(iocs));
+    say_iocs_age();
     *out = iocs;
     return 0;
 }
