@@ -129,6 +129,119 @@ static void test_until(void **state)
     assert_string_equal(buf, "abc");
 }
 
+/* str.splitlines() and bytes.splitlines() cut lines where Python does. */
+static void test_python_line_modes(void **state)
+{
+    static const char t[] = "a\x0b"
+                            "b\rc\r\nd\x1c"
+                            "e\xc2\x85"
+                            "f\xe2\x80\xa8g\x1fh\r";
+    struct vg_lines l;
+    struct vg_str s;
+    const char *str_lines[] = {"a", "b", "c", "d", "e", "f", "g\x1fh"};
+    const char *bytes_lines[] = {"a\x0b"
+                                 "b",
+                                 "c",
+                                 "d\x1c"
+                                 "e\xc2\x85"
+                                 "f\xe2\x80\xa8g\x1fh"};
+    size_t i;
+    (void)state;
+
+    vg_lines_init(&l, t, sizeof(t) - 1, 0);
+    vg_lines_set_mode(&l, VG_LINES_PY_STR);
+    for (i = 0; i < VG_ARRAY_LEN(str_lines); i++) {
+        assert_true(vg_lines_next(&l, &s));
+        assert_true(vg_str_eq(s, str_lines[i]));
+    }
+    assert_false(vg_lines_next(&l, &s));
+
+    vg_lines_init(&l, t, sizeof(t) - 1, 0);
+    vg_lines_set_mode(&l, VG_LINES_PY_BYTES);
+    for (i = 0; i < VG_ARRAY_LEN(bytes_lines); i++) {
+        assert_true(vg_lines_next(&l, &s));
+        assert_true(vg_str_eq(s, bytes_lines[i]));
+    }
+    assert_false(vg_lines_next(&l, &s));
+
+    /* a lone \xc2 or \xe2 \x80 at the end is no line end */
+    vg_lines_init(&l, "x\xe2\x80", 3, 0);
+    vg_lines_set_mode(&l, VG_LINES_PY_STR);
+    assert_true(vg_lines_next(&l, &s));
+    assert_int_equal(s.n, 3);
+    assert_false(vg_lines_next(&l, &s));
+}
+
+static void test_python_strip_and_split(void **state)
+{
+    struct vg_str s, w;
+    (void)state;
+
+    /* NBSP, U+3000, U+2000 and \x1f are whitespace to Python's str.strip() */
+    s = vg_str_py_strip(vg_str_of("\xc2\xa0\x1f x y\xe3\x80\x80\xe2\x80\x80 \t"));
+    assert_true(vg_str_eq(s, "x y"));
+    assert_true(vg_str_eq(vg_str_py_lstrip(vg_str_of(" \xe1\x9a\x80"
+                                                     "a ")),
+                          "a "));
+    assert_true(vg_str_eq(vg_str_py_rstrip(vg_str_of(" a\xe2\x81\x9f\xe2\x80\xaf")), " a"));
+    /* U+200B (zero width space) is not whitespace; nor is a cut sequence */
+    assert_true(vg_str_eq(vg_str_py_strip(vg_str_of("\xe2\x80\x8b")), "\xe2\x80\x8b"));
+    assert_true(vg_str_eq(vg_str_py_strip(vg_str_of("a\xc2")), "a\xc2"));
+    assert_true(vg_str_eq(vg_str_py_strip(vg_str_of(" \t ")), ""));
+    /* bytes.strip() knows ASCII only */
+    assert_true(vg_str_eq(vg_str_bytes_strip(vg_str_of("\x0b a\xc2\xa0\r\n")), "a\xc2\xa0"));
+    assert_true(vg_str_eq(vg_str_bytes_lstrip(vg_str_of("\x0c\x1c")), "\x1c"));
+    assert_true(vg_str_eq(vg_str_bytes_rstrip(vg_str_of(" x ")), " x"));
+    assert_true(vg_str_eq(vg_str_strip_char(vg_str_of("\"\"a\"b\""), '"'), "a\"b"));
+
+    s = vg_str_of(" one\xc2\xa0two\t\x1fthree ");
+    assert_true(vg_str_py_word(&s, &w));
+    assert_true(vg_str_eq(w, "one"));
+    assert_true(vg_str_py_word(&s, &w));
+    assert_true(vg_str_eq(w, "two"));
+    assert_true(vg_str_py_word(&s, &w));
+    assert_true(vg_str_eq(w, "three"));
+    assert_false(vg_str_py_word(&s, &w));
+}
+
+/* Slices and find count code points, as Python's str does. */
+static void test_python_slices(void **state)
+{
+    struct vg_str s = vg_str_of("\xc3\xa9t\xc3\xa9:x"); /* "été:x" */
+    (void)state;
+
+    assert_int_equal(vg_str_cp_len(s), 5);
+    assert_true(vg_str_eq(vg_str_py_slice(s, 0, -1), "\xc3\xa9t\xc3\xa9:"));
+    assert_true(vg_str_eq(vg_str_py_slice(s, 1, 3), "t\xc3\xa9"));
+    assert_true(vg_str_eq(vg_str_py_slice(s, -2, VG_PY_END), ":x"));
+    assert_true(vg_str_eq(vg_str_py_slice(s, 4, 2), ""));
+    assert_true(vg_str_eq(vg_str_py_slice(s, -100, 1), "\xc3\xa9"));
+    assert_true(vg_str_eq(vg_str_py_slice(s, 9, VG_PY_END), ""));
+    assert_true(vg_str_eq(vg_str_py_slice(s, LONG_MIN, LONG_MIN), ""));
+    assert_true(vg_str_eq(vg_str_py_slice(vg_str_of("ab"), 1, -2), ""));
+    assert_int_equal(vg_str_py_find(s, ":"), 3);
+    assert_int_equal(vg_str_py_find(s, "?"), -1);
+    assert_int_equal(vg_str_py_find(s, ""), 0);
+}
+
+static void test_digits(void **state)
+{
+    struct vg_str s = vg_str_of("20221"), t;
+    uint64_t v;
+    (void)state;
+
+    assert_true(vg_str_digits(&s, 4, 4, &v));
+    assert_int_equal(v, 2022);
+    assert_true(vg_str_eq(s, "1"));
+    t = vg_str_of("7-");
+    assert_false(vg_str_digits(&t, 2, 2, &v));
+    assert_true(vg_str_eq(t, "7-"));
+    assert_true(vg_str_digits(&t, 1, 2, &v));
+    assert_int_equal(v, 7);
+    t = vg_str_of("x");
+    assert_false(vg_str_digits(&t, 0, 3, &v));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -139,6 +252,10 @@ int main(void)
         cmocka_unit_test(test_failures_leave_slice),
         cmocka_unit_test(test_words_and_find),
         cmocka_unit_test(test_until),
+        cmocka_unit_test(test_python_line_modes),
+        cmocka_unit_test(test_python_strip_and_split),
+        cmocka_unit_test(test_python_slices),
+        cmocka_unit_test(test_digits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
