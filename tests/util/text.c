@@ -109,6 +109,15 @@ static void test_words_and_find(void **state)
     assert_false(vg_str_word(&s, &w));
     assert_int_equal(vg_str_find_str(vg_str_of("DUMP OF SERVICE x"), "SERVICE"), 8);
     assert_int_equal(vg_str_find_str(vg_str_of("abc"), "abcd"), -1);
+    assert_int_equal(vg_str_find_any(vg_str_of("ab}c{"), "{}"), 2);
+    assert_int_equal(vg_str_find_any((struct vg_str){"a\0b", 3}, "b"), 2);
+    assert_int_equal(vg_str_find_any(vg_str_of("abc"), "xy"), -1);
+    assert_true(vg_str_eq(vg_str_sub(vg_str_of("abcdef"), 1, 3), "bc"));
+    assert_true(vg_str_eq(vg_str_sub(vg_str_of("abc"), 2, 99), "c"));
+    assert_true(vg_str_eq(vg_str_sub(vg_str_of("abc"), 5, 1), ""));
+    assert_true(vg_str_same((struct vg_str){"a\0b", 3}, (struct vg_str){"a\0bc", 3}));
+    assert_false(vg_str_same(vg_str_of("ab"), vg_str_of("a")));
+    assert_true(vg_str_same(vg_str_of(""), (struct vg_str){NULL, 0}));
     assert_true(vg_str_eq(vg_str_trim(vg_str_of(" \tx y \r")), "x y"));
 }
 

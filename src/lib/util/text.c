@@ -108,6 +108,11 @@ int vg_str_eq(struct vg_str s, const char *lit)
     return s.n == n && memcmp(s.p, lit, n) == 0;
 }
 
+int vg_str_same(struct vg_str a, struct vg_str b)
+{
+    return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
 int vg_str_starts(struct vg_str s, const char *lit)
 {
     size_t n = strlen(lit);
@@ -140,6 +145,29 @@ long vg_str_find_str(struct vg_str s, const char *lit)
         if (memcmp(q, lit, n) == 0)
             return (long)i;
     }
+    return -1;
+}
+
+struct vg_str vg_str_sub(struct vg_str s, size_t from, size_t to)
+{
+    struct vg_str r;
+
+    if (to > s.n)
+        to = s.n;
+    if (from > to)
+        from = to;
+    r.p = s.p + from;
+    r.n = to - from;
+    return r;
+}
+
+long vg_str_find_any(struct vg_str s, const char *set)
+{
+    size_t i;
+
+    for (i = 0; i < s.n; i++)
+        if (s.p[i] != '\0' && strchr(set, s.p[i]))
+            return (long)i;
     return -1;
 }
 

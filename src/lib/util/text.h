@@ -64,12 +64,18 @@ void vg_lines_set_mode(struct vg_lines *l, enum vg_lines_mode mode);
 /* ---- slices ---- */
 
 int vg_str_eq(struct vg_str s, const char *lit);
+/* The same bytes (NUL bytes included). */
+int vg_str_same(struct vg_str a, struct vg_str b);
 int vg_str_starts(struct vg_str s, const char *lit);
 int vg_str_ends(struct vg_str s, const char *lit);
 /* Index of the first c in s, or -1. */
 long vg_str_find(struct vg_str s, char c);
 /* Index of the first occurrence of lit in s, or -1. */
 long vg_str_find_str(struct vg_str s, const char *lit);
+/* Bytes [from, to) of s, both clamped to s (to < from gives ""). */
+struct vg_str vg_str_sub(struct vg_str s, size_t from, size_t to);
+/* Index of the first byte of s that is in set, or -1 (strpbrk). */
+long vg_str_find_any(struct vg_str s, const char *set);
 /* Without leading / trailing spaces and tabs (and \r). */
 struct vg_str vg_str_trim(struct vg_str s);
 /* Leading spaces and tabs in s. */
