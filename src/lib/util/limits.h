@@ -53,6 +53,15 @@
 #define VG_MAX_KDF_ITER       (100u * 1000u * 1000u)  /* PBKDF2 rounds (iOS uses 10,000,000) */
 #define VG_DECRYPT_CHUNK      (1024u * 1024u)         /* bytes one decrypt-backup worker holds */
 
+/* Android dumpsys text (src/lib/formats/android/dumpsys*.c) */
+#define VG_MAX_DUMPSYS_TEXT      (1024u * 1024u * 1024u) /* one dumpstate / dumpsys.txt */
+#define VG_MAX_DUMPSYS_SECTIONS  100000u                 /* headers in one text (~250 real) */
+#define VG_MAX_DUMPSYS_ITEMS     100000u                 /* entries in one list of one record */
+#define VG_MAX_DUMPSYS_RECORDS   1000000u                /* records a parser must hold at once */
+#define VG_MAX_DUMPSYS_ADB       (16u * 1024u * 1024u)   /* the adb section */
+#define VG_MAX_DUMPSYS_ADB_DEPTH 64u                     /* nested "key={" in it */
+#define VG_MAX_DUMPSYS_WARNINGS  50u                     /* messages per sink; then counted */
+
 /* Module heuristics */
 #define VG_MAX_MISSING_IDS 10000u /* gaps in a table's row ids reported one by one */
 
