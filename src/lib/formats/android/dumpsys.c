@@ -304,8 +304,12 @@ void vg_dumpsys_warn(struct vg_dumpsys_sink *sink, const char *what, size_t line
     va_start(ap, fmt);
     (void)vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    vg_diag_add(sink->diag, VG_DIAG_WARN, sink->where ? sink->where : "dumpsys",
-                "dumpsys %s: line %zu: %s", what, line, msg);
+    if (line)
+        vg_diag_add(sink->diag, VG_DIAG_WARN, sink->where ? sink->where : "dumpsys",
+                    "dumpsys %s: line %zu: %s", what, line, msg);
+    else /* a whole file's own messages (its first line is 1) */
+        vg_diag_add(sink->diag, VG_DIAG_WARN, sink->where ? sink->where : "dumpsys",
+                    "dumpsys %s: %s", what, msg);
 }
 
 void vg_dumpsys_done(struct vg_dumpsys_sink *sink, const char *what,

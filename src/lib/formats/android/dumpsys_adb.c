@@ -220,19 +220,34 @@ static int tree_line(struct tree *t, struct vg_str line)
     return set(t, key, raw_str(val));
 }
 
-static int parse_tree(struct tree *t, struct vg_str data, json_t *root)
+/* Lines of s before its byte `at`, for messages. */
+static size_t lines_before(struct vg_str s, size_t at)
+{
+    struct vg_str head = vg_str_sub(s, 0, at), skip;
+    size_t n = 0;
+
+    while (vg_str_until(&head, '\n', &skip))
+        n++;
+    return n;
+}
+
+/* data: the state between "\n{" and the last "}\n" of content. */
+static int parse_tree(struct tree *t, struct vg_str content, struct vg_str data, json_t *root)
 {
     struct vg_str line;
+    size_t first;
     int rc = VG_OK, more = 1;
 
     t->stack[0] = root;
     t->depth = 1;
     data = vg_str_strip_char(data, '\n');
+    first = t->lineno + 1 + lines_before(content, (size_t)(data.p - content.p));
     while (more && rc == VG_OK) { /* data.split(b"\n"): "" is one empty line */
         if (!vg_str_until(&data, '\n', &line)) {
             line = data;
             more = 0;
         }
+        t->lineno = first++;
         rc = tree_line(t, line);
     }
     return rc == 1 ? VG_OK : rc;
@@ -551,7 +566,8 @@ static int state(struct tree *t, struct vg_str content, json_t **out)
                         "Unable to find complete ADB manager state in dumpsys output");
     if (!(root = json_object()))
         return VG_E_NOMEM;
-    rc = parse_tree(t, vg_str_bytes_rstrip(vg_str_sub(content, (size_t)start + 2, (size_t)end - 2)),
+    rc = parse_tree(t, content,
+                    vg_str_bytes_rstrip(vg_str_sub(content, (size_t)start + 2, (size_t)end - 2)),
                     root);
     if (rc != VG_OK)
         goto out;

@@ -17,7 +17,7 @@
 
 struct state {
     struct vg_dumpsys_sink *sink;
-    size_t lineno;
+    size_t lineno, entry_line;
     struct vg_buf uid;
     json_t *package, *perm, *entry;
     int full_perms, full_entries; /* VG_MAX_DUMPSYS_ITEMS reached, said once */
@@ -93,7 +93,7 @@ static int flush_entry(struct state *st)
         return VG_OK;
     entries = st->perm ? json_object_get(st->perm, "entries") : NULL;
     if (!entries) { /* MVT: KeyError */
-        vg_dumpsys_warn(st->sink, WHAT, st->lineno, "access entry outside any operation");
+        vg_dumpsys_warn(st->sink, WHAT, st->entry_line, "access entry outside any operation");
         json_decref(st->entry);
     } else if (json_array_size(entries) >= VG_MAX_DUMPSYS_ITEMS) {
         if (!st->full_entries)
@@ -203,6 +203,7 @@ static int new_entry(struct state *st, struct vg_str line)
     if (!(e = json_object()))
         return VG_E_NOMEM;
     st->entry = e;
+    st->entry_line = st->lineno;
     if ((rc = vg_dumpsys_set_str(e, "access", access)) != VG_OK ||
         (rc = vg_dumpsys_set_str(e, "type",
                                  vg_str_py_slice(line, vg_str_py_find(line, "[") + 1,
