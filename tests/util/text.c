@@ -181,6 +181,70 @@ static void test_python_line_modes(void **state)
     assert_false(vg_lines_next(&l, &s));
 }
 
+/* The fast scan (eight bytes at a time) finds the same line ends as a
+ * byte-by-byte reading of Python's rules, wherever they fall. */
+static size_t ref_eol(const unsigned char *u, size_t n, int str, size_t *len)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (u[i] == '\n' ||
+            (str && (u[i] == 0x0b || u[i] == 0x0c || (u[i] >= 0x1c && u[i] <= 0x1e)))) {
+            *len = 1;
+            return i;
+        }
+        if (u[i] == '\r') {
+            *len = i + 1 < n && u[i + 1] == '\n' ? 2 : 1;
+            return i;
+        }
+        if (str && u[i] == 0xC2 && i + 1 < n && u[i + 1] == 0x85) {
+            *len = 2;
+            return i;
+        }
+        if (str && u[i] == 0xE2 && i + 2 < n && u[i + 1] == 0x80 &&
+            (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)) {
+            *len = 3;
+            return i;
+        }
+    }
+    *len = 0;
+    return n;
+}
+
+static void test_python_line_ends_random(void **state)
+{
+    static const unsigned char alphabet[] = {'a',  ' ',  '\n', '\r', 0x0b, 0x0c, 0x1c,
+                                             0x1d, 0x1e, 0x1f, 0xC2, 0x85, 0xE2, 0x80,
+                                             0xA8, 0xA9, 0xFF, 'z',  'z',  'z'};
+    unsigned char t[80];
+    uint32_t seed = 12345;
+    size_t round, i, n, off, len;
+    int mode;
+    (void)state;
+
+    for (round = 0; round < 20000; round++) {
+        n = round % sizeof(t);
+        for (i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            t[i] = alphabet[(seed >> 16) % (round % 3 ? sizeof(alphabet) : 4)];
+        }
+        for (mode = VG_LINES_PY_BYTES; mode <= VG_LINES_PY_STR; mode++) {
+            struct vg_lines l;
+            struct vg_str line;
+            vg_lines_init(&l, t, n, 0);
+            vg_lines_set_mode(&l, (enum vg_lines_mode)mode);
+            for (off = 0; off < n; off += len) {
+                size_t end = off + ref_eol(t + off, n - off, mode == VG_LINES_PY_STR, &len);
+                assert_true(vg_lines_next(&l, &line));
+                assert_ptr_equal(line.p, (const char *)t + off);
+                assert_int_equal(line.n, end - off);
+                len += end - off;
+            }
+            assert_false(vg_lines_next(&l, &line));
+        }
+    }
+}
+
 static void test_python_strip_and_split(void **state)
 {
     struct vg_str s, w;
@@ -262,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_words_and_find),
         cmocka_unit_test(test_until),
         cmocka_unit_test(test_python_line_modes),
+        cmocka_unit_test(test_python_line_ends_random),
         cmocka_unit_test(test_python_strip_and_split),
         cmocka_unit_test(test_python_slices),
         cmocka_unit_test(test_digits),

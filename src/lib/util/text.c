@@ -28,38 +28,63 @@ void vg_lines_set_mode(struct vg_lines *l, enum vg_lines_mode mode)
     l->mode = (int)mode;
 }
 
+/* Bytes that may end a line: 1 for bytes.splitlines(), 2 for
+ * str.splitlines() (C2 and E2 start U+0085 and U+2028/9). */
+static const unsigned char eol_class[256] = {
+    ['\n'] = 3, ['\r'] = 3, [0x0b] = 2, [0x0c] = 2, [0x1c] = 2,
+    [0x1d] = 2, [0x1e] = 2, [0xC2] = 2, [0xE2] = 2,
+};
+
 /* Python's line ends: eol_len gets the terminator's length (0: none, the
- * line runs to the end). Bytes C2 and E2 start U+0085 and U+2028/9 and are
- * never continuation bytes, so a match is always that character. */
+ * line runs to the end). Bytes C2 and E2 are never continuation bytes, so
+ * C2 85 and E2 80 A8/A9 are always those characters. */
 static size_t py_eol(const char *p, size_t n, int str, size_t *eol_len)
 {
-    size_t i;
+    const unsigned char *u = (const unsigned char *)p;
+    unsigned char mask = str ? 2 : 1;
+    size_t i = 0;
 
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c == '\n') {
-            *eol_len = 1;
-            return i;
+    for (;;) {
+        size_t stop;
+        /* eight bytes at a time while none can end a line: str needs a byte
+         * below 0x1f or above 0x7f, bytes a "\n" or "\r" (SWAR tests) */
+        while (n - i >= 8) {
+            uint64_t x, lo = 0x0101010101010101ull, hi = 0x8080808080808080ull, t;
+            memcpy(&x, u + i, 8);
+            if (str)
+                t = (((x - 0x1f * lo) & ~x) | x) & hi;
+            else
+                t = (((x ^ (0x0a * lo)) - lo) & ~(x ^ (0x0a * lo)) & hi) |
+                    (((x ^ (0x0d * lo)) - lo) & ~(x ^ (0x0d * lo)) & hi);
+            if (t)
+                break;
+            i += 8;
         }
-        if (c == '\r') {
-            *eol_len = i + 1 < n && p[i + 1] == '\n' ? 2 : 1;
-            return i;
-        }
-        if (!str || (c > 0x1e && c != 0xC2 && c != 0xE2))
+        stop = n - i >= 8 ? i + 8 : n;
+        while (i < stop && !(eol_class[u[i]] & mask))
+            i++;
+        if (i >= n)
+            break;
+        if (i == stop)
             continue;
-        if (c == 0x0b || c == 0x0c || c == 0x1c || c == 0x1d || c == 0x1e) {
+        if (u[i] == '\n' || u[i] == 0x0b || u[i] == 0x0c || (u[i] >= 0x1c && u[i] <= 0x1e)) {
             *eol_len = 1;
             return i;
         }
-        if (c == 0xC2 && i + 1 < n && (unsigned char)p[i + 1] == 0x85) {
+        if (u[i] == '\r') {
+            *eol_len = i + 1 < n && u[i + 1] == '\n' ? 2 : 1;
+            return i;
+        }
+        if (u[i] == 0xC2 && i + 1 < n && u[i + 1] == 0x85) {
             *eol_len = 2;
             return i;
         }
-        if (c == 0xE2 && i + 2 < n && (unsigned char)p[i + 1] == 0x80 &&
-            ((unsigned char)p[i + 2] == 0xA8 || (unsigned char)p[i + 2] == 0xA9)) {
+        if (u[i] == 0xE2 && i + 2 < n && u[i + 1] == 0x80 &&
+            (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)) {
             *eol_len = 3;
             return i;
         }
+        i++;
     }
     *eol_len = 0;
     return n;

@@ -89,12 +89,17 @@ static int is_delim(struct vg_str s)
 static int classify(struct vg_dumpsys_iter *it, struct vg_str raw, enum line_kind *kind,
                     struct vg_str *name)
 {
-    struct vg_str s =
-        it->dec == VG_DUMPSYS_BYTES ? vg_str_bytes_lstrip(raw) : vg_str_py_lstrip(raw);
+    struct vg_str s = raw;
     unsigned char c;
     int rc;
 
     *kind = LINE_OTHER;
+    while (s.n && (s.p[0] == ' ' || s.p[0] == '\t')) /* the usual indentation, quickly */
+        s = vg_str_sub(s, 1, s.n);
+    if (s.n && (unsigned char)s.p[0] > ' ' && (unsigned char)s.p[0] < 0x7f && s.p[0] != 'D' &&
+        s.p[0] != '-')
+        return VG_OK; /* most lines: printable ASCII, so neither blank nor a header */
+    s = it->dec == VG_DUMPSYS_BYTES ? vg_str_bytes_lstrip(s) : vg_str_py_lstrip(s);
     if (s.n == 0)
         return VG_OK;
     c = (unsigned char)s.p[0];
