@@ -167,9 +167,11 @@ int vg_dumpsys_packages(const struct vg_dumpsys_section *sec,
  * change's rawOverrides (apps uninstalled since). */
 int vg_dumpsys_platform_compat(const struct vg_dumpsys_section *sec,
                                struct vg_dumpsys_sink *sink) VG_MUST_CHECK;
-/* DumpsysReceivers: MVT keeps one object {intent: [{package_name,
- * receiver}, ...]}; each record is one intent's member of it, {intent:
- * [...]}, so merging the records (json_object_update) gives MVT's object. */
+/* DumpsysReceivers: MVT's result is one object {intent: [{package_name,
+ * receiver}, ...]}; each record is one member of it, {intent: [...]}, in
+ * its order (merging the records gives MVT's object). A later, mis-indented
+ * header adds to an earlier intent's list, so the object is held (up to
+ * VG_MAX_DUMPSYS_RECORDS intents and receivers) until the end. */
 int vg_dumpsys_receivers(const struct vg_dumpsys_section *sec,
                          struct vg_dumpsys_sink *sink) VG_MUST_CHECK;
 /* DumpsysADBState: one record, the "debugging_manager" object of the adb

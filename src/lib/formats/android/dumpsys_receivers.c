@@ -2,9 +2,11 @@
  * The package service's Receiver Resolver Table (MVT's
  * DumpsysReceiversArtifact.parse; grammar in docs/formats/dumpsys.md).
  *
- * MVT fills one dict {intent: [receivers]}. vigie hands over one intent at
- * a time, {intent: [receivers]}, as soon as its block ends, so only one
- * block is held.
+ * MVT fills one dict {intent: [receivers]}, where a mis-indented action
+ * header adds to the list of that intent wherever it was first met. To give
+ * the same lists, the dict is kept (up to VG_MAX_DUMPSYS_RECORDS receivers:
+ * a fraction of the section, which is in memory anyway) and handed over at
+ * the end, one intent per record, in MVT's order.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -14,58 +16,56 @@
 
 #define WHAT "receivers"
 
-struct block {
-    struct vg_buf intent;
-    json_t *receivers; /* NULL: no block open */
-    int full;          /* VG_MAX_DUMPSYS_ITEMS reached, said once */
+struct table {
+    json_t *results; /* MVT's dict */
+    json_t *list;    /* the open intent's list (borrowed), NULL: intent = None */
+    int empty;       /* the open intent is "" (Python's "not intent") */
+    size_t receivers;
+    int full; /* VG_MAX_DUMPSYS_RECORDS reached, said once */
 };
 
-static int close_block(struct block *b, struct vg_dumpsys_sink *sink)
+/* Receivers and intents both count towards VG_MAX_DUMPSYS_RECORDS. */
+static int room(struct table *t, struct vg_dumpsys_sink *sink, size_t lineno)
 {
-    json_t *rec;
-
-    if (!b->receivers)
-        return VG_OK;
-    rec = json_object();
-    if (rec && json_object_setn_new(rec, b->intent.data ? b->intent.data : "", b->intent.len,
-                                    b->receivers) != 0) {
-        json_decref(rec);
-        rec = NULL;
+    if (t->receivers < VG_MAX_DUMPSYS_RECORDS) {
+        t->receivers++;
+        return 1;
     }
-    if (!rec)
-        json_decref(b->receivers);
-    b->receivers = NULL;
-    return vg_dumpsys_emit(sink, rec);
+    if (!t->full)
+        vg_dumpsys_warn(sink, WHAT, lineno, "more than %u intents and receivers",
+                        VG_MAX_DUMPSYS_RECORDS);
+    t->full = 1;
+    return 0;
 }
 
-static int open_block(struct block *b, struct vg_dumpsys_sink *sink, struct vg_str intent)
+/* self.results[intent] = [] (fresh: replace) or setdefault(intent, []). */
+static int open_intent(struct table *t, struct vg_dumpsys_sink *sink, size_t lineno,
+                       struct vg_str intent, int fresh)
 {
-    int rc;
+    const char *key = intent.n ? intent.p : "";
+    json_t *list = json_object_getn(t->results, key, intent.n);
 
-    if ((rc = close_block(b, sink)) != VG_OK)
-        return rc;
-    vg_buf_reset(&b->intent);
-    if ((rc = vg_buf_append(&b->intent, intent.p, intent.n)) != VG_OK)
-        return rc;
-    b->full = 0;
-    b->receivers = json_array();
-    return b->receivers ? VG_OK : VG_E_NOMEM;
+    t->list = NULL;
+    if (!list && !room(t, sink, lineno))
+        return VG_OK;
+    if (!list || fresh) {
+        if (!(list = json_array()) || json_object_setn_new(t->results, key, intent.n, list) != 0)
+            return VG_E_NOMEM;
+    }
+    t->list = list;
+    t->empty = intent.n == 0;
+    return VG_OK;
 }
 
-static int add_receiver(struct block *b, struct vg_dumpsys_sink *sink, size_t lineno,
+static int add_receiver(struct table *t, struct vg_dumpsys_sink *sink, size_t lineno,
                         struct vg_str receiver)
 {
     static const char *const keys[] = {"package_name", "receiver"};
     const struct vg_str vals[] = {vg_dumpsys_head(receiver, '/'), receiver};
 
-    if (json_array_size(b->receivers) >= VG_MAX_DUMPSYS_ITEMS) {
-        if (!b->full)
-            vg_dumpsys_warn(sink, WHAT, lineno, "more than %u receivers for one intent",
-                            VG_MAX_DUMPSYS_ITEMS);
-        b->full = 1;
+    if (!room(t, sink, lineno))
         return VG_OK;
-    }
-    return vg_dumpsys_append(b->receivers, vg_dumpsys_strs(2, keys, vals));
+    return vg_dumpsys_append(t->list, vg_dumpsys_strs(2, keys, vals));
 }
 
 static int is_action(struct vg_str line)
@@ -75,36 +75,55 @@ static int is_action(struct vg_str line)
 }
 
 /* One line of the Non-Data Actions, after the blank-line test. */
-static int action_line(struct block *b, struct vg_dumpsys_sink *sink, size_t lineno,
+static int action_line(struct table *t, struct vg_dumpsys_sink *sink, size_t lineno,
                        struct vg_str line, struct vg_buf *tmp)
 {
     struct vg_str s = vg_str_py_strip(line), first, intent;
     int rc;
 
     if (is_action(line)) {
-        /* self.results[intent] = []: a fresh list, even for a name seen */
         if ((rc = vg_dumpsys_remove_all(tmp, s, ":", &intent)) != VG_OK)
             return rc;
-        return open_block(b, sink, intent);
+        return open_intent(t, sink, lineno, intent, 1);
     }
     if (!vg_str_until(&s, ' ', &first)) {
-        /* one field: a mis-indented action ("name:") continues or opens
-         * its block (setdefault); anything else is skipped */
+        /* one field: MVT's fix for an action printed at another
+         * indentation ("name:"); anything else is skipped */
         if (!vg_str_ends(s, ":"))
             return VG_OK;
-        intent = vg_str_sub(s, 0, s.n - 1);
-        if (b->receivers && vg_str_same(intent, (struct vg_str){b->intent.data, b->intent.len}))
-            return VG_OK;
-        return open_block(b, sink, intent);
+        return open_intent(t, sink, lineno, vg_str_sub(s, 0, s.n - 1), 0);
     }
-    if (!b->receivers || b->intent.len == 0) /* Python's "not intent" */
+    if (!t->list || t->empty) /* Python's "not intent" */
         return VG_OK;
-    if (!vg_str_starts(line, "        "))
-        return close_block(b, sink); /* intent = None */
-    return add_receiver(b, sink, lineno, vg_dumpsys_head(s, ' '));
+    if (!vg_str_starts(line, "        ")) {
+        t->list = NULL; /* intent = None */
+        return VG_OK;
+    }
+    return add_receiver(t, sink, lineno, vg_dumpsys_head(s, ' '));
 }
 
-static int parse(struct vg_dumpsys_lines *r, struct vg_dumpsys_sink *sink, struct block *b,
+/* The dict, one member per record. */
+static int hand_over(struct table *t, struct vg_dumpsys_sink *sink)
+{
+    void *it;
+    int rc = VG_OK;
+
+    for (it = json_object_iter(t->results); it && rc == VG_OK;
+         it = json_object_iter_next(t->results, it)) {
+        size_t n;
+        const char *key = json_object_iter_key(it);
+        json_t *rec = json_object();
+        n = json_object_iter_key_len(it);
+        if (rec && json_object_setn(rec, key, n, json_object_iter_value(it)) != 0) {
+            json_decref(rec);
+            rec = NULL;
+        }
+        rc = vg_dumpsys_emit(sink, rec);
+    }
+    return rc;
+}
+
+static int parse(struct vg_dumpsys_lines *r, struct vg_dumpsys_sink *sink, struct table *t,
                  struct vg_buf *tmp)
 {
     struct vg_str line;
@@ -125,30 +144,29 @@ static int parse(struct vg_dumpsys_lines *r, struct vg_dumpsys_sink *sink, struc
             continue;
         if (vg_dumpsys_blank(line))
             break;
-        if ((rc = action_line(b, sink, r->lineno, line, tmp)) != VG_OK)
+        if ((rc = action_line(t, sink, r->lineno, line, tmp)) != VG_OK)
             return rc;
     }
     if (rc < 0)
         return rc;
-    return close_block(b, sink);
+    return hand_over(t, sink);
 }
 
 int vg_dumpsys_receivers(const struct vg_dumpsys_section *sec, struct vg_dumpsys_sink *sink)
 {
     struct vg_dumpsys_lines r;
-    struct block b;
+    struct table t;
     struct vg_buf tmp;
     int rc;
 
-    memset(&b, 0, sizeof(b));
-    vg_buf_init(&b.intent, 3 * (size_t)VG_MAX_TEXT_LINE + 1);
+    memset(&t, 0, sizeof(t));
     vg_buf_init(&tmp, 3 * (size_t)VG_MAX_TEXT_LINE + 1);
     vg_dumpsys_lines_init(&r, sec);
-    rc = parse(&r, sink, &b, &tmp);
+    t.results = json_object();
+    rc = t.results ? parse(&r, sink, &t, &tmp) : VG_E_NOMEM;
     vg_dumpsys_done(sink, WHAT, &r);
     vg_dumpsys_lines_free(&r);
-    json_decref(b.receivers);
-    vg_buf_free(&b.intent);
+    json_decref(t.results);
     vg_buf_free(&tmp);
     return rc;
 }
