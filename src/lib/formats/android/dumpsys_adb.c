@@ -56,9 +56,17 @@ static int fix_strings(json_t *v)
     int rc = VG_OK;
 
     if (json_is_object(v)) {
-        json_object_foreach(v, key, item) if ((rc = fix_strings(item)) != VG_OK) return rc;
+        json_object_foreach(v, key, item)
+        {
+            if ((rc = fix_strings(item)) != VG_OK)
+                return rc;
+        }
     } else if (json_is_array(v)) {
-        json_array_foreach(v, i, item) if ((rc = fix_strings(item)) != VG_OK) return rc;
+        json_array_foreach(v, i, item)
+        {
+            if ((rc = fix_strings(item)) != VG_OK)
+                return rc;
+        }
     } else if (json_is_string(v) && !vg_utf8_valid(json_string_value(v), json_string_length(v))) {
         vg_buf_init(&b, 4 * json_string_length(v) + 1);
         rc = backslash(&b, json_string_value(v), json_string_length(v));

@@ -199,9 +199,11 @@ size_t vg_dumpsys_dangerous_permissions(const json_t *record)
     const json_t *perm;
     size_t i, n = 0;
 
-    json_array_foreach(json_object_get(record, "permissions"), i, perm) n +=
-        (size_t)in_list(json_string_value(json_object_get(perm, "name")), dangerous_permissions,
-                        VG_ARRAY_LEN(dangerous_permissions));
+    json_array_foreach(json_object_get(record, "permissions"), i, perm)
+    {
+        const char *name = json_string_value(json_object_get(perm, "name"));
+        n += (size_t)in_list(name, dangerous_permissions, VG_ARRAY_LEN(dangerous_permissions));
+    }
     return n;
 }
 
