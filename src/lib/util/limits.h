@@ -134,6 +134,14 @@
 #define VG_ARCHIVE_MEM_KEEP    (16u << 20)  /* a kept member up to this stays in memory */
 #define VG_ARCHIVE_MAX_NAME    4096u        /* bytes of one member name or link target */
 #define VG_ARCHIVE_MAX_DEPTH   4u           /* archives opened from members of archives */
+/* Android dumpsys text (src/lib/formats/android/dumpsys*.c) */
+#define VG_MAX_DUMPSYS_TEXT      (1024u * 1024u * 1024u) /* one dumpstate / dumpsys.txt */
+#define VG_MAX_DUMPSYS_SECTIONS  100000u                 /* headers in one text (~250 real) */
+#define VG_MAX_DUMPSYS_ITEMS     100000u                 /* entries in one list of one record */
+#define VG_MAX_DUMPSYS_RECORDS   1000000u                /* records a parser must hold at once */
+#define VG_MAX_DUMPSYS_ADB       (16u * 1024u * 1024u)   /* the adb section */
+#define VG_MAX_DUMPSYS_ADB_DEPTH 64u                     /* nested "key={" in it */
+#define VG_MAX_DUMPSYS_WARNINGS  50u                     /* messages per sink; then counted */
 
 /* Module heuristics */
 #define VG_MAX_MISSING_IDS 10000u /* gaps in a table's row ids reported one by one */
