@@ -623,6 +623,37 @@ static void test_freelist_pages(void **state)
     vg_diag_free(d);
 }
 
+/* An UPDATE that grows a row frees its old cell: the older version comes
+ * back though its rowid is live, since its values differ. */
+static void test_updated_row(void **state)
+{
+    struct vg_diag *d = diag_new();
+    struct haul h = {0};
+    struct img m;
+    const struct got *g;
+    sqlite3 *db = img_open(&m, "PRAGMA secure_delete=OFF; PRAGMA page_size=1024;"
+                               "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0");
+
+    VG_UNUSED(state);
+    plant(db, 1, 10, 0);
+    assert_int_equal(vgfix_sqlite_script(db, "PRAGMA wal_checkpoint(TRUNCATE);"
+                                             "UPDATE t SET name = 'renamed, and much longer "
+                                             "than it was before' WHERE id = 4"),
+                     0);
+    img_read(&m, db, 1, 10);
+    assert_int_equal(recover_img(&m, 0, d, &h), VG_OK);
+    assert_int_equal(h.n, 1);
+    g = find(&h, 4);
+    assert_non_null(g);
+    assert_true(g->has_rowid);
+    assert_int_equal(g->rowid, 4);
+    assert_int_equal(g->o.where, VG_SQLR_DB_PAGE_OLD);
+    assert_int_equal(vgfix_sqlite_close(db), 0);
+    free(h.g);
+    img_free(&m);
+    vg_diag_free(d);
+}
+
 #define WAL_PRAGMAS                                                                                \
     "PRAGMA secure_delete=OFF; PRAGMA page_size=1024; PRAGMA journal_mode=WAL;"                    \
     "PRAGMA wal_autocheckpoint=0"
@@ -1856,6 +1887,7 @@ int main(void)
         cmocka_unit_test(test_leaf_freeblocks),
         cmocka_unit_test(test_secure_delete),
         cmocka_unit_test(test_freelist_pages),
+        cmocka_unit_test(test_updated_row),
         cmocka_unit_test(test_wal_before_checkpoint),
         cmocka_unit_test(test_wal_after_checkpoint),
         cmocka_unit_test(test_wal_stale_frames),

@@ -1468,8 +1468,9 @@ struct run {
     int (*cb)(void *ud, const struct vg_sqlr_row *row);
     void *ud;
     struct vg_sqlr_stats st;
-    int rc;      /* VG_OK until an error or a cap stops the run */
-    int damaged; /* the table's live b-tree could not be read whole */
+    int rc;         /* VG_OK until an error or a cap stops the run */
+    uint64_t steps; /* serial types examined */
+    int damaged;    /* the table's live b-tree could not be read whole */
     /* PHASE_CELLS: cells of page images; PHASE_INTACT: intact cells carved
      * from free space; PHASE_LOST: cells whose first bytes were overwritten */
     int phase;
@@ -1647,12 +1648,18 @@ static int try_budget(struct run *x)
 
 /* ------------------------------------------------------------ records */
 
-/* Checks serial type st against column col and adds its length to *sum. */
-static int type_fits(const struct run *x, size_t col, uint64_t st, uint64_t *sum)
+/* Checks serial type st against column col and adds its length to *sum.
+ * Every check counts against the run's work cap: carving tries the schema
+ * at every byte of free space. */
+static int type_fits(struct run *x, size_t col, uint64_t st, uint64_t *sum)
 {
     uint64_t len;
     unsigned cls = serial_class(st, &len);
 
+    if (++x->steps > VG_SQLR_MAX_STEPS) {
+        stop_limit(x, "serial types examined");
+        return 0;
+    }
     if (!cls || col >= x->s->ncols)
         return 0;
     if (!x->lenient && !(x->s->cols[col].types & cls))

@@ -204,19 +204,21 @@ struct vg_sqlr_stats {
     int limited;          /* a cap stopped the work early */
 };
 
-/* Delivers the rows of schema s's table found outside its live b-tree, in
- * this order: older page images (database file pages replaced in the WAL,
- * then WAL frames in order), freelist pages, then the freeblocks and
- * unallocated areas of the table's live leaf pages; within a page, cells,
- * freeblocks, then the unallocated area. A row equal to one already
- * delivered is skipped unless VG_SQLR_ALL_COPIES. cb gets one row at a
- * time, borrowed for the call, and returns VG_OK to go on (anything else
- * stops the work and is returned). opts and stats may be
- * NULL. Damage is noted in the diagnostics (page and offset) and the work
- * goes on; a live table that cannot be read fully is VG_E_CORRUPT unless
- * opts->live is given (a live row could not be told apart otherwise). A cap
- * reached stops the work with VG_E_LIMIT, the rows delivered so far being
- * good. */
+/* Delivers the rows of schema s's table found outside its live b-tree.
+ * Pages are read in this order: older page images (database file pages
+ * replaced in the WAL, then WAL frames in order), freelist pages, the
+ * table's live pages; three times over: first the cells of page images
+ * (rows with their rowid), then intact cells carved from free space, then
+ * cells whose first bytes a freeblock header overwrote (rowid lost). A row
+ * equal to a live one is never delivered (same rowid and values, or same
+ * values when the rowid is lost); one equal to a row already delivered is
+ * skipped unless VG_SQLR_ALL_COPIES. cb gets one row at a time, borrowed
+ * for the call, and returns VG_OK to go on (anything else stops the work
+ * and is returned). opts and stats may be NULL. Damage is noted in the
+ * diagnostics (page and offset) and the work goes on; a live table that
+ * cannot be read whole is VG_E_CORRUPT unless opts->live is given (a live
+ * row could not be told apart otherwise). A cap reached stops the work
+ * with VG_E_LIMIT, the rows delivered so far being good. */
 int vg_sqlr_recover(struct vg_sqlr *r, const struct vg_sqlr_schema *s,
                     const struct vg_sqlr_opts *opts,
                     int (*cb)(void *ud, const struct vg_sqlr_row *row), void *ud,
