@@ -2255,16 +2255,16 @@ static int is_end(const size_t *ends, size_t ne, size_t t)
 }
 
 /* Text or blob lengths for column 0 that end the record at one of the
- * possible ends, its serial type taking skip bytes. */
-static size_t guess_lengths(struct run *x, const unsigned char *pg, size_t c, size_t e, size_t skip,
-                            struct guess *g, size_t k, size_t cap)
+ * possible ends, its serial type taking skip bytes; n columns. */
+static size_t guess_lengths(struct run *x, const unsigned char *pg, size_t c, size_t e, size_t n,
+                            size_t skip, struct guess *g, size_t k, size_t cap)
 {
     const struct vg_sqlr_column *col = &x->s->cols[0];
     size_t ends[MAX_ENDS], ne, i, used, bs;
     uint64_t sum = 0, st, len;
     int blob;
 
-    if (!types_count(x, pg, c + 3 + skip, e, 1, x->s->ncols - 1, &used, &sum))
+    if (!types_count(x, pg, c + 3 + skip, e, 1, n - 1, &used, &sum))
         return k;
     bs = c + 3 + skip + used;
     ne = record_ends(x, pg, bs, e, ends);
@@ -2286,10 +2286,10 @@ static size_t guess_lengths(struct run *x, const unsigned char *pg, size_t c, si
 
 /* Column 0's serial type overwritten with the header size (the payload
  * size and rowid took one byte each): the types the schema allows whose
- * record ends where the block does, or where a freeblock header left by the
- * next freed cell starts. */
+ * record of n columns ends where the block does, or where a freeblock
+ * header left by the next freed cell starts. */
 static size_t first_type_guesses(struct run *x, const unsigned char *pg, size_t c, size_t e,
-                                 struct guess *g, size_t cap)
+                                 size_t n, struct guess *g, size_t cap)
 {
     const struct vg_sqlr_column *col = &x->s->cols[0];
     size_t ends[MAX_ENDS], ne, k = 0, used;
@@ -2301,15 +2301,15 @@ static size_t first_type_guesses(struct run *x, const unsigned char *pg, size_t 
         return 1;
     }
     if (col->types & (VG_SQLR_TEXT | VG_SQLR_BLOB)) {
-        k = guess_lengths(x, pg, c, e, 1, g, k, cap);
+        k = guess_lengths(x, pg, c, e, n, 1, g, k, cap);
         if (pg[c + FB_HDR] < 0x80)
-            k = guess_lengths(x, pg, c, e, 2, g, k, cap);
+            k = guess_lengths(x, pg, c, e, n, 2, g, k, cap);
     }
     for (st = 0; st <= 9 && k < cap; st++) {
         if (!(col->types & serial_class(st, &len)))
             continue;
         sum = len;
-        if (!types_count(x, pg, c + FB_HDR, e, 1, x->s->ncols - 1, &used, &sum))
+        if (!types_count(x, pg, c + FB_HDR, e, 1, n - 1, &used, &sum))
             continue;
         ne = record_ends(x, pg, c + FB_HDR + used, e, ends);
         if (!is_end(ends, ne, c + FB_HDR + used + sum))
@@ -2320,12 +2320,12 @@ static size_t first_type_guesses(struct run *x, const unsigned char *pg, size_t 
     return k;
 }
 
-/* Decodes with guess g; the payload is then under 128 bytes (its size took
- * one byte) and local. */
-static size_t lost_first_try(struct run *x, const unsigned char *pg, size_t c, size_t e,
+/* Decodes n columns with guess g; the payload is then under 128 bytes (its
+ * size took one byte) and local. */
+static size_t lost_first_try(struct run *x, const unsigned char *pg, size_t c, size_t e, size_t n,
                              const struct guess *g)
 {
-    size_t used, n = x->s->ncols;
+    size_t used;
     uint64_t sum = 0;
 
     if (!type_fits(x, 0, g->st, &sum))
@@ -2338,26 +2338,32 @@ static size_t lost_first_try(struct run *x, const unsigned char *pg, size_t c, s
     return lost_decode(x, pg, c, c + 2, c + 3 + g->skip + used, e, n, sum);
 }
 
-static size_t lost_first_type(struct run *x, const unsigned char *pg, size_t c, size_t e,
+/* Tries the guesses for each column count, most columns first. */
+static size_t lost_first_type(struct run *x, const unsigned char *pg, size_t c, size_t e, size_t *n,
                               unsigned *flags)
 {
     struct guess g[24];
-    size_t k, i, first = SIZE_MAX, fits = 0;
+    size_t k, i, first, fits;
 
-    if (x->s->ncols < 1 || e - c < FB_HDR + 1)
+    if (e - c < FB_HDR + 1)
         return 0;
-    k = first_type_guesses(x, pg, c, e, g, VG_ARRAY_LEN(g));
-    for (i = 0; i < k && fits < 2; i++) {
-        if (lost_first_try(x, pg, c, e, &g[i])) {
-            fits++;
-            first = first == SIZE_MAX ? i : first;
+    for (*n = x->s->ncols; *n >= x->s->min_cols && *n > 0; (*n)--) {
+        k = first_type_guesses(x, pg, c, e, *n, g, VG_ARRAY_LEN(g));
+        first = SIZE_MAX;
+        fits = 0;
+        for (i = 0; i < k && fits < 2; i++) {
+            if (lost_first_try(x, pg, c, e, *n, &g[i])) {
+                fits++;
+                first = first == SIZE_MAX ? i : first;
+            }
         }
+        if (first == SIZE_MAX)
+            continue;
+        if (fits > 1)
+            *flags |= VG_SQLR_ROW_GUESSED;
+        return lost_first_try(x, pg, c, e, *n, &g[first]);
     }
-    if (first == SIZE_MAX)
-        return 0;
-    if (fits > 1)
-        *flags |= VG_SQLR_ROW_GUESSED;
-    return lost_first_try(x, pg, c, e, &g[first]);
+    return 0;
 }
 
 /* A cell at pg[c] whose first 4 bytes a freeblock header overwrote, within
@@ -2374,10 +2380,8 @@ static size_t lost_find(struct run *x, const unsigned char *pg, size_t c, size_t
     end = lost_prefix(x, pg, c, e, n);
     if (!end)
         end = lost_header_size(x, pg, c, e, n);
-    if (!end) {
-        *n = x->s->ncols;
-        end = lost_first_type(x, pg, c, e, flags);
-    }
+    if (!end)
+        end = lost_first_type(x, pg, c, e, n, flags);
     return end;
 }
 

@@ -162,8 +162,10 @@ struct vg_sqlr_row {
 struct vg_sqlr_live;
 int vg_sqlr_live_new(struct vg_sqlr_live **out) VG_MUST_CHECK;
 void vg_sqlr_live_free(struct vg_sqlr_live *l);
-/* values as sqlite3_column_* give them for the schema's stored columns (the
- * rowid alias may hold the rowid: it is ignored). VG_E_LIMIT past
+/* One live row: values as sqlite3_column_* give them, for the schema's
+ * stored columns in order (vg_sqlr_schema_col names them; SELECT * would
+ * add VIRTUAL generated ones), n <= ncols. The rowid alias may hold the
+ * rowid: it is ignored. VG_E_INVAL when n is too large, VG_E_LIMIT past
  * VG_SQLR_MAX_LIVE_ROWS. */
 int vg_sqlr_live_add(struct vg_sqlr_live *l, const struct vg_sqlr_schema *s, int64_t rowid,
                      const struct vg_sqlr_value *values, size_t n) VG_MUST_CHECK;
