@@ -23,6 +23,7 @@
 #include "fixture.h"
 #include "util/vg.h"
 #include "formats/sqlite_recover.h"
+#include "io/io.h"
 
 #define T_SQL "CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, n INTEGER, r REAL, b BLOB)"
 #define MAX_K 4000
@@ -1827,6 +1828,54 @@ static void test_alter_table(void **state)
     img_free(&m);
 }
 
+/* Reads the first 2 KiB of an image, then fails as a broken disk or a
+ * wrong decryption key would. */
+static int failing_read(void *ud, uint64_t off, void *buf, size_t len)
+{
+    const struct hb *b = ud;
+
+    if (off + len > 2048)
+        return VG_E_IO;
+    memcpy(buf, b->p + off, len);
+    return VG_OK;
+}
+
+/* The same image through a vg_io view gives the same rows; a source that
+ * fails stops the run with its error. */
+static void test_sources(void **state)
+{
+    struct vg_diag *d = diag_new();
+    struct haul h = {0};
+    struct vg_sqlr_src src;
+    struct vg_sqlr *r = NULL;
+    struct vg_sqlr_schema *s = NULL;
+    struct vg_io *io = NULL;
+    struct hb b;
+
+    VG_UNUSED(state);
+    hb_freelist(&b);
+    assert_int_equal(vg_io_memory(b.p, b.ps * b.npages, NULL, NULL, &io), VG_OK);
+    vg_sqlr_src_io(&src, io);
+    assert_int_equal(vg_sqlr_open(&src, NULL, "io.db", d, &r), VG_OK);
+    assert_int_equal(vg_sqlr_table(r, "t", &s), VG_OK);
+    assert_int_equal(vg_sqlr_recover(r, s, NULL, collect, &h, NULL), VG_OK);
+    assert_int_equal(h.n, 4);
+    vg_sqlr_free(r);
+    vg_io_free(io);
+    free(h.g);
+    memset(&h, 0, sizeof(h));
+    src.read_at = failing_read;
+    src.ud = &b;
+    src.size = b.ps * b.npages;
+    assert_int_equal(vg_sqlr_open(&src, NULL, "broken.db", d, &r), VG_OK);
+    assert_int_equal(vg_sqlr_recover(r, s, NULL, collect, &h, NULL), VG_E_IO);
+    vg_sqlr_free(r);
+    vg_sqlr_schema_free(s);
+    free(h.g);
+    free(b.p);
+    vg_diag_free(d);
+}
+
 /* ------------------------------------------------------------ API */
 
 /* A WAL SQLite would not use is noted and left out of the live state; its
@@ -2106,6 +2155,7 @@ int main(void)
         cmocka_unit_test(test_img_headers),
         cmocka_unit_test(test_img_overflow),
         cmocka_unit_test(test_img_guessed),
+        cmocka_unit_test(test_sources),
         cmocka_unit_test(test_alter_table),
         cmocka_unit_test(test_wal_damaged),
         cmocka_unit_test(test_caller_live),

@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 
 #include "formats/sqlite_recover.h"
+#include "io/io.h"
 #include "util/utf8.h"
 
 #define DB_HDR         100u
@@ -843,6 +844,18 @@ void vg_sqlr_src_mem(struct vg_sqlr_src *src, struct vg_sqlr_mem *m, const void 
     src->read_at = mem_read;
     src->ud = m;
     src->size = n;
+}
+
+static int io_read(void *ud, uint64_t off, void *buf, size_t len)
+{
+    return vg_io_read_exact(ud, off, buf, len);
+}
+
+void vg_sqlr_src_io(struct vg_sqlr_src *src, struct vg_io *io)
+{
+    src->read_at = io_read;
+    src->ud = io;
+    src->size = vg_io_size(io);
 }
 
 static int src_read(const struct vg_sqlr_src *s, uint64_t off, void *buf, size_t len)

@@ -39,6 +39,11 @@ struct vg_sqlr_mem {
 };
 void vg_sqlr_src_mem(struct vg_sqlr_src *src, struct vg_sqlr_mem *m, const void *p, size_t n);
 
+/* A source over a view of bytes (io/io.h: a file, an archive member, a
+ * file decrypted as it is read), borrowed: io must outlive src. */
+struct vg_io;
+void vg_sqlr_src_io(struct vg_sqlr_src *src, struct vg_io *io);
+
 /* ------------------------------------------------------------ schema */
 
 /* Column affinity (sqlite.org/datatype3.html, "Determination Of Column
