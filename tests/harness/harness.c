@@ -60,6 +60,8 @@ static json_t *load_or_empty(const char *dir, const char *name)
     return j ? j : json_array();
 }
 
+int vgh_no_recover;
+
 void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh_result *r)
 {
     struct vg_iocs *iocs = NULL;
@@ -85,14 +87,18 @@ void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh
     so.modules = module ? mods : NULL;
     so.n_modules = module ? 1 : 0;
     so.command_line = "vigie test";
+    so.no_recover = vgh_no_recover;
     r->rc = vgfix_check(VG_KIND_IOS_BACKUP, so.target, iocs, &so, NULL, diag, &r->sum);
     if (module) {
         snprintf(name, sizeof(name), "%s.json", module);
         r->records = load_or_empty(out, name);
         snprintf(name, sizeof(name), "%s_detected.json", module);
         r->alerts = load_or_empty(out, name);
+        snprintf(name, sizeof(name), "%s_recovered.json", module);
+        r->recovered = load_or_empty(out, name);
     } else {
         r->records = json_array();
+        r->recovered = json_array();
         r->alerts = load_or_empty(out, "alerts.json");
     }
     r->info = load_or_empty(out, "info.json");
@@ -110,6 +116,7 @@ void vgh_result_free(struct vgh_result *r)
 {
     json_decref(r->records);
     json_decref(r->alerts);
+    json_decref(r->recovered);
     json_decref(r->info);
     free(r->timeline);
     free(r->diag_text);

@@ -118,6 +118,29 @@ static int query_row(void *ud, sqlite3_stmt *st)
     return rc == VG_E_LIMIT ? VG_E_LIMIT : rc;
 }
 
+/* Deleted rows: the query again, on one recovered row at a time. */
+struct recover_q {
+    struct query_ctx c;
+    const struct vg_file *f;
+};
+
+static int recover_emit(struct vg_run *run, sqlite3 *db, void *ud)
+{
+    struct recover_q *rq = ud;
+    int rc =
+        vg_sqlite_each(db, rq->c.q->sql, rq->f->display, vg_run_diag(run), query_row, &rq->c, NULL);
+
+    return rc == VG_E_NOMEM || rc == VG_E_LIMIT ? rc : VG_OK;
+}
+
+static int recover_records(struct vg_run *run, const struct vg_file *f, sqlite3 *db,
+                           const struct vg_ios_query *q)
+{
+    struct recover_q rq = {{run, q, NULL, NULL}, f};
+
+    return vg_run_recover(run, f, db, q->recover, recover_emit, &rq);
+}
+
 int vg_ios_query_records(struct vg_run *run, const struct vg_file *f, sqlite3 *db,
                          const struct vg_ios_query *q)
 {
@@ -126,6 +149,9 @@ int vg_ios_query_records(struct vg_run *run, const struct vg_file *f, sqlite3 *d
     int rc;
 
     rc = vg_ios_sql_each(run, f, db, q->sql, query_row, &c, &rows);
+    if ((rc == VG_OK || rc == VG_E_LIMIT) && q->recover &&
+        recover_records(run, f, db, q) == VG_E_NOMEM)
+        return VG_E_NOMEM;
     if (rc == VG_E_NOTFOUND) {
         /* not damage: this iOS version's schema has no such table or column */
         vg_run_log(run, VG_DIAG_INFO, "%s: %s", f->display,

@@ -43,6 +43,9 @@ struct vg_ios_query {
     size_t n_extra;
     int blob_as_text; /* blobs as UTF-8 text (MVT's encoder), not base64 */
     int (*row)(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st);
+    /* The table whose deleted rows the same query makes records of
+     * (<module>_recovered.json), or NULL. */
+    const struct vg_recover_spec *recover;
 };
 
 /* Runs q on db and emits one record per row. Damaged files are salvaged
