@@ -9,6 +9,8 @@
 #define VG_MODULES_IOS_LIST_H
 
 #define VG_IOS_MODULES(X)                                                                          \
+    X(backup_info)                                                                                 \
+    X(manifest)                                                                                    \
     X(calls)                                                                                       \
     X(contacts)                                                                                    \
     X(idstatuscache)                                                                               \
