@@ -10,15 +10,23 @@
 
 #define VG_IOS_MODULES(X)                                                                          \
     X(backup_info)                                                                                 \
+    X(configuration_profiles)                                                                      \
     X(manifest)                                                                                    \
+    X(profile_events)                                                                              \
+    X(crash_reporter)                                                                              \
     X(calls)                                                                                       \
     X(contacts)                                                                                    \
     X(idstatuscache)                                                                               \
     X(interactionc)                                                                                \
+    X(locationd)                                                                                   \
     X(osanalytics_addaily)                                                                         \
     X(sms)                                                                                         \
     X(sms_attachments)                                                                             \
     X(whatsapp)                                                                                    \
-    X(whatsapp_contacts)
+    X(whatsapp_contacts)                                                                           \
+    X(shortcuts)                                                                                   \
+    X(applications)                                                                                \
+    X(calendar)                                                                                    \
+    X(global_preferences)
 
 #endif
