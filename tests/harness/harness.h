@@ -46,6 +46,8 @@ char *vgh_bundle(const char *const *patterns);
  * NULL: no indicators). Fills r; free with vgh_result_free. */
 void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh_result *r);
 void vgh_result_free(struct vgh_result *r);
+/* The same on an iOS filesystem dump (a folder holding private/var). */
+void vgh_run_fs(const char *dir, const char *bundle, const char *module, struct vgh_result *r);
 /* vgh_run with one indicator per pattern (patterns may be NULL), which
  * must succeed. */
 void vgh_run_ok(const char *dir, const char *const *patterns, const char *module,

@@ -44,8 +44,8 @@ static const char *domain_root(const char *domain)
     return NULL;
 }
 
-/* The fields checks and the timeline read; the first ten are also the
- * record's keys, in MVT's order. */
+/* The record's keys, in MVT's order; also the fields checks and the
+ * timeline read. */
 enum {
     F_FILE_ID,
     F_DOMAIN,
@@ -62,15 +62,13 @@ static const char *const manifest_fields[] = {
     "file_id",  "domain",         "relative_path", "flags", "created",
     "modified", "status_changed", "mode",          "owner", "size",
 };
-/* An entry whose MBFile did not decode has only the first five keys. */
-#define N_BARE_KEYS 5
 
 static const struct vg_loc manifest_locs[] = {
     {VG_LOC_BACKUP_LISTING, NULL, NULL},
 };
 
 struct listing {
-    const struct vg_schema *full, *bare;
+    const struct vg_schema *schema;
     size_t undecoded; /* entries without an MBFile */
     int rc;           /* the first error of ours (not the source's) */
 };
@@ -92,10 +90,10 @@ static void set_text(struct vg_rec *r, int f, const char *s)
  * buffers' until the record is emitted, both within this call. */
 static int entry_emit(struct vg_run *run, struct listing *l, const struct vg_file *f)
 {
-    /* MVT has a description (times, mode, owner, size) only when the
-     * MBFile decoded; the listing gives its mode then */
-    int decoded = (f->st.has & VG_ST_MODE) != 0;
-    struct vg_rec *r = vg_run_rec(run, decoded ? l->full : l->bare);
+    /* times, mode, owner and size come from the MBFile: the listing has a
+     * mode exactly when it decoded */
+    int decoded = (f->st.has & VG_ST_MODE) != 0, k;
+    struct vg_rec *r = vg_run_rec(run, l->schema);
     char created[VG_ISODATE_LEN + 1], modified[VG_ISODATE_LEN + 1];
     char changed[VG_ISODATE_LEN + 1], mode[32];
 
@@ -107,6 +105,9 @@ static int entry_emit(struct vg_run *run, struct listing *l, const struct vg_fil
     vg_rec_set_int(r, F_FLAGS, f->listing_flags);
     set_text(r, F_CREATED, time_text(&f->st, VG_ST_BTIME, f->st.btime, created));
     if (!decoded) {
+        /* MVT's record then has the first five keys only */
+        for (k = F_MODIFIED; k <= F_SIZE; k++)
+            vg_rec_set_absent(r, k);
         l->undecoded++;
         return vg_run_emit(run, r);
     }
@@ -133,12 +134,9 @@ static int entry_visit(struct vg_run *run, const struct vg_file *f, void *ud)
 
 static int manifest_extract(struct vg_run *run)
 {
-    struct listing l = {NULL, NULL, 0, VG_OK};
-    int rc;
+    struct listing l = {NULL, 0, VG_OK};
+    int rc = vg_run_schema(run, manifest_fields, VG_ARRAY_LEN(manifest_fields), &l.schema);
 
-    rc = vg_run_schema(run, manifest_fields, VG_ARRAY_LEN(manifest_fields), &l.full);
-    if (rc == VG_OK)
-        rc = vg_run_schema(run, manifest_fields, N_BARE_KEYS, &l.bare);
     if (rc != VG_OK)
         return rc;
     rc = vg_run_find(run, &manifest_locs[0], entry_visit, &l);
