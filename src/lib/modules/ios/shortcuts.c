@@ -254,6 +254,8 @@ static int shortcuts_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db
         /* not damage: a database without the shortcuts table */
         vg_run_log(run, VG_DIAG_INFO, "%s: %s", f->display,
                    "table or column not in this iOS version's schema");
+        vg_run_coverage(run, VG_COV_SCHEMA, f->display,
+                        "table or column not in this iOS version's schema");
     } else if (rc != VG_OK) {
         vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "%s", vg_strerror(rc));
         vg_run_log(run, VG_DIAG_WARN, "%s: query failed: %s", f->display, vg_strerror(rc));
