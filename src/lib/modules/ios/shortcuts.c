@@ -150,14 +150,15 @@ static void set_text_col(struct vg_rec *r, int f, sqlite3_stmt *st, int col)
 {
     const unsigned char *s;
     struct vg_buf b;
-    int i, n;
+    int i, n, rc = VG_OK;
 
     if (sqlite3_column_type(st, col) == SQLITE_NULL)
         return;
     s = sqlite3_column_text(st, col);
     n = sqlite3_column_bytes(st, col);
     if (!s) {
-        r->failed = sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM;
+        if (sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM)
+            r->failed = 1;
         return;
     }
     if (vg_utf8_valid(s, (size_t)n)) {
@@ -165,11 +166,13 @@ static void set_text_col(struct vg_rec *r, int f, sqlite3_stmt *st, int col)
         return;
     }
     vg_buf_init(&b, VG_MAX_TEXT_SCAN);
-    for (i = 0; i < n; i++)
-        if ((s[i] < 0x80 ? vg_buf_append_char(&b, (char)s[i])
-                         : vg_buf_printf(&b, "\\x%02x", s[i])) != VG_OK)
-            break;
-    vg_rec_set_textn(r, f, b.data ? b.data : "", b.len);
+    for (i = 0; i < n && rc == VG_OK; i++)
+        rc = s[i] < 0x80 ? vg_buf_append_char(&b, (char)s[i]) : vg_buf_printf(&b, "\\x%02x", s[i]);
+    /* past the cap the text is cut short, as before */
+    if (rc == VG_E_NOMEM)
+        r->failed = 1;
+    else
+        vg_rec_set_textn(r, f, b.data ? b.data : "", b.len);
     vg_buf_free(&b);
 }
 
