@@ -470,8 +470,8 @@ void vg_rec_from_stmt(struct vg_rec *r, sqlite3_stmt *st, const int *col_key, in
             v->u.s.n = (size_t)sqlite3_column_bytes(st, i);
             if (v->u.s.p)
                 v->t = VG_VT_TEXT;
-            else
-                r->failed = sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM;
+            else if (sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM)
+                r->failed = 1; /* and stays so for the other columns */
             break;
         default:
             break;
