@@ -62,7 +62,8 @@ static json_t *load_or_empty(const char *dir, const char *name)
 
 int vgh_no_recover;
 
-void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh_result *r)
+static void run_kind(enum vg_kind kind, const char *dir, const char *bundle, const char *module,
+                     struct vgh_result *r)
 {
     struct vg_iocs *iocs = NULL;
     struct vg_diag *diag = NULL;
@@ -88,7 +89,7 @@ void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh
     so.n_modules = module ? 1 : 0;
     so.command_line = "vigie test";
     so.no_recover = vgh_no_recover;
-    r->rc = vgfix_check(VG_KIND_IOS_BACKUP, so.target, iocs, &so, NULL, diag, &r->sum);
+    r->rc = vgfix_check(kind, so.target, iocs, &so, NULL, diag, &r->sum);
     if (module) {
         snprintf(name, sizeof(name), "%s.json", module);
         r->records = load_or_empty(out, name);
@@ -110,6 +111,16 @@ void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh
     free(out);
     vg_iocs_free(iocs);
     vg_diag_free(diag);
+}
+
+void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh_result *r)
+{
+    run_kind(VG_KIND_IOS_BACKUP, dir, bundle, module, r);
+}
+
+void vgh_run_fs(const char *dir, const char *bundle, const char *module, struct vgh_result *r)
+{
+    run_kind(VG_KIND_IOS_FS, dir, bundle, module, r);
 }
 
 void vgh_result_free(struct vgh_result *r)

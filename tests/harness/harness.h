@@ -49,6 +49,8 @@ void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh
 /* Runs that follow do not recover deleted rows (--no-recover) when 1. */
 extern int vgh_no_recover;
 void vgh_result_free(struct vgh_result *r);
+/* The same on an iOS filesystem dump (a folder holding private/var). */
+void vgh_run_fs(const char *dir, const char *bundle, const char *module, struct vgh_result *r);
 /* vgh_run with one indicator per pattern (patterns may be NULL), which
  * must succeed. */
 void vgh_run_ok(const char *dir, const char *const *patterns, const char *module,

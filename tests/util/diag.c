@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include <string.h>
+
 #include "util/vg.h"
+#include "util/utf8.h"
 
 static int seen;
 
@@ -37,6 +40,31 @@ static void test_diag_keeps_and_counts(void **state)
     vg_diag_free(NULL);
 }
 
+/* Messages are text: names from the evidence that are not UTF-8, and a
+ * character split by the length cap, are repaired. */
+static void test_messages_are_utf8(void **state)
+{
+    struct vg_diag *d = NULL;
+    char *longer = malloc(VG_MAX_MESSAGE + 8);
+    size_t i;
+    (void)state;
+
+    assert_non_null(longer);
+    assert_int_equal(vg_diag_new(NULL, NULL, &d), VG_OK);
+    vg_diag_add(d, VG_DIAG_WARN, "manifest", "%s is absent", "Library/x\xff\xfey.db");
+    assert_string_equal(vg_diag_get(d, 0)->message,
+                        "Library/x\xEF\xBF\xBD\xEF\xBF\xBDy.db is absent");
+    /* "é" (2 bytes) across the cut */
+    for (i = 0; i + 2 <= VG_MAX_MESSAGE + 6; i += 2)
+        memcpy(longer + i, i == VG_MAX_MESSAGE - 2 ? "\xC3\xA9" : "ab", 2);
+    longer[VG_MAX_MESSAGE + 6] = '\0';
+    vg_diag_add(d, VG_DIAG_WARN, "x", "%s", longer);
+    assert_true(vg_utf8_valid(vg_diag_get(d, 1)->message, strlen(vg_diag_get(d, 1)->message)));
+    assert_string_equal(vg_diag_get(d, 1)->message + VG_MAX_MESSAGE - 2, "\xEF\xBF\xBD");
+    vg_diag_free(d);
+    free(longer);
+}
+
 static void test_levels(void **state)
 {
     enum vg_level l;
@@ -55,6 +83,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_diag_keeps_and_counts),
+        cmocka_unit_test(test_messages_are_utf8),
         cmocka_unit_test(test_levels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

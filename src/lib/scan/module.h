@@ -74,6 +74,9 @@ struct vg_file {
     unsigned flags;           /* VG_FILE_* */
     const char *link;         /* a link's target, or NULL */
     const void *handle;       /* the source's own */
+    int listing_flags;        /* the listing's own flags for the entry (a backup
+                               * manifest's "flags": 1 file, 2 folder, 4 link,
+                               * whatever else it holds), else 0 */
 };
 #define VG_FILE_ABSENT 0x1u /* listed (manifest) but not stored */
 #define VG_FILE_DIR    0x2u

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "formats/sqlite.h"
+#include "scan/checks.h"
 #include "scan/scan.h"
 
 struct vg_run_schema {
@@ -412,7 +413,7 @@ static json_t *match_json(const struct vg_ioc_match *m)
 static void add_alert(struct vg_run *run, enum vg_level level, json_t *event,
                       const struct vg_ioc_match *m, const char *event_time, const char *line)
 {
-    json_t *alert, *match = match_json(m);
+    json_t *alert = NULL, *match = match_json(m), *text, *when;
     char msg[VG_MAX_MESSAGE];
 
     /* an alert on a deleted row says so, and where the row was */
@@ -425,17 +426,22 @@ static void add_alert(struct vg_run *run, enum vg_level level, json_t *event,
         json_decref(event);
         event = NULL;
     }
+    /* the message and time may carry bytes from the evidence: repaired */
+    text = vg_json_utf8(msg, strlen(msg));
+    when = vg_json_utf8(event_time ? event_time : "", event_time ? strlen(event_time) : 0);
 
     if ((unsigned)level >= VG_LEVEL_COUNT)
         level = VG_LEVEL_CRITICAL;
-    alert = event && match ? json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "level",
-                                       vg_level_json_name(level), "module", run->mod->name,
-                                       "message", msg, "event_time", event_time ? event_time : "",
-                                       "event", event, "matched_indicator", match)
-                           : NULL;
-    if (!alert) {
+    /* json_pack takes every "o" reference, even when it fails */
+    if (event && match && text && when)
+        alert = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "level", vg_level_json_name(level),
+                          "module", run->mod->name, "message", text, "event_time", when, "event",
+                          event, "matched_indicator", match);
+    else {
         json_decref(event);
         json_decref(match);
+        json_decref(text);
+        json_decref(when);
     }
     if (!alert || json_array_append_new(run->alerts, alert) != 0) {
         vg_diag_add(run->diag, VG_DIAG_ERROR, run->mod->name,
@@ -564,12 +570,15 @@ void vg_run_coverage(struct vg_run *run, enum vg_cov status, const char *artifac
         char *line = vg_asprintf("%s: %s%s%s", run->mod->class_name, artifact ? artifact : "",
                                  *detail ? " (" : "", *detail ? detail : "");
         run->unreadable++;
-        if (!line || json_array_append_new(run->unread, json_string(line)) != 0)
+        if (!line || json_array_append_new(run->unread, vg_json_utf8(line, strlen(line))) != 0)
             vg_run_nomem(run);
         free(line);
     }
-    o = json_pack("{s:s, s:s, s:s}", "artifact", artifact ? artifact : "", "status",
-                  vg_cov_name(status), "detail", detail);
+    if (!artifact)
+        artifact = "";
+    /* artifact names come from the evidence: repaired */
+    o = json_pack("{s:o, s:s, s:o}", "artifact", vg_json_utf8(artifact, strlen(artifact)), "status",
+                  vg_cov_name(status), "detail", vg_json_utf8(detail, strlen(detail)));
     if (!o || json_array_append_new(run->coverage, o) != 0)
         vg_run_nomem(run);
 }
@@ -597,6 +606,7 @@ struct find_ctx {
 static void hash_input(struct vg_run *run, const struct vg_file *f, struct vg_io *io)
 {
     struct vg_scan *s = run->scan;
+    json_t *name;
     char hex[65];
     int have;
 
@@ -611,10 +621,13 @@ static void hash_input(struct vg_run *run, const struct vg_file *f, struct vg_io
         vg_run_log(run, VG_DIAG_WARN, "could not hash %s", f->display);
         return;
     }
+    /* a name that is not UTF-8 is listed repaired */
+    name = vg_json_utf8(f->display, strlen(f->display));
     pthread_mutex_lock(&s->lock);
-    if (json_object_set_new(s->hashes, f->display, json_string(hex)) != 0)
+    if (!name || json_object_set_new(s->hashes, json_string_value(name), json_string(hex)) != 0)
         run->nomem = 1;
     pthread_mutex_unlock(&s->lock);
+    json_decref(name);
 }
 
 static int find_visit(void *ud, const struct vg_file *f)

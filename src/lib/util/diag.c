@@ -9,6 +9,8 @@
 
 #include "util/vg.h"
 
+#include "util/utf8.h"
+
 struct vg_diag {
     struct vg_diag_entry *v;
     size_t n, cap;
@@ -74,6 +76,7 @@ void vg_diag_add(struct vg_diag *d, enum vg_diag_level level, const char *where,
 {
     char msg[VG_MAX_MESSAGE];
     struct vg_diag_entry e;
+    struct vg_buf fixed;
     va_list ap;
     int n;
 
@@ -87,6 +90,11 @@ void vg_diag_add(struct vg_diag *d, enum vg_diag_level level, const char *where,
     e.level = level;
     e.where = where ? where : "";
     e.message = msg;
+    /* names from the evidence may be any bytes, and the cut may split a
+     * character: messages are text (info.json) */
+    vg_buf_init(&fixed, 3 * sizeof(msg));
+    if (!vg_utf8_valid(msg, strlen(msg)) && vg_utf8_repair(&fixed, msg, strlen(msg)) == VG_OK)
+        e.message = fixed.data;
     if ((unsigned)level <= VG_DIAG_ERROR)
         d->counts[level]++;
     /* debug chatter goes to the callback only */
@@ -94,6 +102,7 @@ void vg_diag_add(struct vg_diag *d, enum vg_diag_level level, const char *where,
         diag_keep(d, &e);
     if (d->cb)
         d->cb(d->ud, &e);
+    vg_buf_free(&fixed);
 }
 
 size_t vg_diag_count(const struct vg_diag *d, enum vg_diag_level level)

@@ -110,7 +110,12 @@ json_t *vg_col_unix_iso(sqlite3_stmt *st, int i);
 int vg_plist_number(plist_t v, double *out);
 
 /* A plist value converted to JSON (dates as isodate strings, data as
- * base64), for records that keep plist contents. */
+ * base64), for records that keep plist contents. NULL only when out of
+ * memory (text or keys that are not UTF-8 are null or left out). */
 json_t *vg_plist_to_json(plist_t node);
+
+/* A record value as compact JSON text ("1.5", "true", "{\"a\":1}"), as
+ * jansson dumps it; blobs as null. Free it; NULL when out of memory. */
+char *vg_val_json_text(const struct vg_val *v);
 
 #endif

@@ -9,14 +9,24 @@
 #define VG_MODULES_IOS_LIST_H
 
 #define VG_IOS_MODULES(X)                                                                          \
+    X(backup_info)                                                                                 \
+    X(configuration_profiles)                                                                      \
+    X(manifest)                                                                                    \
+    X(profile_events)                                                                              \
+    X(crash_reporter)                                                                              \
     X(calls)                                                                                       \
     X(contacts)                                                                                    \
     X(idstatuscache)                                                                               \
     X(interactionc)                                                                                \
+    X(locationd)                                                                                   \
     X(osanalytics_addaily)                                                                         \
     X(sms)                                                                                         \
     X(sms_attachments)                                                                             \
     X(whatsapp)                                                                                    \
-    X(whatsapp_contacts)
+    X(whatsapp_contacts)                                                                           \
+    X(shortcuts)                                                                                   \
+    X(applications)                                                                                \
+    X(calendar)                                                                                    \
+    X(global_preferences)
 
 #endif
