@@ -12,6 +12,7 @@
 
 #include "formats/sqlite.h"
 #include "scan/scan.h"
+#include "util/utf8.h"
 
 struct vg_run_schema {
     struct vg_schema *s;
@@ -336,18 +337,37 @@ static json_t *match_json(const struct vg_ioc_match *m)
     return o;
 }
 
+/* Messages quote record values, whose bytes are the artifact's (a URL
+ * with a stray byte) and may be cut inside a character: JSON needs UTF-8,
+ * so they are repaired as the records are when written. */
+static json_t *message_json(const char *msg)
+{
+    struct vg_buf b;
+    json_t *j;
+
+    if (vg_utf8_valid(msg, strlen(msg)))
+        return json_string(msg);
+    vg_buf_init(&b, 3 * VG_MAX_MESSAGE + 1);
+    j = vg_utf8_repair(&b, msg, strlen(msg)) == VG_OK ? json_stringn(b.data ? b.data : "", b.len)
+                                                      : NULL;
+    vg_buf_free(&b);
+    return j;
+}
+
 static void add_alert(struct vg_run *run, enum vg_level level, json_t *event,
                       const struct vg_ioc_match *m, const char *event_time, const char *msg)
 {
-    json_t *alert, *match = match_json(m);
+    json_t *alert, *match = match_json(m), *text = message_json(msg);
 
     if ((unsigned)level >= VG_LEVEL_COUNT)
         level = VG_LEVEL_CRITICAL;
-    alert = event && match ? json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "level",
-                                       vg_level_json_name(level), "module", run->mod->name,
-                                       "message", msg, "event_time", event_time ? event_time : "",
-                                       "event", event, "matched_indicator", match)
-                           : NULL;
+    alert =
+        event && match && text
+            ? json_pack("{s:s, s:s, s:O, s:s, s:o, s:o}", "level", vg_level_json_name(level),
+                        "module", run->mod->name, "message", text, "event_time",
+                        event_time ? event_time : "", "event", event, "matched_indicator", match)
+            : NULL;
+    json_decref(text);
     if (!alert) {
         json_decref(event);
         json_decref(match);
