@@ -10,7 +10,11 @@
 
 #define VG_IOS_MODULES(X)                                                                          \
     X(calls)                                                                                       \
+    X(chrome_favicon)                                                                              \
+    X(chrome_history)                                                                              \
     X(contacts)                                                                                    \
+    X(firefox_favicon)                                                                             \
+    X(firefox_history)                                                                             \
     X(idstatuscache)                                                                               \
     X(interactionc)                                                                                \
     X(osanalytics_addaily)                                                                         \
