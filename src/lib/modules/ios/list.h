@@ -18,6 +18,7 @@
     X(idstatuscache)                                                                               \
     X(interactionc)                                                                                \
     X(osanalytics_addaily)                                                                         \
+    X(tcc)                                                                                         \
     X(sms)                                                                                         \
     X(sms_attachments)                                                                             \
     X(whatsapp)                                                                                    \
