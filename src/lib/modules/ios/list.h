@@ -21,6 +21,7 @@
     X(tcc)                                                                                         \
     X(sms)                                                                                         \
     X(sms_attachments)                                                                             \
+    X(webkit_resource_load_statistics)                                                             \
     X(whatsapp)                                                                                    \
     X(whatsapp_contacts)
 
