@@ -22,6 +22,7 @@
     X(sms)                                                                                         \
     X(sms_attachments)                                                                             \
     X(webkit_resource_load_statistics)                                                             \
+    X(webkit_session_resource_log)                                                                 \
     X(whatsapp)                                                                                    \
     X(whatsapp_contacts)
 
