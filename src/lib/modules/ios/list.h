@@ -18,6 +18,8 @@
     X(idstatuscache)                                                                               \
     X(interactionc)                                                                                \
     X(osanalytics_addaily)                                                                         \
+    X(safari_browserstate)                                                                         \
+    X(safari_history)                                                                              \
     X(tcc)                                                                                         \
     X(sms)                                                                                         \
     X(sms_attachments)                                                                             \
