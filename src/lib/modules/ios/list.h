@@ -18,6 +18,7 @@
     X(idstatuscache)                                                                               \
     X(interactionc)                                                                                \
     X(osanalytics_addaily)                                                                         \
+    X(datausage)                                                                                   \
     X(safari_browserstate)                                                                         \
     X(safari_history)                                                                              \
     X(tcc)                                                                                         \
