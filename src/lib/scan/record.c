@@ -447,6 +447,8 @@ void vg_rec_from_stmt(struct vg_rec *r, sqlite3_stmt *st, const int *col_key, in
         if (v->t == VG_VT_JSON)
             json_decref(v->u.j);
         v->t = VG_VT_NULL;
+        if (type == SQLITE_BLOB && blob_as_text)
+            type = SQLITE_TEXT; /* the text of the blob's bytes */
         switch (type) {
         case SQLITE_INTEGER:
             v->t = VG_VT_INT;
@@ -458,16 +460,12 @@ void vg_rec_from_stmt(struct vg_rec *r, sqlite3_stmt *st, const int *col_key, in
                 v->t = VG_VT_REAL;
             break;
         case SQLITE_BLOB:
-            if (!blob_as_text) {
-                v->u.s.p = sqlite3_column_blob(st, i);
-                v->u.s.n = (size_t)sqlite3_column_bytes(st, i);
-                v->t = VG_VT_BLOB;
-                if (!v->u.s.p)
-                    v->u.s.p = "";
-                break;
-            }
-            /* text of the blob's bytes */
-            /* fall through */
+            v->u.s.p = sqlite3_column_blob(st, i);
+            v->u.s.n = (size_t)sqlite3_column_bytes(st, i);
+            v->t = VG_VT_BLOB;
+            if (!v->u.s.p)
+                v->u.s.p = "";
+            break;
         case SQLITE_TEXT:
             v->u.s.p = (const char *)sqlite3_column_text(st, i);
             v->u.s.n = (size_t)sqlite3_column_bytes(st, i);
