@@ -654,10 +654,8 @@ static int report_missing(struct vg_run *run, struct du_state *st)
 
 /* ---- process names ---- */
 
-/* Looks a name up: an alert (on r) or just whether it matches. */
-typedef int (*du_probe)(struct vg_run *run, const struct vg_rec *r, const char *name,
-                        const char *when);
-
+/* How check_process_names looks a name up: an alert (on r), or just
+ * whether it matches. */
 static int probe_alert(struct vg_run *run, const struct vg_rec *r, const char *name,
                        const char *when)
 {
@@ -677,7 +675,9 @@ static int probe_match(struct vg_run *run, const struct vg_rec *r, const char *n
 /* Process names are "<process>/<bundle id>" with the process cut to 16
  * bytes. The whole name is looked up as MVT does (its last path part), then
  * the process part and the bundle id on their own. */
-static int check_process_names(struct vg_run *run, const struct vg_rec *r, du_probe probe)
+static int check_process_names(struct vg_run *run, const struct vg_rec *r,
+                               int (*probe)(struct vg_run *run, const struct vg_rec *r,
+                                            const char *name, const char *when))
 {
     const char *name = vg_rec_text(r, F_NAME);
     const char *bundle = vg_rec_text(r, F_BUNDLE);
@@ -760,9 +760,6 @@ static int col_val(sqlite3_stmt *st, int i, struct vg_val *v, char **b64)
     }
 }
 
-/* Statement column of each field (the times are the raw timestamps). */
-static const int du_col[N_FIELDS] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
-
 struct usage_ctx {
     struct vg_run *run;
     struct du_state *st;
@@ -793,8 +790,9 @@ static int usage_row(void *ud, sqlite3_stmt *st)
     struct vg_val v[N_FIELDS], t;
     int f, rc = VG_OK;
 
+    /* the statement's columns are the fields, the times raw */
     for (f = 0; f < N_FIELDS && rc == VG_OK; f++)
-        rc = col_val(st, du_col[f], &v[f], &b64[f]);
+        rc = col_val(st, f, &v[f], &b64[f]);
     if (rc == VG_OK) {
         /* each time on its own (MVT leaves both raw when one is missing) */
         t = v[F_FIRST];
@@ -972,11 +970,6 @@ static int int64_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int pending_cmp(const void *a, const void *b)
-{
-    return first_cmp(a, b);
-}
-
 static int pending_seq_cmp(const void *a, const void *b)
 {
     const struct du_row *x = *(const struct du_row *const *)a;
@@ -985,7 +978,8 @@ static int pending_seq_cmp(const void *a, const void *b)
 }
 
 /* Saved results: the tampering checks, the placeholders the saved
- * records lack, then the process alerts in the records' sorted order. */
+ * records lack, then the process alerts in the records' sorted order
+ * (without the checks, short of memory, in the records' order). */
 static void datausage_finish(struct vg_run *run)
 {
     struct du_state *st = *vg_run_state(run);
@@ -996,24 +990,21 @@ static void datausage_finish(struct vg_run *run)
         return;
     if (st->failed) {
         vg_run_log(run, VG_DIAG_ERROR, "out of memory: deleted and missing processes not checked");
-        vg_run_nomem(run);
-        du_state_free(run);
-        return;
-    }
-    if (st->analyse) {
+        rc = VG_E_NOMEM;
+    } else if (st->analyse) {
         if (st->n_placeholders > 1)
             qsort(st->placeholders, st->n_placeholders, sizeof(*st->placeholders), int64_cmp);
         report_manipulated(run, st);
         st->finishing = 1;
         rc = report_missing(run, st);
-        if (st->n_pending > 1)
-            qsort(st->pending, st->n_pending, sizeof(*st->pending),
-                  st->sorted ? pending_cmp : pending_seq_cmp);
-        for (i = 0; i < st->n_pending; i++) {
-            du_fill(&st->rec, st->pending[i]);
-            check_process_names(run, &st->rec, probe_alert);
-            vg_rec_reset(&st->rec);
-        }
+    }
+    if (st->n_pending > 1)
+        qsort(st->pending, st->n_pending, sizeof(*st->pending),
+              st->sorted ? first_cmp : pending_seq_cmp);
+    for (i = 0; i < st->n_pending; i++) {
+        du_fill(&st->rec, st->pending[i]);
+        check_process_names(run, &st->rec, probe_alert);
+        vg_rec_reset(&st->rec);
     }
     if (rc == VG_E_NOMEM)
         vg_run_nomem(run);
