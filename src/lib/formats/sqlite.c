@@ -174,7 +174,9 @@ static int sq_authorize(void *ud, int action, const char *a3, const char *a4, co
         int temp = action == SQLITE_CREATE_TEMP_TABLE || action == SQLITE_DROP_TEMP_TABLE ||
                    (dbname && strcmp(dbname, "temp") == 0) ||
                    (a3 && strcmp(a3, "sqlite_temp_master") == 0);
-        return c->temp_writes && temp ? SQLITE_OK : SQLITE_DENY;
+        /* otherwise query_only refuses writes; SQLite itself asks for
+         * SQLITE_UPDATE on sqlite_master while preparing pragma_table_info */
+        return !c->temp_writes || temp ? SQLITE_OK : SQLITE_DENY;
     }
     if (w < 0 && c->temp_writes)
         return SQLITE_DENY;

@@ -13,6 +13,7 @@
 #include "formats/sqlite.h"
 #include "scan/checks.h"
 #include "scan/scan.h"
+#include "util/utf8.h"
 
 struct vg_run_schema {
     struct vg_schema *s;

@@ -71,12 +71,36 @@ static void diag_keep(struct vg_diag *d, const struct vg_diag_entry *e)
     d->n++;
 }
 
+/* Messages quote what artifacts hold (a file id with a stray byte) and
+ * may be cut inside a character: they are kept and passed on as UTF-8, as
+ * info.json needs them, each bad sequence a U+FFFD (or, short of memory,
+ * a '?' in place). Returns the repaired copy to free, or NULL. */
+static char *utf8_message(char *msg)
+{
+    size_t n = strlen(msg), i = 0, k;
+    struct vg_buf b;
+    uint32_t cp;
+
+    if (vg_utf8_valid(msg, n))
+        return NULL;
+    vg_buf_init(&b, 3 * n + 1);
+    if (vg_utf8_repair(&b, msg, n) == VG_OK)
+        return vg_buf_take(&b);
+    vg_buf_free(&b);
+    while (i < n) {
+        k = vg_utf8_next((const unsigned char *)msg + i, n - i, &cp);
+        if (cp == VG_UTF8_BAD)
+            memset(msg + i, '?', k);
+        i += k;
+    }
+    return NULL;
+}
+
 void vg_diag_add(struct vg_diag *d, enum vg_diag_level level, const char *where, const char *fmt,
                  ...)
 {
-    char msg[VG_MAX_MESSAGE];
+    char msg[VG_MAX_MESSAGE], *fixed;
     struct vg_diag_entry e;
-    struct vg_buf fixed;
     va_list ap;
     int n;
 
@@ -87,14 +111,10 @@ void vg_diag_add(struct vg_diag *d, enum vg_diag_level level, const char *where,
     va_end(ap);
     if (n < 0)
         msg[0] = '\0';
+    fixed = utf8_message(msg);
     e.level = level;
     e.where = where ? where : "";
-    e.message = msg;
-    /* names from the evidence may be any bytes, and the cut may split a
-     * character: messages are text (info.json) */
-    vg_buf_init(&fixed, 3 * sizeof(msg));
-    if (!vg_utf8_valid(msg, strlen(msg)) && vg_utf8_repair(&fixed, msg, strlen(msg)) == VG_OK)
-        e.message = fixed.data;
+    e.message = fixed ? fixed : msg;
     if ((unsigned)level <= VG_DIAG_ERROR)
         d->counts[level]++;
     /* debug chatter goes to the callback only */
@@ -102,7 +122,7 @@ void vg_diag_add(struct vg_diag *d, enum vg_diag_level level, const char *where,
         diag_keep(d, &e);
     if (d->cb)
         d->cb(d->ud, &e);
-    vg_buf_free(&fixed);
+    free(fixed);
 }
 
 size_t vg_diag_count(const struct vg_diag *d, enum vg_diag_level level)

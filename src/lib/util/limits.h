@@ -162,6 +162,9 @@
 
 /* Module heuristics */
 #define VG_MAX_MISSING_IDS 10000u /* gaps in a table's row ids reported one by one */
+/* Rows a module holds to relate and sort them before it emits them
+ * (DataUsage: about 120 bytes each plus their strings). */
+#define VG_MAX_SORTED_ROWS (2u * 1024u * 1024u)
 
 /* Output */
 #define VG_MAX_DIAG_ENTRIES 100000u /* after that, diagnostics are counted only */
