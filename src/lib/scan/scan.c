@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "scan/scan.h"
+#include "util/tz.h"
 
 int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_scan_opts *opts,
                  struct vg_diag *diag, struct vg_summary *sum, struct vg_source *src)
@@ -36,6 +37,13 @@ int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_
         goto out;
     if (opts->hashes && !(s->hashes = json_object()))
         goto out;
+    if (opts->timezone && (rc = vg_tz_load(opts->timezone, &s->tz)) != VG_OK) {
+        vg_diag_add(diag, VG_DIAG_ERROR, "scan", "%s: %s", opts->timezone,
+                    rc == VG_E_NOTFOUND || rc == VG_E_INVAL
+                        ? "not a time zone of the tz database (e.g. Europe/Paris)"
+                        : vg_strerror(rc));
+        goto out;
+    }
     if (opts->output_dir) {
         rc = vg_out_new(opts->output_dir, diag, &s->out);
         if (rc != VG_OK)
@@ -65,6 +73,8 @@ void vg_scan_cleanup(struct vg_scan *s)
     json_decref(s->hashes);
     json_decref(s->device);
     json_decref(s->unread);
+    vg_tz_free(s->tz);
+    s->tz = NULL;
     s->out = NULL;
     s->tl = s->alerts_tl = NULL;
     s->alerts = s->modules = s->hashes = s->device = s->unread = NULL;
@@ -508,8 +518,10 @@ static void prepare_source(struct vg_scan *s, const struct vg_module *const *sel
     for (i = 0; i < n; i++)
         for (j = 0; j < sel[i]->n_locs; j++)
             locs[k++] = &sel[i]->locs[j];
-    if (s->src->ops->prepare(s->src->self, locs, k, s->diag) != VG_OK)
-        vg_source_unread(s->src, "the acquisition could not be read whole");
+    if (s->src->ops->prepare(s->src->self, locs, k, s->diag) != VG_OK &&
+        json_array_append_new(s->unread,
+                              json_string("the acquisition could not be read whole")) != 0)
+        vg_diag_add(s->diag, VG_DIAG_ERROR, "scan", "out of memory");
     free(locs);
 }
 
