@@ -48,6 +48,7 @@ int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_
         rc = vg_out_new(opts->output_dir, diag, &s->out);
         if (rc != VG_OK)
             goto out;
+        vg_out_set_local_times(s->out, s->tz != NULL);
         rc = vg_timeline_new(&s->tl);
         if (rc != VG_OK)
             goto out;
@@ -490,6 +491,8 @@ static int write_outputs(struct vg_scan *s)
         rc = vg_out_timeline(s->out, s->tl);
     if (rc == VG_OK)
         rc = vg_out_alerts_timeline(s->out, s->alerts_tl);
+    if (rc == VG_OK && s->src->alert_context > 0)
+        rc = vg_out_alerts_context(s->out, s->alerts_tl, s->tl, s->src->alert_context);
     if (rc == VG_OK && vg_isodate_now(date) != VG_OK)
         date[0] = '\0';
     if (rc == VG_OK)

@@ -58,6 +58,9 @@ struct vg_source {
     json_t *unread;            /* what could not be read at all: strings */
     char *notes;               /* one line for the console (which backup was picked) */
     int nomem;                 /* sticky: a fact or note could not be recorded */
+    /* >0: alerts_context.csv gives every event within this many seconds of
+     * each alert (dense logs, where the events around a hit tell the most) */
+    int alert_context;
 };
 
 /* For source implementations: a zeroed source for path (real resolved). */

@@ -368,6 +368,9 @@ int vg_src_intrusion_logs_open(const char *path, const struct vg_source_opts *o,
     src->self = l;
     src->kind = "android-intrusion-logs";
     src->platform = VG_PLATFORM_ANDROID;
+    /* the minute around each hit: which app looked the name up, connected,
+     * started, was installed */
+    src->alert_context = 30;
     *out = src;
     return VG_OK;
 }

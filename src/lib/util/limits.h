@@ -176,6 +176,9 @@
 #define VG_REPORT_CTX_EVENTS   10u                   /* events kept each side of an alert */
 #define VG_REPORT_CTX_ALERTS   10u                   /* other alerts shown in one context */
 #define VG_REPORT_CTX_TEXT     1024u                 /* bytes of a context event's text */
+/* alerts_context.csv (output/out.c): the events around each alert */
+#define VG_MAX_CONTEXT_ALERTS 1000u /* alerts given a context; later ones are not */
+#define VG_MAX_CONTEXT_EVENTS 2000u /* events of one window kept (the latest) */
 
 /* Timeline spilling: memory held before a sorted run file is written */
 #define VG_TIMELINE_SPILL_BYTES (64u * 1024u * 1024u)
