@@ -239,10 +239,10 @@ static int64_t floor_div(int64_t a, int64_t b)
     return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
-/* The civil year of a day count. */
+/* The civil year of a day count (|days| < 4e6: the caller clamps). */
 static int64_t year_of_day(int64_t days)
 {
-    int64_t y = 1970 + floor_div(days, 365);
+    int64_t y = 1970 + floor_div(days * 400, 146097); /* 146097 days per 400 years */
 
     while (vg_days_from_civil(y, 1, 1) > days)
         y--;
@@ -269,6 +269,11 @@ int32_t vg_tz_offset(const struct vg_tz *tz, int64_t t)
 {
     size_t lo = 0, hi;
 
+    /* years 1 to 9999, the only ones an isodate can hold */
+    if (t < -62135596800)
+        t = -62135596800;
+    if (t > 253402300799)
+        t = 253402300799;
     if (tz->n_trans == 0 || t < tz->trans[0])
         return tz->n_trans == 0 && tz->has_rule ? rule_offset(&tz->rule, t) : tz->before;
     if (t >= tz->trans[tz->n_trans - 1] && tz->has_rule)
@@ -349,12 +354,13 @@ static int read_block(struct vg_rd *r, const struct counts *k, size_t tsize, str
     }
     if (r->err || !vg_rd_skip(r, k->chars + (size_t)k->leap * (tsize + 4) + k->isstd + k->isut))
         return VG_E_CORRUPT;
-    /* before the first transition: the first standard type a transition
-     * uses, as Python's zoneinfo does, else type 0 */
-    tz->before = tz->utoff[0];
-    for (i = 0; i < k->time; i++)
-        if (!tz->isdst[tz->idx[i]]) {
-            tz->before = tz->utoff[tz->idx[i]];
+    /* before the first transition: the first standard type, as Python's
+     * zoneinfo has it (zic makes it type 0, the local mean time), else the
+     * first transition's */
+    tz->before = k->time ? tz->utoff[tz->idx[0]] : tz->utoff[0];
+    for (i = 0; i < k->type; i++)
+        if (!tz->isdst[i]) {
+            tz->before = tz->utoff[i];
             break;
         }
     return VG_OK;
