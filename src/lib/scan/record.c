@@ -466,8 +466,15 @@ void vg_rec_from_stmt(struct vg_rec *r, sqlite3_stmt *st, const int *col_key, in
                     v->u.s.p = "";
                 break;
             }
-            /* text of the blob's bytes */
-            /* fall through */
+            /* text of the blob's bytes: as SQLITE_TEXT (clang 14 does not take a
+             * fall-through comment in C) */
+            v->u.s.p = (const char *)sqlite3_column_text(st, i);
+            v->u.s.n = (size_t)sqlite3_column_bytes(st, i);
+            if (v->u.s.p)
+                v->t = VG_VT_TEXT;
+            else
+                r->failed = sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM;
+            break;
         case SQLITE_TEXT:
             v->u.s.p = (const char *)sqlite3_column_text(st, i);
             v->u.s.n = (size_t)sqlite3_column_bytes(st, i);
