@@ -53,7 +53,9 @@ static void connect_check(struct vg_run *run, const struct vg_rec *rec)
     const char *when = vg_rec_time(rec, F_TIMESTAMP);
     const char *ip = clean_ip(vg_rec_text(rec, F_IP));
 
-    if (ip)
+    /* extract looked the address up already and said so in matched_ip;
+     * saved results are looked up again */
+    if (ip && (vg_run_rechecking(run) || vg_rec_text(rec, F_MATCHED)))
         vg_check_url(run, VG_LEVEL_CRITICAL, rec, ip, when);
     vg_check_app_id(run, VG_LEVEL_CRITICAL, rec, vg_rec_text(rec, F_PACKAGE), when);
 }

@@ -67,7 +67,10 @@ static void dns_check(struct vg_run *run, const struct vg_rec *rec)
     size_t i;
 
     vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_text(rec, F_HOSTNAME), when);
-    json_array_foreach(vg_rec_json(rec, F_IPS), i, v)
+    /* extract looked every answer up already: only those it matched are
+     * looked up again for the alert (all of them for saved results, checked
+     * with other indicators) */
+    json_array_foreach(vg_rec_json(rec, vg_run_rechecking(run) ? F_IPS : F_MATCHED), i, v)
     {
         const char *ip = clean_ip(v);
         if (ip)
