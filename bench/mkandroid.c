@@ -53,13 +53,18 @@ static uint64_t parse_size(const char *s)
     return (uint64_t)v;
 }
 
-static const char *const apps[] = {"com.whatsapp",        "org.telegram.messenger",
-                                   "com.android.chrome",  "com.google.android.gms",
-                                   "com.instagram.android", "com.spotify.music",
-                                   "org.thoughtcrime.securesms", "com.google.android.youtube"};
-static const char *const hosts[] = {"mmg.whatsapp.net",  "graph.instagram.com", "www.google.com",
-                                    "play.googleapis.com", "api.spotify.com",   "i.ytimg.com",
-                                    "chat.signal.org",   "dns.google",          "connectivitycheck.gstatic.com"};
+static const char *const apps[] = {"com.whatsapp",
+                                   "org.telegram.messenger",
+                                   "com.android.chrome",
+                                   "com.google.android.gms",
+                                   "com.instagram.android",
+                                   "com.spotify.music",
+                                   "org.thoughtcrime.securesms",
+                                   "com.google.android.youtube"};
+static const char *const hosts[] = {
+    "mmg.whatsapp.net",    "graph.instagram.com", "www.google.com",
+    "play.googleapis.com", "api.spotify.com",     "i.ytimg.com",
+    "chat.signal.org",     "dns.google",          "connectivitycheck.gstatic.com"};
 static const char *const sec_types[] = {"app_process_start", "keyguard_dismissed",
                                         "keyguard_secured", "wifi_connection", "package_updated"};
 

@@ -15,8 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const int64_t when[] = {INT64_MIN / 2, -2208988800, 0,          1711846800,
-                                   1746979200,    4102444800,  INT64_MAX / 2};
+    static const int64_t when[] = {INT64_MIN / 2, -2208988800,  0, 1711846800, 1746979200,
+                                   4102444800,    INT64_MAX / 2};
     struct vg_tz *tz = NULL;
     size_t i;
 

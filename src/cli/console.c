@@ -243,8 +243,11 @@ void cli_print_summary(const struct vg_summary *sum, const char *output_dir)
     }
     verdict = vg_summary_verdict(sum);
     printf("\n%s%s%s%s: %zu modules, %zu records, %zu warning%s; alerts:", col(C_BOLD),
-           col(detections ? C_RED : sum->unread ? C_YELLOW : ""), verdict, col(C_RESET),
-           sum->modules_run, sum->records, sum->warnings, sum->warnings == 1 ? "" : "s");
+           col(detections    ? C_RED
+               : sum->unread ? C_YELLOW
+                             : ""),
+           verdict, col(C_RESET), sum->modules_run, sum->records, sum->warnings,
+           sum->warnings == 1 ? "" : "s");
     for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
         printf(" %zu %s%s", sum->alerts[order[i]], vg_level_name(order[i]),
                i + 1 < sizeof(order) / sizeof(order[0]) ? "," : "");

@@ -276,7 +276,7 @@ static void usage_scan(const struct check_cmd *c)
            c->platform ? c->platform : "", c->platform ? " " : "", c->name,
            c->flags & CMD_IOS_SECRETS       ? " [-p PASSWORD | -k KEYFILE]"
            : c->flags & CMD_ANDROID_SECRETS ? " [-p PASSWORD] [-n]"
-                                           : "",
+                                            : "",
            c->flags & CMD_TIMEZONE ? " [-t TIMEZONE]" : "", c->what, c->help);
     printf("  -i, --iocs PATH      STIX2 file or folder (repeatable); also VIGIE_IOCS, "
            "MVT_STIX2\n"
@@ -313,14 +313,19 @@ static void list_modules(enum vg_kind kind)
 static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const char *cmdline)
 {
     static const struct option opts[] = {
-        {"iocs", required_argument, NULL, 'i'},     {"output", required_argument, NULL, 'o'},
-        {"module", required_argument, NULL, 'm'},   {"list-modules", no_argument, NULL, 'l'},
-        {"hashes", no_argument, NULL, 'H'},         {"fast", no_argument, NULL, 'F'},
-        {"password", required_argument, NULL, 'p'}, {"key-file", required_argument, NULL, 'k'},
+        {"iocs", required_argument, NULL, 'i'},
+        {"output", required_argument, NULL, 'o'},
+        {"module", required_argument, NULL, 'm'},
+        {"list-modules", no_argument, NULL, 'l'},
+        {"hashes", no_argument, NULL, 'H'},
+        {"fast", no_argument, NULL, 'F'},
+        {"password", required_argument, NULL, 'p'},
+        {"key-file", required_argument, NULL, 'k'},
         {"backup-password", required_argument, NULL, 'p'},
         {"non-interactive", no_argument, NULL, 'n'},
         {"timezone", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     struct ioc_args a = {{NULL}, 0};
     const char *modules[64];

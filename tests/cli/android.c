@@ -116,8 +116,9 @@ static void test_check_backup(void **state)
     assert_int_equal(run(NULL, "%s -q android check-backup -i %s --backup-password 'Pa55 word' %s",
                          vigie_bin(), hit, enc),
                      1);
-    assert_int_equal(run(NULL, "MVT_ANDROID_BACKUP_PASSWORD='Pa55 word' %s -q android "
-                               "check-backup -i %s %s",
+    assert_int_equal(run(NULL,
+                         "MVT_ANDROID_BACKUP_PASSWORD='Pa55 word' %s -q android "
+                         "check-backup -i %s %s",
                          vigie_bin(), hit, enc),
                      1);
     assert_int_equal(run(&out, "%s android check-backup -i %s -p nope %s 2>&1 </dev/null",
@@ -126,14 +127,13 @@ static void test_check_backup(void **state)
     assert_non_null(strstr(out, "enc.ab: wrong backup password"));
     free(out);
     assert_int_equal(
-        run(&out, "%s android check-backup -i %s -n %s 2>&1 </dev/null", vigie_bin(), hit, enc),
-        2);
+        run(&out, "%s android check-backup -i %s -n %s 2>&1 </dev/null", vigie_bin(), hit, enc), 2);
     assert_non_null(strstr(out, "-n forbids asking for it"));
     free(out);
     /* a plain backup never asks, even with -n */
-    assert_int_equal(run(NULL, "%s -q android check-backup -n -i %s %s </dev/null", vigie_bin(),
-                         miss, plain),
-                     0);
+    assert_int_equal(
+        run(NULL, "%s -q android check-backup -n -i %s %s </dev/null", vigie_bin(), miss, plain),
+        0);
     /* -k is for iOS */
     assert_int_equal(run(NULL, "%s android check-backup -k x %s 2>/dev/null", vigie_bin(), plain),
                      2);
@@ -189,9 +189,8 @@ static void test_check_intrusion_logs(void **state)
     assert_non_null(strstr(out, "ConnectEvent"));
     assert_non_null(strstr(out, "SecurityEvent"));
     free(out);
-    assert_int_equal(run(NULL, "%s android check-intrusion-logs -p x %s 2>/dev/null", vigie_bin(),
-                         logs),
-                     2);
+    assert_int_equal(
+        run(NULL, "%s android check-intrusion-logs -p x %s 2>/dev/null", vigie_bin(), logs), 2);
     free(hit);
     free(miss);
     free(dir);

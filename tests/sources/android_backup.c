@@ -412,8 +412,9 @@ static void test_email_sender(void **state)
     assert_int_equal(r.rc, VG_OK);
     assert_int_equal(json_array_size(r.sms), 2);
     assert_int_equal(json_array_size(r.alerts), 1);
-    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(r.alerts, 0), "message")),
-                           "spy@evil.example.net"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(json_array_get(r.alerts, 0), "message")),
+               "spy@evil.example.net"));
     result_free(&r);
     free(path);
 }

@@ -309,7 +309,8 @@ static void test_security_checks(void **state)
         "{\"subject\": \"CN=Interceptor\"}}}\n"
         "{\"security_event\": {\"event_time\": 1746979204000000000, \"cert_authority_installed\": "
         "{\"subject\": \"CN=Tried\", \"success\": 0}}}\n"
-        "{\"security_event\": {\"event_time\": 1746979205000000000, \"crypto_self_test_completed\": "
+        "{\"security_event\": {\"event_time\": 1746979205000000000, "
+        "\"crypto_self_test_completed\": "
         "0}}\n"
         "{\"security_event\": {\"event_time\": 1746979206000000000, \"wipe_failure\": {}}}\n"
         "{\"security_event\": {\"event_time\": 1746979207000000000, \"key_integrity_violation\": "
@@ -387,9 +388,12 @@ static void test_not_logs(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_one_file),        cmocka_unit_test(test_folder),
-        cmocka_unit_test(test_zip),             cmocka_unit_test(test_hostile_lines),
-        cmocka_unit_test(test_security_checks), cmocka_unit_test(test_timezone),
+        cmocka_unit_test(test_one_file),
+        cmocka_unit_test(test_folder),
+        cmocka_unit_test(test_zip),
+        cmocka_unit_test(test_hostile_lines),
+        cmocka_unit_test(test_security_checks),
+        cmocka_unit_test(test_timezone),
         cmocka_unit_test(test_not_logs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

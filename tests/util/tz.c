@@ -118,14 +118,14 @@ static void test_transitions_and_rule(void **state)
     build(&t, "CET-1CEST,M3.5.0,M10.5.0/3");
     tz = parse(&t);
     assert_string_equal(vg_tz_name(tz), "Test/Land");
-    assert_int_equal(vg_tz_offset(tz, -2208988800), 561);     /* 1900: before the first */
-    assert_int_equal(vg_tz_offset(tz, 1704067200), 3600);     /* 2024-01-01 */
-    assert_int_equal(vg_tz_offset(tz, 1711846799), 3600);     /* a second before */
-    assert_int_equal(vg_tz_offset(tz, 1711846800), 7200);     /* 2024-03-31 01:00 UTC */
-    assert_int_equal(vg_tz_offset(tz, 1746979200), 7200);     /* 2025-05-11: the rule */
-    assert_int_equal(vg_tz_offset(tz, 1761440399), 7200);     /* 2025-10-26 00:59:59 UTC */
-    assert_int_equal(vg_tz_offset(tz, 1761440400), 3600);     /* 01:00 UTC: back */
-    assert_int_equal(vg_tz_offset(tz, 4102444800), 3600);     /* 2100-01-01 */
+    assert_int_equal(vg_tz_offset(tz, -2208988800), 561);         /* 1900: before the first */
+    assert_int_equal(vg_tz_offset(tz, 1704067200), 3600);         /* 2024-01-01 */
+    assert_int_equal(vg_tz_offset(tz, 1711846799), 3600);         /* a second before */
+    assert_int_equal(vg_tz_offset(tz, 1711846800), 7200);         /* 2024-03-31 01:00 UTC */
+    assert_int_equal(vg_tz_offset(tz, 1746979200), 7200);         /* 2025-05-11: the rule */
+    assert_int_equal(vg_tz_offset(tz, 1761440399), 7200);         /* 2025-10-26 00:59:59 UTC */
+    assert_int_equal(vg_tz_offset(tz, 1761440400), 3600);         /* 01:00 UTC: back */
+    assert_int_equal(vg_tz_offset(tz, 4102444800), 3600);         /* 2100-01-01 */
     assert_int_equal(vg_tz_offset(tz, 4118083200 + 86400), 7200); /* 2100-07 */
     vg_tz_free(tz);
 }
@@ -168,9 +168,9 @@ static void expect_corrupt(const unsigned char *p, size_t n)
 
 static void test_malformed(void **state)
 {
-    static const char *const bad_footers[] = {"CET", "CET-1CEST", "CET-1CEST,M13.5.0,M10.5.0",
-                                              "CET-1CEST,M3.6.0,M10.5.0", "C-1", "CET-99",
-                                              "CET-1CEST,M3.5.0,M10.5.0/200"};
+    static const char *const bad_footers[] = {
+        "CET", "CET-1CEST", "CET-1CEST,M13.5.0,M10.5.0",   "CET-1CEST,M3.6.0,M10.5.0",
+        "C-1", "CET-99",    "CET-1CEST,M3.5.0,M10.5.0/200"};
     struct tzb t;
     size_t i, cut;
     (void)state;
@@ -202,8 +202,14 @@ static void test_malformed(void **state)
 
 static void test_names(void **state)
 {
-    static const char *const bad[] = {"", "/etc/localtime", "../etc/passwd", "Europe/../../x",
-                                      "Europe//Paris", "Europe/Paris/", "a b", "./UTC"};
+    static const char *const bad[] = {"",
+                                      "/etc/localtime",
+                                      "../etc/passwd",
+                                      "Europe/../../x",
+                                      "Europe//Paris",
+                                      "Europe/Paris/",
+                                      "a b",
+                                      "./UTC"};
     struct vg_tz *tz = NULL;
     size_t i;
     (void)state;
@@ -249,7 +255,7 @@ static void test_tzdir(void **state)
 
 /* ---- the system's zones against Python's zoneinfo ---- */
 
-static const int64_t when[] = {0,          1746979200, 1735689600,  2208988800, 1711846799,
+static const int64_t when[] = {0,          1746979200, 1735689600, 2208988800,  1711846799,
                                1711846800, 1730595600, 1730599200, -2208988800, 4102444800};
 
 static const struct {

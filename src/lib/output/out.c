@@ -801,7 +801,8 @@ static int parse_time_us(const char *s, int64_t *out)
         for (k++; s[k] >= '0' && s[k] <= '9' && scale > 0; k++, scale /= 10)
             us += (s[k] - '0') * scale;
     *out = (vg_days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]) * 86400 + v[3] * 3600 +
-            v[4] * 60 + v[5]) * 1000000 +
+            v[4] * 60 + v[5]) *
+               1000000 +
            us;
     return 1;
 }
@@ -831,7 +832,8 @@ static int ctx_event_set(struct ctx_event *e, int64_t t, const struct vg_timelin
 
     if (d > VG_REPORT_CTX_TEXT)
         d = VG_REPORT_CTX_TEXT;
-    while (d > 0 && d < strlen(ev->description) && ((unsigned char)ev->description[d] & 0xc0) == 0x80)
+    while (d > 0 && d < strlen(ev->description) &&
+           ((unsigned char)ev->description[d] & 0xc0) == 0x80)
         d--; /* cut on a character boundary */
     e->s = vg_malloc(a + b + c + d + 4);
     if (!e->s)
@@ -912,7 +914,8 @@ static int ctx_alerts(const struct vg_timeline *alerts_tl, struct ctx_event **ou
     int rc = v ? vg_timeline_iter_new(alerts_tl, &it) : VG_E_NOMEM, got;
 
     *n = 0;
-    while (rc == VG_OK && *n < VG_MAX_CONTEXT_ALERTS && (got = vg_timeline_iter_next(it, &ev)) != 0) {
+    while (rc == VG_OK && *n < VG_MAX_CONTEXT_ALERTS &&
+           (got = vg_timeline_iter_next(it, &ev)) != 0) {
         if (got < 0)
             rc = got;
         else if (parse_time_us(ev.timestamp, &t))

@@ -56,7 +56,8 @@ static const struct vg_module **modules_for(enum vg_kind kind, int any_platform,
         if ((any_platform || platform == VG_PLATFORM_IOS) && module_applies(ios[i], served))
             v[k++] = ios[i];
     for (i = 0; i < na; i++)
-        if ((any_platform || platform == VG_PLATFORM_ANDROID) && module_applies(android[i], served) &&
+        if ((any_platform || platform == VG_PLATFORM_ANDROID) &&
+            module_applies(android[i], served) &&
             !(any_platform && name_taken(v, k, android[i]->name)))
             v[k++] = android[i];
     *n = k;

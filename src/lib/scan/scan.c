@@ -522,8 +522,8 @@ static void prepare_source(struct vg_scan *s, const struct vg_module *const *sel
         for (j = 0; j < sel[i]->n_locs; j++)
             locs[k++] = &sel[i]->locs[j];
     if (s->src->ops->prepare(s->src->self, locs, k, s->diag) != VG_OK &&
-        json_array_append_new(s->unread,
-                              json_string("the acquisition could not be read whole")) != 0)
+        json_array_append_new(s->unread, json_string("the acquisition could not be read whole")) !=
+            0)
         vg_diag_add(s->diag, VG_DIAG_ERROR, "scan", "out of memory");
     free(locs);
 }

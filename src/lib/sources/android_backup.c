@@ -374,12 +374,11 @@ static const struct vg_tree_kind unpacked_kind = {
 };
 
 struct absrc {
-    struct vg_ab_src *ab;  /* a .ab file... */
+    struct vg_ab_src *ab; /* a .ab file... */
     struct vg_tree *tree; /* ...or its tar unpacked (a folder), or the tar */
 };
 
-static int src_prepare(void *self, const struct vg_loc *const *locs, size_t n,
-                       struct vg_diag *diag)
+static int src_prepare(void *self, const struct vg_loc *const *locs, size_t n, struct vg_diag *diag)
 {
     struct absrc *a = self;
     return a->ab ? vg_ab_src_prepare(a->ab, locs, n, diag)
@@ -397,8 +396,7 @@ static int src_find(void *self, const struct vg_loc *loc,
 static int src_open(void *self, const struct vg_file *f, struct vg_io **out, struct vg_diag *diag)
 {
     struct absrc *a = self;
-    return a->ab ? vg_ab_src_open(a->ab, f, out, diag)
-                 : vg_tree_open_file(a->tree, f, out, diag);
+    return a->ab ? vg_ab_src_open(a->ab, f, out, diag) : vg_tree_open_file(a->tree, f, out, diag);
 }
 
 static void src_free(void *self)

@@ -16,17 +16,17 @@
 #define WHERE "intrusion logs"
 
 struct logfile {
-    char *display;                /* "a/b.txt", "logs.zip::x.txt" */
-    char *rel;                    /* a file of the folder, or NULL */
-    struct vg_archive_member *m;  /* a member of one of the archives */
-    int named;                    /* the user named this very file */
+    char *display;               /* "a/b.txt", "logs.zip::x.txt" */
+    char *rel;                   /* a file of the folder, or NULL */
+    struct vg_archive_member *m; /* a member of one of the archives */
+    int named;                   /* the user named this very file */
 };
 
 struct il {
     char *path;
     int is_dir;
-    struct vg_root *root;    /* a folder */
-    struct vg_archive **ar;  /* the archives read, parents before children */
+    struct vg_root *root;   /* a folder */
+    struct vg_archive **ar; /* the archives read, parents before children */
     size_t n_ar, cap_ar;
     struct logfile *files;
     size_t n_files, cap_files;
@@ -108,7 +108,8 @@ static int add_archive(struct il *l, struct vg_archive *a)
 static enum vg_archive_action zip_visit(void *ud, const struct vg_archive_entry *e)
 {
     VG_UNUSED(ud);
-    if (e->type == VG_ARCHIVE_FILE && (ends_with_ci(e->name, ".txt") || ends_with_ci(e->name, ".zip")))
+    if (e->type == VG_ARCHIVE_FILE &&
+        (ends_with_ci(e->name, ".txt") || ends_with_ci(e->name, ".zip")))
         return VG_ARCHIVE_KEEP;
     return VG_ARCHIVE_SKIP;
 }
@@ -248,8 +249,7 @@ static int il_find(void *self, const struct vg_loc *loc,
     for (i = 0; rc == VG_OK && i < l->n_files; i++) {
         const struct logfile *lf = &l->files[i];
         struct vg_file f;
-        if (!lf->named && loc->path &&
-            !match_ci(loc->path, base_name(lf->display)))
+        if (!lf->named && loc->path && !match_ci(loc->path, base_name(lf->display)))
             continue;
         memset(&f, 0, sizeof(f));
         f.loc = loc;

@@ -95,10 +95,10 @@
 #define VG_MAX_SMS_BACKUP     (64u * 1024u * 1024u) /* one inflated telephony backup file */
 /* Members of a .ab the source keeps for modules (sources/android_backup.c): in memory up to
  * these sizes, in the private temp folder past them (they are decrypted data). */
-#define VG_AB_KEEP_MEM        (16u << 20)    /* one member kept in memory */
-#define VG_AB_KEEP_MEM_TOTAL  (256u << 20)   /* all members kept in memory together */
-#define VG_MAX_AB_KEPT        100000u        /* members kept from one backup */
-#define VG_MAX_AB_KEPT_BYTES  (64ull << 30)  /* bytes kept (memory and temp folder) */
+#define VG_AB_KEEP_MEM       (16u << 20)   /* one member kept in memory */
+#define VG_AB_KEEP_MEM_TOTAL (256u << 20)  /* all members kept in memory together */
+#define VG_MAX_AB_KEPT       100000u       /* members kept from one backup */
+#define VG_MAX_AB_KEPT_BYTES (64ull << 30) /* bytes kept (memory and temp folder) */
 
 /* Time zones (util/tz.c): a compiled zone file of the system's tz database */
 #define VG_MAX_TZ_FILE        (1024 * 1024) /* bytes (real ones: under 4 KB) */

@@ -89,8 +89,8 @@ static int parse_name(struct cur *c)
         c->p++;
         start = c->p;
         while (c->p < c->end && *c->p != '>' &&
-               (is_alpha((unsigned char)*c->p) || is_digit((unsigned char)*c->p) ||
-                *c->p == '+' || *c->p == '-'))
+               (is_alpha((unsigned char)*c->p) || is_digit((unsigned char)*c->p) || *c->p == '+' ||
+                *c->p == '-'))
             c->p++;
         if (peek(c) != '>' || c->p - start < 3)
             return 0;

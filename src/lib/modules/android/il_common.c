@@ -11,7 +11,7 @@
 #include "util/tz.h"
 #include "util/utf8.h"
 
-#define CHUNK      (256u * 1024u)
+#define CHUNK       (256u * 1024u)
 #define MAX_UNKNOWN 16u /* unknown kinds named in the summary; the rest counted */
 
 /* The keys as they appear in a line, quotes included. */
@@ -243,8 +243,8 @@ static int one_line(struct il_ctx *c, const char *p, size_t n, size_t lineno)
         return VG_OK;
     c->owner = owns(parsers, c->kind);
     c->lines += c->owner;
-    rc = vg_il_parse_line(p, n, lineno, c->display, c->owner ? vg_run_diag(c->run) : NULL,
-                          on_event, c);
+    rc = vg_il_parse_line(p, n, lineno, c->display, c->owner ? vg_run_diag(c->run) : NULL, on_event,
+                          c);
     if (c->stop)
         return c->stop;
     if (rc == VG_E_NOMEM)
@@ -396,7 +396,8 @@ static void report_unknown(struct il_ctx *c)
 }
 
 int vg_il_each_event(struct vg_run *run, enum vg_il_kind kind, const char *what,
-                     int (*fn)(struct vg_run *run, const struct vg_il_event *ev, void *ud), void *ud)
+                     int (*fn)(struct vg_run *run, const struct vg_il_event *ev, void *ud),
+                     void *ud)
 {
     struct il_ctx c;
     int rc;
@@ -419,8 +420,7 @@ int vg_il_each_event(struct vg_run *run, enum vg_il_kind kind, const char *what,
 
 /* ---- records ---- */
 
-void vg_il_timestamp(struct vg_run *run, const struct vg_il_event *ev,
-                     char buf[VG_ISODATE_LEN + 1])
+void vg_il_timestamp(struct vg_run *run, const struct vg_il_event *ev, char buf[VG_ISODATE_LEN + 1])
 {
     const struct vg_tz *tz = vg_run_tz(run);
     int64_t sec;

@@ -59,7 +59,7 @@ static const char *get_str(const struct vg_val *info, const char *key)
 
 /* ---- counts, for MVT's breakdown ---- */
 
-#define N_KNOWN (VG_IL_SEC_UNKNOWN + 1)
+#define N_KNOWN   (VG_IL_SEC_UNKNOWN + 1)
 #define MAX_OTHER 32u
 
 struct sec_state {
@@ -207,8 +207,8 @@ static void heuristics(struct vg_run *run, const struct vg_rec *rec, const char 
         vg_run_alert(run, VG_LEVEL_MEDIUM, rec, NULL, when,
                      "Certificate validation failure detected: %s", py_str(v, text, sizeof(text)));
     if ((v = by_name(rec, "key_integrity_violation")) != NULL)
-        vg_run_alert(run, VG_LEVEL_MEDIUM, rec, NULL, when,
-                     "Key integrity violation detected: %s", py_str(v, text, sizeof(text)));
+        vg_run_alert(run, VG_LEVEL_MEDIUM, rec, NULL, when, "Key integrity violation detected: %s",
+                     py_str(v, text, sizeof(text)));
     if ((v = by_name(rec, "cert_authority_installed")) != NULL) {
         const json_t *ok = get(v, "success"), *subject = get(v, "subject");
         struct vg_val sv;
@@ -220,8 +220,7 @@ static void heuristics(struct vg_run *run, const struct vg_rec *rec, const char 
             vg_run_alert(run, VG_LEVEL_MEDIUM, rec, NULL, when,
                          "Certificate authority installed: %s", text);
         else
-            vg_run_log(run, VG_DIAG_WARN, "Failed certificate authority install attempt: %s",
-                       text);
+            vg_run_log(run, VG_DIAG_WARN, "Failed certificate authority install attempt: %s", text);
     }
     if (by_name(rec, "wipe_failure"))
         vg_run_alert(run, VG_LEVEL_MEDIUM, rec, NULL, when, "Device wipe failure detected");
