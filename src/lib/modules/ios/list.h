@@ -8,15 +8,15 @@
 #ifndef VG_MODULES_IOS_LIST_H
 #define VG_MODULES_IOS_LIST_H
 
-#define VG_IOS_MODULES(X) \
-    X(calls) \
-    X(contacts) \
-    X(idstatuscache) \
-    X(interactionc) \
-    X(osanalytics_addaily) \
-    X(sms) \
-    X(sms_attachments) \
-    X(whatsapp) \
+#define VG_IOS_MODULES(X)                                                                          \
+    X(calls)                                                                                       \
+    X(contacts)                                                                                    \
+    X(idstatuscache)                                                                               \
+    X(interactionc)                                                                                \
+    X(osanalytics_addaily)                                                                         \
+    X(sms)                                                                                         \
+    X(sms_attachments)                                                                             \
+    X(whatsapp)                                                                                    \
     X(whatsapp_contacts)
 
 #endif
