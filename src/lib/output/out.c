@@ -25,7 +25,7 @@
 struct vg_out {
     char *dir;
     struct vg_diag *diag;
-    int local_times; /* timeline.csv's times are the device's, not UTC */
+    int device_local; /* timeline times are the device's wall clock */
 };
 
 /* ---- the folder ---- */
@@ -589,13 +589,12 @@ int vg_out_info(struct vg_out *o, const json_t *info)
 /* ---- timelines ---- */
 
 static const char csv_header[] = "\"UTC Timestamp\",\"Plugin\",\"Event\",\"Description\"\r\n";
-/* MVT's header when times are the device's (its Android commands) */
 static const char csv_header_local[] =
     "\"Device Local Timestamp\",\"Plugin\",\"Event\",\"Description\"\r\n";
 
-void vg_out_set_local_times(struct vg_out *o, int local)
+void vg_out_set_device_time(struct vg_out *o, int device_local)
 {
-    o->local_times = local;
+    o->device_local = device_local;
 }
 
 /* Python's csv.QUOTE_ALL: every field quoted, quotes doubled, line breaks
@@ -774,7 +773,7 @@ static int write_timeline(struct vg_out *o, const char *csv_name, const char *js
         vg_timeline_iter_free(it);
         return rc;
     }
-    if (o->local_times && jsonl_name)
+    if (o->device_local)
         vg_sink_put(&csv.sink, csv_header_local, sizeof(csv_header_local) - 1);
     else
         vg_sink_put(&csv.sink, csv_header, sizeof(csv_header) - 1);
@@ -1041,7 +1040,7 @@ int vg_out_alerts_context(struct vg_out *o, const struct vg_timeline *alerts_tl,
         rc = wfile_open(o, "alerts_context.csv", &w);
     if (rc != VG_OK)
         goto out;
-    vg_sink_puts(&w.sink, o->local_times ? ctx_header_local : ctx_header);
+    vg_sink_puts(&w.sink, o->device_local ? ctx_header_local : ctx_header);
     for (i = 0; i < n_alerts && rc == VG_OK && !w.sink.err; i++) {
         int64_t lo = alerts[i].t - span, hi = alerts[i].t + span;
         while (ring.n && ring.v[ring.head].t < lo)

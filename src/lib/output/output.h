@@ -141,9 +141,9 @@ int vg_out_alerts(struct vg_out *o, const json_t *alerts) VG_MUST_CHECK;
 /* timeline.csv and timeline.jsonl from tl in timeline order (the writer
  * orders a view itself when tl is not sorted). Not written when empty. */
 int vg_out_timeline(struct vg_out *o, const struct vg_timeline *tl) VG_MUST_CHECK;
-/* timeline.csv says "Device Local Timestamp", as MVT's Android commands
- * do, when the times were written in the device's time zone (-t). */
-void vg_out_set_local_times(struct vg_out *o, int local);
+/* Timeline times are the device's wall clock, not UTC (Android: MVT's
+ * "Device Local Timestamp" header). */
+void vg_out_set_device_time(struct vg_out *o, int device_local);
 /* alerts_context.csv: for each dated alert (in alerts_tl's order, at most
  * VG_MAX_CONTEXT_ALERTS), the alert, then every event of tl within
  * half_window seconds of it, interleaved from all modules, with its offset

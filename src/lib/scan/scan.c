@@ -20,6 +20,7 @@
 int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_scan_opts *opts,
                  struct vg_diag *diag, struct vg_summary *sum, struct vg_source *src)
 {
+    const char *zone;
     int rc = VG_E_NOMEM;
 
     memset(s, 0, sizeof(*s));
@@ -38,18 +39,25 @@ int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_
         goto out;
     if (opts->hashes && !(s->hashes = json_object()))
         goto out;
-    if (opts->timezone && (rc = vg_tz_load(opts->timezone, &s->tz)) != VG_OK) {
-        vg_diag_add(diag, VG_DIAG_ERROR, "scan", "%s: %s", opts->timezone,
+    /* the analyst's zone must be one; the acquisition's falls back to UTC */
+    zone = opts->timezone ? opts->timezone : src->timezone;
+    if (zone && (rc = vg_tz_load(zone, &s->tz)) != VG_OK) {
+        vg_diag_add(diag, opts->timezone ? VG_DIAG_ERROR : VG_DIAG_WARN, "scan", "%s: %s%s", zone,
                     rc == VG_E_NOTFOUND || rc == VG_E_INVAL
                         ? "not a time zone of the tz database (e.g. Europe/Paris)"
-                        : vg_strerror(rc));
-        goto out;
+                        : vg_strerror(rc),
+                    opts->timezone ? "" : "; times are written in UTC");
+        if (opts->timezone || rc == VG_E_NOMEM)
+            goto out;
+        s->tz = NULL;
     }
+    rc = VG_E_NOMEM;
     if (opts->output_dir) {
         rc = vg_out_new(opts->output_dir, diag, &s->out);
         if (rc != VG_OK)
             goto out;
-        vg_out_set_local_times(s->out, s->tz != NULL);
+        /* Android's logs keep the phone's wall clock; so do its modules */
+        vg_out_set_device_time(s->out, !src->any_platform && src->platform == VG_PLATFORM_ANDROID);
         rc = vg_timeline_new(&s->tl);
         if (rc != VG_OK)
             goto out;
@@ -527,6 +535,7 @@ static void prepare_source(struct vg_scan *s, const struct vg_module *const *sel
     for (i = 0; i < n; i++)
         for (j = 0; j < sel[i]->n_locs; j++)
             locs[k++] = &sel[i]->locs[j];
+    /* the scan copied the source's list at its start: add to both */
     if (s->src->ops->prepare(s->src->self, locs, k, s->diag) != VG_OK &&
         json_array_append_new(s->unread, json_string("the acquisition could not be read whole")) !=
             0)

@@ -61,6 +61,10 @@ struct vg_source {
     /* >0: alerts_context.csv gives every event within this many seconds of
      * each alert (dense logs, where the events around a hit tell the most) */
     int alert_context;
+    /* The device's time zone as the acquisition says it (AndroidQF's
+     * persist.sys.timezone), an IANA name owned by the source, or NULL; the
+     * scan's option (-t) wins over it. Set when the source is opened. */
+    char *timezone;
 };
 
 /* For source implementations: a zeroed source for path (real resolved). */

@@ -117,9 +117,6 @@
 #define VG_MAX_AB_KEPT       100000u       /* members kept from one backup */
 #define VG_MAX_AB_KEPT_BYTES (64ull << 30) /* bytes kept (memory and temp folder) */
 
-/* Time zones (util/tz.c): a compiled zone file of the system's tz database */
-#define VG_MAX_TZ_FILE        (1024 * 1024) /* bytes (real ones: under 4 KB) */
-#define VG_MAX_TZ_TRANSITIONS 100000u       /* transitions or leap seconds in one */
 
 /* Android 16 intrusion logs (NDJSON, src/lib/formats/android/intrusion.c) */
 #define VG_MAX_IL_LINE   (1024u * 1024u) /* one line; longer ones are skipped with a warning */
@@ -215,5 +212,9 @@
 #define VG_MAX_AQF_WARNINGS  32u                   /* warnings listed per file, then counted */
 #define VG_MAX_AQF_JSON_ITEM (64u * 1024u * 1024u) /* one item of a file's top-level array */
 #define VG_MAX_GETPROP_LINES 1024u                 /* lines of one multi-line property value */
+/* Time zones (src/lib/util/tz.c): the system's TZif files are a few KB */
+#define VG_MAX_TZ_FILE  (1024u * 1024u)
+#define VG_MAX_TZ_NAME  255u   /* bytes of a zone name ("America/Argentina/Buenos_Aires") */
+#define VG_MAX_TZ_TIMES 10000u /* transitions (real zones: a few hundred) */
 
 #endif

@@ -1,237 +1,74 @@
 /*
- * Time zones from TZif files (see tz.h and docs/formats/tzif.md).
+ * Time zones from TZif files (see tz.h; layout in docs/formats/tzif.md).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include "util/vg.h"
 
-#include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/rd.h"
 #include "util/tz.h"
 
-#define HEADER_LEN 44u
+#define TZ_HEADER     44u
+#define TZ_MAX_TYPES  256u
+#define TZ_MAX_CHARS  256u
+#define TZ_MAX_LEAPS  1000u
+#define TZ_MAX_FOOTER 256u
+#define TZ_DIR        "/usr/share/zoneinfo"
 
-/* A date rule of a POSIX TZ string. */
-struct rule_date {
-    char form; /* 'J' (1..365, no Feb 29), 'n' (0..365), 'M' (month, week, day) */
-    int n, m, w, d;
-    int32_t secs; /* local time of day of the change, seconds (may be < 0 or > 24 h) */
-};
-
-struct posix_rule {
-    int32_t std_off, dst_off; /* UTC offsets (local = UTC + off) */
-    int has_dst;
-    struct rule_date start, end;
+struct tz_type {
+    int32_t utoff;
+    uint8_t isdst;
 };
 
 struct vg_tz {
-    char *name;
-    int64_t *trans; /* transition times, ascending */
-    uint8_t *idx;   /* each transition's type */
-    size_t n_trans;
-    int32_t *utoff; /* each type's offset */
-    uint8_t *isdst;
+    int64_t *times; /* transitions, ascending */
+    uint8_t *idx;   /* the type each starts */
+    size_t n_times;
+    struct tz_type types[TZ_MAX_TYPES];
     size_t n_types;
-    int32_t before; /* offset before the first transition */
-    int has_rule;
-    struct posix_rule rule;
+    char footer[TZ_MAX_FOOTER]; /* POSIX TZ rule, "" when none */
+    size_t footer_len;
 };
 
-void vg_tz_free(struct vg_tz *tz)
+void vg_tz_free(struct vg_tz *z)
 {
-    if (!tz)
+    if (!z)
         return;
-    free(tz->name);
-    free(tz->trans);
-    free(tz->idx);
-    free(tz->utoff);
-    free(tz->isdst);
-    free(tz);
+    free(z->times);
+    free(z->idx);
+    free(z);
 }
 
-const char *vg_tz_name(const struct vg_tz *tz)
+/* ---- civil dates (Howard Hinnant's algorithms) ---- */
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
-    return tz->name;
+    int64_t era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (int64_t)(m > 2 ? m - 3 : m + 9) + 2) / 5 + (int64_t)d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
 }
 
-/* ---- POSIX TZ strings (the footer) ---- */
-
-struct cur {
-    const char *p, *end;
-};
-
-static int peek(const struct cur *c)
+static int64_t year_of_days(int64_t z)
 {
-    return c->p < c->end ? (unsigned char)*c->p : -1;
-}
+    int64_t era, doe, yoe, doy, mp;
 
-static int is_digit(int ch)
-{
-    return ch >= '0' && ch <= '9';
-}
-
-static int is_alpha(int ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-}
-
-/* A zone abbreviation: three or more letters, or <...> of letters, digits
- * and signs. */
-static int parse_name(struct cur *c)
-{
-    const char *start = c->p;
-
-    if (peek(c) == '<') {
-        c->p++;
-        start = c->p;
-        while (c->p < c->end && *c->p != '>' &&
-               (is_alpha((unsigned char)*c->p) || is_digit((unsigned char)*c->p) || *c->p == '+' ||
-                *c->p == '-'))
-            c->p++;
-        if (peek(c) != '>' || c->p - start < 3)
-            return 0;
-        c->p++;
-        return 1;
-    }
-    while (c->p < c->end && is_alpha((unsigned char)*c->p))
-        c->p++;
-    return c->p - start >= 3;
-}
-
-static int parse_num(struct cur *c, int lo, int hi, int *out)
-{
-    int v = 0, digits = 0;
-
-    while (is_digit(peek(c)) && digits < 4) {
-        v = v * 10 + (*c->p - '0');
-        c->p++;
-        digits++;
-    }
-    if (digits == 0 || v < lo || v > hi)
-        return 0;
-    *out = v;
-    return 1;
-}
-
-/* [+-]hh[:mm[:ss]], hours up to max_h; seconds, sign applied. */
-static int parse_hms(struct cur *c, int max_h, int32_t *out)
-{
-    int sign = 1, h = 0, m = 0, s = 0;
-
-    if (peek(c) == '+' || peek(c) == '-') {
-        sign = *c->p == '-' ? -1 : 1;
-        c->p++;
-    }
-    if (!parse_num(c, 0, max_h, &h))
-        return 0;
-    if (peek(c) == ':') {
-        c->p++;
-        if (!parse_num(c, 0, 59, &m))
-            return 0;
-        if (peek(c) == ':') {
-            c->p++;
-            if (!parse_num(c, 0, 59, &s))
-                return 0;
-        }
-    }
-    *out = (int32_t)(sign * (h * 3600 + m * 60 + s));
-    return 1;
-}
-
-static int parse_date(struct cur *c, struct rule_date *d)
-{
-    memset(d, 0, sizeof(*d));
-    if (peek(c) == 'J') {
-        c->p++;
-        d->form = 'J';
-        if (!parse_num(c, 1, 365, &d->n))
-            return 0;
-    } else if (peek(c) == 'M') {
-        c->p++;
-        d->form = 'M';
-        if (!parse_num(c, 1, 12, &d->m) || peek(c) != '.')
-            return 0;
-        c->p++;
-        if (!parse_num(c, 1, 5, &d->w) || peek(c) != '.')
-            return 0;
-        c->p++;
-        if (!parse_num(c, 0, 6, &d->d))
-            return 0;
-    } else {
-        d->form = 'n';
-        if (!parse_num(c, 0, 365, &d->n))
-            return 0;
-    }
-    d->secs = 2 * 3600;
-    if (peek(c) == '/') {
-        c->p++;
-        /* RFC 8536 extends the time of day to -167..167 hours */
-        if (!parse_hms(c, 167, &d->secs))
-            return 0;
-    }
-    return 1;
-}
-
-static int parse_posix(const char *s, size_t n, struct posix_rule *r)
-{
-    struct cur c = {s, s + n};
-    int32_t off;
-
-    memset(r, 0, sizeof(*r));
-    if (!parse_name(&c) || !parse_hms(&c, 24, &off))
-        return 0;
-    r->std_off = -off; /* POSIX counts west of Greenwich as positive */
-    if (c.p == c.end)
-        return 1;
-    if (!parse_name(&c))
-        return 0;
-    r->has_dst = 1;
-    r->dst_off = r->std_off + 3600;
-    if (peek(&c) != ',' && peek(&c) != -1) {
-        if (!parse_hms(&c, 24, &off))
-            return 0;
-        r->dst_off = -off;
-    }
-    if (peek(&c) != ',')
-        return 0; /* RFC 8536 footers always give the rule with a DST name */
-    c.p++;
-    if (!parse_date(&c, &r->start) || peek(&c) != ',')
-        return 0;
-    c.p++;
-    return parse_date(&c, &r->end) && c.p == c.end;
-}
-
-static int leap(int64_t y)
-{
-    return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-}
-
-static int month_days(int64_t y, int m)
-{
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return days[m - 1] + (m == 2 && leap(y));
-}
-
-/* Days since 1970 of a rule's date in year y. */
-static int64_t rule_day(int64_t y, const struct rule_date *d)
-{
-    int64_t jan1 = vg_days_from_civil(y, 1, 1), first;
-    int wd, day;
-
-    if (d->form == 'J')
-        return jan1 + d->n - 1 + (leap(y) && d->n >= 60);
-    if (d->form == 'n')
-        return jan1 + d->n;
-    first = vg_days_from_civil(y, (unsigned)d->m, 1);
-    wd = (int)(((first + 4) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */
-    day = (d->d - wd + 7) % 7 + 7 * (d->w - 1);
-    while (day >= month_days(y, d->m))
-        day -= 7;
-    return first + day;
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    return yoe + era * 400 + (mp >= 10);
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -239,268 +76,425 @@ static int64_t floor_div(int64_t a, int64_t b)
     return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
-/* The civil year of a day count (|days| < 4e6: the caller clamps). */
-static int64_t year_of_day(int64_t days)
+static int is_leap(int64_t y)
 {
-    int64_t y = 1970 + floor_div(days * 400, 146097); /* 146097 days per 400 years */
-
-    while (vg_days_from_civil(y, 1, 1) > days)
-        y--;
-    while (vg_days_from_civil(y + 1, 1, 1) <= days)
-        y++;
-    return y;
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int32_t rule_offset(const struct posix_rule *r, int64_t t)
+static unsigned month_days(int64_t y, unsigned m)
+{
+    static const unsigned d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return d[m - 1] + (m == 2 && is_leap(y));
+}
+
+/* ---- POSIX TZ rules (the TZif footer) ---- */
+
+struct posix_rule {
+    char kind; /* 'J' (1-365, no Feb 29), 'D' (0-365), 'M' (month.week.day) */
+    unsigned n, m, w, d;
+    int64_t secs; /* local time of day of the change */
+};
+
+struct posix_tz {
+    int64_t std_utoff, dst_utoff;
+    int has_dst;
+    struct posix_rule start, end;
+};
+
+/* A cursor over the rule's text. */
+struct px {
+    const char *p;
+    size_t n, i;
+};
+
+static int px_peek(const struct px *x)
+{
+    return x->i < x->n ? (unsigned char)x->p[x->i] : -1;
+}
+
+static int px_eat(struct px *x, char c)
+{
+    if (px_peek(x) != (unsigned char)c)
+        return 0;
+    x->i++;
+    return 1;
+}
+
+static int px_alpha(int c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static int px_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* 1 to 3 digits, at most max. */
+static int px_num(struct px *x, unsigned max, unsigned *out)
+{
+    unsigned v = 0, digits = 0;
+
+    while (px_digit(px_peek(x))) {
+        v = v * 10 + (unsigned)(x->p[x->i++] - '0');
+        if (++digits > 3 || v > max)
+            return VG_E_INVAL;
+    }
+    if (!digits)
+        return VG_E_INVAL;
+    *out = v;
+    return VG_OK;
+}
+
+/* [+-]hh[:mm[:ss]], hours up to max_h: seconds. */
+static int px_time(struct px *x, unsigned max_h, int64_t *out)
+{
+    unsigned h, mi = 0, s = 0;
+    int neg = 0;
+
+    if (px_eat(x, '-'))
+        neg = 1;
+    else
+        (void)px_eat(x, '+');
+    if (px_num(x, max_h, &h) != VG_OK)
+        return VG_E_INVAL;
+    if (px_eat(x, ':')) {
+        if (px_num(x, 59, &mi) != VG_OK)
+            return VG_E_INVAL;
+        if (px_eat(x, ':') && px_num(x, 59, &s) != VG_OK)
+            return VG_E_INVAL;
+    }
+    *out = ((int64_t)h * 3600 + (int64_t)mi * 60 + s) * (neg ? -1 : 1);
+    return VG_OK;
+}
+
+/* A zone abbreviation: three or more letters, or <...> of [A-Za-z0-9+-]. */
+static int px_name(struct px *x)
+{
+    unsigned n = 0;
+    int c;
+
+    if (px_eat(x, '<')) {
+        while ((c = px_peek(x)) >= 0 && c != '>') {
+            if (!(px_alpha(c) || px_digit(c) || c == '+' || c == '-'))
+                return VG_E_INVAL;
+            x->i++;
+            n++;
+        }
+        return px_eat(x, '>') && n >= 3 ? VG_OK : VG_E_INVAL;
+    }
+    while (px_alpha(px_peek(x))) {
+        x->i++;
+        n++;
+    }
+    return n >= 3 ? VG_OK : VG_E_INVAL;
+}
+
+static int px_date(struct px *x, struct posix_rule *p)
+{
+    if (px_eat(x, 'J')) {
+        p->kind = 'J';
+        if (px_num(x, 365, &p->n) != VG_OK || p->n < 1)
+            return VG_E_INVAL;
+    } else if (px_eat(x, 'M')) {
+        p->kind = 'M';
+        if (px_num(x, 12, &p->m) != VG_OK || p->m < 1 || !px_eat(x, '.') ||
+            px_num(x, 5, &p->w) != VG_OK || p->w < 1 || !px_eat(x, '.') ||
+            px_num(x, 6, &p->d) != VG_OK)
+            return VG_E_INVAL;
+    } else {
+        p->kind = 'D';
+        if (px_num(x, 365, &p->n) != VG_OK)
+            return VG_E_INVAL;
+    }
+    p->secs = 7200; /* 02:00 unless said */
+    /* RFC 8536 allows -167..167 hours */
+    return px_eat(x, '/') ? px_time(x, 167, &p->secs) : VG_OK;
+}
+
+static int px_parse(const char *rule, size_t len, struct posix_tz *tz)
+{
+    struct px x = {rule, len, 0};
+    int64_t off;
+
+    memset(tz, 0, sizeof(*tz));
+    if (px_name(&x) != VG_OK || px_time(&x, 24, &off) != VG_OK)
+        return VG_E_INVAL;
+    /* POSIX offsets are west of Greenwich: "CET-1" is UTC+1 */
+    tz->std_utoff = -off;
+    if (x.i == x.n)
+        return VG_OK;
+    if (px_name(&x) != VG_OK)
+        return VG_E_INVAL;
+    tz->has_dst = 1;
+    tz->dst_utoff = tz->std_utoff + 3600;
+    if (px_peek(&x) != ',') {
+        if (px_time(&x, 24, &off) != VG_OK)
+            return VG_E_INVAL;
+        tz->dst_utoff = -off;
+    }
+    /* tzdata always writes the rule; POSIX's default is not guessed */
+    if (!px_eat(&x, ',') || px_date(&x, &tz->start) != VG_OK || !px_eat(&x, ',') ||
+        px_date(&x, &tz->end) != VG_OK || x.i != x.n)
+        return VG_E_INVAL;
+    return VG_OK;
+}
+
+/* The day (days since 1970) a rule falls on in year y. */
+static int64_t px_day(const struct posix_rule *p, int64_t y)
+{
+    int64_t jan1 = days_from_civil(y, 1, 1), first, day;
+    unsigned wd;
+
+    if (p->kind == 'J')
+        return jan1 + p->n - 1 + (is_leap(y) && p->n >= 60);
+    if (p->kind == 'D')
+        return jan1 + p->n;
+    first = days_from_civil(y, p->m, 1);
+    wd = (unsigned)(((first % 7) + 7 + 4) % 7); /* 1970-01-01 was a Thursday */
+    day = (int64_t)((p->d + 7 - wd) % 7) + 1 + ((int64_t)p->w - 1) * 7;
+    while (day > month_days(y, p->m))
+        day -= 7;
+    return first + day - 1;
+}
+
+static int64_t px_offset(const struct posix_tz *tz, int64_t utc)
 {
     int64_t y, start, end;
 
-    if (!r->has_dst)
-        return r->std_off;
-    y = year_of_day(floor_div(t + r->std_off, 86400));
-    start = rule_day(y, &r->start) * 86400 + r->start.secs - r->std_off;
-    end = rule_day(y, &r->end) * 86400 + r->end.secs - r->dst_off;
+    /* no summer time for instants past any calendar's use (and no overflow
+     * in the arithmetic below) */
+    if (!tz->has_dst || utc < -(INT64_C(1) << 56) || utc > (INT64_C(1) << 56))
+        return tz->std_utoff;
+    y = year_of_days(floor_div(utc + tz->std_utoff, 86400));
+    start = px_day(&tz->start, y) * 86400 + tz->start.secs - tz->std_utoff;
+    end = px_day(&tz->end, y) * 86400 + tz->end.secs - tz->dst_utoff;
     if (start < end)
-        return t >= start && t < end ? r->dst_off : r->std_off;
-    return t >= end && t < start ? r->std_off : r->dst_off;
+        return utc >= start && utc < end ? tz->dst_utoff : tz->std_utoff;
+    /* the southern hemisphere: summer spans the new year */
+    return utc >= end && utc < start ? tz->std_utoff : tz->dst_utoff;
 }
 
-int32_t vg_tz_offset(const struct vg_tz *tz, int64_t t)
+int vg_tz_posix_offset(const char *rule, size_t len, int64_t utc, int64_t *offset)
 {
-    size_t lo = 0, hi;
+    struct posix_tz tz;
 
-    /* years 1 to 9999, the only ones an isodate can hold */
-    if (t < -62135596800)
-        t = -62135596800;
-    if (t > 253402300799)
-        t = 253402300799;
-    if (tz->n_trans == 0 || t < tz->trans[0])
-        return tz->n_trans == 0 && tz->has_rule ? rule_offset(&tz->rule, t) : tz->before;
-    if (t >= tz->trans[tz->n_trans - 1] && tz->has_rule)
-        return rule_offset(&tz->rule, t);
-    hi = tz->n_trans;
-    while (hi - lo > 1) { /* the last transition at or before t */
-        size_t mid = lo + (hi - lo) / 2;
-        if (tz->trans[mid] <= t)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return tz->utoff[tz->idx[lo]];
+    if (!rule || px_parse(rule, len, &tz) != VG_OK)
+        return VG_E_INVAL;
+    *offset = px_offset(&tz, utc);
+    return VG_OK;
 }
 
 /* ---- TZif ---- */
 
-struct counts {
+struct tz_counts {
     uint32_t isut, isstd, leap, time, type, chars;
 };
 
-static int read_header(struct vg_rd *r, int *version, struct counts *k)
+static int tz_header(struct vg_rd *r, char *version, struct tz_counts *c)
 {
-    const unsigned char *h = vg_rd_bytes(r, HEADER_LEN);
-    struct vg_rd c;
+    const unsigned char *magic = vg_rd_bytes(r, 4);
+    uint8_t v = vg_rd_u8(r);
 
-    if (!h || memcmp(h, "TZif", 4) != 0)
+    (void)vg_rd_skip(r, 15);
+    c->isut = vg_rd_be32(r);
+    c->isstd = vg_rd_be32(r);
+    c->leap = vg_rd_be32(r);
+    c->time = vg_rd_be32(r);
+    c->type = vg_rd_be32(r);
+    c->chars = vg_rd_be32(r);
+    if (r->err || !magic || memcmp(magic, "TZif", 4) != 0)
         return VG_E_CORRUPT;
-    *version = h[4];
-    vg_rd_init(&c, h + 20, HEADER_LEN - 20);
-    k->isut = vg_rd_be32(&c);
-    k->isstd = vg_rd_be32(&c);
-    k->leap = vg_rd_be32(&c);
-    k->time = vg_rd_be32(&c);
-    k->type = vg_rd_be32(&c);
-    k->chars = vg_rd_be32(&c);
-    if (k->type == 0 || k->type > 256 || k->time > VG_MAX_TZ_TRANSITIONS ||
-        k->leap > VG_MAX_TZ_TRANSITIONS || k->chars == 0 || k->chars > 65536 ||
-        (k->isut && k->isut != k->type) || (k->isstd && k->isstd != k->type))
+    if (v != 0 && (v < '2' || v > '4'))
+        return VG_E_UNSUPPORTED;
+    /* RFC 8536 3.1: at least one type; the indicator arrays are all or none */
+    if (c->type == 0 || c->type > TZ_MAX_TYPES || c->chars == 0 || c->chars > TZ_MAX_CHARS ||
+        c->time > VG_MAX_TZ_TIMES || c->leap > TZ_MAX_LEAPS ||
+        (c->isut != 0 && c->isut != c->type) || (c->isstd != 0 && c->isstd != c->type))
         return VG_E_CORRUPT;
+    *version = (char)v;
     return VG_OK;
 }
 
-static int skip_block(struct vg_rd *r, const struct counts *k, size_t tsize)
+static uint64_t tz_block_size(const struct tz_counts *c, unsigned tsize)
 {
-    size_t n = (size_t)k->time * (tsize + 1) + (size_t)k->type * 6 + k->chars +
-               (size_t)k->leap * (tsize + 4) + k->isstd + k->isut;
-    return vg_rd_skip(r, n) ? VG_OK : VG_E_CORRUPT;
+    return (uint64_t)c->time * tsize + c->time + (uint64_t)c->type * 6 + c->chars +
+           (uint64_t)c->leap * (tsize + 4) + c->isstd + c->isut;
 }
 
-static int read_block(struct vg_rd *r, const struct counts *k, size_t tsize, struct vg_tz *tz)
+static int tz_block(struct vg_rd *r, const struct tz_counts *c, unsigned tsize, struct vg_tz *z)
 {
     size_t i;
 
-    tz->n_trans = k->time;
-    tz->n_types = k->type;
-    tz->trans = vg_calloc(k->time + 1, sizeof(*tz->trans));
-    tz->idx = vg_calloc(k->time + 1, 1);
-    tz->utoff = vg_calloc(k->type, sizeof(*tz->utoff));
-    tz->isdst = vg_calloc(k->type, 1);
-    if (!tz->trans || !tz->idx || !tz->utoff || !tz->isdst)
-        return VG_E_NOMEM;
-    for (i = 0; i < k->time; i++) {
-        tz->trans[i] = tsize == 8 ? (int64_t)vg_rd_be64(r) : (int32_t)vg_rd_be32(r);
-        if (i > 0 && tz->trans[i] <= tz->trans[i - 1])
-            return VG_E_CORRUPT;
-    }
-    for (i = 0; i < k->time; i++)
-        if ((tz->idx[i] = vg_rd_u8(r)) >= k->type)
-            return VG_E_CORRUPT;
-    for (i = 0; i < k->type; i++) {
-        int32_t off = (int32_t)vg_rd_be32(r);
-        tz->isdst[i] = vg_rd_u8(r);
-        (void)vg_rd_u8(r); /* abbreviation index: not used */
-        if (off < -25 * 3600 || off > 26 * 3600 || tz->isdst[i] > 1)
-            return VG_E_CORRUPT;
-        tz->utoff[i] = off;
-    }
-    if (r->err || !vg_rd_skip(r, k->chars + (size_t)k->leap * (tsize + 4) + k->isstd + k->isut))
+    if (tz_block_size(c, tsize) > vg_rd_left(r))
         return VG_E_CORRUPT;
-    /* before the first transition: the first standard type, as Python's
-     * zoneinfo has it (zic makes it type 0, the local mean time), else the
-     * first transition's */
-    tz->before = k->time ? tz->utoff[tz->idx[0]] : tz->utoff[0];
-    for (i = 0; i < k->type; i++)
-        if (!tz->isdst[i]) {
-            tz->before = tz->utoff[i];
-            break;
-        }
-    return VG_OK;
+    z->times = vg_calloc(c->time + 1u, sizeof(*z->times));
+    z->idx = vg_calloc(c->time + 1u, 1);
+    if (!z->times || !z->idx)
+        return VG_E_NOMEM;
+    for (i = 0; i < c->time; i++) {
+        z->times[i] = tsize == 4 ? (int64_t)(int32_t)vg_rd_be32(r) : (int64_t)vg_rd_be64(r);
+        if (i > 0 && z->times[i] <= z->times[i - 1])
+            return VG_E_CORRUPT;
+    }
+    for (i = 0; i < c->time; i++)
+        if ((z->idx[i] = vg_rd_u8(r)) >= c->type)
+            return VG_E_CORRUPT;
+    for (i = 0; i < c->type; i++) {
+        z->types[i].utoff = (int32_t)vg_rd_be32(r);
+        z->types[i].isdst = vg_rd_u8(r);
+        /* RFC 8536: -89999..93599 seconds, and a designation in the chars */
+        if (vg_rd_u8(r) >= c->chars || z->types[i].utoff < -89999 || z->types[i].utoff > 93599)
+            return VG_E_CORRUPT;
+    }
+    z->n_times = c->time;
+    z->n_types = c->type;
+    /* designations, leap seconds and indicators are not needed */
+    (void)vg_rd_skip(r, (size_t)c->chars + (size_t)c->leap * (tsize + 4) + c->isstd + c->isut);
+    return r->err ? VG_E_CORRUPT : VG_OK;
 }
 
-static int read_footer(struct vg_rd *r, struct vg_tz *tz)
+/* "\n" rule "\n" after a version 2+ block; a rule this reader does not take
+ * is dropped (the last transition's type then holds). */
+static void tz_footer(struct vg_rd *r, struct vg_tz *z)
 {
-    const unsigned char *p;
-    size_t n = vg_rd_left(r), end;
+    const unsigned char *p = r->p + r->off;
+    size_t left = vg_rd_left(r), n;
+    struct posix_tz px;
 
-    if (n == 0)
-        return VG_OK; /* no footer: the last transition holds */
-    p = vg_rd_bytes(r, n);
-    if (!p || p[0] != '\n')
-        return VG_E_CORRUPT;
-    for (end = 1; end < n && p[end] != '\n'; end++)
+    if (left < 2 || p[0] != '\n')
+        return;
+    for (n = 1; n < left && p[n] != '\n'; n++)
         ;
-    if (end == n)
-        return VG_E_CORRUPT;
-    if (end == 1)
-        return VG_OK; /* an empty rule */
-    if (!parse_posix((const char *)p + 1, end - 1, &tz->rule))
-        return VG_E_CORRUPT;
-    tz->has_rule = 1;
-    return VG_OK;
+    if (n == left || n - 1 == 0 || n - 1 >= sizeof(z->footer))
+        return;
+    memcpy(z->footer, p + 1, n - 1);
+    z->footer[n - 1] = '\0';
+    if (px_parse(z->footer, n - 1, &px) == VG_OK)
+        z->footer_len = n - 1;
+    else
+        z->footer[0] = '\0';
 }
 
-int vg_tz_parse(const char *name, const unsigned char *p, size_t n, struct vg_tz **out)
+int vg_tz_parse(const void *data, size_t len, struct vg_tz **out)
 {
-    struct vg_tz *tz = vg_calloc(1, sizeof(*tz));
+    struct vg_tz *z = vg_calloc(1, sizeof(*z));
+    struct tz_counts c;
     struct vg_rd r;
-    struct counts k;
-    int version = 0, rc;
+    char version;
+    int rc;
 
-    if (!tz || !(tz->name = vg_strdup(name ? name : ""))) {
-        vg_tz_free(tz);
+    if (!z)
         return VG_E_NOMEM;
+    vg_rd_init(&r, data, len);
+    rc = tz_header(&r, &version, &c);
+    if (rc == VG_OK && version != 0) {
+        /* skip the 32-bit block for the 64-bit one */
+        uint64_t skip = tz_block_size(&c, 4);
+        rc = skip <= vg_rd_left(&r) && vg_rd_skip(&r, (size_t)skip) ? tz_header(&r, &version, &c)
+                                                                    : VG_E_CORRUPT;
     }
-    vg_rd_init(&r, p, n);
-    rc = read_header(&r, &version, &k);
-    if (rc == VG_OK && version >= '2') {
-        /* the 64-bit data follow the 32-bit block and a second header */
-        rc = skip_block(&r, &k, 4);
-        if (rc == VG_OK)
-            rc = read_header(&r, &version, &k);
-        if (rc == VG_OK)
-            rc = read_block(&r, &k, 8, tz);
-        if (rc == VG_OK)
-            rc = read_footer(&r, tz);
-    } else if (rc == VG_OK) {
-        rc = read_block(&r, &k, 4, tz);
-    }
+    if (rc == VG_OK)
+        rc = tz_block(&r, &c, version != 0 ? 8 : 4, z);
+    if (rc == VG_OK && version != 0)
+        tz_footer(&r, z);
     if (rc != VG_OK) {
-        vg_tz_free(tz);
+        vg_tz_free(z);
         return rc;
     }
-    *out = tz;
+    *out = z;
     return VG_OK;
 }
 
-/* ---- by name ---- */
-
-static int name_ok(const char *name)
+int64_t vg_tz_offset(const struct vg_tz *z, int64_t utc)
 {
-    const char *p;
+    size_t lo = 0, hi = z->n_times;
+    int64_t off;
 
-    if (!name || !*name || name[0] == '/' || strlen(name) > 255)
+    if (z->n_times == 0 || utc < z->times[0]) {
+        if (z->n_times == 0 && z->footer_len &&
+            vg_tz_posix_offset(z->footer, z->footer_len, utc, &off) == VG_OK)
+            return off;
+        return z->types[0].utoff;
+    }
+    /* the last transition at or before utc */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (z->times[mid] <= utc)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (lo == z->n_times - 1 && z->footer_len &&
+        vg_tz_posix_offset(z->footer, z->footer_len, utc, &off) == VG_OK)
+        return off;
+    return z->types[z->idx[lo]].utoff;
+}
+
+/* ---- the system's database ---- */
+
+static int tz_name_ok(const char *name)
+{
+    size_t n = strlen(name), i, comp = 0;
+
+    if (n == 0 || n > VG_MAX_TZ_NAME || name[0] == '/')
         return 0;
-    for (p = name; *p; p++)
-        if (!is_alpha((unsigned char)*p) && !is_digit((unsigned char)*p) && !strchr("/_+-.", *p))
-            return 0;
-    /* no "." or ".." part, no empty part */
-    for (p = name; *p;) {
-        size_t k = strcspn(p, "/");
-        if (k == 0 || (k == 1 && p[0] == '.') || (k == 2 && p[0] == '.' && p[1] == '.'))
-            return 0;
-        p += k;
-        if (*p == '/')
-            p++;
-    }
-    return name[strlen(name) - 1] != '/';
-}
-
-static int read_zone_file(const char *path, unsigned char **data, size_t *len)
-{
-    struct stat st;
-    unsigned char *buf;
-    size_t have = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-    if (fd < 0)
-        return errno == ENOENT || errno == ENOTDIR ? VG_E_NOTFOUND : VG_E_IO;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > VG_MAX_TZ_FILE) {
-        close(fd);
-        return S_ISDIR(st.st_mode) ? VG_E_NOTFOUND : VG_E_CORRUPT;
-    }
-    buf = vg_malloc((size_t)st.st_size + 1);
-    while (buf && have < (size_t)st.st_size) {
-        ssize_t got = read(fd, buf + have, (size_t)st.st_size - have);
-        if (got < 0 && errno == EINTR)
+    for (i = 0; i <= n; i++) {
+        char c = name[i];
+        if (c == '/' || c == '\0') {
+            /* no empty, "." or ".." component */
+            if (comp == 0 || (comp == 1 && name[i - 1] == '.') ||
+                (comp == 2 && name[i - 1] == '.' && name[i - 2] == '.'))
+                return 0;
+            comp = 0;
             continue;
-        if (got <= 0)
-            break;
-        have += (size_t)got;
+        }
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '+' || c == '-'))
+            return 0;
+        comp++;
     }
-    close(fd);
-    if (!buf)
-        return VG_E_NOMEM;
-    *data = buf;
-    *len = have;
-    return VG_OK;
+    return 1;
 }
 
 int vg_tz_load(const char *name, struct vg_tz **out)
 {
     const char *dir = getenv("TZDIR");
     unsigned char *data = NULL;
-    size_t len = 0;
+    struct stat st;
     char *path;
-    int rc;
+    ssize_t got;
+    size_t len = 0;
+    int fd, rc;
 
-    if (!name_ok(name))
+    if (!name || !tz_name_ok(name))
         return VG_E_INVAL;
-    path = vg_asprintf("%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", name);
+    path = vg_asprintf("%s/%s", dir && *dir == '/' ? dir : TZ_DIR, name);
     if (!path)
         return VG_E_NOMEM;
-    rc = read_zone_file(path, &data, &len);
+    /* the database's own links (US/Eastern) are followed: the name cannot
+     * leave the folder */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     free(path);
-    if (rc == VG_E_NOTFOUND && (strcmp(name, "UTC") == 0 || strcmp(name, "Etc/UTC") == 0)) {
-        struct vg_tz *tz = vg_calloc(1, sizeof(*tz));
-        if (!tz || !(tz->name = vg_strdup(name))) {
-            vg_tz_free(tz);
-            return VG_E_NOMEM;
-        }
-        *out = tz; /* no transition, offset 0 */
-        return VG_OK;
+    if (fd < 0)
+        return VG_E_NOTFOUND;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        (uint64_t)st.st_size > VG_MAX_TZ_FILE) {
+        close(fd);
+        return VG_E_NOTFOUND;
     }
-    if (rc != VG_OK)
-        return rc;
-    rc = vg_tz_parse(name, data, len, out);
+    data = vg_malloc((size_t)st.st_size);
+    rc = data ? VG_OK : VG_E_NOMEM;
+    while (rc == VG_OK && len < (size_t)st.st_size) {
+        got = read(fd, data + len, (size_t)st.st_size - len);
+        if (got <= 0)
+            rc = VG_E_IO;
+        else
+            len += (size_t)got;
+    }
+    close(fd);
+    if (rc == VG_OK)
+        rc = vg_tz_parse(data, len, out);
     free(data);
     return rc;
 }
