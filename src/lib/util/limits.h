@@ -117,7 +117,6 @@
 #define VG_MAX_AB_KEPT       100000u       /* members kept from one backup */
 #define VG_MAX_AB_KEPT_BYTES (64ull << 30) /* bytes kept (memory and temp folder) */
 
-
 /* Android 16 intrusion logs (NDJSON, src/lib/formats/android/intrusion.c) */
 #define VG_MAX_IL_LINE   (1024u * 1024u) /* one line; longer ones are skipped with a warning */
 #define VG_MAX_IL_EVENTS 64u             /* events (top-level keys) in one line (real: 1) */
