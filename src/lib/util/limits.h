@@ -179,7 +179,10 @@
 #define VG_SCAN_WORKERS         2u                    /* modules run at once (at most the cores) */
 #define VG_MAX_MODULE_RECORDS   (64u * 1024u * 1024u) /* records one module emits */
 #define VG_MAX_MODULE_RECOVERED (256u * 1024u)        /* records one module makes of deleted rows */
-#define VG_MAX_RUN_SCHEMAS      4096u                 /* record shapes in one module's run */
+#define VG_MAX_SIGNALS          (4u * 1024u * 1024u) /* events kept for correlation (scan/correlate) */
+#define VG_MAX_SIGNAL_TEXT      300u                 /* bytes of an event kept for a story */
+#define VG_MAX_STORY_EVENTS     20u                  /* events listed in one story (all counted) */
+#define VG_MAX_RUN_SCHEMAS      4096u                /* record shapes in one module's run */
 #define VG_MAX_SAVED_RECORD     (256u * 1024u * 1024u) /* one record of a saved results file */
 #define VG_MAX_MESSAGE          4096u                  /* one diagnostic or alert message */
 
