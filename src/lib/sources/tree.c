@@ -52,6 +52,30 @@ static int has_glob(const char *s)
     return strpbrk(s, "*?[") != NULL;
 }
 
+/* A locator's glob against a path from the root. A leading "**\/" stands
+ * for any number of folders, none included ("**\/Cache.db": every
+ * Cache.db); the rest is fnmatch with FNM_PATHNAME. */
+static int path_match(const char *pattern, const char *path)
+{
+    const char *p = path;
+
+    if (strncmp(pattern, "**/", 3) != 0)
+        return fnmatch(pattern, path, FNM_PATHNAME) == 0;
+    pattern += 3;
+    if (!strchr(pattern, '/')) { /* a name: the last component only */
+        const char *base = strrchr(path, '/');
+        return fnmatch(pattern, base ? base + 1 : path, 0) == 0;
+    }
+    for (;;) {
+        if (fnmatch(pattern, p, FNM_PATHNAME) == 0)
+            return 1;
+        p = strchr(p, '/');
+        if (!p)
+            return 0;
+        p++;
+    }
+}
+
 /* The offset after the first n components of p, or -1 when p has fewer. */
 static long after_components(const char *p, unsigned n)
 {
@@ -246,14 +270,14 @@ static int wanted_as(const struct vg_tree *t, const char *candidate)
     size_t i, j, n = strlen(candidate);
 
     for (i = 0; i < t->n_patterns; i++) {
-        if (fnmatch(t->patterns[i], candidate, FNM_PATHNAME) == 0)
+        if (path_match(t->patterns[i], candidate))
             return 1;
         for (j = 0; j < VG_ARRAY_LEN(sidecars); j++) {
             size_t k = strlen(sidecars[j]);
             if (n > k && n - k < sizeof(base) && strcmp(candidate + n - k, sidecars[j]) == 0) {
                 memcpy(base, candidate, n - k);
                 base[n - k] = '\0';
-                if (fnmatch(t->patterns[i], base, FNM_PATHNAME) == 0)
+                if (path_match(t->patterns[i], base))
                     return 1;
             }
         }
@@ -476,7 +500,7 @@ static int archive_find_files(struct vg_tree *t, const struct vg_loc *loc,
     for (i = 0; rc == VG_OK && i < total; i++) {
         struct vg_archive_member *m = vg_archive_kept_at(t->ar, i);
         const char *lp = logical_of(t, vg_archive_member_entry(m)->name);
-        if (lp && fnmatch(loc->path, lp, FNM_PATHNAME) == 0) {
+        if (lp && path_match(loc->path, lp)) {
             hits[n].logical = lp;
             hits[n].m = m;
             hits[n].order = i;
@@ -548,7 +572,7 @@ static int archive_listing(struct vg_tree *t, const struct vg_loc *loc,
         file.path = logical_of(t, buf) ? logical_of(t, buf) : buf;
         file.display = file.path;
         file.link = *link ? link : NULL;
-        if (*file.path)
+        if (*file.path && (!loc->path || path_match(loc->path, file.path)))
             rc = cb(ud, &file);
         n++;
     }
@@ -568,6 +592,8 @@ struct walk_ctx {
     int (*cb)(void *ud, const struct vg_file *f);
     void *ud;
     int n;
+    int any;             /* entries of any type (a listing), not only files */
+    const char *pattern; /* a deep walk's filter, or NULL */
 };
 
 static int folder_file(struct walk_ctx *c, const char *full, const struct vg_stat *st,
@@ -589,6 +615,38 @@ static int folder_file(struct walk_ctx *c, const char *full, const struct vg_sta
     return c->cb(c->ud, &f);
 }
 
+static int deep_visit(void *ud, const char *path, const struct vg_stat *st, const char *link)
+{
+    struct walk_ctx *c = ud;
+    size_t pl = strlen(c->t->prefix);
+
+    if (!c->any && !S_ISREG(st->mode))
+        return VG_OK;
+    if (c->pattern && (strlen(path) < pl || !path_match(c->pattern, path + pl)))
+        return VG_OK;
+    return folder_file(c, path, st, link);
+}
+
+/* A pattern that starts with "**\/": every entry below dir, filtered. */
+static int deep_walk(struct walk_ctx *c, const char *dir, const char *pattern)
+{
+    char *d = vg_strndup(dir, strlen(dir) ? strlen(dir) - 1 : 0);
+    int rc;
+
+    if (!d)
+        return VG_E_NOMEM;
+    c->pattern = pattern;
+    rc = vg_root_walk(c->t->root, d, deep_visit, c);
+    c->pattern = NULL;
+    free(d);
+    if (rc == VG_E_LIMIT) {
+        vg_diag_add(c->t->diag, VG_DIAG_WARN, c->t->kind->name,
+                    "the walk for %s stopped at the cap on entries or depth", pattern);
+        rc = VG_OK;
+    }
+    return rc;
+}
+
 /* Walks the pattern's components below dir (which ends in '/' or is ""). */
 static int glob_walk(struct walk_ctx *c, const char *dir, const char *pattern)
 {
@@ -598,6 +656,8 @@ static int glob_walk(struct walk_ctx *c, const char *dir, const char *pattern)
     size_t n = 0, i;
     int rc = VG_OK;
 
+    if (strncmp(pattern, "**/", 3) == 0)
+        return deep_walk(c, dir, pattern);
     if (clen == 0 || clen > NAME_MAX)
         return VG_OK;
     memcpy(comp, pattern, clen);
@@ -632,7 +692,7 @@ static int glob_walk(struct walk_ctx *c, const char *dir, const char *pattern)
                 char *sub = vg_asprintf("%s/", full);
                 rc = sub ? glob_walk(c, sub, slash + 1) : VG_E_NOMEM;
                 free(sub);
-            } else if (!slash && S_ISREG(st.mode)) {
+            } else if (!slash && (c->any || S_ISREG(st.mode))) {
                 rc = folder_file(c, full, &st, NULL);
             }
         }
@@ -650,10 +710,10 @@ static int walk_visit(void *ud, const char *path, const struct vg_stat *st, cons
 static int folder_find(struct vg_tree *t, const struct vg_loc *loc,
                        int (*cb)(void *ud, const struct vg_file *f), void *ud, int listing)
 {
-    struct walk_ctx c = {t, loc, cb, ud, 0};
+    struct walk_ctx c = {t, loc, cb, ud, 0, listing, NULL};
     int rc;
 
-    if (listing) {
+    if (listing && !loc->path) {
         char *d = vg_strndup(t->prefix, strlen(t->prefix) ? strlen(t->prefix) - 1 : 0);
         rc = d ? vg_root_walk(t->root, d, walk_visit, &c) : VG_E_NOMEM;
         free(d);
