@@ -113,29 +113,32 @@ static int cache_extract(struct vg_run *run)
 static void check_saved_dict(struct vg_run *run, const struct vg_rec *r)
 {
     const struct vg_schema *s = NULL;
-    struct vg_rec *row;
+    struct vg_rec row;
+    int have = 0;
     size_t k, i;
 
+    /* a row of its own, not the run's: those may move while r is in use */
     for (k = 0; k < r->schema->n; k++) {
         const json_t *rows = r->v[k].t == VG_VT_JSON ? r->v[k].u.j : NULL, *item;
         json_array_foreach(rows, i, item)
         {
             if (!json_is_object(item))
                 continue;
-            if (!s && vg_run_schema(run, cache_fields, N_FIELDS, &s) != VG_OK) {
+            if (!have && (vg_run_schema(run, cache_fields, N_FIELDS, &s) != VG_OK ||
+                          vg_rec_init(&row, s) != VG_OK)) {
                 vg_run_nomem(run);
                 return;
             }
-            row = vg_run_rec(run, s);
-            if (!row)
-                return;
-            vg_rec_from_json(row, item);
-            vg_rec_set_text(row, F_FILE, r->schema->names[k]);
-            vg_check_url(run, VG_LEVEL_CRITICAL, row, vg_rec_text(row, F_URL),
-                         vg_rec_time(row, F_ISODATE));
-            vg_rec_reset(row);
+            have = 1;
+            vg_rec_from_json(&row, item);
+            vg_rec_set_text(&row, F_FILE, r->schema->names[k]);
+            vg_check_url(run, VG_LEVEL_CRITICAL, &row, vg_rec_text(&row, F_URL),
+                         vg_rec_time(&row, F_ISODATE));
+            vg_rec_reset(&row);
         }
     }
+    if (have)
+        vg_rec_free(&row);
 }
 
 static void cache_check_one(struct vg_run *run, const struct vg_rec *r)
