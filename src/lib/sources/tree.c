@@ -527,6 +527,14 @@ static int archive_find_files(struct vg_tree *t, const struct vg_loc *loc,
     return (int)(n > INT32_MAX ? INT32_MAX : n);
 }
 
+/* 1 for the folders that hold the root ("dump" when the root is "dump/"):
+ * they are not part of the dump, as a folder's listing starts below them. */
+static int above_root(const struct vg_tree *t, const char *name)
+{
+    size_t n = strlen(name);
+    return strncmp(t->prefix, name, n) == 0 && t->prefix[n] == '/';
+}
+
 static int list_read(FILE *f, char *buf, struct list_rec *r, const char **link)
 {
     uint32_t len;
@@ -572,7 +580,7 @@ static int archive_listing(struct vg_tree *t, const struct vg_loc *loc,
         file.path = logical_of(t, buf) ? logical_of(t, buf) : buf;
         file.display = file.path;
         file.link = *link ? link : NULL;
-        if (*file.path && (!loc->path || path_match(loc->path, file.path)))
+        if (*file.path && !above_root(t, buf) && (!loc->path || path_match(loc->path, file.path)))
             rc = cb(ud, &file);
         n++;
     }
