@@ -1050,7 +1050,6 @@ out:
     return rc;
 }
 
-
 /* ---- filesystem dumps ---- */
 
 /* The planted value of module (one is always there). */
@@ -1215,8 +1214,8 @@ static void fs_filler_path(uint64_t i, char *out, size_t cap)
         snprintf(out, cap, "private/var/mobile/Library/Caches/com.apple.%s%" PRIu64 "/f%06" PRIu64,
                  w, dir, i);
     } else if (dir / 4 % 4 == 1) {
-        snprintf(out, cap, "private/var/mobile/Media/DCIM/%03" PRIu64 "APPLE/IMG_%06" PRIu64 ".HEIC",
-                 dir, i);
+        snprintf(out, cap,
+                 "private/var/mobile/Media/DCIM/%03" PRIu64 "APPLE/IMG_%06" PRIu64 ".HEIC", dir, i);
     } else if (dir / 4 % 4 == 2) {
         snprintf(out, cap, "private/var/db/%s%" PRIu64 "/f%06" PRIu64 ".dat", w, dir, i);
     } else {

@@ -168,20 +168,22 @@ static struct vgfix_fs *rich_dump(void)
 
     assert_int_equal(vgfix_fs_file(fs, SMS_FS, sms, n, 1700000000), 0);
     free(sms);
-    vgh_fs_sql(fs, "private/var/networkd/netusage.sqlite",
-               "CREATE TABLE ZLIVEUSAGE (Z_PK INTEGER PRIMARY KEY, ZHASPROCESS INTEGER, "
-               "ZTIMESTAMP TIMESTAMP, ZWIFIIN FLOAT, ZWIFIOUT FLOAT, ZWWANIN FLOAT, ZWWANOUT FLOAT);"
-               "CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, ZFIRSTTIMESTAMP TIMESTAMP, "
-               "ZTIMESTAMP TIMESTAMP, ZBUNDLENAME VARCHAR, ZPROCNAME VARCHAR);"
-               "INSERT INTO ZPROCESS VALUES (1, 600000000, 600000001, NULL, 'bh');"
-               "INSERT INTO ZPROCESS VALUES (3, 600000100, 600000101, 'com.x', 'x');");
+    vgh_fs_sql(
+        fs, "private/var/networkd/netusage.sqlite",
+        "CREATE TABLE ZLIVEUSAGE (Z_PK INTEGER PRIMARY KEY, ZHASPROCESS INTEGER, "
+        "ZTIMESTAMP TIMESTAMP, ZWIFIIN FLOAT, ZWIFIOUT FLOAT, ZWWANIN FLOAT, ZWWANOUT FLOAT);"
+        "CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, ZFIRSTTIMESTAMP TIMESTAMP, "
+        "ZTIMESTAMP TIMESTAMP, ZBUNDLENAME VARCHAR, ZPROCNAME VARCHAR);"
+        "INSERT INTO ZPROCESS VALUES (1, 600000000, 600000001, NULL, 'bh');"
+        "INSERT INTO ZPROCESS VALUES (3, 600000100, 600000101, 'com.x', 'x');");
     vgh_fs_sql(fs, APP "Library/Caches/com.example.app/Cache.db",
                "CREATE TABLE cfurl_cache_response(entry_ID INTEGER PRIMARY KEY, version INTEGER, "
                "hash_value INTEGER, storage_policy INTEGER, request_key TEXT, time_stamp TEXT);"
                "INSERT INTO cfurl_cache_response VALUES (1, 0, 1, 0, 'https://a.example.org/', "
                "'2021-01-01 00:00:00');");
-    assert_int_equal(vgfix_fs_dir(fs, APP "Library/WebKit/WebsiteData/IndexedDB/"
-                                          "https_b.example.org_0",
+    assert_int_equal(vgfix_fs_dir(fs,
+                                  APP "Library/WebKit/WebsiteData/IndexedDB/"
+                                      "https_b.example.org_0",
                                   1700000000),
                      0);
     assert_int_equal(vgfix_fs_file(fs, "private/var/tmp/evil/x", "x", 1, 1700000002), 0);
@@ -242,10 +244,8 @@ static void test_same_output_every_form(void **state)
     static const struct {
         enum vgfix_ar_fmt fmt;
         const char *prefix;
-    } forms[] = {{VGFIX_AR_TAR, ""},
-                 {VGFIX_AR_TAR_GZ, ""},
-                 {VGFIX_AR_ZIP, ""},
-                 {VGFIX_AR_TAR, "dump/"}};
+    } forms[] = {
+        {VGFIX_AR_TAR, ""}, {VGFIX_AR_TAR_GZ, ""}, {VGFIX_AR_ZIP, ""}, {VGFIX_AR_TAR, "dump/"}};
     struct vgfix_fs *fs = rich_dump();
     char *work = vgfix_tmpdir("fs-same"), path[4096], out0[4096], out[4096];
     char *want[64], *got[64];
@@ -274,7 +274,7 @@ static void test_same_output_every_form(void **state)
             da = vgfix_read_file(a, &la);
             db = vgfix_read_file(b, &lb);
             if (la != lb || memcmp(da, db, la) != 0) {
-                    fail_msg("%s differs between the folder and form %zu", want[i], k);
+                fail_msg("%s differs between the folder and form %zu", want[i], k);
             }
             free(da);
             free(db);

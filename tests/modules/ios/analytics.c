@@ -47,8 +47,8 @@ static struct vgfix_fs *dump(void)
                      0);
     /* the hit on a process name, then on a host, then near misses */
     add_row(a, "hard_failures", 1600000300,
-            vgfix_plist_dict("process", plist_new_string("bh"), "build",
-                             plist_new_string("18E199"), NULL));
+            vgfix_plist_dict("process", plist_new_string("bh"), "build", plist_new_string("18E199"),
+                             NULL));
     add_row(a, "soft_failures", 1600000100,
             vgfix_plist_dict("url", plist_new_string("https://x.example.org/a"), "build",
                              plist_new_string("18E199"), NULL));
@@ -63,8 +63,9 @@ static struct vgfix_fs *dump(void)
                                          "not a plist", (size_t)11),
                      0);
     /* an older database without all_events */
-    assert_int_equal(vgfix_sqlite_exec(b, "CREATE TABLE hard_failures (timestamp REAL, data BLOB);"
-                                          "CREATE TABLE soft_failures (timestamp REAL, data BLOB);"),
+    assert_int_equal(vgfix_sqlite_exec(b,
+                                       "CREATE TABLE hard_failures (timestamp REAL, data BLOB);"
+                                       "CREATE TABLE soft_failures (timestamp REAL, data BLOB);"),
                      0);
     add_row(b, "hard_failures", 1500000000,
             vgfix_plist_dict("build", plist_new_string("18E199"), NULL));

@@ -14,7 +14,7 @@
 #define SYS_CACHE "private/var/mobile/Library/Caches/com.apple.Maps/Cache.db"
 
 #define SCHEMA                                                                                     \
-    "CREATE TABLE cfurl_cache_response(entry_ID INTEGER PRIMARY KEY AUTOINCREMENT UNIQUE, "      \
+    "CREATE TABLE cfurl_cache_response(entry_ID INTEGER PRIMARY KEY AUTOINCREMENT UNIQUE, "        \
     "version INTEGER, hash_value INTEGER, storage_policy INTEGER, request_key TEXT UNIQUE, "       \
     "time_stamp NOT NULL DEFAULT CURRENT_TIMESTAMP, partition TEXT);"
 

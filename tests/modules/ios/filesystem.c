@@ -68,8 +68,9 @@ static void test_records_and_checks(void **state)
     assert_int_equal(alerts_on(r.alerts, "private/var/tmp/evil"), 1);
     assert_int_equal(alerts_on(r.alerts, "private/var/tmp/evil/stage2"), 1);
     assert_int_equal(alerts_on(r.alerts, "private/var/mobile/Downloads/payload.bin"), 1);
-    assert_non_null(vgh_find_alert(r.alerts, "HIGH", "suspicious file name \"private/var/mobile/"
-                                                     "Downloads/payload.bin\""));
+    assert_non_null(vgh_find_alert(r.alerts, "HIGH",
+                                   "suspicious file name \"private/var/mobile/"
+                                   "Downloads/payload.bin\""));
     assert_int_equal(alerts_on(r.alerts, "private/var/db/roleaccountd"), 1);
     assert_int_equal(alerts_on(r.alerts, "private/var/db/roleaccountd/run.plist"), 1);
     assert_non_null(vgh_find_alert(r.alerts, "HIGH", "process name mentioned in file at path"));

@@ -15,28 +15,29 @@
 #define SCHEMA                                                                                     \
     "CREATE TABLE ZLIVEUSAGE ( Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZKIND "     \
     "INTEGER, ZMETADATA INTEGER, ZTAG INTEGER, ZHASPROCESS INTEGER, ZBILLCYCLEEND TIMESTAMP, "     \
-    "ZTIMESTAMP TIMESTAMP, ZWIFIIN FLOAT, ZWIFIOUT FLOAT, ZWWANIN FLOAT, ZWWANOUT FLOAT );"         \
+    "ZTIMESTAMP TIMESTAMP, ZWIFIIN FLOAT, ZWIFIOUT FLOAT, ZWWANIN FLOAT, ZWWANOUT FLOAT );"        \
     "CREATE TABLE ZPROCESS ( Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, "             \
     "ZFIRSTTIMESTAMP TIMESTAMP, ZTIMESTAMP TIMESTAMP, ZBUNDLENAME VARCHAR, ZPROCNAME VARCHAR );"
 
-#define P(id, first, bundle, name)                                                                 \
-    "INSERT INTO ZPROCESS (Z_PK, ZFIRSTTIMESTAMP, ZTIMESTAMP, ZBUNDLENAME, ZPROCNAME) VALUES (" #id \
-    ", " #first ", " #first " + 50, " bundle ", '" name "');"
+#define INSERT_P                                                                                   \
+    "INSERT INTO ZPROCESS (Z_PK, ZFIRSTTIMESTAMP, ZTIMESTAMP, ZBUNDLENAME, ZPROCNAME) VALUES "
 
 /*
  * netusage.sqlite: ids 1-6, 8, 10 (gaps at 7 and 9); live usage for 1 and
  * for 11, which is gone. 2-5 have no bundle id: 2's binary is in the dump,
  * 3 and 5 ("bh", an indicator) are not, 4's name is 16 bytes (cut).
  */
-static const char net_sql[] = SCHEMA P(1, 600000000, "'com.apple.mobilesafari'",
-                                       "com.apple.Safari") P(2, 600001000, "NULL", "launchd_helper")
-    P(3, 600002000, "NULL", "ghostd") P(4, 600003000, "NULL", "averyveryverylon")
-        P(5, 600004000, "NULL", "bh") P(6, 600009000, "'com.x.nearmiss'", "nearmiss")
-            P(8, 600007000, "'com.x.later8'", "later8") P(10, 600004500, "'com.x.insider'",
-                                                         "insider")
-                "INSERT INTO ZLIVEUSAGE (Z_PK, ZHASPROCESS, ZTIMESTAMP, ZWIFIIN, ZWIFIOUT, "
-                "ZWWANIN, ZWWANOUT) VALUES (1, 1, 600000500, 10, 20, 30, 40), "
-                "(2, 11, 600008000, 1, 2, 3, 4);";
+static const char net_sql[] = SCHEMA INSERT_P
+    "(1, 600000000, 600000050, 'com.apple.mobilesafari', 'com.apple.Safari'),"
+    "(2, 600001000, 600001050, NULL, 'launchd_helper'),"
+    "(3, 600002000, 600002050, NULL, 'ghostd'),"
+    "(4, 600003000, 600003050, NULL, 'averyveryverylon'),"
+    "(5, 600004000, 600004050, NULL, 'bh'),"
+    "(6, 600009000, 600009050, 'com.x.nearmiss', 'nearmiss'),"
+    "(8, 600007000, 600007050, 'com.x.later8', 'later8'),"
+    "(10, 600004500, 600004550, 'com.x.insider', 'insider');"
+    "INSERT INTO ZLIVEUSAGE (Z_PK, ZHASPROCESS, ZTIMESTAMP, ZWIFIIN, ZWIFIOUT, ZWWANIN, ZWWANOUT) "
+    "VALUES (1, 1, 600000500, 10, 20, 30, 40), (2, 11, 600008000, 1, 2, 3, 4);";
 
 /*
  * DataUsage.sqlite: ids 1-4, 7-9 (5 and 6 deleted, between 600003000 and
@@ -45,10 +46,14 @@ static const char net_sql[] = SCHEMA P(1, 600000000, "'com.apple.mobilesafari'",
  * "duonly" (600007500) sits in netusage.sqlite's gap at 7, between
  * 600007000 and 600009000: reported the other way round.
  */
-static const char du_sql[] = SCHEMA P(1, 600000000, "'com.apple.mobilesafari'", "com.apple.Safari")
-    P(2, 600001000, "NULL", "launchd_helper") P(3, 600002000, "NULL", "ghostd")
-        P(4, 600003000, "NULL", "averyveryverylon") P(7, 600006000, "'com.x.later8'", "later8")
-            P(8, 600007000, "'com.x.insider'", "insider") P(9, 600007500, "NULL", "duonly");
+static const char du_sql[] =
+    SCHEMA INSERT_P "(1, 600000000, 600000050, 'com.apple.mobilesafari', 'com.apple.Safari'),"
+                    "(2, 600001000, 600001050, NULL, 'launchd_helper'),"
+                    "(3, 600002000, 600002050, NULL, 'ghostd'),"
+                    "(4, 600003000, 600003050, NULL, 'averyveryverylon'),"
+                    "(7, 600006000, 600006050, 'com.x.later8', 'later8'),"
+                    "(8, 600007000, 600007050, 'com.x.insider', 'insider'),"
+                    "(9, 600007500, 600007550, NULL, 'duonly');";
 
 static const char *const iocs[] = {"[process:name='bh']", NULL};
 
@@ -60,7 +65,8 @@ static struct vgfix_fs *dump(int with_datausage)
     vgh_fs_sql(fs, NETUSAGE, net_sql);
     if (with_datausage)
         vgh_fs_sql(fs, DATAUSAGE, du_sql);
-    assert_int_equal(vgfix_fs_file(fs, "usr/libexec/launchd_helper", "\x7f" "ELF", 4, 0), 0);
+    /* "\177ELF": a hex escape would swallow the E */
+    assert_int_equal(vgfix_fs_file(fs, "usr/libexec/launchd_helper", "\177ELF", 4, 0), 0);
     /* a folder named like a missing binary is not its binary */
     assert_int_equal(vgfix_fs_dir(fs, "private/var/ghostd", 0), 0);
     return fs;

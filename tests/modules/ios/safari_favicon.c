@@ -8,12 +8,12 @@
 
 #define SYS "private/var/mobile/Library/Image Cache/Favicons/Favicons.db"
 #define APP                                                                                        \
-    "private/var/mobile/Containers/Data/Application/0A1B2C3D-0000-4000-8000-000000000002/"        \
+    "private/var/mobile/Containers/Data/Application/0A1B2C3D-0000-4000-8000-000000000002/"         \
     "Library/Image Cache/Favicons/Favicons.db"
 
 #define SCHEMA                                                                                     \
-    "CREATE TABLE page_url (uuid TEXT, url TEXT);"                                                \
-    "CREATE TABLE icon_info (uuid TEXT, url TEXT, timestamp REAL, width INTEGER);"                \
+    "CREATE TABLE page_url (uuid TEXT, url TEXT);"                                                 \
+    "CREATE TABLE icon_info (uuid TEXT, url TEXT, timestamp REAL, width INTEGER);"                 \
     "CREATE TABLE rejected_resources (page_url TEXT, icon_url TEXT, timestamp REAL);"
 
 static const char *const iocs[] = {"[domain-name:value='example.org']", NULL};

@@ -9,7 +9,8 @@
 static void test_origins(void **state)
 {
     (void)state;
-    wk_run("webkit_indexeddb", "WebkitIndexedDB", "Library/WebKit/WebsiteData/IndexedDB", "webkit_indexeddb", "IndexedDB folder ", " containing file for URL ");
+    wk_run("webkit_indexeddb", "WebkitIndexedDB", "Library/WebKit/WebsiteData/IndexedDB",
+           "webkit_indexeddb", "IndexedDB folder ", " containing file for URL ");
 }
 
 int main(void)

@@ -9,7 +9,8 @@
 static void test_origins(void **state)
 {
     (void)state;
-    wk_run("webkit_local_storage", "WebkitLocalStorage", "Library/WebKit/WebsiteData/LocalStorage", "webkit_local_storage", "WebKit Local Storage folder ", " containing file for URL ");
+    wk_run("webkit_local_storage", "WebkitLocalStorage", "Library/WebKit/WebsiteData/LocalStorage",
+           "webkit_local_storage", "WebKit Local Storage folder ", " containing file for URL ");
 }
 
 int main(void)

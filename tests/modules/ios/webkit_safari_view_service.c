@@ -1,6 +1,6 @@
 /*
- * WebkitSafariViewService: origins of every app's SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData folder
- * (webkit_folders.h).
+ * WebkitSafariViewService: origins of every app's
+ * SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData folder (webkit_folders.h).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -9,7 +9,8 @@
 static void test_origins(void **state)
 {
     (void)state;
-    wk_run("webkit_safari_view_service", "WebkitSafariViewService", "SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData", "", NULL, NULL);
+    wk_run("webkit_safari_view_service", "WebkitSafariViewService",
+           "SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData", "", NULL, NULL);
 }
 
 int main(void)

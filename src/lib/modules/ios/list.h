@@ -10,25 +10,25 @@
 #ifndef VG_MODULES_IOS_LIST_H
 #define VG_MODULES_IOS_LIST_H
 
-#define VG_IOS_MODULES(X) \
-    X(cache_files) \
-    X(filesystem) \
-    X(netusage) \
-    X(analytics) \
-    X(analytics_ios_versions) \
-    X(safari_favicon) \
-    X(ios_version_history) \
-    X(webkit_indexeddb) \
-    X(webkit_local_storage) \
-    X(webkit_safari_view_service) \
-    X(calls) \
-    X(contacts) \
-    X(idstatuscache) \
-    X(interactionc) \
-    X(osanalytics_addaily) \
-    X(sms) \
-    X(sms_attachments) \
-    X(whatsapp) \
+#define VG_IOS_MODULES(X)                                                                          \
+    X(cache_files)                                                                                 \
+    X(filesystem)                                                                                  \
+    X(netusage)                                                                                    \
+    X(analytics)                                                                                   \
+    X(analytics_ios_versions)                                                                      \
+    X(safari_favicon)                                                                              \
+    X(ios_version_history)                                                                         \
+    X(webkit_indexeddb)                                                                            \
+    X(webkit_local_storage)                                                                        \
+    X(webkit_safari_view_service)                                                                  \
+    X(calls)                                                                                       \
+    X(contacts)                                                                                    \
+    X(idstatuscache)                                                                               \
+    X(interactionc)                                                                                \
+    X(osanalytics_addaily)                                                                         \
+    X(sms)                                                                                         \
+    X(sms_attachments)                                                                             \
+    X(whatsapp)                                                                                    \
     X(whatsapp_contacts)
 
 #endif
