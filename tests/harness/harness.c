@@ -60,10 +60,7 @@ static json_t *load_or_empty(const char *dir, const char *name)
     return j ? j : json_array();
 }
 
-void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh_result *r)
-{
-    vgh_run_src(VG_KIND_IOS_BACKUP, dir, bundle, module, 0, r);
-}
+int vgh_no_recover;
 
 void vgh_run_src(enum vg_kind kind, const char *dir, const char *bundle, const char *module,
                  int fast, struct vgh_result *r)
@@ -92,14 +89,18 @@ void vgh_run_src(enum vg_kind kind, const char *dir, const char *bundle, const c
     so.n_modules = module ? 1 : 0;
     so.command_line = "vigie test";
     so.fast = fast;
+    so.no_recover = vgh_no_recover;
     r->rc = vgfix_check(kind, so.target, iocs, &so, NULL, diag, &r->sum);
     if (module) {
         snprintf(name, sizeof(name), "%s.json", module);
         r->records = load_or_empty(out, name);
         snprintf(name, sizeof(name), "%s_detected.json", module);
         r->alerts = load_or_empty(out, name);
+        snprintf(name, sizeof(name), "%s_recovered.json", module);
+        r->recovered = load_or_empty(out, name);
     } else {
         r->records = json_array();
+        r->recovered = json_array();
         r->alerts = load_or_empty(out, "alerts.json");
     }
     r->info = load_or_empty(out, "info.json");
@@ -113,8 +114,18 @@ void vgh_run_src(enum vg_kind kind, const char *dir, const char *bundle, const c
     vg_diag_free(diag);
 }
 
-void vgh_run_fs(const struct vgfix_fs *fs, const char *const *patterns, const char *module,
-                int fast, struct vgh_result *r)
+void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh_result *r)
+{
+    vgh_run_src(VG_KIND_IOS_BACKUP, dir, bundle, module, 0, r);
+}
+
+void vgh_run_fs(const char *dir, const char *bundle, const char *module, struct vgh_result *r)
+{
+    vgh_run_src(VG_KIND_IOS_FS, dir, bundle, module, 0, r);
+}
+
+void vgh_run_dump(const struct vgfix_fs *fs, const char *const *patterns, const char *module,
+                  int fast, struct vgh_result *r)
 {
     char *dir = vgfix_tmpdir("fs-dump"), *bundle = patterns ? vgh_bundle(patterns) : NULL;
     char path[4096];
@@ -143,6 +154,7 @@ void vgh_result_free(struct vgh_result *r)
 {
     json_decref(r->records);
     json_decref(r->alerts);
+    json_decref(r->recovered);
     json_decref(r->info);
     free(r->timeline);
     free(r->diag_text);

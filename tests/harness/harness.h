@@ -30,12 +30,13 @@
 struct vgh_result {
     int rc; /* vg_ios_check_backup's return */
     struct vg_summary sum;
-    json_t *records; /* <module>.json, or an empty array when not written */
-    json_t *alerts;  /* <module>_detected.json, or an empty array */
-    json_t *info;    /* info.json */
-    char *timeline;  /* timeline.csv contents ("" when absent) */
-    size_t warnings; /* diagnostics of level WARN or ERROR */
-    char *diag_text; /* every diagnostic, one per line, for asserts */
+    json_t *records;   /* <module>.json, or an empty array when not written */
+    json_t *alerts;    /* <module>_detected.json, or an empty array */
+    json_t *recovered; /* <module>_recovered.json, or an empty array */
+    json_t *info;      /* info.json */
+    char *timeline;    /* timeline.csv contents ("" when absent) */
+    size_t warnings;   /* diagnostics of level WARN or ERROR */
+    char *diag_text;   /* every diagnostic, one per line, for asserts */
 };
 
 /* A STIX2 bundle with one indicator per pattern, all "indicating" one
@@ -50,7 +51,11 @@ void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh
  * folder or archive), with --fast or not. */
 void vgh_run_src(enum vg_kind kind, const char *path, const char *bundle, const char *module,
                  int fast, struct vgh_result *r);
+/* Runs that follow do not recover deleted rows (--no-recover) when 1. */
+extern int vgh_no_recover;
 void vgh_result_free(struct vgh_result *r);
+/* The same on an iOS filesystem dump (a folder holding private/var). */
+void vgh_run_fs(const char *dir, const char *bundle, const char *module, struct vgh_result *r);
 /* vgh_run with one indicator per pattern (patterns may be NULL), which
  * must succeed. */
 void vgh_run_ok(const char *dir, const char *const *patterns, const char *module,
@@ -83,8 +88,8 @@ void vgh_check_free(struct vgh_check *c);
 /* fs written as a folder dump, module run on it with one indicator per
  * pattern (patterns may be NULL), which must succeed. The folder is
  * removed. */
-void vgh_run_fs(const struct vgfix_fs *fs, const char *const *patterns, const char *module,
-                int fast, struct vgh_result *r);
+void vgh_run_dump(const struct vgfix_fs *fs, const char *const *patterns, const char *module,
+                  int fast, struct vgh_result *r);
 /* A SQLite database built by the SQL script, added to fs at path. */
 void vgh_fs_sql(struct vgfix_fs *fs, const char *path, const char *sql);
 

@@ -220,7 +220,7 @@ static int name_cmp(const void *a, const void *b)
 }
 
 /* The files of folder out, sorted (info.json and command.log name the
- * input and times: left out). */
+ * input and times, and report.html shows them: left out). */
 static size_t out_files(const char *out, char **names, size_t cap)
 {
     DIR *d = opendir(out);
@@ -230,7 +230,7 @@ static size_t out_files(const char *out, char **names, size_t cap)
     assert_non_null(d);
     while ((e = readdir(d)) && n < cap) {
         if (e->d_name[0] == '.' || strcmp(e->d_name, "info.json") == 0 ||
-            strcmp(e->d_name, "command.log") == 0)
+            strcmp(e->d_name, "command.log") == 0 || strcmp(e->d_name, "report.html") == 0)
             continue;
         names[n++] = strdup(e->d_name);
     }

@@ -83,7 +83,7 @@ static void test_analytics(void **state)
     const json_t *rec;
     (void)state;
 
-    vgh_run_fs(fs, iocs, "analytics", 0, &r);
+    vgh_run_dump(fs, iocs, "analytics", 0, &r);
     assert_int_equal(json_array_size(r.records), 6);
     /* sorted by time: the row without one first */
     assert_string_equal(vgh_str(json_array_get(r.records, 0), "isodate"), "");
@@ -115,7 +115,7 @@ static void test_versions(void **state)
     struct vgh_result r;
     (void)state;
 
-    vgh_run_fs(fs, iocs, "analytics_ios_versions", 0, &r);
+    vgh_run_dump(fs, iocs, "analytics_ios_versions", 0, &r);
     /* 18E199's first time is in b.db; 18A373 has no time */
     assert_int_equal(json_array_size(r.records), 2);
     vgh_assert_keys(json_array_get(r.records, 0), "isodate,build,version");

@@ -45,7 +45,7 @@ static void test_records(void **state)
     const json_t *rec;
     (void)state;
 
-    vgh_run_fs(fs, iocs, "cache_files", 0, &r);
+    vgh_run_dump(fs, iocs, "cache_files", 0, &r);
     assert_int_equal(json_array_size(r.records), 3);
     rec = vgh_find_record(r.records, "url", "https://tracker.example.org/p.gif");
     assert_non_null(rec);

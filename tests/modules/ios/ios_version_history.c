@@ -34,7 +34,7 @@ static void test_records(void **state)
     add(fs, "Analytics-Journal-nozone.ips",
         "{\"timestamp\":\"2021-01-01 00:00:00.00\",\"os_version\":\"iPhone OS 14.3\"}");
     add(fs, "Analytics-2021.ips", "{\"timestamp\":\"2021-01-01 00:00:00.00 +0000\"}");
-    vgh_run_fs(fs, NULL, "ios_version_history", 0, &r);
+    vgh_run_dump(fs, NULL, "ios_version_history", 0, &r);
     assert_int_equal(json_array_size(r.records), 3);
     /* the one without a zone has no isodate: first */
     assert_string_equal(vgh_str(json_array_get(r.records, 0), "isodate"), "");

@@ -79,7 +79,7 @@ static void test_records_and_alerts(void **state)
     const json_t *rec;
     (void)state;
 
-    vgh_run_fs(fs, iocs, "netusage", 0, &r);
+    vgh_run_dump(fs, iocs, "netusage", 0, &r);
     /* 2 live rows, 7 processes without live use, 2 placeholders */
     assert_int_equal(json_array_size(r.records), 11);
     rec = vgh_find_record(r.records, "proc_name", "bh");
@@ -123,7 +123,7 @@ static void test_fast_and_alone(void **state)
     struct vgh_result r;
     (void)state;
 
-    vgh_run_fs(fs, iocs, "netusage", 1, &r);
+    vgh_run_dump(fs, iocs, "netusage", 1, &r);
     assert_int_equal(json_array_size(r.records), 11);
     assert_int_equal(vgh_count_level(r.alerts, "MEDIUM"), 0);
     assert_non_null(vgh_find_alert(r.alerts, "CRITICAL", "\"bh\""));
@@ -140,7 +140,7 @@ static void test_damaged(void **state)
     (void)state;
 
     assert_int_equal(vgfix_fs_file(fs, NETUSAGE, "SQLite format 3\0garbage", 23, 0), 0);
-    vgh_run_fs(fs, iocs, "netusage", 0, &r);
+    vgh_run_dump(fs, iocs, "netusage", 0, &r);
     assert_int_equal(json_array_size(r.records), 0);
     assert_true(r.warnings > 0);
     assert_non_null(strstr(r.diag_text, "netusage.sqlite"));

@@ -35,7 +35,7 @@ static void test_records(void **state)
                SCHEMA "INSERT INTO page_url VALUES ('u2', 'https://shop.example.com/');"
                       "INSERT INTO icon_info VALUES ('u2', 'https://shop.example.com/i.png', "
                       "550000000, 32);");
-    vgh_run_fs(fs, iocs, "safari_favicon", 0, &r);
+    vgh_run_dump(fs, iocs, "safari_favicon", 0, &r);
     assert_int_equal(json_array_size(r.records), 3);
     rec = json_array_get(r.records, 0);
     vgh_assert_keys(rec, "url,icon_url,timestamp,isodate,type,safari_favicon_db_path");

@@ -38,7 +38,7 @@ static void wk_run(const char *module, const char *plugin, const char *sub, cons
     assert_int_equal(vgfix_fs_dir(fs, p, 0), 0);
     assert_int_equal(vgfix_fs_dir(fs, f1, 1650000000), 0);
     assert_int_equal(vgfix_fs_dir(fs, f2, 1660000000), 0);
-    vgh_run_fs(fs, wk_iocs, module, 0, &r);
+    vgh_run_dump(fs, wk_iocs, module, 0, &r);
     assert_int_equal(json_array_size(r.records), 3);
     rec = vgh_find_record(r.records, "url", "https://evil.example.org");
     assert_non_null(rec);
