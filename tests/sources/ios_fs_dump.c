@@ -140,6 +140,7 @@ static void test_modules_find_their_artifacts(void **state)
         }
         vgh_run_src(VG_KIND_IOS_FS, path, NULL, NULL, 0, &r);
         assert_int_equal(r.rc, VG_OK);
+        assert_null(strstr(r.diag_text, "no private/var found"));
         for (i = 0; i < N_OF(device_paths); i++) {
             if (!in_build(device_paths[i].module)) {
                 if (k == 0)
@@ -283,6 +284,41 @@ static void test_same_output_every_form(void **state)
     }
     for (i = 0; i < n0; i++)
         free(want[i]);
+    vgfix_fs_free(fs);
+    vgfix_rmtree(work);
+    free(work);
+}
+
+/* A folder's root: private/var at the top is found there, silently; a
+ * folder without it is read from the top with a note saying so. */
+static void test_folder_root_note(void **state)
+{
+    struct vgfix_fs *fs = vgfix_fs_new();
+    char *work = vgfix_tmpdir("fs-root"), path[4096];
+    struct vgh_result r;
+    (void)state;
+
+    assert_non_null(fs);
+    assert_int_equal(vgfix_fs_file(fs, "private/var/tmp/x", "x", 1, 0), 0);
+    snprintf(path, sizeof(path), "%s/top", work);
+    assert_int_equal(vgfix_fs_write_folder(fs, path, ""), 0);
+    vgh_run_src(VG_KIND_IOS_FS, path, NULL, "filesystem", 0, &r);
+    assert_int_equal(r.rc, VG_OK);
+    assert_null(strstr(r.diag_text, "no private/var found"));
+    assert_non_null(vgh_find_record(r.records, "path", "private/var/tmp/x"));
+    vgh_result_free(&r);
+    vgfix_fs_free(fs);
+
+    fs = vgfix_fs_new();
+    assert_non_null(fs);
+    assert_int_equal(vgfix_fs_file(fs, "usr/bin/x", "x", 1, 0), 0);
+    snprintf(path, sizeof(path), "%s/none", work);
+    assert_int_equal(vgfix_fs_write_folder(fs, path, ""), 0);
+    vgh_run_src(VG_KIND_IOS_FS, path, NULL, "filesystem", 0, &r);
+    assert_int_equal(r.rc, VG_OK);
+    assert_non_null(strstr(r.diag_text, "no private/var found at the top or one folder down"));
+    assert_non_null(vgh_find_record(r.records, "path", "usr/bin/x"));
+    vgh_result_free(&r);
     vgfix_fs_free(fs);
     vgfix_rmtree(work);
     free(work);
@@ -474,6 +510,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_modules_find_their_artifacts),
         cmocka_unit_test(test_same_output_every_form),
+        cmocka_unit_test(test_folder_root_note),
         cmocka_unit_test(test_hostile_members),
         cmocka_unit_test(test_truncated_tar),
         cmocka_unit_test(test_gzip_bomb),

@@ -25,6 +25,7 @@ struct vg_tree {
     const struct vg_tree_kind *kind;
     struct vg_diag *diag;
     char *prefix;           /* "" or "a/b/": the root inside the folder or archive */
+    int marker_found;       /* a folder: the kind's marker is at the root */
     struct vg_root *root;   /* a folder */
     struct vg_archive *ar;  /* an archive */
     struct vg_tree *parent; /* a nested archive's tree */
@@ -134,6 +135,7 @@ static int folder_prefix(struct vg_tree *t)
     int rc;
 
     if (t->kind->marker && vg_root_stat(t->root, t->kind->marker, &(struct vg_stat){0}) == VG_OK) {
+        t->marker_found = 1;
         t->prefix = vg_strdup("");
         return t->prefix ? VG_OK : VG_E_NOMEM;
     }
@@ -150,6 +152,7 @@ static int folder_prefix(struct vg_tree *t)
         p = vg_asprintf("%s/%s", names[i], t->kind->marker);
         if (p && vg_root_stat(t->root, p, &(struct vg_stat){0}) == VG_OK) {
             free(p);
+            t->marker_found = 1;
             t->prefix = vg_asprintf("%s/", names[i]);
             vg_root_names_free(names, n);
             return t->prefix ? VG_OK : VG_E_NOMEM;
@@ -257,6 +260,11 @@ int vg_tree_is_archive(const struct vg_tree *t)
 const char *vg_tree_root(const struct vg_tree *t)
 {
     return t->prefix ? t->prefix : "";
+}
+
+int vg_tree_folder_marker(const struct vg_tree *t)
+{
+    return t->marker_found;
 }
 
 /* ---- archives: the one pass ---- */
