@@ -27,7 +27,7 @@ static void add_row(const char *db, const char *table, double ts, plist_t p)
         assert_int_equal(vgfix_plist_to_mem(p, VGFIX_PLIST_BINARY, &blob, &len), 0);
         plist_free(p);
     }
-    if (ts)
+    if (ts != 0.0) /* 0: a NULL timestamp */
         assert_int_equal(vgfix_sqlite_insert(db, sql, "db", ts, blob, len), 0);
     else
         assert_int_equal(vgfix_sqlite_insert(db, sql, "nb", blob, len), 0);
