@@ -24,6 +24,7 @@
 struct vg_out {
     char *dir;
     struct vg_diag *diag;
+    int device_local; /* timeline times are the device's wall clock */
 };
 
 /* ---- the folder ---- */
@@ -512,6 +513,13 @@ int vg_out_info(struct vg_out *o, const json_t *info)
 /* ---- timelines ---- */
 
 static const char csv_header[] = "\"UTC Timestamp\",\"Plugin\",\"Event\",\"Description\"\r\n";
+static const char csv_header_local[] =
+    "\"Device Local Timestamp\",\"Plugin\",\"Event\",\"Description\"\r\n";
+
+void vg_out_set_device_time(struct vg_out *o, int device_local)
+{
+    o->device_local = device_local;
+}
 
 /* Python's csv.QUOTE_ALL: every field quoted, quotes doubled, line breaks
  * kept inside the quotes. */
@@ -676,7 +684,10 @@ static int write_timeline(struct vg_out *o, const char *csv_name, const char *js
         vg_timeline_iter_free(it);
         return rc;
     }
-    vg_sink_put(&csv.sink, csv_header, sizeof(csv_header) - 1);
+    if (o->device_local)
+        vg_sink_put(&csv.sink, csv_header_local, sizeof(csv_header_local) - 1);
+    else
+        vg_sink_put(&csv.sink, csv_header, sizeof(csv_header) - 1);
     while (!csv.sink.err && !(jsonl_name && jl.sink.err) &&
            (got = vg_timeline_iter_next(it, &ev)) > 0) {
         csv_row(&csv.sink, &ev);

@@ -129,6 +129,9 @@ int vg_out_alerts(struct vg_out *o, const json_t *alerts) VG_MUST_CHECK;
 /* timeline.csv and timeline.jsonl from tl in timeline order (the writer
  * orders a view itself when tl is not sorted). Not written when empty. */
 int vg_out_timeline(struct vg_out *o, const struct vg_timeline *tl) VG_MUST_CHECK;
+/* Timeline times are the device's wall clock, not UTC (Android: MVT's
+ * "Device Local Timestamp" header). */
+void vg_out_set_device_time(struct vg_out *o, int device_local);
 /* alerts_timeline.csv: one row per alert (event_time, plugin, level,
  * message), in timeline order. Always written, header only when no alert;
  * alerts_tl may be NULL. */

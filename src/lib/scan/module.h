@@ -53,6 +53,9 @@ enum vg_loc_kind {
     VG_LOC_BACKUP_LISTING, /* every entry of an iOS backup's manifest: files,
                             * folders and links (path ignored) */
     VG_LOC_FS_LISTING,     /* every entry of a filesystem dump (path ignored) */
+    VG_LOC_AQF_LISTING,    /* every entry of an AndroidQF acquisition, with its
+                            * times (path ignored): the logs/ files' timestamps,
+                            * without keeping their bytes */
 };
 #define VG_LOC_BIT(k) (1u << (unsigned)(k))
 

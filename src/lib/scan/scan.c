@@ -40,6 +40,8 @@ int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_
         rc = vg_out_new(opts->output_dir, diag, &s->out);
         if (rc != VG_OK)
             goto out;
+        /* Android's logs keep the phone's wall clock; so do its modules */
+        vg_out_set_device_time(s->out, !src->any_platform && src->platform == VG_PLATFORM_ANDROID);
         rc = vg_timeline_new(&s->tl);
         if (rc != VG_OK)
             goto out;
@@ -508,8 +510,11 @@ static void prepare_source(struct vg_scan *s, const struct vg_module *const *sel
     for (i = 0; i < n; i++)
         for (j = 0; j < sel[i]->n_locs; j++)
             locs[k++] = &sel[i]->locs[j];
-    if (s->src->ops->prepare(s->src->self, locs, k, s->diag) != VG_OK)
-        vg_source_unread(s->src, "the acquisition could not be read whole");
+    /* the scan copied the source's list at its start: add to both */
+    if (s->src->ops->prepare(s->src->self, locs, k, s->diag) != VG_OK &&
+        json_array_append_new(s->unread, json_string("the acquisition could not be read whole")) !=
+            0)
+        vg_diag_add(s->diag, VG_DIAG_ERROR, "scan", "out of memory");
     free(locs);
 }
 

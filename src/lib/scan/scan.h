@@ -66,6 +66,9 @@ struct vg_run {
     struct vg_rec *recs; /* one reusable row per schema */
     size_t n_recs;
     const struct vg_schema *json_schemas[8]; /* the shapes vg_run_emit_json met last */
+    /* Whose rules the module's checks follow: the source's platform, or for
+     * saved results the platform whose list holds the module. */
+    enum vg_platform platform;
 };
 
 int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_scan_opts *opts,

@@ -12,6 +12,7 @@
 #ifndef VG_SOURCES_LIST_H
 #define VG_SOURCES_LIST_H
 
+#include "sources/androidqf.h"
 #include "sources/ios_backup.h"
 #include "sources/ios_fs.h"
 #include "sources/results.h"
@@ -22,6 +23,8 @@
           VG_LOC_BIT(VG_LOC_BACKUP_LISTING))                                                       \
     X(VG_KIND_IOS_FS, "ios-fs", VG_PLATFORM_IOS, vg_src_ios_fs_open,                               \
       VG_LOC_BIT(VG_LOC_FS) | VG_LOC_BIT(VG_LOC_FS_LISTING))                                       \
+    X(VG_KIND_ANDROIDQF, "androidqf", VG_PLATFORM_ANDROID, vg_src_androidqf_open,                  \
+      VG_LOC_BIT(VG_LOC_AQF) | VG_LOC_BIT(VG_LOC_AQF_LISTING))                                     \
     X(VG_KIND_RESULTS, "check-iocs", -1, vg_src_results_open, 0u)
 
 #endif

@@ -8,6 +8,15 @@
 #ifndef VG_MODULES_ANDROID_LIST_H
 #define VG_MODULES_ANDROID_LIST_H
 
-#define VG_ANDROID_MODULES(X)
+/* AndroidQF acquisitions, in MVT's order (ANDROIDQF_MODULES) */
+#define VG_ANDROID_MODULES(X)                                                                      \
+    X(aqf_packages)                                                                                \
+    X(aqf_processes)                                                                               \
+    X(aqf_getprop)                                                                                 \
+    X(aqf_settings)                                                                                \
+    X(aqf_files)                                                                                   \
+    X(aqf_log_timestamps)                                                                          \
+    X(root_binaries)                                                                               \
+    X(mounts)
 
 #endif
