@@ -262,7 +262,9 @@ static int64_t px_offset(const struct posix_tz *tz, int64_t utc)
 {
     int64_t y, start, end;
 
-    if (!tz->has_dst)
+    /* no summer time for instants past any calendar's use (and no overflow
+     * in the arithmetic below) */
+    if (!tz->has_dst || utc < -(INT64_C(1) << 56) || utc > (INT64_C(1) << 56))
         return tz->std_utoff;
     y = year_of_days(floor_div(utc + tz->std_utoff, 86400));
     start = px_day(&tz->start, y) * 86400 + tz->start.secs - tz->std_utoff;
