@@ -26,8 +26,8 @@
 static const char *const results[] = {
     "aqf_packages.json",  "aqf_processes.json", "aqf_get_prop.json",
     "aqf_settings.json",  "aqf_files.json",     "aqf_log_timestamps.json",
-    "root_binaries.json", "mounts.json",        "alerts.json",
-    "timeline.csv",
+    "root_binaries.json", "mounts.json",        "aqf_components.json",
+    "alerts.json",        "timeline.csv",
 };
 
 static char *read_in(const char *dir, const char *name)
@@ -70,6 +70,7 @@ static void write_targz(const struct vgfix_aqf *a, const char *path)
         "settings_global.txt",
         "settings_secure.txt",
         "settings_system.txt",
+        "dumpsys.txt",
         "files.json",
         "root_binaries.json",
         "mounts.json",

@@ -25,6 +25,12 @@
 
 /* Heuristic alerts, sorted as vgfix_alert_lines sorts them. */
 #define HEURISTIC_HIGH                                                                             \
+    "HIGH aqf_components Accessibility service \"com.example.sideload/.Reader\" belongs to "       \
+    "\"com.example.sideload\", installed via a browser "                                           \
+    "(installer=\"com.google.android.packageinstaller\")\n"                                        \
+    "HIGH aqf_components SMS receiver \"com.example.sideload/.SmsReceiver\" belongs to "           \
+    "\"com.example.sideload\", installed via a browser "                                           \
+    "(installer=\"com.google.android.packageinstaller\")\n"                                        \
     "HIGH aqf_files Found executable file at suspicious path \"/data/local/tmp/payload\"\n"        \
     "HIGH mounts Root detected /system partition is mounted as read-write (rw)\n"                  \
     "HIGH root_binaries Found root binary \"su\" at path \"/system/xbin/su\"\n"
@@ -47,6 +53,16 @@
     "MEDIUM mounts Suspicious mount options found for /system: rw\n"
 
 static const char with_iocs[] =
+    "CRITICAL aqf_components Accessibility service \"" VGFIX_AQF_APP "/.SpyAccessibilityService\" "
+    "belongs to \"" VGFIX_AQF_APP
+    "\", an app that matches indicators from \"AqfTest\" | " VGFIX_AQF_APP "\n"
+    "CRITICAL aqf_components Device admin \"com.example.flashlight/.Admin\" belongs to "
+    "\"com.example.flashlight\", an app whose APK matches indicators from \"AqfTest\" "
+    "| " VGFIX_AQF_APK_SHA256 "\n"
+    "CRITICAL aqf_components Notification listener "
+    "\"com.example.notes/com.example.notes.Listener\" "
+    "belongs to \"com.example.notes\", an app whose signing certificate matches indicators from "
+    "\"AqfTest\" | " VGFIX_AQF_CERT_SHA1 "\n"
     "CRITICAL aqf_files Found a known suspicious file path \"" VGFIX_AQF_FILE_PATH COLL
     " | " VGFIX_AQF_FILE_PATH "\n"
     "CRITICAL aqf_files Found a known suspicious file with hash \"" VGFIX_AQF_FILE_SHA256 COLL
@@ -67,6 +83,14 @@ static const char with_iocs[] =
 
 /* without indicators the file-path hit is still a file in /data/local/tmp/ */
 static const char without_iocs[] =
+    "HIGH aqf_components Accessibility service \"" VGFIX_AQF_APP "/.SpyAccessibilityService\" "
+    "belongs to \"" VGFIX_AQF_APP "\", a non-system package installed via adb or another method\n"
+    "HIGH aqf_components Accessibility service \"com.example.sideload/.Reader\" belongs to "
+    "\"com.example.sideload\", installed via a browser "
+    "(installer=\"com.google.android.packageinstaller\")\n"
+    "HIGH aqf_components SMS receiver \"com.example.sideload/.SmsReceiver\" belongs to "
+    "\"com.example.sideload\", installed via a browser "
+    "(installer=\"com.google.android.packageinstaller\")\n"
     "HIGH aqf_files Found executable file at suspicious path \"/data/local/tmp/payload\"\n"
     "HIGH aqf_files Found file at suspicious path \"" VGFIX_AQF_FILE_PATH "\"\n"
     "HIGH mounts Root detected /system partition is mounted as read-write (rw)\n"
@@ -129,7 +153,7 @@ static void test_planted_hits(void **state)
         vgfix_aqf_check(VG_KIND_ANDROIDQF, e->acq, e->out, vgfix_aqf_stix2(), NULL, 0, &r), 0);
     assert_int_equal(r.rc, VG_OK);
     expect_alerts(e->out, with_iocs);
-    assert_int_equal(r.sum.alerts[VG_LEVEL_CRITICAL], 8);
+    assert_int_equal(r.sum.alerts[VG_LEVEL_CRITICAL], 11);
     vgfix_aqf_run_free(&r);
 
     /* the results folder checked again gives the same alerts */
@@ -189,6 +213,19 @@ static void test_records(void **state)
         (size_t)snprintf(keys + k, sizeof(keys) - k, "%s,", key);
     assert_string_equal(keys, "user,pid,ppid,virtual_memory_size,resident_set_size,wchan,"
                               "aprocress,stat,proc_name,label,");
+    json_decref(v);
+    v = load(e->out, "aqf_components.json");
+    /* 4 accessibility services, 2 device admins, 2 listeners, 2 SMS receivers */
+    assert_int_equal(json_array_size(v), 10);
+    rec = json_array_get(v, 0);
+    keys[0] = '\0';
+    k = 0;
+    json_object_foreach(rec, key, val) k +=
+        (size_t)snprintf(keys + k, sizeof(keys) - k, "%s,", key);
+    assert_string_equal(keys, "component_type,component,package_name,installer,system,apk_sha256,"
+                              "certificate_hashes,");
+    /* an app packages.json does not list: nothing known of it */
+    assert_true(json_is_null(json_object_get(json_array_get(v, 2), "installer")));
     json_decref(v);
     v = load(e->out, "aqf_settings.json");
     assert_int_equal(json_array_size(v), 1);

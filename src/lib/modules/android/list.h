@@ -8,7 +8,7 @@
 #ifndef VG_MODULES_ANDROID_LIST_H
 #define VG_MODULES_ANDROID_LIST_H
 
-/* AndroidQF acquisitions, in MVT's order (ANDROIDQF_MODULES) */
+/* AndroidQF acquisitions, in MVT's order (ANDROIDQF_MODULES), then vigie's own */
 #define VG_ANDROID_MODULES(X)                                                                      \
     X(aqf_packages)                                                                                \
     X(aqf_processes)                                                                               \
@@ -17,6 +17,7 @@
     X(aqf_files)                                                                                   \
     X(aqf_log_timestamps)                                                                          \
     X(root_binaries)                                                                               \
-    X(mounts)
+    X(mounts)                                                                                      \
+    X(aqf_components)
 
 #endif
