@@ -4,7 +4,8 @@
  * without indicators only the heuristics speak; `check-iocs` on the results
  * folder gives the same alerts again (the Android truncation rule included);
  * records are MVT's (keys); the device's time zone moves file times to its
- * wall clock; Android processes are cut at 15 bytes.
+ * wall clock; Android processes are cut at 15 bytes, and the collector's
+ * kernel names are checked only when they are no cut command line.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -348,12 +349,55 @@ static void test_one_module(void **state)
     vgfix_aqf_run_free(&r);
 }
 
+/* The collector's objects: a name from the command line, then the
+ * kernel's unless it only cuts that name short; an app's service process
+ * ("<package>:<name>") names its app. */
+#define PROC(pid, comm, argv0)                                                                     \
+    "{\"pid\": " #pid ", \"uid\": 10123, \"ppid\": 612, \"filename\": \"(" comm ")\", "            \
+    "\"context\": \"u:r:untrusted_app:s0\", \"command_line\": [\"" argv0 "\"], \"env\": null, "    \
+    "\"cwd\": \"/\"}"
+
+static void test_process_names(void **state)
+{
+    /* clang-format off */
+    /* a near miss whose kernel name is a cut indicator; an indicator's
+     * service process; a near miss's; a kernel name of its own */
+    static const char procs[] =
+        "[" PROC(9001, "com.example.spy", "com.example.spywarex") ",\n"
+        PROC(9002, "com.example.evi", VGFIX_AQF_APP ":remote") ",\n"
+        PROC(9003, "com.example.evi", VGFIX_AQF_APP_NEAR ":remote") ",\n"
+        PROC(9004, VGFIX_AQF_PROCESS, "/system/bin/mediaserver") "]";
+    /* clang-format on */
+    static const char *const mods[] = {"AQFProcesses"};
+    struct env *e = *state;
+    struct vgfix_aqf *a = vgfix_aqf_new();
+    struct vgfix_aqf_run r;
+    char acq[4096], out[4096];
+
+    assert_non_null(a);
+    assert_true(snprintf(acq, sizeof(acq), "%s/procs", e->work) < (int)sizeof(acq));
+    assert_true(snprintf(out, sizeof(out), "%s/procs-out", e->work) < (int)sizeof(out));
+    assert_int_equal(vgfix_aqf_add_text(a, "processes.json", procs), 0);
+    assert_int_equal(vgfix_aqf_write(a, VGFIX_AQF_FOLDER, acq), 0);
+    vgfix_aqf_free(a);
+    assert_int_equal(vgfix_aqf_check(VG_KIND_ANDROIDQF, acq, out, vgfix_aqf_stix2(), mods, 1, &r),
+                     0);
+    assert_int_equal(r.rc, VG_OK);
+    assert_int_equal(r.sum.records, 4);
+    expect_alerts(out,
+                  "CRITICAL aqf_processes Found a known suspicious process name "
+                  "\"" VGFIX_AQF_PROCESS COLL " | " VGFIX_AQF_PROCESS "\n"
+                  "CRITICAL aqf_processes Found a process \"" VGFIX_AQF_APP ":remote\" of a "
+                  "known suspicious app with ID \"" VGFIX_AQF_APP COLL " | " VGFIX_AQF_APP "\n");
+    vgfix_aqf_run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_planted_hits), cmocka_unit_test(test_heuristics_alone),
         cmocka_unit_test(test_records),      cmocka_unit_test(test_device_timezone),
-        cmocka_unit_test(test_one_module),
+        cmocka_unit_test(test_one_module),   cmocka_unit_test(test_process_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -8,9 +8,11 @@
  *
  * With indicators, each process name is checked as an app id, then as a
  * process name (a 15-byte name may be a longer one Linux cut short), except
- * gatekeeperd (MVT: false positives). For the collector's records the name
- * is its `filename` (the kernel's 15-byte comm) and the base name of its
- * first command line word (the whole name, for apps their package name).
+ * gatekeeperd (MVT: false positives); a name "<package>:<process>" (an
+ * app's service process) is also checked as its package's app id. For the
+ * collector's records the name is the base name of the first command line
+ * word (the whole name; for apps their package name), then the kernel's
+ * `filename` (15 bytes at most) unless it is only the start of that name.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -56,13 +58,37 @@ static int proc_extract(struct vg_run *run)
 
 /* ---- checks ---- */
 
-/* MVT's order for one name: an app id first, then a process name. */
+/* An app's other processes are named "<package>:<name>" (a service in its
+ * own process): the package is an app id. Beyond MVT, which checks the
+ * whole name only. */
+static int proc_check_app_process(struct vg_run *run, const struct vg_rec *r, const char *name)
+{
+    const char *colon = strchr(name, ':');
+    char pkg[256];
+    struct vg_ioc_match m;
+
+    if (!colon || colon == name || (size_t)(colon - name) >= sizeof(pkg))
+        return 0;
+    memcpy(pkg, name, (size_t)(colon - name));
+    pkg[colon - name] = '\0';
+    if (!vg_iocs_match_app_id(vg_run_iocs(run), pkg, &m))
+        return 0;
+    vg_run_alert(run, VG_LEVEL_CRITICAL, r, &m, "",
+                 "Found a process \"%s\" of a known suspicious app with ID \"%s\" matching "
+                 "indicators from \"%s\"",
+                 name, pkg, m.collection);
+    return 1;
+}
+
+/* MVT's order for one name: an app id first, then a process name; then
+ * the app of an app's process. */
 static int proc_check_name(struct vg_run *run, const struct vg_rec *r, const char *name)
 {
     if (!name || !*name || strcmp(name, VG_PS_SKIP_NAME) == 0)
         return 0;
     return vg_check_app_id(run, VG_LEVEL_CRITICAL, r, name, "") ||
-           vg_check_process(run, VG_LEVEL_CRITICAL, r, name, "");
+           vg_check_process(run, VG_LEVEL_CRITICAL, r, name, "") ||
+           proc_check_app_process(run, r, name);
 }
 
 /* The collector's comm, "(name)", without its parentheses. */
@@ -83,21 +109,38 @@ static const char *comm_name(const char *filename, char *buf, size_t cap)
     return filename;
 }
 
+/* The kernel's name is the command line's name cut short: checking it
+ * again would take a longer name that is no indicator ("com.x.spywarex")
+ * for a cut indicator ("com.x.spyware"). A kernel name of its own (the
+ * process renamed itself) is checked. */
+static int comm_is_cut_argv0(const char *kname, const char *argv0)
+{
+    if (!kname || !argv0 || !*argv0)
+        return 0;
+    return strncmp(argv0, kname, strlen(kname)) == 0;
+}
+
 static void proc_check(struct vg_run *run, const struct vg_rec *r)
 {
     const json_t *cmdline = vg_rec_json(r, F_COMMAND_LINE);
     const char *argv0 = json_string_value(json_array_get(cmdline, 0));
+    const char *kname;
     char comm[256];
 
     if (vg_rec_key(r, F_PROC_NAME) >= 0) {
         proc_check_name(run, r, vg_rec_text(r, F_PROC_NAME));
         return;
     }
-    /* the collector's record: the whole name first, then the kernel's */
+    /* the collector's record: the whole name from the command line first,
+     * then the kernel's (cut at 15 bytes; alone when the command line was
+     * wiped: kernel threads, and implants hiding) */
     if (argv0 && strrchr(argv0, '/'))
         argv0 = strrchr(argv0, '/') + 1;
-    if (!proc_check_name(run, r, argv0))
-        proc_check_name(run, r, comm_name(vg_rec_text(r, F_FILENAME), comm, sizeof(comm)));
+    if (argv0 && *argv0 && proc_check_name(run, r, argv0))
+        return;
+    kname = comm_name(vg_rec_text(r, F_FILENAME), comm, sizeof(comm));
+    if (!comm_is_cut_argv0(kname, argv0))
+        proc_check_name(run, r, kname);
 }
 
 const struct vg_module vg_mod_aqf_processes = {
