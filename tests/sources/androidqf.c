@@ -172,6 +172,8 @@ static void test_wrong_shape(void **state)
     assert_int_equal(vgfix_aqf_add_text(a, "packages.json", "{\"packages\": [{\"name\": \"x\"}]}"),
                      0);
     assert_int_equal(vgfix_aqf_write(a, VGFIX_AQF_ZIP_ROOT, path), 0);
+    /* a new results folder: -o refuses one holding results */
+    assert_true(snprintf(out, sizeof(out), "%s/out2", work) < (int)sizeof(out));
     check_path(path, out, &r);
     assert_int_equal(r.rc, VG_OK);
     assert_true(has(r.warnings, "packages.json: [0]: a package without a name"));

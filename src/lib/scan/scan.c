@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "output/report.h"
 #include "scan/scan.h"
 
 int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_scan_opts *opts,
@@ -133,6 +134,7 @@ static void report_module(struct vg_run *run)
     r.name = run->mod->name;
     r.class_name = run->mod->class_name;
     r.records = run->n_records;
+    r.recovered = run->n_recovered;
     memcpy(r.alerts, run->alert_counts, sizeof(r.alerts));
     r.status = run->status;
     if (cov && owned) {
@@ -183,6 +185,11 @@ static int record_module_info(struct vg_run *run)
     o = json_pack("{s:s, s:I, s:o, s:O, s:s}", "class", run->mod->class_name, "records",
                   (json_int_t)run->n_records, "alerts", alerts, "coverage", run->coverage, "status",
                   run->status == VG_OK ? "ok" : vg_strerror(run->status));
+    if (o && run->n_recovered &&
+        json_object_set_new(o, "recovered", json_integer((json_int_t)run->n_recovered)) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
     if (!o)
         return VG_E_NOMEM;
     return json_object_set_new(run->scan->modules, run->mod->name, o) == 0 ? VG_OK : VG_E_NOMEM;
@@ -488,6 +495,11 @@ static int write_outputs(struct vg_scan *s)
         rc = write_info(s, date);
     if (rc == VG_OK)
         rc = vg_out_command_log(s->out, s->opts->command_line ? s->opts->command_line : "", date);
+    /* the report is read from the files just written; without it the
+     * results stand, so a failure is a warning */
+    if (rc == VG_OK && vg_report_write(vg_out_dir(s->out), s->diag) != VG_OK)
+        vg_diag_add(s->diag, VG_DIAG_WARN, "report", "report.html could not be written in %s",
+                    vg_out_dir(s->out));
     return rc;
 }
 
