@@ -4,7 +4,8 @@
  * vectors (accessibility blocks and Android 14's inline list, device
  * admins with their details, notification listeners, SMS receivers in the
  * receiver table only), sections of other services and lines that only
- * look alike, duplicates, invalid UTF-8, and MVT's sample dumpsys.txt.
+ * look alike, priority passes and nested sections (the dumpsys splitter's), duplicates, invalid
+ * UTF-8, and MVT's sample dumpsys.txt.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -152,6 +153,27 @@ static void test_other_sections(void **state)
     aqft_free(&t);
 }
 
+/* The dumpsys splitter's sections: a priority pass is not read; a header
+ * met before the delimiter starts a section nested in the one before (both
+ * end at the delimiter, MVT's rule). */
+static void test_sections(void **state)
+{
+    struct aqft t;
+    (void)state;
+
+    parse(&t, "DUMP OF SERVICE CRITICAL notification:\n"
+              "  All notification listeners (1) enabled for current profiles:\n"
+              "    ComponentInfo{com.crit/.Listener}\n" END "DUMP OF SERVICE activity:\n"
+              "  ACTIVITY MANAGER\n"
+              "DUMP OF SERVICE notification:\n"
+              "  All notification listeners (1) enabled for current profiles:\n"
+              "    ComponentInfo{com.nested/.Listener}\n" END
+              "    ComponentInfo{com.after/.Listener}\n");
+    aqft_expect(&t, "[" REC("notification_listener", "com.nested/.Listener", "com.nested") "]");
+    assert_int_equal(aqft_warnings(&t), 0);
+    aqft_free(&t);
+}
+
 static void test_invalid_utf8(void **state)
 {
     static const char text[] = "DUMP OF SERVICE accessibility:\n"
@@ -228,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_notification_listeners),
         cmocka_unit_test(test_sms_receivers),
         cmocka_unit_test(test_other_sections),
+        cmocka_unit_test(test_sections),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_callback_error),
         cmocka_unit_test(test_types),

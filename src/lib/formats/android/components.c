@@ -1,13 +1,15 @@
 /*
  * App components with powers over the phone, from dumpsys text (see
- * components.h; grammar in docs/formats/android-components.md). One pass
- * over the lines, a small state per section.
+ * components.h; grammar in docs/formats/android-components.md). The
+ * sections come from the dumpsys splitter; one pass over a section's
+ * lines, a small state per section.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include "util/vg.h"
 
 #include "formats/android/components.h"
+#include "formats/android/dumpsys.h"
 #include "util/buf.h"
 #include "util/text.h"
 
@@ -277,32 +279,10 @@ static enum section section_of(struct vg_str name)
     return SEC_NONE;
 }
 
-static int is_delimiter(struct vg_str stripped)
-{
-    size_t i;
-
-    if (stripped.n < 78)
-        return 0;
-    for (i = 0; i < 78; i++)
-        if (stripped.p[i] != '-')
-            return 0;
-    return 1;
-}
-
 static int cp_line(struct cp *c, struct vg_str line)
 {
     struct vg_str stripped = vg_str_strip(line);
 
-    if (vg_str_starts(stripped, "DUMP OF SERVICE ") && vg_str_ends(stripped, ":")) {
-        struct vg_str name = {stripped.p + 16, stripped.n - 17};
-        c->sec = section_of(vg_str_trim(name));
-        c->acc_block = c->in_list = c->in_table = c->sms_intent = 0;
-        return VG_OK;
-    }
-    if (is_delimiter(stripped)) {
-        c->sec = SEC_NONE;
-        return VG_OK;
-    }
     switch (c->sec) {
     case SEC_ACCESSIBILITY:
         return acc_line(c, stripped);
@@ -317,12 +297,50 @@ static int cp_line(struct cp *c, struct vg_str line)
     return VG_OK;
 }
 
+/* One of the four services' normal pass (a priority pass, "CRITICAL
+ * notification", is not these lists), line by line; *cut counts the lines
+ * cut for length. */
+static int cp_section(struct cp *c, const struct vg_dumpsys_section *sec, size_t *cut)
+{
+    struct vg_dumpsys_lines r;
+    struct vg_str line;
+    int rc = VG_OK, more;
+
+    c->sec = sec->prio == VG_DUMPSYS_PRIO_NORMAL ? section_of(sec->service) : SEC_NONE;
+    if (c->sec == SEC_NONE)
+        return VG_OK;
+    c->acc_block = c->in_list = c->in_table = c->sms_intent = 0;
+    vg_dumpsys_lines_init(&r, sec);
+    while (rc == VG_OK && (more = vg_dumpsys_lines_next(&r, &line)) != 0)
+        rc = more < 0 ? more : cp_line(c, line);
+    *cut += r.l.cut;
+    vg_dumpsys_lines_free(&r);
+    return rc;
+}
+
+/* The sections as formats/android/dumpsys.h splits them (MVT's rule, as
+ * for the bugreport modules). */
+static int cp_sections(struct cp *c, const char *text, size_t len)
+{
+    struct vg_dumpsys_iter it;
+    struct vg_dumpsys_section sec;
+    size_t cut = 0;
+    int rc, more;
+
+    if ((rc = vg_dumpsys_iter_init(&it, text, len, VG_DUMPSYS_REPLACE)) != VG_OK)
+        return rc;
+    while (rc == VG_OK && (more = vg_dumpsys_iter_next(&it, &sec)) != 0)
+        rc = more < 0 ? more : cp_section(c, &sec, &cut);
+    vg_dumpsys_iter_free(&it);
+    if (cut)
+        vg_aqf_warn(c->s, "%zu lines longer than %u bytes were cut", cut, VG_MAX_TEXT_LINE);
+    return rc;
+}
+
 int vg_components_parse(const void *text, size_t len, struct vg_aqf_sink *s)
 {
     struct cp c;
     struct vg_buf fixed;
-    struct vg_lines l;
-    struct vg_str line;
     const char *p;
     size_t n;
     int rc;
@@ -332,14 +350,10 @@ int vg_components_parse(const void *text, size_t len, struct vg_aqf_sink *s)
     vg_buf_init(&c.key, VG_MAX_TEXT_LINE + 64);
     vg_buf_init(&fixed, SIZE_MAX / 2);
     c.seen = json_object();
+    /* repaired first, so invalid UTF-8 is said once for the file */
     rc = c.seen ? vg_aqf_text_utf8(s, text, len, &fixed, &p, &n) : VG_E_NOMEM;
-    if (rc == VG_OK) {
-        vg_lines_init(&l, p, n, 0);
-        while (rc == VG_OK && vg_lines_next(&l, &line))
-            rc = cp_line(&c, line);
-        if (l.cut)
-            vg_aqf_warn(s, "%zu lines longer than %u bytes were cut", l.cut, VG_MAX_TEXT_LINE);
-    }
+    if (rc == VG_OK)
+        rc = cp_sections(&c, p, n);
     vg_aqf_warn_done(s);
     json_decref(c.seen);
     vg_buf_free(&c.key);

@@ -32,13 +32,11 @@ enum vg_comp_type vg_comp_type_of(const char *name);
 
 /* Delivers {"component_type": str, "component": "pkg/cls" as dumpsys
  * writes it, "package_name": str} for each component the four sections of
- * a dumpsys text name, each (type, component) once, in text order. A
- * section is the lines after "DUMP OF SERVICE <name>:" up to a line of
- * dashes or the next header (MVT's rule; once branch dumpsys' splitter,
- * formats/android/dumpsys.h, is in, it can hand the sections over).
- * Invalid UTF-8 is read as U+FFFD (one warning). VG_OK, VG_E_NOMEM,
- * VG_E_LIMIT past VG_MAX_AQF_RECORDS, or what the record callback
- * returned. */
+ * a dumpsys text name, each (type, component) once, in text order. The
+ * sections are formats/android/dumpsys.h's (MVT's rule), their normal
+ * pass only. Invalid UTF-8 is read as U+FFFD (one warning). VG_OK,
+ * VG_E_NOMEM, VG_E_LIMIT past VG_MAX_AQF_RECORDS or the splitter's caps,
+ * or what the record callback returned. */
 int vg_components_parse(const void *text, size_t len, struct vg_aqf_sink *s) VG_MUST_CHECK;
 
 #endif
