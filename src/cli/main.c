@@ -263,6 +263,10 @@ static const struct check_cmd check_cmds[] = {
      "Checks an iTunes/Finder backup (the folder, or the folder holding one backup).", 1},
     {"ios", "check-fs", VG_KIND_IOS_FS, "DUMP",
      "Checks an iOS full-filesystem dump: a folder, or a tar (gz, zst, xz) or zip of one.", 0},
+    {"android", "check-androidqf", VG_KIND_ANDROIDQF, "PATH",
+     "Checks an AndroidQF acquisition: its folder, or a zip of it (files at the zip's\n"
+     "root, or under one folder).",
+     0},
     {"android", "check-backup", VG_KIND_ANDROID_BACKUP, "BACKUP",
      "Checks an adb backup file (encrypted or not) or the folder its tar was unpacked into\n"
      "(apps/...): backup.ab as adb, AndroidQF or abe write it, or abe's tar.",
@@ -790,6 +794,30 @@ static int cmd_report(int argc, char **argv)
 
 /* ---- dispatch ---- */
 
+/* `vigie android` alone (or with --help): that platform's commands. 1 when
+ * word is a platform. */
+static int usage_platform(const char *word)
+{
+    size_t i;
+    int found = 0;
+
+    for (i = 0; i < sizeof(check_cmds) / sizeof(check_cmds[0]); i++) {
+        const struct check_cmd *c = &check_cmds[i];
+        if (!c->platform || strcmp(c->platform, word) != 0)
+            continue;
+        if (!found)
+            printf("usage: vigie %s COMMAND [ARGS] (each: vigie %s COMMAND --help)\n\n", word,
+                   word);
+        found = 1;
+        printf("  %-24s %.*s\n", c->name, (int)strcspn(c->help, ".\n"), c->help);
+    }
+    if (found && strcmp(word, "ios") == 0)
+        printf("  %-24s write a decrypted copy of an encrypted backup\n"
+               "  %-24s print the key of an encrypted backup (for -k)\n",
+               "decrypt-backup", "extract-key");
+    return found;
+}
+
 static void usage(void)
 {
     size_t i;
@@ -877,6 +905,10 @@ int main(int argc, char **argv)
         ret = cmd_decrypt(argc - 1, argv + 1);
     } else if (strcmp(argv[0], "ios") == 0 && argc >= 2 && strcmp(argv[1], "extract-key") == 0) {
         ret = cmd_extract_key(argc - 1, argv + 1);
+    } else if ((argc == 1 ||
+                (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))) &&
+               usage_platform(argv[0])) {
+        ret = argc == 1 ? EXIT_ERROR : EXIT_CLEAN;
     } else {
         cli_error("unknown command: %s (see vigie --help)", argv[0]);
         ret = EXIT_ERROR;
