@@ -210,6 +210,7 @@ enum vg_kind {
     VG_KIND_IOS_BACKUP = 0, /* an iTunes/Finder backup folder, encrypted or not */
     VG_KIND_RESULTS,        /* an earlier -o folder, vigie's or MVT's (check-iocs) */
     VG_KIND_IOS_FS,         /* an iOS full-filesystem dump: a folder, tar or zip */
+    VG_KIND_IOS_SYSDIAG,    /* iOS sysdiagnoses: each a .tar.gz as the phone wrote it, or its folder */
 };
 
 /* "ios-backup", ... */
@@ -226,6 +227,11 @@ struct vg_source_opts {
      * for `what` (e.g. the backup's path) and returns VG_OK. */
     int (*ask_password)(void *ud, const char *what, char *buf, size_t cap);
     void *ud;
+    /* Acquisitions of one phone checked together (sysdiagnoses taken at
+     * different times): the others besides path. Ignored by sources that
+     * take one. */
+    const char *const *more_paths;
+    size_t n_more_paths;
 };
 
 struct vg_source;

@@ -109,7 +109,8 @@ void cli_diag_cb(void *ud, const struct vg_diag_entry *e)
     case VG_DIAG_INFO:
         /* the container's notes (which backup was picked, that it is
          * encrypted) matter to every reader; the modules' only with -v */
-        if (c->verbosity >= 2 || (c->verbosity >= 1 && strcmp(e->where, "backup") == 0)) {
+        if (c->verbosity >= 2 || (c->verbosity >= 1 && (strcmp(e->where, "backup") == 0 ||
+                                                        strcmp(e->where, "sysdiagnose") == 0))) {
             printf("%s%s%s", col(C_DIM), e->where, sep);
             put_safe(stdout, e->message);
             printf("%s\n", col(C_RESET));
@@ -243,8 +244,11 @@ void cli_print_summary(const struct vg_summary *sum, const char *output_dir)
     }
     verdict = vg_summary_verdict(sum);
     printf("\n%s%s%s%s: %zu modules, %zu records, %zu warning%s; alerts:", col(C_BOLD),
-           col(detections ? C_RED : sum->unread ? C_YELLOW : ""), verdict, col(C_RESET),
-           sum->modules_run, sum->records, sum->warnings, sum->warnings == 1 ? "" : "s");
+           col(detections    ? C_RED
+               : sum->unread ? C_YELLOW
+                             : ""),
+           verdict, col(C_RESET), sum->modules_run, sum->records, sum->warnings,
+           sum->warnings == 1 ? "" : "s");
     for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
         printf(" %zu %s%s", sum->alerts[order[i]], vg_level_name(order[i]),
                i + 1 < sizeof(order) / sizeof(order[0]) ? "," : "");
