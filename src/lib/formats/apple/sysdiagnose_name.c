@@ -111,8 +111,8 @@ int vg_sysdiag_name_parse(const char *name, struct vg_sysdiag_name *out)
     if ((size_t)(end - p) < 12 || strncmp(p, "sysdiagnose_", 12) != 0)
         return VG_E_INVAL;
     p += 12;
-    /* the fixed part is 4+1+2+1+2 +1+ 2+1+2+1+2 + 5 = 25 bytes */
-    if (end - p < 25 || parse_time(&p, &o) != VG_OK)
+    /* the fixed part is 4+1+2+1+2 +1+ 2+1+2+1+2 + 5 = 24 bytes */
+    if (end - p < 24 || parse_time(&p, &o) != VG_OK)
         return VG_E_INVAL;
     if (p < end && !eat(&p, '_'))
         return VG_E_INVAL;
