@@ -128,7 +128,7 @@ static void check_free(struct check *c)
 static void test_archive_and_folder_agree(void **state)
 {
     static const char *const mods[] = {"processes", "shutdown_log", "crash_logs",
-                                       "sysdiagnose_info"};
+                                       "sysdiagnose_info", "mobile_installation"};
     char *work = vgfix_tmpdir("sd-same"), name[128], *ar = NULL, *dir = NULL, out[4096];
     struct check a, f;
     size_t i;
@@ -155,8 +155,10 @@ static void test_archive_and_folder_agree(void **state)
     assert_int_equal(a.sum.alerts[VG_LEVEL_HIGH], 4);
     /* agentd sticky at 3 shutdowns from /private/var/mobile/Media */
     assert_int_equal(a.sum.alerts[VG_LEVEL_MEDIUM], 1);
-    /* the shutdown waited for 3 times */
-    assert_int_equal(a.sum.alerts[VG_LEVEL_LOW], 1);
+    /* the shutdown waited for 3 times; the install asked by helperd */
+    assert_int_equal(a.sum.alerts[VG_LEVEL_LOW], 2);
+    /* the install synced from a computer */
+    assert_int_equal(a.sum.alerts[VG_LEVEL_INFO], 1);
     assert_int_equal(a.sum.alerts[VG_LEVEL_CRITICAL], 0);
     assert_int_equal(memcmp(a.sum.alerts, f.sum.alerts, sizeof(a.sum.alerts)), 0);
     check_free(&a);
@@ -283,6 +285,19 @@ static void test_several_merged(void **state)
     recs = result(&c, "crash_logs");
     assert_int_equal(json_array_size(recs), 2);
     assert_int_equal(json_array_size(json_object_get(json_array_get(recs, 0), "sysdiagnoses")), 2);
+    json_decref(recs);
+
+    /* install events: the same lines in both, once; oldest first */
+    recs = result(&c, "mobile_installation");
+    assert_int_equal(json_array_size(recs), 10);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 0), "event")),
+                        "install_request");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(recs, 0), "isodate")),
+                        "2023-12-03 10:05:18.000000");
+    r = json_array_get(recs, 5);
+    assert_string_equal(json_string_value(json_object_get(r, "event")), "installing");
+    assert_string_equal(json_string_value(json_object_get(r, "requested_by")), "helperd");
+    assert_string_equal(json_string_value(json_object_get(r, "bundle_id")), "com.example.helper");
     json_decref(recs);
 
     recs = result(&c, "info");

@@ -18,6 +18,7 @@
     X(shutdownlog) \
     X(processes) \
     X(crash_logs) \
+    X(mobile_installation) \
     X(sms) \
     X(sms_attachments) \
     X(whatsapp) \
