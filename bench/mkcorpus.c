@@ -10,6 +10,9 @@
  *       An iOS backup: filler files over realistic domains, and the big
  *       databases (Safari history, sms.db, DataUsage, WhatsApp, the ID
  *       status cache) with a planted hit for each module that checks them.
+ *   mkcorpus sysdiagnose -o DIR [--bytes SIZE] [--seed N]
+ *       An iOS sysdiagnose (.tar.gz) with SIZE bytes of logarchive and the
+ *       test fixture builder's planted traces (mksysdiag.c).
  *   mkcorpus planted
  *       The planted hits, one per line: module, STIX path, value.
  *   mkcorpus features
@@ -31,6 +34,7 @@
 
 #include "fixture.h"
 #include "ios_artifacts.h"
+#include "mksysdiag.h"
 #include "synth.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -54,6 +58,7 @@ static void die_usage(void)
             "                [--sms-links PCT] [--datausage P] [--whatsapp W] [--idstatus I]\n"
             "                [--password PW [--kdf-iter N] [--key-out FILE]]\n"
             "                [--plant-domain D]... [--seed N]\n"
+            "       mkcorpus sysdiagnose -o DIR [--bytes SIZE] [--seed N]\n"
             "       mkcorpus planted\n"
             "       mkcorpus features\n"
             "Counts take k, M suffixes (10^3, 10^6); SIZE takes K, M, G (2^10, 2^20, 2^30).\n");
@@ -1059,6 +1064,8 @@ int main(int argc, char **argv)
         return cmd_iocs(argc - 1, argv + 1);
     if (strcmp(argv[1], "backup") == 0)
         return cmd_backup(argc - 1, argv + 1);
+    if (strcmp(argv[1], "sysdiagnose") == 0)
+        return cmd_sysdiagnose(argc - 1, argv + 1);
     if (strcmp(argv[1], "planted") == 0 && argc == 2)
         return cmd_planted();
     if (strcmp(argv[1], "features") == 0 && argc == 2) {

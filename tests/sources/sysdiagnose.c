@@ -20,7 +20,7 @@
 #include "fixture.h"
 #include "sysdiag.h"
 
-#define T_A   1709370941 /* 2024-03-02 09:15:41 +0100 */
+#define T_A   1709370941 /* 2024-03-02 09:15:41 UTC (10:15:41 +0100 in the name) */
 #define T_B   1709974800 /* a week later */
 #define NOISE (256u * 1024u)
 
