@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,24 @@ static int add_ioc_path(struct ioc_args *a, const char *p)
     return 0;
 }
 
+/* How old the installed indicators are (vigie download-iocs): new ones are
+ * published as investigations come out, so an old set misses them. */
+static void say_iocs_age(void)
+{
+    int64_t when = 0, days;
+
+    if (vg_iocs_updated(NULL, &when) != VG_OK || when <= 0)
+        return;
+    days = ((int64_t)time(NULL) - when) / 86400;
+    if (days > VG_IOCS_MAX_AGE_DAYS)
+        cli_warn("the installed indicators were updated %lld days ago: run vigie download-iocs "
+                 "for the newest",
+                 (long long)days);
+    else
+        cli_info("the installed indicators were updated %lld day%s ago", (long long)days,
+                 days == 1 ? "" : "s");
+}
+
 static int load_iocs(const struct ioc_args *a, struct vg_diag *diag, struct vg_iocs **out)
 {
     struct vg_iocs *iocs = NULL;
@@ -72,10 +91,11 @@ static int load_iocs(const struct ioc_args *a, struct vg_diag *diag, struct vg_i
     }
     if (vg_iocs_count(iocs) == 0)
         cli_warn("no indicators loaded: only the heuristic checks will run "
-                 "(give --iocs FILE or set VIGIE_IOCS)");
+                 "(give --iocs FILE, set VIGIE_IOCS, or run vigie download-iocs)");
     else
         cli_info("loaded %zu indicators from %zu files", vg_iocs_count(iocs),
                  vg_iocs_file_count(iocs));
+    say_iocs_age();
     *out = iocs;
     return 0;
 }
@@ -209,6 +229,8 @@ static int ask_secret(void *ud, const char *what, char *buf, size_t cap)
 
 /* ---- scans ---- */
 
+enum { OPT_FORCE = 256, OPT_COVERAGE, OPT_NO_COLOR };
+
 /* The checks, one row each: `vigie <platform> <name>` (platform NULL: a
  * top-level command) checks an acquisition of kind. */
 struct check_cmd {
@@ -267,8 +289,11 @@ static void usage_scan(const struct check_cmd *c)
            "  -o, --output DIR     write JSON results, timelines, info.json there\n"
            "  -m, --module NAME    run only this module (repeatable)\n"
            "  -l, --list-modules   list the modules and exit\n"
-           "      --hashes         record the SHA-256 of every input file read\n"
-           "      --fast           skip slow modules (whole file listings)\n");
+           "  -H, --hashes         record the SHA-256 of every input file read\n"
+           "  -f, --fast           skip slow modules (whole file listings)\n"
+           "      --force          -o into a folder holding results: replace them\n"
+           "      --coverage       list every place each module looked at\n"
+           "  -q, --quiet / -v, --verbose / --no-color   as before the command\n");
     if (c->secrets)
         printf("  -p, --password PASS  password of an encrypted backup (better: "
                "VIGIE_BACKUP_PASSWORD,\n"
@@ -288,12 +313,25 @@ static void list_modules(enum vg_kind kind)
 
 static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const char *cmdline)
 {
+    /* MVT's option names where they mean the same, and the global ones
+     * after the command too */
     static const struct option opts[] = {
-        {"iocs", required_argument, NULL, 'i'},     {"output", required_argument, NULL, 'o'},
-        {"module", required_argument, NULL, 'm'},   {"list-modules", no_argument, NULL, 'l'},
-        {"hashes", no_argument, NULL, 'H'},         {"fast", no_argument, NULL, 'F'},
-        {"password", required_argument, NULL, 'p'}, {"key-file", required_argument, NULL, 'k'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"iocs", required_argument, NULL, 'i'},
+        {"output", required_argument, NULL, 'o'},
+        {"module", required_argument, NULL, 'm'},
+        {"list-modules", no_argument, NULL, 'l'},
+        {"hashes", no_argument, NULL, 'H'},
+        {"fast", no_argument, NULL, 'f'},
+        {"password", required_argument, NULL, 'p'},
+        {"backup-password", required_argument, NULL, 'p'},
+        {"key-file", required_argument, NULL, 'k'},
+        {"force", no_argument, NULL, OPT_FORCE},
+        {"coverage", no_argument, NULL, OPT_COVERAGE},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"no-color", no_argument, NULL, OPT_NO_COLOR},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     struct ioc_args a = {{NULL}, 0};
     const char *modules[64];
@@ -310,7 +348,7 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
     memset(&so, 0, sizeof(so));
     memset(&src_opts, 0, sizeof(src_opts));
     memset(&sec, 0, sizeof(sec));
-    while ((c = getopt_long(argc, argv, "i:o:m:lhp:k:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:o:m:lhp:k:fHqv", opts, NULL)) != -1) {
         switch (c) {
         case 'i':
             if (add_ioc_path(&a, optarg) != 0)
@@ -333,8 +371,23 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
         case 'H':
             so.hashes = 1;
             break;
-        case 'F':
+        case 'f':
             so.fast = 1;
+            break;
+        case OPT_FORCE:
+            so.force = 1;
+            break;
+        case OPT_COVERAGE:
+            cons.coverage_all = 1;
+            break;
+        case 'q':
+            cons.verbosity = 0;
+            break;
+        case 'v':
+            cons.verbosity = 2;
+            break;
+        case OPT_NO_COLOR:
+            cons.color = 0;
             break;
         case 'p':
         case 'k':
@@ -366,6 +419,7 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
     so.n_modules = n_modules;
     so.command_line = cmdline;
     so.on_module = cli_module_cb;
+    so.on_progress = cli_progress_module;
     so.ud = &cons;
     if (cli_check_module_names(cmd->kind, modules, n_modules) != 0 ||
         (cmd->secrets && get_secret(&sec, so.target, 0) != 0))
@@ -376,6 +430,7 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
         src_opts.key_len = VG_BACKUP_KEY_LEN;
     }
     src_opts.ask_password = ask_secret;
+    src_opts.on_status = cli_status;
     src_opts.ud = &sec;
     if (vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
         goto out;
@@ -386,11 +441,15 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
         cli_error("check-iocs needs indicators: give --iocs");
         goto out;
     }
+    cons.no_indicators = vg_iocs_count(iocs) == 0;
     cli_begin_scan(so.target);
     errors = vg_diag_count(diag, VG_DIAG_ERROR);
     rc = vg_source_open(cmd->kind, so.target, &src_opts, diag, &src);
-    if (rc == VG_OK)
+    cli_clear_status();
+    if (rc == VG_OK) {
+        cli_print_device(src);
         rc = vg_check(src, iocs, &so, diag, &sum);
+    }
     if (rc != VG_OK) {
         /* one true thing: what the library said (naming the output folder
          * when that is what failed), or else this */

@@ -298,14 +298,15 @@ static void test_records_streamed(void **state)
     assert_int_equal(sum.alerts[VG_LEVEL_HIGH], 1);
     json = read_out(dir, "lines.json");
     assert_non_null(json);
-    assert_string_equal(json, "[\n    {\n        \"file\": \"a.txt\",\n        \"line\": \"alpha\",\n"
-                              "        \"n\": 0\n    },\n    {\n        \"file\": \"a.txt\",\n"
-                              "        \"line\": \"beta\",\n        \"n\": 1\n    },\n    {\n"
-                              "        \"file\": \"b.txt\",\n        \"line\": \"gamma\",\n"
-                              "        \"n\": 0\n    },\n    {\n        \"file\": \"logs/c.txt\",\n"
-                              "        \"line\": \"delta\",\n        \"n\": 0\n    },\n    {\n"
-                              "        \"file\": \"logs/c.txt\",\n        \"line\": "
-                              "\"evil.example.org\",\n        \"n\": 1\n    }\n]");
+    assert_string_equal(json,
+                        "[\n    {\n        \"file\": \"a.txt\",\n        \"line\": \"alpha\",\n"
+                        "        \"n\": 0\n    },\n    {\n        \"file\": \"a.txt\",\n"
+                        "        \"line\": \"beta\",\n        \"n\": 1\n    },\n    {\n"
+                        "        \"file\": \"b.txt\",\n        \"line\": \"gamma\",\n"
+                        "        \"n\": 0\n    },\n    {\n        \"file\": \"logs/c.txt\",\n"
+                        "        \"line\": \"delta\",\n        \"n\": 0\n    },\n    {\n"
+                        "        \"file\": \"logs/c.txt\",\n        \"line\": "
+                        "\"evil.example.org\",\n        \"n\": 1\n    }\n]");
     free(json);
     vgfix_rmtree(dir);
     free(dir);

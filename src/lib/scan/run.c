@@ -211,6 +211,21 @@ static int write_record(struct vg_run *run, const struct vg_rec *r)
     return run->write_rc;
 }
 
+/* The record's alerts raised without a time get its first event's. */
+static void date_alerts(struct vg_run *run)
+{
+    size_t i;
+
+    if (!run->rec_ts[0])
+        return;
+    for (i = run->rec_alerts_from; i < json_array_size(run->alerts); i++) {
+        json_t *a = json_array_get(run->alerts, i);
+        const char *t = json_string_value(json_object_get(a, "event_time"));
+        if ((!t || !*t) && json_object_set_new(a, "event_time", json_string(run->rec_ts)) != 0)
+            vg_run_nomem(run);
+    }
+}
+
 int vg_run_emit(struct vg_run *run, struct vg_rec *r)
 {
     const struct vg_module *m = run->mod;
@@ -233,12 +248,21 @@ int vg_run_emit(struct vg_run *run, struct vg_rec *r)
         vg_rec_reset(r);
         return VG_E_LIMIT;
     }
+    run->in_record = 1;
+    run->rec_level = -1;
+    run->rec_ioc[0] = '\0';
+    run->rec_ts[0] = '\0';
+    run->rec_alerts_from = json_array_size(run->alerts);
     if (m->check_record)
         m->check_record(run, r);
     if (m->timeline && run->scan->tl)
         m->timeline(run, r);
+    date_alerts(run);
+    run->in_record = 0;
     rc = write_record(run, r);
     run->n_records++;
+    if ((run->n_records & 0xffff) == 0 && run->scan->opts->on_progress)
+        run->scan->opts->on_progress(run->scan->opts->ud, run->mod->class_name, run->n_records);
     vg_rec_reset(r);
     if (run->nomem)
         return VG_E_NOMEM;
@@ -359,6 +383,10 @@ static void add_alert(struct vg_run *run, enum vg_level level, json_t *event,
         return;
     }
     run->alert_counts[level]++;
+    if (run->in_record && (int)level > run->rec_level) {
+        run->rec_level = (int)level;
+        (void)vg_snprintf(run->rec_ioc, sizeof(run->rec_ioc), "%s", m ? m->value : "");
+    }
     vg_diag_add(run->diag, VG_DIAG_DEBUG, run->mod->name, "%s alert: %s", vg_level_name(level),
                 msg);
 }
@@ -393,14 +421,28 @@ void vg_run_timeline(struct vg_run *run, const char *timestamp, const char *even
                      const char *description)
 {
     uint64_t key;
+    int rc;
 
     if (!run->scan->tl)
         return;
     /* the module's place, then the event's: the same order however the
      * modules shared the cores */
     key = (uint64_t)run->index << VG_TL_MODULE_SHIFT | run->tl_seq++;
-    if (vg_timeline_add_key(run->scan->tl, key, timestamp, run->mod->name, run->mod->class_name,
-                            event ? event : "", description ? description : "") != VG_OK)
+    if (run->in_record && !run->rec_ts[0] && timestamp && *timestamp)
+        (void)vg_snprintf(run->rec_ts, sizeof(run->rec_ts), "%s", timestamp);
+    if (run->in_record && run->rec_level >= 0) {
+        char tag[VG_MAX_IOC_VALUE + 32];
+        (void)vg_snprintf(tag, sizeof(tag), "%s\t%s",
+                          vg_level_json_name((enum vg_level)run->rec_level), run->rec_ioc);
+        rc = vg_timeline_add_tagged(run->scan->tl, key, timestamp, run->mod->name,
+                                    run->mod->class_name, event ? event : "",
+                                    description ? description : "", tag);
+    } else {
+        rc =
+            vg_timeline_add_key(run->scan->tl, key, timestamp, run->mod->name, run->mod->class_name,
+                                event ? event : "", description ? description : "");
+    }
+    if (rc != VG_OK)
         vg_run_nomem(run);
 }
 
@@ -718,6 +760,8 @@ void vg_run_execute(struct vg_run *run)
     int rc;
 
     vg_diag_add(run->diag, VG_DIAG_DEBUG, m->name, "running module %s", m->class_name);
+    if (run->scan->opts->on_progress)
+        run->scan->opts->on_progress(run->scan->opts->ud, m->class_name, 0);
     if (run->rechecking)
         run->status = src->ops->records(src->self, m, saved_record, run, run->diag);
     else

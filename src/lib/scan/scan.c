@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "output/report.h"
 #include "scan/scan.h"
 
 int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_scan_opts *opts,
@@ -486,6 +487,11 @@ static int write_outputs(struct vg_scan *s)
         rc = write_info(s, date);
     if (rc == VG_OK)
         rc = vg_out_command_log(s->out, s->opts->command_line ? s->opts->command_line : "", date);
+    /* the report is read from the files just written; without it the
+     * results stand, so a failure is a warning */
+    if (rc == VG_OK && vg_report_write(vg_out_dir(s->out), s->diag) != VG_OK)
+        vg_diag_add(s->diag, VG_DIAG_WARN, "report", "report.html could not be written in %s",
+                    vg_out_dir(s->out));
     return rc;
 }
 

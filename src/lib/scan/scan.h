@@ -66,6 +66,13 @@ struct vg_run {
     struct vg_rec *recs; /* one reusable row per schema */
     size_t n_recs;
     const struct vg_schema *json_schemas[8]; /* the shapes vg_run_emit_json met last */
+    /* the record being emitted: its highest alert (tags its timeline
+     * events), its first event time (given to its alerts that have none) */
+    int in_record;
+    int rec_level;
+    size_t rec_alerts_from;
+    char rec_ioc[VG_MAX_IOC_VALUE + 1];
+    char rec_ts[64];
 };
 
 int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_scan_opts *opts,

@@ -594,6 +594,32 @@ static int load_manifest(struct vg_backup *b, struct vg_source *src, struct vg_d
     return VG_OK;
 }
 
+/* The device as Info.plist describes it (BackupInfo records the same). */
+static void info_facts(struct vg_backup *b, struct vg_source *src)
+{
+    static const struct {
+        const char *fact, *key;
+    } map[] = {
+        {"product_type", "Product Type"},
+        {"product_version", "Product Version"},
+        {"build_version", "Build Version"},
+        {"device_name", "Device Name"},
+    };
+    size_t i;
+
+    for (i = 0; b->info && plist_get_node_type(b->info) == PLIST_DICT && i < VG_ARRAY_LEN(map);
+         i++) {
+        plist_t v = plist_dict_get_item(b->info, map[i].key);
+        char *s = NULL;
+        if (!v || plist_get_node_type(v) != PLIST_STRING)
+            continue;
+        plist_get_string_val(v, &s);
+        if (s)
+            vg_source_fact(src, map[i].fact, json_string(s));
+        free(s);
+    }
+}
+
 int vg_src_ios_backup_open(const char *path, const struct vg_source_opts *o, struct vg_diag *diag,
                            struct vg_source **out)
 {
@@ -619,6 +645,7 @@ int vg_src_ios_backup_open(const char *path, const struct vg_source_opts *o, str
     src->kind = "ios-backup";
     src->platform = VG_PLATFORM_IOS;
     vg_source_fact(src, "encrypted", json_boolean(b->encrypted));
+    info_facts(b, src);
     *out = src;
     return VG_OK;
 }

@@ -62,6 +62,23 @@
 #define VG_SQLITE_HEAP_LIMIT         (192ll * 1024 * 1024) /* all of SQLite's heap together */
 #define VG_MAX_WAL_FRAMES            (16u * 1024u * 1024u) /* frames read from one -wal */
 
+/* SQLite deleted-row recovery (formats/sqlite_recover.c). A run reads each
+ * page it needs three or four times, so the page cap bounds the time: 4 Mi
+ * reads is 16 GiB of 4 KiB pages, more than any phone database. Carving
+ * tries the schema at every byte of free space: honest pages cost a few
+ * hundred serial-type checks, and the steps cap stops pages crafted to fit
+ * the schema everywhere after a few seconds. */
+#define VG_SQLR_MAX_PAGES      (4u * 1024u * 1024u)      /* page reads in one run */
+#define VG_SQLR_MAX_CELLS      (16u * 1024u * 1024u)     /* candidate records decoded in one run */
+#define VG_SQLR_MAX_STEPS      (4000ull * 1000u * 1000u) /* serial types checked in one run */
+#define VG_SQLR_MAX_OVERFLOW   65536u                    /* pages in one overflow chain */
+#define VG_SQLR_MAX_PAYLOAD    (16u * 1024u * 1024u)     /* one record (SQLite allows 1 GB) */
+#define VG_SQLR_MAX_WAL_FRAMES (1024u * 1024u)           /* WAL frames (4 GiB of 4 KiB pages) */
+#define VG_SQLR_MAX_LIVE_ROWS  (4u * 1024u * 1024u)      /* live rows hashed (32 bytes each) */
+#define VG_SQLR_MAX_ROWS       (1024u * 1024u)           /* rows delivered by one run */
+#define VG_SQLR_MAX_COLUMNS    2000u                     /* SQLite's default SQLITE_MAX_COLUMN */
+#define VG_SQLR_MAX_NOTES      64u                       /* diagnostics per call; then counted */
+
 /* Backups */
 #define VG_MAX_MANIFEST_PLIST (64u * 1024u * 1024u)
 #define VG_MAX_KEYBAG         (1024u * 1024u)
@@ -138,6 +155,14 @@
 #define VG_ARCHIVE_MEM_KEEP    (16u << 20)  /* a kept member up to this stays in memory */
 #define VG_ARCHIVE_MAX_NAME    4096u        /* bytes of one member name or link target */
 #define VG_ARCHIVE_MAX_DEPTH   4u           /* archives opened from members of archives */
+/* Android dumpsys text (src/lib/formats/android/dumpsys*.c) */
+#define VG_MAX_DUMPSYS_TEXT      (1024u * 1024u * 1024u) /* one dumpstate / dumpsys.txt */
+#define VG_MAX_DUMPSYS_SECTIONS  100000u                 /* headers in one text (~250 real) */
+#define VG_MAX_DUMPSYS_ITEMS     100000u                 /* entries in one list of one record */
+#define VG_MAX_DUMPSYS_RECORDS   1000000u                /* records a parser must hold at once */
+#define VG_MAX_DUMPSYS_ADB       (16u * 1024u * 1024u)   /* the adb section */
+#define VG_MAX_DUMPSYS_ADB_DEPTH 64u                     /* nested "key={" in it */
+#define VG_MAX_DUMPSYS_WARNINGS  50u                     /* messages per sink; then counted */
 
 /* Module heuristics */
 #define VG_MAX_MISSING_IDS 10000u /* gaps in a table's row ids reported one by one */

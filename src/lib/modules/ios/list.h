@@ -8,20 +8,20 @@
 #ifndef VG_MODULES_IOS_LIST_H
 #define VG_MODULES_IOS_LIST_H
 
-#define VG_IOS_MODULES(X) \
-    X(sysdiagnose_info) \
-    X(calls) \
-    X(contacts) \
-    X(idstatuscache) \
-    X(interactionc) \
-    X(osanalytics_addaily) \
-    X(shutdownlog) \
-    X(processes) \
-    X(crash_logs) \
-    X(mobile_installation) \
-    X(sms) \
-    X(sms_attachments) \
-    X(whatsapp) \
+#define VG_IOS_MODULES(X)                                                                          \
+    X(sysdiagnose_info)                                                                            \
+    X(calls)                                                                                       \
+    X(contacts)                                                                                    \
+    X(idstatuscache)                                                                               \
+    X(interactionc)                                                                                \
+    X(osanalytics_addaily)                                                                         \
+    X(shutdownlog)                                                                                 \
+    X(processes)                                                                                   \
+    X(crash_logs)                                                                                  \
+    X(mobile_installation)                                                                         \
+    X(sms)                                                                                         \
+    X(sms_attachments)                                                                             \
+    X(whatsapp)                                                                                    \
     X(whatsapp_contacts)
 
 #endif
