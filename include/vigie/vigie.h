@@ -261,6 +261,7 @@ struct vg_module_report {
     const char *name;       /* result name, e.g. "sms" */
     const char *class_name; /* e.g. "SMS" */
     size_t records;
+    size_t recovered; /* records made of deleted rows (<module>_recovered.json) */
     size_t alerts[VG_LEVEL_COUNT];
     int status; /* VG_OK, or why the module failed */
     /* Coverage: artifacts found / missing / unreadable, one line each. */
@@ -280,6 +281,7 @@ struct vg_scan_opts {
     int hashes;               /* record SHA-256 of every input file read */
     int fast;                 /* skip slow modules */
     int force;                /* -o into a folder holding results: replace vigie's files */
+    int no_recover;           /* do not recover deleted rows (--no-recover) */
     const char *command_line; /* written to command.log (no secrets) */
     void (*on_module)(void *ud, const struct vg_module_report *r);
     /* Long work: a module started (records 0) or has emitted that many

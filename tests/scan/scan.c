@@ -70,8 +70,8 @@ static int mem_open(void *self, const struct vg_file *f, struct vg_io **out, str
 static const struct vg_source_ops mem_ops = {.find = mem_find, .open = mem_open};
 
 /* Saved records for module "lines" only. */
-static int saved_records(void *self, const struct vg_module *m, int (*cb)(void *ud, json_t *rec),
-                         void *ud, struct vg_diag *diag)
+static int saved_records(void *self, const char *name, int (*cb)(void *ud, json_t *rec), void *ud,
+                         struct vg_diag *diag)
 {
     static const char *const words[] = {"x", "evil.example.org", "y"};
     size_t i;
@@ -79,7 +79,7 @@ static int saved_records(void *self, const struct vg_module *m, int (*cb)(void *
 
     VG_UNUSED(self);
     VG_UNUSED(diag);
-    if (strcmp(m->name, "lines") != 0)
+    if (strcmp(name, "lines") != 0)
         return VG_E_NOTFOUND;
     for (i = 0; rc == VG_OK && i < VG_ARRAY_LEN(words); i++)
         rc = cb(ud, json_pack("{s:s, s:s, s:I}", "file", "saved", "line", words[i], "n",

@@ -132,6 +132,7 @@ static void report_module(struct vg_run *run)
     r.name = run->mod->name;
     r.class_name = run->mod->class_name;
     r.records = run->n_records;
+    r.recovered = run->n_recovered;
     memcpy(r.alerts, run->alert_counts, sizeof(r.alerts));
     r.status = run->status;
     if (cov && owned) {
@@ -182,6 +183,11 @@ static int record_module_info(struct vg_run *run)
     o = json_pack("{s:s, s:I, s:o, s:O, s:s}", "class", run->mod->class_name, "records",
                   (json_int_t)run->n_records, "alerts", alerts, "coverage", run->coverage, "status",
                   run->status == VG_OK ? "ok" : vg_strerror(run->status));
+    if (o && run->n_recovered &&
+        json_object_set_new(o, "recovered", json_integer((json_int_t)run->n_recovered)) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
     if (!o)
         return VG_E_NOMEM;
     return json_object_set_new(run->scan->modules, run->mod->name, o) == 0 ? VG_OK : VG_E_NOMEM;

@@ -53,13 +53,17 @@ struct vg_run {
     json_t *unread;   /* what could not be read (or only with losses): strings */
     int rechecking;   /* records from saved results */
     size_t n_records;
-    size_t dropped;                /* records not emitted (failed, or past the cap) */
-    uint64_t tl_seq;               /* events added so far */
-    struct vg_out_records *writer; /* <module>.json */
-    int write_rc;                  /* first error writing */
-    int nomem;                     /* sticky: an allocation failed */
-    int status;                    /* extract's result */
-    void *state;                   /* the module's own (vg_run_state) */
+    size_t dropped;                 /* records not emitted (failed, or past the cap) */
+    uint64_t tl_seq;                /* events added so far */
+    struct vg_out_records *writer;  /* <module>.json */
+    struct vg_out_records *rwriter; /* <module>_recovered.json */
+    size_t n_recovered;             /* records made of deleted rows */
+    json_t *recovering;             /* the deleted row being made a record: where it was found */
+    const char *recovering_text;    /* the same, one line */
+    int write_rc;                   /* first error writing */
+    int nomem;                      /* sticky: an allocation failed */
+    int status;                     /* extract's result */
+    void *state;                    /* the module's own (vg_run_state) */
     size_t alert_counts[VG_LEVEL_COUNT];
     size_t unreadable; /* coverage entries UNREADABLE or PARTIAL */
     struct vg_run_schema *schemas;

@@ -412,6 +412,7 @@ static int visit_entry(struct vg_backup *b, const struct vg_loc *loc,
     f.path = e->relative_path;
     f.id = e->file_id;
     f.handle = e;
+    f.listing_flags = e->flags;
     entry_stat(e, &f.st);
     /* flags: 1 file, 2 directory, 4 symlink */
     if (e->flags == 2)

@@ -166,16 +166,20 @@
 
 /* Module heuristics */
 #define VG_MAX_MISSING_IDS 10000u /* gaps in a table's row ids reported one by one */
+/* Rows a module holds to relate and sort them before it emits them
+ * (DataUsage: about 120 bytes each plus their strings). */
+#define VG_MAX_SORTED_ROWS (2u * 1024u * 1024u)
 
 /* Output */
 #define VG_MAX_DIAG_ENTRIES 100000u /* after that, diagnostics are counted only */
 
 /* The engine (scan/) */
-#define VG_SCAN_WORKERS       2u                     /* modules run at once (at most the cores) */
-#define VG_MAX_MODULE_RECORDS (64u * 1024u * 1024u)  /* records one module emits */
-#define VG_MAX_RUN_SCHEMAS    4096u                  /* record shapes in one module's run */
-#define VG_MAX_SAVED_RECORD   (256u * 1024u * 1024u) /* one record of a saved results file */
-#define VG_MAX_MESSAGE        4096u                  /* one diagnostic or alert message */
+#define VG_SCAN_WORKERS         2u                    /* modules run at once (at most the cores) */
+#define VG_MAX_MODULE_RECORDS   (64u * 1024u * 1024u) /* records one module emits */
+#define VG_MAX_MODULE_RECOVERED (256u * 1024u)        /* records one module makes of deleted rows */
+#define VG_MAX_RUN_SCHEMAS      4096u                 /* record shapes in one module's run */
+#define VG_MAX_SAVED_RECORD     (256u * 1024u * 1024u) /* one record of a saved results file */
+#define VG_MAX_MESSAGE          4096u                  /* one diagnostic or alert message */
 
 /* Result writers (src/lib/output) */
 #define VG_MAX_JSON_DEPTH 2048u                   /* nesting written (jansson's parse cap) */
