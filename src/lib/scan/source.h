@@ -55,7 +55,7 @@ struct vg_source {
     char *path;                /* the evidence, as given */
     char *real;                /* and resolved: nothing may be written inside */
     char **more_real;          /* the other acquisitions checked with it, resolved */
-    size_t n_more_real;
+    size_t n_more_real;        /* how many */
     json_t *facts;             /* device and acquisition facts for info.json */
     json_t *unread;            /* what could not be read at all: strings */
     char *notes;               /* one line for the console (which backup was picked) */

@@ -23,7 +23,7 @@
           VG_LOC_BIT(VG_LOC_BACKUP_LISTING))                                                       \
     X(VG_KIND_IOS_FS, "ios-fs", VG_PLATFORM_IOS, vg_src_ios_fs_open,                               \
       VG_LOC_BIT(VG_LOC_FS) | VG_LOC_BIT(VG_LOC_FS_LISTING))                                       \
-    X(VG_KIND_IOS_SYSDIAG, "ios-sysdiagnose", VG_PLATFORM_IOS, vg_src_ios_sysdiag_open,             \
+    X(VG_KIND_IOS_SYSDIAG, "ios-sysdiagnose", VG_PLATFORM_IOS, vg_src_ios_sysdiag_open,            \
       VG_LOC_BIT(VG_LOC_SYSDIAG))                                                                  \
     X(VG_KIND_RESULTS, "check-iocs", -1, vg_src_results_open, 0u)
 
