@@ -3,7 +3,9 @@
  * modules that read them: the same records from the archive the phone
  * writes and from its folder; the planted traces found and the near misses
  * quiet; indicators; several sysdiagnoses of one phone merged by time;
- * hostile and damaged archives; ShutdownLog on a filesystem dump.
+ * hostile and damaged archives; ShutdownLog on a filesystem dump; the
+ * backup modules (TCC, ConfigurationProfiles) on the files a sysdiagnose
+ * copies.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -435,6 +437,52 @@ static void test_fs_shutdownlog(void **state)
     free(work);
 }
 
+/* The backup modules whose database or plist a sysdiagnose copies under
+ * logs/ (TCC, ConfigurationProfiles) read it there, from the archive. */
+static void test_shared_modules(void **state)
+{
+    char *work = vgfix_tmpdir("sd-shared"), name[128], *ar = NULL, out[4096], *alerts;
+    struct check c;
+    json_t *tcc, *prof, *r;
+    (void)state;
+
+    vgfix_sysdiag_name(T_A, name, sizeof(name));
+    assert_int_equal(vgfix_sysdiag_archive(work, name, VGFIX_SD_SHARED, &ar), 0);
+    snprintf(out, sizeof(out), "%s/out", work);
+    check((const char *const *)&ar, 1, out, 1, &c);
+    assert_int_equal(c.rc, VG_OK);
+    tcc = result(&c, "tcc");
+    assert_int_equal(json_array_size(tcc), 2);
+    r = json_array_get(tcc, 0);
+    assert_string_equal(json_string_value(json_object_get(r, "service")), "kTCCServiceMicrophone");
+    assert_string_equal(json_string_value(json_object_get(r, "client")),
+                        "/private/var/db/com.apple.xpc.roleaccountd.staging/bh");
+    assert_string_equal(json_string_value(json_object_get(r, "auth_value")), "allowed");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(tcc, 1), "client")),
+                        "com.example.notes");
+    json_decref(tcc);
+    prof = result(&c, "configuration_profiles");
+    assert_int_equal(json_array_size(prof), 1);
+    r = json_array_get(prof, 0);
+    assert_string_equal(json_string_value(json_object_get(r, "relative_path")),
+                        "logs/MCState/Shared/profile-0f3c9a7e5b1d.stub");
+    assert_string_equal(json_string_value(json_object_get(r, "domain")), name);
+    assert_string_equal(json_string_value(json_object_get(r, "install_date")),
+                        "2023-11-15 00:13:20.000000");
+    json_decref(prof);
+    /* bh's grant matches the process indicator; the camera grant does not */
+    assert_int_equal(c.sum.alerts[VG_LEVEL_CRITICAL], 1);
+    assert_int_equal(c.sum.alerts[VG_LEVEL_MEDIUM], 1);
+    alerts = alerts_text(&c);
+    assert_non_null(strstr(alerts, "com.apple.notificationsettings"));
+    assert_null(strstr(alerts, "com.example.notes"));
+    free(alerts);
+    check_free(&c);
+    free(ar);
+    vgfix_rmtree(work);
+    free(work);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -444,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_several_merged),
         cmocka_unit_test(test_hostile_archive),
         cmocka_unit_test(test_fs_shutdownlog),
+        cmocka_unit_test(test_shared_modules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
