@@ -190,7 +190,7 @@ static int proc_file(struct vg_run *run, const struct vg_file *f, void *ud)
         /* ps.txt: who lists what first, its records kept (some hundred
          * rows) until every sysdiagnose's has been read */
         rc = note_seen(c, f->domain ? f->domain : "", records);
-        kept = json_pack("{s:O, s:O}", "domain", vg_json_str(f->domain), "records", records);
+        kept = json_pack("{s:o, s:O}", "domain", vg_json_str(f->domain), "records", records);
         if (rc == VG_OK && (!kept || json_array_append_new(c->ps, kept) != 0))
             rc = VG_E_NOMEM;
     } else if (rc == VG_OK) {
