@@ -101,6 +101,7 @@ void vg_source_free(struct vg_source *src)
         free(src->more_real[--src->n_more_real]);
     free(src->more_real);
     free(src->notes);
+    free(src->timezone);
     free(src);
 }
 
