@@ -263,6 +263,10 @@ static const struct check_cmd check_cmds[] = {
      "Checks an iTunes/Finder backup (the folder, or the folder holding one backup).", 1},
     {"ios", "check-fs", VG_KIND_IOS_FS, "DUMP",
      "Checks an iOS full-filesystem dump: a folder, or a tar (gz, zst, xz) or zip of one.", 0},
+    {"ios", "check-sysdiagnose", VG_KIND_IOS_SYSDIAG, "SYSDIAGNOSE...",
+     "Checks iOS sysdiagnose archives (as the phone wrote them) or their folders;\n"
+     "several of one phone at once are merged by time.",
+     0},
     {"android", "check-androidqf", VG_KIND_ANDROIDQF, "PATH",
      "Checks an AndroidQF acquisition: its folder, or a zip of it (files at the zip's\n"
      "root, or under one folder).",
@@ -280,6 +284,13 @@ static const struct check_cmd check_cmds[] = {
      "<module>.json records it holds.",
      0},
 };
+
+/* The usage line's own convention: "WHAT..." takes one or more. */
+static int takes_several(const struct check_cmd *c)
+{
+    size_t n = strlen(c->what);
+    return n > 3 && strcmp(c->what + n - 3, "...") == 0;
+}
 
 static const struct check_cmd *find_check(const char *platform, const char *name)
 {
@@ -458,12 +469,14 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
             goto out;
         }
     }
-    if (optind + 1 != argc) {
+    if (optind >= argc || (optind + 1 != argc && !takes_several(cmd))) {
         cli_error(optind >= argc ? "missing the folder to check" : "too many arguments");
         usage_scan(cmd);
         goto out;
     }
     so.target = argv[optind];
+    src_opts.more_paths = (const char *const *)argv + optind + 1;
+    src_opts.n_more_paths = (size_t)(argc - optind - 1);
     so.modules = n_modules ? modules : NULL;
     so.n_modules = n_modules;
     so.command_line = cmdline;
