@@ -210,6 +210,7 @@ enum vg_kind {
     VG_KIND_IOS_BACKUP = 0, /* an iTunes/Finder backup folder, encrypted or not */
     VG_KIND_RESULTS,        /* an earlier -o folder, vigie's or MVT's (check-iocs) */
     VG_KIND_IOS_FS,         /* an iOS full-filesystem dump: a folder, tar or zip */
+    VG_KIND_BUGREPORT,      /* an Android bugreport: the zip adb writes, or its folder */
 };
 
 /* "ios-backup", ... */

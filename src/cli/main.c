@@ -245,6 +245,10 @@ static const struct check_cmd check_cmds[] = {
      "Checks an iTunes/Finder backup (the folder, or the folder holding one backup).", 1},
     {"ios", "check-fs", VG_KIND_IOS_FS, "DUMP",
      "Checks an iOS full-filesystem dump: a folder, or a tar (gz, zst, xz) or zip of one.", 0},
+    {"android", "check-bugreport", VG_KIND_BUGREPORT, "BUGREPORT",
+     "Checks an Android bugreport: the zip `adb bugreport` writes, or the folder it was\n"
+     "unzipped to.",
+     0},
     {NULL, "check-iocs", VG_KIND_RESULTS, "RESULTS_DIR",
      "Re-checks an earlier result folder (vigie's or MVT's) with new indicators: the\n"
      "<module>.json records it holds.",

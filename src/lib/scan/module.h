@@ -47,12 +47,20 @@ enum vg_loc_kind {
     VG_LOC_AQF,            /* a file of an AndroidQF acquisition: "packages.json" */
     VG_LOC_BUGREPORT,      /* a member of a bugreport: "FS/data/tombstones/ *" */
     VG_LOC_DUMPSYS,        /* a dumpsys section by service name (path), from a
-                            * bugreport or an AndroidQF dumpsys.txt */
+                            * bugreport's dumpstate text or an AndroidQF
+                            * dumpsys.txt; path "------ SYSTEM PROPERTIES" is
+                            * dumpstate's getprop block. domain: how the module
+                            * decodes the text, which moves where lines and so
+                            * sections end (formats/android/dumpsys.h):
+                            * "replace" (or NULL), "ignore", "bytes" */
     VG_LOC_ANDROID_BACKUP, /* a member of an Android backup's tar: "apps/<pkg>/..." */
     VG_LOC_LOGS,           /* newline-delimited log files (intrusion logs): path glob */
     VG_LOC_BACKUP_LISTING, /* every entry of an iOS backup's manifest: files,
                             * folders and links (path ignored) */
     VG_LOC_FS_LISTING,     /* every entry of a filesystem dump (path ignored) */
+    VG_LOC_BUGREPORT_LISTING, /* every entry of a bugreport, with its times (path
+                               * ignored): BugReportTimestamps, without keeping
+                               * the members' bytes */
 };
 #define VG_LOC_BIT(k) (1u << (unsigned)(k))
 
@@ -74,6 +82,10 @@ struct vg_file {
     unsigned flags;           /* VG_FILE_* */
     const char *link;         /* a link's target, or NULL */
     const void *handle;       /* the source's own */
+    size_t line;              /* a piece of a text file (a dumpsys section): the
+                               * number in the file of the line before its first
+                               * (its header), so messages name file lines; 0:
+                               * a whole file */
 };
 #define VG_FILE_ABSENT 0x1u /* listed (manifest) but not stored */
 #define VG_FILE_DIR    0x2u

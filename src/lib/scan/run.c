@@ -46,7 +46,7 @@ int vg_run_fast(const struct vg_run *run)
 
 enum vg_platform vg_run_platform(const struct vg_run *run)
 {
-    return run->scan->src->platform;
+    return run->src->platform;
 }
 
 int vg_run_rechecking(const struct vg_run *run)
@@ -62,8 +62,8 @@ size_t vg_run_record_count(const struct vg_run *run)
 void vg_run_nomem(struct vg_run *run)
 {
     if (!run->nomem)
-        vg_diag_add(run->diag, VG_DIAG_ERROR, run->mod->name,
-                    "out of memory: module %s did not complete", run->mod->class_name);
+        vg_diag_add(run->diag, VG_DIAG_ERROR, run->name,
+                    "out of memory: module %s did not complete", run->label);
     run->nomem = 1;
 }
 
@@ -99,7 +99,7 @@ void vg_run_log(struct vg_run *run, enum vg_diag_level level, const char *fmt, .
     va_start(ap, fmt);
     format_line(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    vg_diag_add(run->diag, level, run->mod->name, "%s", msg);
+    vg_diag_add(run->diag, level, run->name, "%s", msg);
 }
 
 /* ---- schemas and rows ---- */
@@ -205,7 +205,7 @@ static int write_record(struct vg_run *run, const struct vg_rec *r)
     if (!s->out || run->write_rc != VG_OK)
         return run->write_rc;
     if (!run->writer)
-        run->write_rc = vg_out_records_begin(s->out, run->mod->name, &run->writer);
+        run->write_rc = vg_out_records_begin(s->out, run->name, &run->writer);
     if (run->write_rc == VG_OK)
         run->write_rc = vg_out_records_add_rec(run->writer, r);
     return run->write_rc;
@@ -344,7 +344,7 @@ static void add_alert(struct vg_run *run, enum vg_level level, json_t *event,
     if ((unsigned)level >= VG_LEVEL_COUNT)
         level = VG_LEVEL_CRITICAL;
     alert = event && match ? json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "level",
-                                       vg_level_json_name(level), "module", run->mod->name,
+                                       vg_level_json_name(level), "module", run->name,
                                        "message", msg, "event_time", event_time ? event_time : "",
                                        "event", event, "matched_indicator", match)
                            : NULL;
@@ -353,13 +353,13 @@ static void add_alert(struct vg_run *run, enum vg_level level, json_t *event,
         json_decref(match);
     }
     if (!alert || json_array_append_new(run->alerts, alert) != 0) {
-        vg_diag_add(run->diag, VG_DIAG_ERROR, run->mod->name,
+        vg_diag_add(run->diag, VG_DIAG_ERROR, run->name,
                     "out of memory recording an alert: %s", msg);
         run->nomem = 1;
         return;
     }
     run->alert_counts[level]++;
-    vg_diag_add(run->diag, VG_DIAG_DEBUG, run->mod->name, "%s alert: %s", vg_level_name(level),
+    vg_diag_add(run->diag, VG_DIAG_DEBUG, run->name, "%s alert: %s", vg_level_name(level),
                 msg);
 }
 
@@ -399,7 +399,7 @@ void vg_run_timeline(struct vg_run *run, const char *timestamp, const char *even
     /* the module's place, then the event's: the same order however the
      * modules shared the cores */
     key = (uint64_t)run->index << VG_TL_MODULE_SHIFT | run->tl_seq++;
-    if (vg_timeline_add_key(run->scan->tl, key, timestamp, run->mod->name, run->mod->class_name,
+    if (vg_timeline_add_key(run->scan->tl, key, timestamp, run->name, run->mod->class_name,
                             event ? event : "", description ? description : "") != VG_OK)
         vg_run_nomem(run);
 }
@@ -438,7 +438,7 @@ void vg_run_coverage(struct vg_run *run, enum vg_cov status, const char *artifac
         va_end(ap);
     }
     if (status == VG_COV_UNREADABLE || status == VG_COV_PARTIAL) {
-        char *line = vg_asprintf("%s: %s%s%s", run->mod->class_name, artifact ? artifact : "",
+        char *line = vg_asprintf("%s: %s%s%s", run->label, artifact ? artifact : "",
                                  *detail ? " (" : "", *detail ? detail : "");
         run->unreadable++;
         if (!line || json_array_append_new(run->unread, json_string(line)) != 0)
@@ -474,24 +474,31 @@ struct find_ctx {
 static void hash_input(struct vg_run *run, const struct vg_file *f, struct vg_io *io)
 {
     struct vg_scan *s = run->scan;
-    char hex[65];
+    char hex[65], *nested = NULL;
+    const char *key = f->display;
     int have;
 
     if (!s->hashes)
         return;
-    pthread_mutex_lock(&s->lock);
-    have = json_object_get(s->hashes, f->display) != NULL;
-    pthread_mutex_unlock(&s->lock);
-    if (have)
-        return;
-    if (vg_io_sha256(io, hex) != VG_OK) {
-        vg_run_log(run, VG_DIAG_WARN, "could not hash %s", f->display);
+    /* a nested acquisition's files are named from the outer one */
+    if (run->src != s->src && !(key = nested = vg_asprintf("%s/%s", run->src->path, f->display))) {
+        run->nomem = 1;
         return;
     }
     pthread_mutex_lock(&s->lock);
-    if (json_object_set_new(s->hashes, f->display, json_string(hex)) != 0)
-        run->nomem = 1;
+    have = json_object_get(s->hashes, key) != NULL;
     pthread_mutex_unlock(&s->lock);
+    if (!have && vg_io_sha256(io, hex) != VG_OK) {
+        vg_run_log(run, VG_DIAG_WARN, "could not hash %s", key);
+        have = 1;
+    }
+    if (!have) {
+        pthread_mutex_lock(&s->lock);
+        if (json_object_set_new(s->hashes, key, json_string(hex)) != 0)
+            run->nomem = 1;
+        pthread_mutex_unlock(&s->lock);
+    }
+    free(nested);
 }
 
 static int find_visit(void *ud, const struct vg_file *f)
@@ -508,7 +515,8 @@ static int find_visit(void *ud, const struct vg_file *f)
     }
     c->visited++;
     /* a listing is one artifact, not one per entry */
-    if (f->loc && f->loc->kind != VG_LOC_BACKUP_LISTING && f->loc->kind != VG_LOC_FS_LISTING)
+    if (f->loc && f->loc->kind != VG_LOC_BACKUP_LISTING && f->loc->kind != VG_LOC_FS_LISTING &&
+        f->loc->kind != VG_LOC_BUGREPORT_LISTING)
         vg_run_coverage(c->run, VG_COV_FOUND, f->display, NULL);
     c->rc = c->cb(c->run, f, c->ud);
     return c->rc;
@@ -517,7 +525,7 @@ static int find_visit(void *ud, const struct vg_file *f)
 int vg_run_find(struct vg_run *run, const struct vg_loc *loc,
                 int (*cb)(struct vg_run *run, const struct vg_file *f, void *ud), void *ud)
 {
-    struct vg_source *src = run->scan->src;
+    struct vg_source *src = run->src;
     struct find_ctx c = {run, cb, ud, 0, 0, VG_OK};
     char name[512];
     int rc;
@@ -555,7 +563,7 @@ int vg_run_find_all(struct vg_run *run,
 
 int vg_run_open(struct vg_run *run, const struct vg_file *f, struct vg_io **out)
 {
-    struct vg_source *src = run->scan->src;
+    struct vg_source *src = run->src;
     int rc = src->ops->open ? src->ops->open(src->self, f, out, run->diag) : VG_E_UNSUPPORTED;
 
     if (rc != VG_OK) {
@@ -570,7 +578,7 @@ int vg_run_open(struct vg_run *run, const struct vg_file *f, struct vg_io **out)
 int vg_run_open_sibling(struct vg_run *run, const struct vg_file *f, const char *suffix,
                         struct vg_io **out)
 {
-    struct vg_source *src = run->scan->src;
+    struct vg_source *src = run->src;
 
     if (!src->ops->sibling)
         return VG_E_NOTFOUND;
@@ -634,17 +642,37 @@ int vg_run_open_sqlite(struct vg_run *run, const struct vg_file *f, sqlite3 **db
 
 /* ---- the run itself ---- */
 
-int vg_run_setup(struct vg_run *run, struct vg_scan *s, const struct vg_module *m, size_t index)
+/* A nested acquisition's modules write prefix + name, and say where they
+ * ran: "DumpsysAppops (bugreport)". */
+static int name_run(struct vg_run *run, const struct vg_run_job *job)
+{
+    run->name = job->mod->name;
+    run->label = job->mod->class_name;
+    if (job->prefix && *job->prefix) {
+        run->name = run->name_own = vg_asprintf("%s%s", job->prefix, job->mod->name);
+        if (!run->name_own)
+            return VG_E_NOMEM;
+    }
+    if (job->from) {
+        run->label = run->label_own = vg_asprintf("%s (%s)", job->mod->class_name, job->from);
+        if (!run->label_own)
+            return VG_E_NOMEM;
+    }
+    return VG_OK;
+}
+
+int vg_run_setup(struct vg_run *run, struct vg_scan *s, const struct vg_run_job *job)
 {
     memset(run, 0, sizeof(*run));
     run->scan = s;
-    run->mod = m;
-    run->index = index;
-    run->rechecking = s->src->ops->records != NULL;
+    run->mod = job->mod;
+    run->src = job->src;
+    run->index = job->index;
+    run->rechecking = job->src->ops->records != NULL;
     run->alerts = json_array();
     run->coverage = json_array();
     run->unread = json_array();
-    if (!run->alerts || !run->coverage || !run->unread ||
+    if (name_run(run, job) != VG_OK || !run->alerts || !run->coverage || !run->unread ||
         vg_diag_new(NULL, NULL, &run->diag) != VG_OK) {
         vg_run_cleanup(run);
         return VG_E_NOMEM;
@@ -677,6 +705,9 @@ void vg_run_cleanup(struct vg_run *run)
     run->alerts = run->coverage = run->unread = NULL;
     vg_diag_free(run->diag);
     run->diag = NULL;
+    free(run->name_own);
+    free(run->label_own);
+    run->name_own = run->label_own = NULL;
 }
 
 static int saved_record(void *ud, json_t *rec)
@@ -703,23 +734,23 @@ static int finish_output(struct vg_run *run)
         return run->write_rc;
     }
     /* an empty result also goes through: it removes a stale file */
-    if (!w && (rc = vg_out_records_begin(o, run->mod->name, &w)) != VG_OK)
+    if (!w && (rc = vg_out_records_begin(o, run->name, &w)) != VG_OK)
         return rc;
     rc = vg_out_records_end(w);
     if (rc != VG_OK)
         return rc;
-    return vg_out_detected(o, run->mod->name, run->alerts);
+    return vg_out_detected(o, run->name, run->alerts);
 }
 
 void vg_run_execute(struct vg_run *run)
 {
     const struct vg_module *m = run->mod;
-    struct vg_source *src = run->scan->src;
+    struct vg_source *src = run->src;
     int rc;
 
-    vg_diag_add(run->diag, VG_DIAG_DEBUG, m->name, "running module %s", m->class_name);
+    vg_diag_add(run->diag, VG_DIAG_DEBUG, run->name, "running module %s", run->label);
     if (run->rechecking)
-        run->status = src->ops->records(src->self, m, saved_record, run, run->diag);
+        run->status = src->ops->records(src->self, run->name, saved_record, run, run->diag);
     else
         run->status = m->extract(run);
     if (run->status == VG_E_NOTFOUND && run->rechecking)
@@ -727,8 +758,8 @@ void vg_run_execute(struct vg_run *run)
     if (run->status == VG_E_LIMIT)
         run->status = VG_OK; /* the cap was reported; what was read stands */
     if (run->status != VG_OK)
-        vg_diag_add(run->diag, VG_DIAG_WARN, m->name, "module %s did not complete: %s",
-                    m->class_name, vg_strerror(run->status));
+        vg_diag_add(run->diag, VG_DIAG_WARN, run->name, "module %s did not complete: %s",
+                    run->label, vg_strerror(run->status));
     if (m->check_finish)
         m->check_finish(run);
     rc = finish_output(run);

@@ -12,6 +12,7 @@
 #ifndef VG_SOURCES_LIST_H
 #define VG_SOURCES_LIST_H
 
+#include "sources/bugreport.h"
 #include "sources/ios_backup.h"
 #include "sources/ios_fs.h"
 #include "sources/results.h"
@@ -22,6 +23,19 @@
           VG_LOC_BIT(VG_LOC_BACKUP_LISTING))                                                       \
     X(VG_KIND_IOS_FS, "ios-fs", VG_PLATFORM_IOS, vg_src_ios_fs_open,                               \
       VG_LOC_BIT(VG_LOC_FS) | VG_LOC_BIT(VG_LOC_FS_LISTING))                                       \
+    X(VG_KIND_BUGREPORT, "bugreport", VG_PLATFORM_ANDROID, vg_src_bugreport_open,                 \
+      VG_LOC_BIT(VG_LOC_BUGREPORT) | VG_LOC_BIT(VG_LOC_DUMPSYS) |                                  \
+          VG_LOC_BIT(VG_LOC_BUGREPORT_LISTING))                                                    \
     X(VG_KIND_RESULTS, "check-iocs", -1, vg_src_results_open, 0u)
+
+/* Acquisitions held inside others. X(outer, inner, prefix): a check of an
+ * outer acquisition also opens the inner one (the outer source's nested()
+ * op) and runs the inner kind's modules on it in the same scan, their
+ * results named prefix + module name so they never collide with the outer
+ * modules' own (AndroidQF's dumpsys.txt and the dumpstate of its
+ * bugreport.zip feed the same dumpsys modules). check-iocs re-checks such
+ * results under the same names. Adding one: a row here and the outer
+ * source's nested() op (docs/sources.md). */
+#define VG_SOURCE_NESTS(X)
 
 #endif

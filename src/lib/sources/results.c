@@ -169,7 +169,7 @@ static int whole_object(struct splitter *sp, struct emit *e)
 
 /* ---- the source ---- */
 
-static int results_records(void *self, const struct vg_module *m, int (*cb)(void *ud, json_t *rec),
+static int results_records(void *self, const char *module, int (*cb)(void *ud, json_t *rec),
                            void *ud, struct vg_diag *diag)
 {
     struct results *r = self;
@@ -178,7 +178,7 @@ static int results_records(void *self, const struct vg_module *m, int (*cb)(void
     char name[VG_MAX_MESSAGE];
     int c, rc;
 
-    if (vg_snprintf(name, sizeof(name), "%s.json", m->name) != VG_OK)
+    if (vg_snprintf(name, sizeof(name), "%s.json", module) != VG_OK)
         return VG_E_NOTFOUND;
     sp = vg_calloc(1, sizeof(*sp));
     if (!sp)

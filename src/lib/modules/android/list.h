@@ -8,6 +8,23 @@
 #ifndef VG_MODULES_ANDROID_LIST_H
 #define VG_MODULES_ANDROID_LIST_H
 
-#define VG_ANDROID_MODULES(X)
+/* Bugreports, in MVT's order (BUGREPORT_MODULES). The dumpsys modules read
+ * VG_LOC_DUMPSYS, so they also run on AndroidQF's dumpsys.txt. */
+#define VG_ANDROID_BUGREPORT_MODULES(X)                                                            \
+    X(dumpsys_accessibility)                                                                       \
+    X(dumpsys_activities)                                                                          \
+    X(dumpsys_appops)                                                                              \
+    X(dumpsys_battery_daily)                                                                       \
+    X(dumpsys_battery_history)                                                                     \
+    X(dumpsys_dbinfo)                                                                              \
+    X(dumpsys_getprop)                                                                             \
+    X(dumpsys_packages)                                                                            \
+    X(dumpsys_platform_compat)                                                                     \
+    X(dumpsys_receivers)                                                                           \
+    X(dumpsys_adb_state)                                                                           \
+    X(bugreport_timestamps)                                                                        \
+    X(tombstones)
+
+#define VG_ANDROID_MODULES(X) VG_ANDROID_BUGREPORT_MODULES(X)
 
 #endif
