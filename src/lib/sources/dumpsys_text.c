@@ -31,6 +31,10 @@ struct vg_dumpsys_text {
     const char *text;
     size_t len;
     struct index idx[3]; /* by enum vg_dumpsys_dec */
+    /* Whether the text cuts into the same sections whatever the decoding
+     * (same_checked: worked out), so one index serves all three. */
+    pthread_mutex_t same_lock;
+    int same_checked, ignore_same, bytes_same;
     pthread_mutex_t getprop_lock;
     int getprop_built, getprop_found;
     struct sect getprop;
@@ -70,6 +74,7 @@ int vg_dumpsys_text_new(const char *display, const void *text, size_t len,
     for (i = 0; i < VG_ARRAY_LEN(t->idx); i++)
         pthread_mutex_init(&t->idx[i].lock, NULL);
     pthread_mutex_init(&t->getprop_lock, NULL);
+    pthread_mutex_init(&t->same_lock, NULL);
     *out = t;
     return VG_OK;
 }
@@ -88,6 +93,7 @@ void vg_dumpsys_text_free(struct vg_dumpsys_text *t)
     }
     free(t->getprop.name);
     pthread_mutex_destroy(&t->getprop_lock);
+    pthread_mutex_destroy(&t->same_lock);
     free(t->display);
     free(t);
 }
@@ -138,11 +144,142 @@ static void build(struct vg_dumpsys_text *t, struct index *ix, enum vg_dumpsys_d
     ix->built = 1;
 }
 
+/* ---- one split for every decoding, when the text allows ----
+ *
+ * A text is cut into the same lines and sections by the three decodings
+ * unless it holds what one of them reads otherwise (dumpsys.h):
+ *   - str.splitlines() breaks that bytes.splitlines() does not have (\v \f
+ *     \x1c-\x1e, U+0085, U+2028, U+2029), and Python white space that
+ *     bytes.strip() keeps (\x1c-\x1f, U+00A0, U+1680, U+2000-U+200A, U+202F,
+ *     U+205F, U+3000): BYTES may cut otherwise;
+ *   - bytes that are not UTF-8 on a line that could be a header or a
+ *     delimiter (after spaces and tabs, its first byte is 'D', '-', or not
+ *     printable ASCII): IGNORE drops them and may see one more header or
+ *     another name.
+ * Valid UTF-8 that is not white space, and anything on other lines, reads
+ * the same in all three. The scan stops only at bytes below 0x20 or above
+ * 0x7f (skipping eight at a time past the rest), and looks at each line's
+ * start at most once, so an ASCII dumpstate costs one fast pass instead of
+ * two more splits, and a line of odd bytes costs no more than its length. */
+
+/* Where the scan is: the start of the current line as str cuts lines
+ * (\n \r \v \f \x1c-\x1e U+0085 U+2028 U+2029), and what was found about
+ * it, so a line full of odd bytes is looked at once, not once per byte. */
+struct same_scan {
+    size_t line;
+    int known, header; /* known: header is worked out for this line */
+};
+
+static void new_line(struct same_scan *s, size_t at)
+{
+    s->line = at;
+    s->known = 0;
+}
+
+/* Whether the current line could be a header or a delimiter: after spaces
+ * and tabs its first byte is 'D', '-', or not printable ASCII. i is an
+ * offset on it, so the walk stops there at the latest. */
+static int maybe_header_line(struct same_scan *s, const unsigned char *u, size_t i)
+{
+    size_t j = s->line;
+    unsigned char c;
+
+    if (!s->known) {
+        while (j < i && (u[j] == ' ' || u[j] == '\t'))
+            j++;
+        c = u[j];
+        s->header = c == 'D' || c == '-' || c < ' ' || c >= 0x7f;
+        s->known = 1;
+    }
+    return s->header;
+}
+
+/* Looks at the odd byte at u[i] (below 0x20 or above 0x7f); returns how
+ * many bytes it spans. */
+static size_t odd_byte(struct vg_dumpsys_text *t, struct same_scan *s, const unsigned char *u,
+                       size_t i, size_t n)
+{
+    struct vg_str rest = {(const char *)u + i, n - i};
+    uint32_t cp;
+    size_t k;
+
+    if (u[i] == '\n' || u[i] == '\r') {
+        new_line(s, i + 1);
+        return 1;
+    }
+    if (u[i] == '\t')
+        return 1;
+    if (u[i] < 0x80) {
+        t->bytes_same = 0; /* \v \f \x1c-\x1f, or another control byte: be safe */
+        if (u[i] == 0x0b || u[i] == 0x0c || (u[i] >= 0x1c && u[i] <= 0x1e))
+            new_line(s, i + 1);
+        return 1;
+    }
+    k = vg_utf8_next(u + i, n - i, &cp);
+    if (k == 0)
+        k = 1;
+    if (cp == VG_UTF8_BAD) {
+        if (maybe_header_line(s, u, i))
+            t->ignore_same = 0;
+        return k;
+    }
+    if (vg_py_space(rest) > 0)
+        t->bytes_same = 0;
+    if (cp == 0x85 || cp == 0x2028 || cp == 0x2029)
+        new_line(s, i + k);
+    return k;
+}
+
+static void check_same(struct vg_dumpsys_text *t)
+{
+    const unsigned char *u = (const unsigned char *)t->text;
+    const uint64_t lo = 0x0101010101010101ull, hi = 0x8080808080808080ull;
+    struct same_scan s = {0, 0, 0};
+    size_t i = 0, n = t->len;
+
+    t->ignore_same = t->bytes_same = 1;
+    while (i < n && (t->ignore_same || t->bytes_same)) {
+        uint64_t x;
+        /* eight bytes from 0x20 to 0x7f: none odd */
+        if (n - i >= 8) {
+            memcpy(&x, u + i, 8);
+            if (!((((x - 0x20 * lo) & ~x) | x) & hi)) {
+                i += 8;
+                continue;
+            }
+        }
+        if (u[i] >= 0x20 && u[i] < 0x80)
+            i++;
+        else
+            i += odd_byte(t, &s, u, i, n);
+    }
+    t->same_checked = 1;
+}
+
+/* The decoding whose index serves dec: dec itself, or REPLACE when the
+ * text splits the same. */
+static enum vg_dumpsys_dec index_of(struct vg_dumpsys_text *t, enum vg_dumpsys_dec dec)
+{
+    int same;
+
+    if (dec == VG_DUMPSYS_REPLACE)
+        return dec;
+    pthread_mutex_lock(&t->same_lock);
+    if (!t->same_checked)
+        check_same(t);
+    same = dec == VG_DUMPSYS_IGNORE ? t->ignore_same : t->bytes_same;
+    pthread_mutex_unlock(&t->same_lock);
+    return same ? VG_DUMPSYS_REPLACE : dec;
+}
+
 static const struct sect *lookup(struct vg_dumpsys_text *t, enum vg_dumpsys_dec dec,
                                  const char *name, struct vg_diag *diag)
 {
-    struct index *ix = &t->idx[dec];
+    struct index *ix;
     size_t i;
+
+    dec = index_of(t, dec);
+    ix = &t->idx[dec];
 
     pthread_mutex_lock(&ix->lock);
     if (!ix->built)
