@@ -74,7 +74,7 @@ static int replay_dir(const char *dir, size_t *count)
         n++;
     }
     closedir(d);
-    if (n > 1) /* names is NULL when the folder holds only .gitkeep */
+    if (n > 0) /* qsort wants a non-NULL array even when empty */
         qsort(names, n, sizeof(*names), name_cmp);
     for (i = 0; i < n; i++) {
         size_t len = strlen(dir) + strlen(names[i]) + 2;

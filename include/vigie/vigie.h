@@ -226,6 +226,9 @@ struct vg_source_opts {
      * password nor key was given: fills buf (cap bytes) with the password
      * for `what` (e.g. the backup's path) and returns VG_OK. */
     int (*ask_password)(void *ud, const char *what, char *buf, size_t cap);
+    /* A slow step is starting ("deriving the key from the password"):
+     * for a status line. NULL: none. */
+    void (*on_status)(void *ud, const char *what);
     void *ud;
 };
 
@@ -240,6 +243,11 @@ int vg_source_open(enum vg_kind kind, const char *path, const struct vg_source_o
 void vg_source_free(struct vg_source *src);
 /* A line about what was opened (which backup was picked), or NULL. */
 const char *vg_source_notes(const struct vg_source *src);
+/* What the acquisition says of the device (model, OS version and build,
+ * name, date...), as text: fills up to cap keys and values (borrowed from
+ * src) and returns how many there are. */
+size_t vg_source_facts(const struct vg_source *src, const char **keys, const char **values,
+                       size_t cap);
 
 /* ------------------------------------------------------------ checks */
 
@@ -248,6 +256,7 @@ struct vg_module_report {
     const char *name;       /* result name, e.g. "sms" */
     const char *class_name; /* e.g. "SMS" */
     size_t records;
+    size_t recovered; /* records made of deleted rows (<module>_recovered.json) */
     size_t alerts[VG_LEVEL_COUNT];
     int status; /* VG_OK, or why the module failed */
     /* Coverage: artifacts found / missing / unreadable, one line each. */
@@ -266,8 +275,14 @@ struct vg_scan_opts {
     size_t n_modules;
     int hashes;               /* record SHA-256 of every input file read */
     int fast;                 /* skip slow modules */
+    int force;                /* -o into a folder holding results: replace vigie's files */
+    int no_recover;           /* do not recover deleted rows (--no-recover) */
     const char *command_line; /* written to command.log (no secrets) */
     void (*on_module)(void *ud, const struct vg_module_report *r);
+    /* Long work: a module started (records 0) or has emitted that many
+     * records so far. Called from the worker threads, a few times a
+     * second at most; NULL: none. */
+    void (*on_progress)(void *ud, const char *module, size_t records);
     void *ud;
 };
 

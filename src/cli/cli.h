@@ -7,9 +7,15 @@
 struct console {
     int verbosity; /* 0 quiet, 1 normal, 2 verbose */
     int color;
-    /* coverage lines kept for the section printed after the modules */
+    int coverage_all;  /* --coverage: every coverage line */
+    size_t warnings;   /* warnings printed */
+    int no_indicators; /* the check ran without indicators */
+    int status;        /* a status line is on the terminal (stderr) */
+    /* coverage lines kept for the section printed after the modules; the
+     * ones that say something is missing or unreadable are counted */
     char **coverage;
     size_t n_coverage, cap_coverage;
+    size_t n_problems, n_places, n_found;
 };
 
 extern struct console cons;
@@ -22,6 +28,13 @@ void cli_info(const char *fmt, ...) VG_PRINTF(1, 2);
 void cli_diag_cb(void *ud, const struct vg_diag_entry *e);
 void cli_module_cb(void *ud, const struct vg_module_report *r);
 void cli_begin_scan(const char *target);
+/* A status line on a terminal: a module running, a slow step. Cleared by
+ * whatever is printed next. */
+void cli_progress_module(void *ud, const char *module, size_t records);
+void cli_status(void *ud, const char *what);
+void cli_clear_status(void);
+/* The device summary the acquisition gives (model, OS, build, name). */
+void cli_print_device(const struct vg_source *src);
 void cli_print_summary(const struct vg_summary *sum, const char *output_dir);
 void cli_print_iocs(const struct vg_iocs *iocs);
 int cli_check_module_names(enum vg_kind kind, const char *const *names, size_t n);

@@ -4,6 +4,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,10 @@
 #define C_YELLOW "\033[33m"
 #define C_GREEN  "\033[32m"
 #define C_DIM    "\033[2m"
+#define C_CRIT   "\033[1;37;41m" /* CRITICAL: white on red, HIGH is red */
+
+/* Status lines come from the scan's worker threads. */
+static pthread_mutex_t status_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void cli_console_init(struct console *c)
 {
@@ -64,9 +69,51 @@ static void vmsg(FILE *f, const char *color, const char *tag, const char *fmt, v
     fputc('\n', f);
 }
 
+void cli_clear_status(void)
+{
+    pthread_mutex_lock(&status_lock);
+    if (cons.status) {
+        fputs("\r\033[K", stderr);
+        cons.status = 0;
+    }
+    pthread_mutex_unlock(&status_lock);
+}
+
+static int status_wanted(void)
+{
+    return cons.verbosity >= 1 && isatty(STDERR_FILENO);
+}
+
+void cli_status(void *ud, const char *what)
+{
+    (void)ud;
+    if (!status_wanted())
+        return;
+    fflush(stdout);
+    pthread_mutex_lock(&status_lock);
+    fprintf(stderr, "\r\033[K%s...", what);
+    cons.status = 1;
+    pthread_mutex_unlock(&status_lock);
+}
+
+void cli_progress_module(void *ud, const char *module, size_t records)
+{
+    (void)ud;
+    if (!status_wanted())
+        return;
+    pthread_mutex_lock(&status_lock);
+    if (records)
+        fprintf(stderr, "\r\033[K  %s: %zu records...", module, records);
+    else
+        fprintf(stderr, "\r\033[K  %s...", module);
+    cons.status = 1;
+    pthread_mutex_unlock(&status_lock);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
+    cli_clear_status();
     fflush(stdout);
     va_start(ap, fmt);
     vmsg(stderr, C_RED, "error: ", fmt, ap);
@@ -78,7 +125,9 @@ void cli_warn(const char *fmt, ...)
     va_list ap;
     if (cons.verbosity < 1)
         return;
+    cli_clear_status();
     fflush(stdout);
+    cons.warnings++;
     va_start(ap, fmt);
     vmsg(stderr, C_YELLOW, "warning: ", fmt, ap);
     va_end(ap);
@@ -129,6 +178,7 @@ static const char *level_color(enum vg_level l)
 {
     switch (l) {
     case VG_LEVEL_CRITICAL:
+        return C_CRIT;
     case VG_LEVEL_HIGH:
         return C_RED;
     case VG_LEVEL_MEDIUM:
@@ -161,13 +211,25 @@ static void keep_coverage(struct console *c, const char *module, const char *lin
 /* What was read, what could not be, and what was absent stay one line
  * each; places a module looked at that this acquisition does not have are
  * counted (listed with --verbose), so the section stays readable. */
+static int coverage_problem(const char *line)
+{
+    return strncmp(line, "unreadable ", 11) == 0 || strncmp(line, "absent ", 7) == 0 ||
+           (strncmp(line, "partial ", 8) == 0 && !strstr(line, "schema"));
+}
+
 static void keep_module_coverage(struct console *c, const struct vg_module_report *r)
 {
     size_t i, missing = 0, kept = 0;
     char line[256];
 
     for (i = 0; i < r->n_coverage; i++) {
-        if (c->verbosity < 2 && strncmp(r->coverage[i], "missing ", 8) == 0) {
+        if (strncmp(r->coverage[i], "missing ", 8) == 0)
+            c->n_places++;
+        else if (strncmp(r->coverage[i], "found ", 6) == 0)
+            c->n_found++;
+        if (coverage_problem(r->coverage[i]))
+            c->n_problems++;
+        if (c->verbosity < 2 && !c->coverage_all && strncmp(r->coverage[i], "missing ", 8) == 0) {
             missing++;
             continue;
         }
@@ -191,6 +253,7 @@ void cli_module_cb(void *ud, const struct vg_module_report *r)
     keep_module_coverage(c, r);
     if (c->verbosity < 1)
         return;
+    cli_clear_status();
     printf("  %-28s %8zu record%s", r->class_name, r->records, r->records == 1 ? " " : "s");
     if (total)
         printf("  %s%zu alert%s%s", col(C_BOLD), total, total == 1 ? "" : "s", col(C_RESET));
@@ -203,6 +266,36 @@ void cli_module_cb(void *ud, const struct vg_module_report *r)
         put_safe(stdout, r->alert_messages[i]);
         putchar('\n');
     }
+}
+
+void cli_print_device(const struct vg_source *src)
+{
+    static const struct {
+        const char *key, *label;
+    } order[] = {
+        {"product_type", ""},         {"device_model", ""},
+        {"product_version", "iOS "},  {"android_version", "Android "},
+        {"build_version", "build "},  {"device_name", "name "},
+        {"security_patch", "patch "}, {"date", "taken "},
+    };
+    const char *keys[32], *values[32];
+    size_t n = vg_source_facts(src, keys, values, 32), i, j, shown = 0;
+
+    if (cons.verbosity < 1 || n == 0)
+        return;
+    cli_clear_status();
+    printf("%sDevice:%s", col(C_BOLD), col(C_RESET));
+    for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        for (j = 0; j < n && j < 32; j++) {
+            if (strcmp(keys[j], order[i].key) != 0 || !*values[j])
+                continue;
+            printf("%s%s", shown++ ? ", " : " ", order[i].label);
+            put_safe(stdout, values[j]);
+        }
+    }
+    if (!shown)
+        printf(" (not known)");
+    putchar('\n');
 }
 
 void cli_begin_scan(const char *target)
@@ -222,13 +315,19 @@ void cli_print_summary(const struct vg_summary *sum, const char *output_dir)
     const char *verdict;
     size_t i;
 
-    if (cons.verbosity >= 1 && cons.n_coverage) {
+    cli_clear_status();
+    if (cons.verbosity >= 1 && (cons.n_problems || cons.coverage_all || cons.verbosity >= 2)) {
         printf("\n%sCoverage%s (what each module found, missed, or could not read)\n", col(C_BOLD),
                col(C_RESET));
         for (i = 0; i < cons.n_coverage; i++) {
             put_safe(stdout, cons.coverage[i]);
             putchar('\n');
         }
+    } else if (cons.verbosity >= 1) {
+        printf(
+            "\n%sCoverage%s: %zu artifacts read, nothing unreadable; %zu places looked at are not "
+            "in this acquisition (--coverage lists everything)\n",
+            col(C_BOLD), col(C_RESET), cons.n_found, cons.n_places);
     }
     for (i = 0; i < cons.n_coverage; i++)
         free(cons.coverage[i]);

@@ -229,6 +229,8 @@ static int ask_secret(void *ud, const char *what, char *buf, size_t cap)
 
 /* ---- scans ---- */
 
+enum { OPT_FORCE = 256, OPT_COVERAGE, OPT_NO_COLOR };
+
 /* The checks, one row each: `vigie <platform> <name>` (platform NULL: a
  * top-level command) checks an acquisition of kind. */
 struct check_cmd {
@@ -280,8 +282,11 @@ static void usage_scan(const struct check_cmd *c)
            "  -o, --output DIR     write JSON results, timelines, info.json there\n"
            "  -m, --module NAME    run only this module (repeatable)\n"
            "  -l, --list-modules   list the modules and exit\n"
-           "      --hashes         record the SHA-256 of every input file read\n"
-           "      --fast           skip slow modules (whole file listings)\n");
+           "  -H, --hashes         record the SHA-256 of every input file read\n"
+           "  -f, --fast           skip slow modules (whole file listings)\n"
+           "      --force          -o into a folder holding results: replace them\n"
+           "      --coverage       list every place each module looked at\n"
+           "  -q, --quiet / -v, --verbose / --no-color   as before the command\n");
     if (c->secrets)
         printf("  -p, --password PASS  password of an encrypted backup (better: "
                "VIGIE_BACKUP_PASSWORD,\n"
@@ -301,12 +306,25 @@ static void list_modules(enum vg_kind kind)
 
 static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const char *cmdline)
 {
+    /* MVT's option names where they mean the same, and the global ones
+     * after the command too */
     static const struct option opts[] = {
-        {"iocs", required_argument, NULL, 'i'},     {"output", required_argument, NULL, 'o'},
-        {"module", required_argument, NULL, 'm'},   {"list-modules", no_argument, NULL, 'l'},
-        {"hashes", no_argument, NULL, 'H'},         {"fast", no_argument, NULL, 'F'},
-        {"password", required_argument, NULL, 'p'}, {"key-file", required_argument, NULL, 'k'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"iocs", required_argument, NULL, 'i'},
+        {"output", required_argument, NULL, 'o'},
+        {"module", required_argument, NULL, 'm'},
+        {"list-modules", no_argument, NULL, 'l'},
+        {"hashes", no_argument, NULL, 'H'},
+        {"fast", no_argument, NULL, 'f'},
+        {"password", required_argument, NULL, 'p'},
+        {"backup-password", required_argument, NULL, 'p'},
+        {"key-file", required_argument, NULL, 'k'},
+        {"force", no_argument, NULL, OPT_FORCE},
+        {"coverage", no_argument, NULL, OPT_COVERAGE},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"no-color", no_argument, NULL, OPT_NO_COLOR},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     struct ioc_args a = {{NULL}, 0};
     const char *modules[64];
@@ -323,7 +341,7 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
     memset(&so, 0, sizeof(so));
     memset(&src_opts, 0, sizeof(src_opts));
     memset(&sec, 0, sizeof(sec));
-    while ((c = getopt_long(argc, argv, "i:o:m:lhp:k:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:o:m:lhp:k:fHqv", opts, NULL)) != -1) {
         switch (c) {
         case 'i':
             if (add_ioc_path(&a, optarg) != 0)
@@ -346,8 +364,23 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
         case 'H':
             so.hashes = 1;
             break;
-        case 'F':
+        case 'f':
             so.fast = 1;
+            break;
+        case OPT_FORCE:
+            so.force = 1;
+            break;
+        case OPT_COVERAGE:
+            cons.coverage_all = 1;
+            break;
+        case 'q':
+            cons.verbosity = 0;
+            break;
+        case 'v':
+            cons.verbosity = 2;
+            break;
+        case OPT_NO_COLOR:
+            cons.color = 0;
             break;
         case 'p':
         case 'k':
@@ -377,6 +410,7 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
     so.n_modules = n_modules;
     so.command_line = cmdline;
     so.on_module = cli_module_cb;
+    so.on_progress = cli_progress_module;
     so.ud = &cons;
     if (cli_check_module_names(cmd->kind, modules, n_modules) != 0 ||
         (cmd->secrets && get_secret(&sec, so.target, 0) != 0))
@@ -387,6 +421,7 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
         src_opts.key_len = VG_BACKUP_KEY_LEN;
     }
     src_opts.ask_password = ask_secret;
+    src_opts.on_status = cli_status;
     src_opts.ud = &sec;
     if (vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
         goto out;
@@ -397,11 +432,15 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
         cli_error("check-iocs needs indicators: give --iocs");
         goto out;
     }
+    cons.no_indicators = vg_iocs_count(iocs) == 0;
     cli_begin_scan(so.target);
     errors = vg_diag_count(diag, VG_DIAG_ERROR);
     rc = vg_source_open(cmd->kind, so.target, &src_opts, diag, &src);
-    if (rc == VG_OK)
+    cli_clear_status();
+    if (rc == VG_OK) {
+        cli_print_device(src);
         rc = vg_check(src, iocs, &so, diag, &sum);
+    }
     if (rc != VG_OK) {
         /* one true thing: what the library said (naming the output folder
          * when that is what failed), or else this */

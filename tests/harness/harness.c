@@ -60,7 +60,10 @@ static json_t *load_or_empty(const char *dir, const char *name)
     return j ? j : json_array();
 }
 
-void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh_result *r)
+int vgh_no_recover;
+
+static void run_kind(enum vg_kind kind, const char *dir, const char *bundle, const char *module,
+                     struct vgh_result *r)
 {
     struct vg_iocs *iocs = NULL;
     struct vg_diag *diag = NULL;
@@ -85,14 +88,18 @@ void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh
     so.modules = module ? mods : NULL;
     so.n_modules = module ? 1 : 0;
     so.command_line = "vigie test";
-    r->rc = vgfix_check(VG_KIND_IOS_BACKUP, so.target, iocs, &so, NULL, diag, &r->sum);
+    so.no_recover = vgh_no_recover;
+    r->rc = vgfix_check(kind, so.target, iocs, &so, NULL, diag, &r->sum);
     if (module) {
         snprintf(name, sizeof(name), "%s.json", module);
         r->records = load_or_empty(out, name);
         snprintf(name, sizeof(name), "%s_detected.json", module);
         r->alerts = load_or_empty(out, name);
+        snprintf(name, sizeof(name), "%s_recovered.json", module);
+        r->recovered = load_or_empty(out, name);
     } else {
         r->records = json_array();
+        r->recovered = json_array();
         r->alerts = load_or_empty(out, "alerts.json");
     }
     r->info = load_or_empty(out, "info.json");
@@ -106,10 +113,21 @@ void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh
     vg_diag_free(diag);
 }
 
+void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh_result *r)
+{
+    run_kind(VG_KIND_IOS_BACKUP, dir, bundle, module, r);
+}
+
+void vgh_run_fs(const char *dir, const char *bundle, const char *module, struct vgh_result *r)
+{
+    run_kind(VG_KIND_IOS_FS, dir, bundle, module, r);
+}
+
 void vgh_result_free(struct vgh_result *r)
 {
     json_decref(r->records);
     json_decref(r->alerts);
+    json_decref(r->recovered);
     json_decref(r->info);
     free(r->timeline);
     free(r->diag_text);

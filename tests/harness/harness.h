@@ -29,12 +29,13 @@
 struct vgh_result {
     int rc; /* vg_ios_check_backup's return */
     struct vg_summary sum;
-    json_t *records; /* <module>.json, or an empty array when not written */
-    json_t *alerts;  /* <module>_detected.json, or an empty array */
-    json_t *info;    /* info.json */
-    char *timeline;  /* timeline.csv contents ("" when absent) */
-    size_t warnings; /* diagnostics of level WARN or ERROR */
-    char *diag_text; /* every diagnostic, one per line, for asserts */
+    json_t *records;   /* <module>.json, or an empty array when not written */
+    json_t *alerts;    /* <module>_detected.json, or an empty array */
+    json_t *recovered; /* <module>_recovered.json, or an empty array */
+    json_t *info;      /* info.json */
+    char *timeline;    /* timeline.csv contents ("" when absent) */
+    size_t warnings;   /* diagnostics of level WARN or ERROR */
+    char *diag_text;   /* every diagnostic, one per line, for asserts */
 };
 
 /* A STIX2 bundle with one indicator per pattern, all "indicating" one
@@ -45,7 +46,11 @@ char *vgh_bundle(const char *const *patterns);
 /* Runs module `module` on the backup at dir with the bundle text (may be
  * NULL: no indicators). Fills r; free with vgh_result_free. */
 void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh_result *r);
+/* Runs that follow do not recover deleted rows (--no-recover) when 1. */
+extern int vgh_no_recover;
 void vgh_result_free(struct vgh_result *r);
+/* The same on an iOS filesystem dump (a folder holding private/var). */
+void vgh_run_fs(const char *dir, const char *bundle, const char *module, struct vgh_result *r);
 /* vgh_run with one indicator per pattern (patterns may be NULL), which
  * must succeed. */
 void vgh_run_ok(const char *dir, const char *const *patterns, const char *module,

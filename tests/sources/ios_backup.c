@@ -214,6 +214,49 @@ static void test_corrupt_mbfile_blob(void **state)
     free(db);
 }
 
+/* A path that is not UTF-8 (SQLite stores whatever it is given): the entry
+ * is kept, its text repaired in what is written, its alert still raised,
+ * and the rest of the listing unaffected. */
+static void test_path_not_utf8(void **state)
+{
+    char *dir = vgfix_tmpdir("notutf8"), *db, *bundle = vgh_bundle(manifest_iocs);
+    const json_t *rec;
+    struct vgh_result r;
+    (void)state;
+
+    build_backup(dir);
+    db = vgh_path_join(dir, "Manifest.db");
+    assert_int_equal(vgfix_sqlite_exec(db, "UPDATE Files SET relativePath = CAST("
+                                           "X'4C6962726172792F746D702F68747470735F6576696C2E6578"
+                                           "616D706C655F30FF2E6462' AS TEXT) "
+                                           "WHERE domain = 'RootDomain';"),
+                     0);
+    vgh_run(dir, bundle, "manifest", &r);
+    assert_int_equal(r.rc, VG_OK);
+    assert_int_equal(json_array_size(r.records), 3);
+    rec = vgh_find_record(r.records, "domain", "RootDomain");
+    assert_non_null(rec);
+    assert_string_equal(vgh_str(rec, "relative_path"),
+                        "Library/tmp/https_evil.example_0\xEF\xBF\xBD.db");
+    assert_int_equal(json_array_size(r.alerts), 2);
+    assert_non_null(vgh_find_alert(r.alerts, "HIGH",
+                                   "Found mention of domain \"evil.example\" in a backup file "
+                                   "with path: Library/tmp/https_evil.example_0\xEF\xBF\xBD.db"));
+    assert_non_null(strstr(r.timeline, "\"Library/tmp/https_evil.example_0\xEF\xBF\xBD.db - "
+                                       "RootDomain\""));
+    vgh_result_free(&r);
+
+    /* every module: none is lost to it */
+    vgh_run(dir, bundle, NULL, &r);
+    assert_int_equal(r.rc, VG_OK);
+    assert_int_equal(r.sum.records, 4); /* manifest's 3, backup_info's 1 */
+    assert_int_equal(r.sum.unread, 0);
+    vgh_result_free(&r);
+    vgh_cleanup(dir);
+    free(db);
+    free(bundle);
+}
+
 /* Every file of the folder with its size and mtime, to compare before/after. */
 static void snapshot(const char *dir, char *out, size_t cap)
 {
@@ -259,6 +302,7 @@ int main(void)
         cmocka_unit_test(test_partial_backup_file_absent),
         cmocka_unit_test(test_truncated_manifest_db),
         cmocka_unit_test(test_corrupt_mbfile_blob),
+        cmocka_unit_test(test_path_not_utf8),
         cmocka_unit_test(test_evidence_untouched),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

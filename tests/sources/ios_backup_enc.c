@@ -317,7 +317,7 @@ static void test_file_shorter_than_recorded(void **state)
     assert_int_equal(r.rc, VG_OK);
     assert_non_null(strstr(r.text, "HomeDomain/Library/Preferences/.GlobalPreferences.plist: "
                                    "decrypted it is 22 bytes, 1000 short of the 1022 recorded "
-                                   "(incomplete copy?)"));
+                                   "(incomplete copy"));
     vgfix_rmtree(work);
     free(work);
 }

@@ -39,6 +39,7 @@ struct sq_ctx {
     struct timespec start; /* of the running statement */
     int stopped;           /* why the progress handler stopped it: SQ_STOP_* */
     char view[128];        /* a view met where a table was read */
+    int temp_writes;       /* vg_sqlite_temp_writes: the temp schema may change */
     struct sq_ctx *next;
 };
 
@@ -132,18 +133,53 @@ static int sq_trace(unsigned type, void *ud, void *p, void *x)
 /* vigie's queries name tables. A read that goes through a view means the
  * evidence replaced a table by a view (a view can sort, join and repeat
  * rows at will: a cartesian view floods millions of records): refused. */
+/* Actions that change a schema or rows: only ever on the temp schema, and
+ * only while vg_sqlite_temp_writes allows it. */
+static int sq_is_write(int action)
+{
+    switch (action) {
+    case SQLITE_CREATE_TEMP_TABLE:
+    case SQLITE_DROP_TEMP_TABLE:
+    case SQLITE_INSERT:
+    case SQLITE_UPDATE: /* CREATE TEMP TABLE ... AS updates sqlite_temp_master */
+    case SQLITE_DELETE:
+        return 1;
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_FUNCTION:
+    case SQLITE_RECURSIVE:
+    case SQLITE_PRAGMA:
+    case SQLITE_TRANSACTION:
+    case SQLITE_SAVEPOINT:
+        return 0;
+    default:
+        return -1; /* anything else: never needed, refused while writing */
+    }
+}
+
 static int sq_authorize(void *ud, int action, const char *a3, const char *a4, const char *dbname,
                         const char *view)
 {
     struct sq_ctx *c = ud;
+    int w = sq_is_write(action);
+
     VG_UNUSED(a4);
-    VG_UNUSED(dbname);
     if (action == SQLITE_READ && view && *view) {
         if (!c->view[0])
             (void)vg_snprintf(c->view, sizeof(c->view), "%s", view);
         return SQLITE_DENY;
     }
-    VG_UNUSED(a3);
+    if (w == 1) {
+        /* CREATE TEMP TABLE names no database; INSERT and DELETE do */
+        int temp = action == SQLITE_CREATE_TEMP_TABLE || action == SQLITE_DROP_TEMP_TABLE ||
+                   (dbname && strcmp(dbname, "temp") == 0) ||
+                   (a3 && strcmp(a3, "sqlite_temp_master") == 0);
+        /* otherwise query_only refuses writes; SQLite itself asks for
+         * SQLITE_UPDATE on sqlite_master while preparing pragma_table_info */
+        return !c->temp_writes || temp ? SQLITE_OK : SQLITE_DENY;
+    }
+    if (w < 0 && c->temp_writes)
+        return SQLITE_DENY;
     return SQLITE_OK;
 }
 
@@ -190,6 +226,28 @@ static int sq_harden(sqlite3 *db, struct sq_ctx *c)
         return VG_E_IO;
     /* after the pragmas: they read no table, but keep the rule simple */
     return sqlite3_set_authorizer(db, sq_authorize, c) == SQLITE_OK ? VG_OK : VG_E_UNSUPPORTED;
+}
+
+int vg_sqlite_temp_writes(sqlite3 *db, int on)
+{
+    struct sq_ctx *c = sq_find(db, 0);
+
+    if (!c)
+        return VG_E_INVAL;
+    /* query_only refuses writes to any schema, temp included: lifted only
+     * while the authorizer admits the temp schema alone */
+    if (on) {
+        c->temp_writes = 1;
+        if (sqlite3_exec(db, "PRAGMA query_only=0;", NULL, NULL, NULL) != SQLITE_OK) {
+            c->temp_writes = 0;
+            return VG_E_IO;
+        }
+        return VG_OK;
+    }
+    if (sqlite3_exec(db, "PRAGMA query_only=1;", NULL, NULL, NULL) != SQLITE_OK)
+        return VG_E_IO;
+    c->temp_writes = 0;
+    return VG_OK;
 }
 
 void vg_sqlite_set_op_budget(sqlite3 *db, uint64_t ops)

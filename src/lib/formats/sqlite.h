@@ -78,6 +78,14 @@ int vg_sqlite_each_table(sqlite3 *db, const char *table, const char *columns, co
                          int (*cb)(void *ud, sqlite3_stmt *st), void *ud,
                          size_t *rows) VG_MUST_CHECK;
 
+/* Lets the connection create, fill and drop TEMP tables (on: 1) or not
+ * (0, the default). Nothing but the temp schema can change either way: the
+ * database is read-only and an authorizer refuses every other write. A
+ * TEMP table shadows the database's table of the same name in queries that
+ * do not name a schema, which is how a module's queries are run again on
+ * recovered rows (scan/recover.c). */
+int vg_sqlite_temp_writes(sqlite3 *db, int on) VG_MUST_CHECK;
+
 /* Work allowed per statement, in SQLite VM operations (default
  * VG_SQLITE_MAX_PROGRESS_CALLS); a statement that needs more stops with
  * VG_E_LIMIT. For slow modules that know they need more, and for tests. */

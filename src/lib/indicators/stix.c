@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "indicators/index.h"
+#include "indicators/stix_scan.h"
 #include "indicators/pattern.h"
 
 #define WHERE            "indicators"
@@ -352,7 +353,7 @@ static int load_bundle(struct vg_iocs *x, const char *path, const char *data, si
     sha256_hex(data, len, sha);
     if ((rc = same_as_loaded(x, path, base_name(path), sha, diag)) != 0)
         return rc < 0 ? rc : VG_OK;
-    root = json_loadb(data, len, 0, &err);
+    root = vg_stix_scan(data, len, &err);
     if (!root) {
         vg_diag_add(diag, lv, WHERE, "%s: not valid JSON: %s (line %d, column %d)", path, err.text,
                     err.line, err.column);

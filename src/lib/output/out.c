@@ -9,6 +9,7 @@
  */
 #include "util/vg.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +106,81 @@ int vg_out_new(const char *dir, struct vg_diag *diag, struct vg_out **out)
     o->diag = diag;
     *out = o;
     return VG_OK;
+}
+
+/* ---- results of an earlier run ---- */
+
+static const char *const fixed_names[] = {
+    "info.json",           "alerts.json", "timeline.csv", "timeline.jsonl",
+    "alerts_timeline.csv", "command.log", "report.html",
+};
+
+/* 1 when name is one of the files vigie writes: the fixed ones, or
+ * <module>.json, <module>_detected.json, <module>_recovered.json. */
+static int own_name(const char *name, const char *const *modules, size_t n)
+{
+    static const char *const suffixes[] = {".json", "_detected.json", "_recovered.json"};
+    size_t i, j, k;
+
+    for (i = 0; i < VG_ARRAY_LEN(fixed_names); i++)
+        if (strcmp(name, fixed_names[i]) == 0)
+            return 1;
+    if (strncmp(name, ".vigie-timeline-", 16) == 0)
+        return 1;
+    for (i = 0; i < n; i++) {
+        k = strlen(modules[i]);
+        if (strncmp(name, modules[i], k) != 0)
+            continue;
+        for (j = 0; j < VG_ARRAY_LEN(suffixes); j++)
+            if (strcmp(name + k, suffixes[j]) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+int vg_out_claim(struct vg_out *o, const char *const *modules, size_t n, int force)
+{
+    DIR *d = opendir(o->dir);
+    struct dirent *e;
+    char found[512];
+    size_t count = 0, len = 0;
+    int rc = VG_OK;
+
+    if (!d)
+        return VG_OK; /* writing will say what is wrong */
+    found[0] = '\0';
+    while ((e = readdir(d)) != NULL) {
+        struct stat st;
+        char *path;
+        if (!own_name(e->d_name, modules, n))
+            continue;
+        path = vg_asprintf("%s/%s", o->dir, e->d_name);
+        if (!path) {
+            rc = VG_E_NOMEM;
+            break;
+        }
+        if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+            if (force && unlink(path) != 0)
+                rc = VG_E_IO;
+            if (count++ < 4 && len + strlen(e->d_name) + 3 < sizeof(found)) {
+                len += (size_t)snprintf(found + len, sizeof(found) - len, "%s%s",
+                                        count > 1 ? ", " : "", e->d_name);
+            }
+        }
+        free(path);
+    }
+    closedir(d);
+    if (rc == VG_OK && count && !force) {
+        vg_diag_add(o->diag, VG_DIAG_ERROR, WHERE,
+                    "%s already holds the results of a run (%s%s): give an empty folder, or "
+                    "--force to replace them",
+                    o->dir, found, count > 4 ? ", ..." : "");
+        return VG_E_EXISTS;
+    }
+    if (rc == VG_OK && count)
+        vg_diag_add(o->diag, VG_DIAG_INFO, WHERE,
+                    "%s: %zu files of an earlier run removed (--force)", o->dir, count);
+    return rc;
 }
 
 void vg_out_free(struct vg_out *o)
@@ -649,6 +725,19 @@ static int jsonl_line(struct vg_sink *s, const struct vg_timeline_event *ev)
     jsonl_field(s, ", \"message\": ", ev->description);
     jsonl_field(s, ", \"module\": ", ev->module);
     jsonl_field(s, ", \"plugin\": ", ev->plugin);
+    if (ev->tag && *ev->tag) {
+        /* an alert was raised on this event's record: filterable in Timesketch */
+        const char *tab = strchr(ev->tag, '\t');
+        char level[16];
+        size_t n = tab ? (size_t)(tab - ev->tag) : strlen(ev->tag);
+        if (n < sizeof(level)) {
+            memcpy(level, ev->tag, n);
+            level[n] = '\0';
+            jsonl_field(s, ", \"alert_level\": ", level);
+        }
+        if (tab && tab[1])
+            jsonl_field(s, ", \"indicator\": ", tab + 1);
+    }
     vg_sink_put(s, "}\n", 2);
     return 1;
 }

@@ -48,6 +48,12 @@ int vg_timeline_add(struct vg_timeline *tl, const char *timestamp, const char *m
 int vg_timeline_add_key(struct vg_timeline *tl, uint64_t key, const char *timestamp,
                         const char *module, const char *plugin, const char *event,
                         const char *description) VG_MUST_CHECK;
+/* The same for an event of a record an alert was raised on: tag is
+ * "<LEVEL>\t<indicator>" (indicator may be empty), which timeline.jsonl
+ * writes as the event's alert_level and indicator. */
+int vg_timeline_add_tagged(struct vg_timeline *tl, uint64_t key, const char *timestamp,
+                           const char *module, const char *plugin, const char *event,
+                           const char *description, const char *tag) VG_MUST_CHECK;
 /* Events added, spilled ones included. */
 size_t vg_timeline_count(const struct vg_timeline *tl);
 /* Stable sort of the events in memory by timestamp; ties keep insertion
@@ -62,6 +68,7 @@ struct vg_timeline_event {
     const char *plugin;
     const char *event;
     const char *description;
+    const char *tag; /* "" or "<LEVEL>\t<indicator>": an alert on its record */
 };
 /* The i-th event in memory in the timeline's current order (every event
  * when nothing was spilled); VG_E_INVAL past the end. */
@@ -96,6 +103,11 @@ char *vg_json_dumps(const json_t *v);
 /* Creates dir (and parents) if needed, mode 0700 for new folders. */
 int vg_out_new(const char *dir, struct vg_diag *diag, struct vg_out **out) VG_MUST_CHECK;
 void vg_out_free(struct vg_out *o);
+/* Two runs must never mix in one folder: when it already holds files vigie
+ * writes (info.json, timelines, report.html, <module>.json of the modules
+ * given...), VG_E_EXISTS with an error naming them, or with force, those
+ * files (and only those) are removed first. */
+int vg_out_claim(struct vg_out *o, const char *const *modules, size_t n, int force) VG_MUST_CHECK;
 const char *vg_out_dir(const struct vg_out *o);
 struct vg_diag *vg_out_diag(const struct vg_out *o);
 

@@ -185,12 +185,16 @@ static int name_intern(struct vg_timeline *tl, const char *module, const char *p
     return VG_OK;
 }
 
-static int event_strings(struct tl_event *e, const char *ts, const char *event, const char *desc)
+/* "ts\0event\0desc\0tag\0": tag is "" or "<LEVEL>\t<indicator>" for an
+ * event of a record an alert was raised on (timeline.jsonl carries it). */
+static int event_strings(struct tl_event *e, const char *ts, const char *event, const char *desc,
+                         const char *tag)
 {
-    size_t lt = strlen(ts), le = strlen(event), ld = strlen(desc), total;
+    size_t lt = strlen(ts), le = strlen(event), ld = strlen(desc), lg = strlen(tag), total;
 
     if (vg_add_overflow(lt, le, &total) || vg_add_overflow(total, ld, &total) ||
-        vg_add_overflow(total, 3, &total) || total > UINT32_MAX)
+        vg_add_overflow(total, lg, &total) || vg_add_overflow(total, 4, &total) ||
+        total > UINT32_MAX)
         return VG_E_LIMIT;
     e->s = vg_malloc(total);
     if (!e->s)
@@ -200,7 +204,13 @@ static int event_strings(struct tl_event *e, const char *ts, const char *event, 
     memcpy(e->s, ts, lt + 1);
     memcpy(e->s + e->ev_off, event, le + 1);
     memcpy(e->s + e->desc_off, desc, ld + 1);
+    memcpy(e->s + e->desc_off + ld + 1, tag, lg + 1);
     return VG_OK;
+}
+
+static const char *event_tag(const char *desc)
+{
+    return desc + strlen(desc) + 1;
 }
 
 static int events_reserve(struct vg_timeline *tl)
@@ -225,7 +235,8 @@ static int events_reserve(struct vg_timeline *tl)
 
 static size_t event_len(const struct tl_event *e)
 {
-    return e->desc_off + strlen(e->s + e->desc_off) + 1;
+    const char *tag = event_tag(e->s + e->desc_off);
+    return (size_t)(tag - e->s) + strlen(tag) + 1;
 }
 
 /* ---- spilling ---- */
@@ -337,7 +348,7 @@ static int spill(struct vg_timeline *tl)
 
 static int add_locked(struct vg_timeline *tl, uint64_t key, const char *timestamp,
                       const char *module, const char *plugin, const char *event,
-                      const char *description)
+                      const char *description, const char *tag)
 {
     struct tl_event e;
     int rc;
@@ -351,7 +362,7 @@ static int add_locked(struct vg_timeline *tl, uint64_t key, const char *timestam
     if (rc != VG_OK)
         return rc;
     rc = event_strings(&e, timestamp ? timestamp : "", event ? event : "",
-                       description ? description : "");
+                       description ? description : "", tag ? tag : "");
     if (rc != VG_OK)
         return rc;
     e.seq = key;
@@ -373,7 +384,21 @@ int vg_timeline_add_key(struct vg_timeline *tl, uint64_t key, const char *timest
     if (!tl)
         return VG_E_INVAL;
     pthread_mutex_lock(&tl->lock);
-    rc = add_locked(tl, key, timestamp, module, plugin, event, description);
+    rc = add_locked(tl, key, timestamp, module, plugin, event, description, NULL);
+    pthread_mutex_unlock(&tl->lock);
+    return rc;
+}
+
+int vg_timeline_add_tagged(struct vg_timeline *tl, uint64_t key, const char *timestamp,
+                           const char *module, const char *plugin, const char *event,
+                           const char *description, const char *tag)
+{
+    int rc;
+
+    if (!tl)
+        return VG_E_INVAL;
+    pthread_mutex_lock(&tl->lock);
+    rc = add_locked(tl, key, timestamp, module, plugin, event, description, tag);
     pthread_mutex_unlock(&tl->lock);
     return rc;
 }
@@ -386,7 +411,7 @@ int vg_timeline_add(struct vg_timeline *tl, const char *timestamp, const char *m
     if (!tl)
         return VG_E_INVAL;
     pthread_mutex_lock(&tl->lock);
-    rc = add_locked(tl, (uint64_t)tl->total, timestamp, module, plugin, event, description);
+    rc = add_locked(tl, (uint64_t)tl->total, timestamp, module, plugin, event, description, NULL);
     pthread_mutex_unlock(&tl->lock);
     return rc;
 }
@@ -426,6 +451,7 @@ int vg_timeline_get(const struct vg_timeline *tl, size_t i, struct vg_timeline_e
     ev->plugin = nm->plugin;
     ev->event = e->s + e->ev_off;
     ev->description = e->s + e->desc_off;
+    ev->tag = event_tag(ev->description);
     return VG_OK;
 }
 
@@ -543,14 +569,18 @@ static int run_error(const struct vg_timeline_iter *it, const struct tl_src *s, 
     return rc;
 }
 
-/* The strings must be exactly three, ending where the offsets say. */
+/* The strings must be exactly four, the first three where the offsets
+ * say, the last (the tag) ending the record. */
 static int strings_ok(const char *p, size_t n, uint32_t ev_off, uint32_t desc_off)
 {
+    const char *d_end;
+
     if (ev_off < 1 || desc_off <= ev_off || desc_off >= n)
         return 0;
+    d_end = memchr(p + desc_off, 0, n - desc_off);
     return memchr(p, 0, n) == p + ev_off - 1 &&
-           memchr(p + ev_off, 0, n - ev_off) == p + desc_off - 1 &&
-           memchr(p + desc_off, 0, n - desc_off) == p + n - 1;
+           memchr(p + ev_off, 0, n - ev_off) == p + desc_off - 1 && d_end && d_end < p + n - 1 &&
+           memchr(d_end + 1, 0, (size_t)(p + n - d_end - 1)) == p + n - 1;
 }
 
 static int rec_decode(const struct vg_timeline_iter *it, struct tl_src *s, size_t len)
@@ -816,5 +846,6 @@ int vg_timeline_iter_next(struct vg_timeline_iter *it, struct vg_timeline_event 
     ev->plugin = it->tl->names[c->name].plugin;
     ev->event = c->ev;
     ev->description = c->desc;
+    ev->tag = event_tag(c->desc);
     return 1;
 }

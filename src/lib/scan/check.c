@@ -52,6 +52,29 @@ static const struct vg_module **modules_for(enum vg_kind kind, int any_platform,
     return v;
 }
 
+/* The output folder must not hold another run's results (every
+ * platform's module names: an Android run's files count too). */
+static int claim_output(struct vg_scan *s, int force)
+{
+    const struct vg_module *const *ios, *const *android;
+    const char **names;
+    size_t ni, na, i;
+    int rc;
+
+    ios = vg_modules(VG_PLATFORM_IOS, &ni);
+    android = vg_modules(VG_PLATFORM_ANDROID, &na);
+    names = vg_calloc(ni + na + 1, sizeof(*names));
+    if (!names)
+        return VG_E_NOMEM;
+    for (i = 0; i < ni; i++)
+        names[i] = ios[i]->name;
+    for (i = 0; i < na; i++)
+        names[ni + i] = android[i]->name;
+    rc = vg_out_claim(s->out, names, ni + na, force);
+    free(names);
+    return rc;
+}
+
 /* 1 when path (which may not exist yet) is the evidence or inside it. */
 static int inside_evidence(const struct vg_source *src, const char *path)
 {
@@ -149,10 +172,12 @@ int vg_check(struct vg_source *src, const struct vg_iocs *iocs, const struct vg_
         return VG_E_NOMEM;
     }
     rc = vg_scan_init(&s, iocs, opts, diag, sum, src);
-    if (rc == VG_OK) {
+    if (rc == VG_OK && s.out)
+        rc = claim_output(&s, opts->force);
+    if (rc == VG_OK)
         rc = vg_scan_run_nested(&s, mods, n, nests, n_nests);
+    if (s.alerts)
         vg_scan_cleanup(&s);
-    }
     free(mods);
     nests_free(nests, n_nests);
     return rc;

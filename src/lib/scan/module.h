@@ -86,6 +86,9 @@ struct vg_file {
                                * number in the file of the line before its first
                                * (its header), so messages name file lines; 0:
                                * a whole file */
+    int listing_flags;        /* the listing's own flags for the entry (a backup
+                               * manifest's "flags": 1 file, 2 folder, 4 link,
+                               * whatever else it holds), else 0 */
 };
 #define VG_FILE_ABSENT 0x1u /* listed (manifest) but not stored */
 #define VG_FILE_DIR    0x2u
@@ -185,6 +188,31 @@ void vg_run_coverage(struct vg_run *run, enum vg_cov status, const char *artifac
 
 /* Facts about the device for info.json's "device" section (takes value). */
 void vg_run_device(struct vg_run *run, const char *key, json_t *value);
+
+/* ---- deleted records (scan/recover.c) ---- */
+
+/* Where a module's records come from in a database: the table whose
+ * deleted rows become records, and the tables its queries join to it
+ * (their deleted rows are joined too, beside the live ones). */
+struct vg_recover_spec {
+    const char *table;
+    const char *const *joined;
+    size_t n_joined;
+};
+
+/* Recovers the deleted rows of spec->table from f (the database db was
+ * opened from, with its -wal) and, for each, runs emit: the module's own
+ * query on db, which then reads that one row in place of the table. The
+ * records emitted meanwhile go to <module>_recovered.json with where the
+ * row was found, through the same checks and onto the timeline, marked.
+ * Does nothing on saved results or with --no-recover. A failure is a
+ * warning (recovery adds to what was read); VG_E_NOMEM is returned. */
+int vg_run_recover(struct vg_run *run, const struct vg_file *f, sqlite3 *db,
+                   const struct vg_recover_spec *spec,
+                   int (*emit)(struct vg_run *run, sqlite3 *db, void *ud), void *ud) VG_MUST_CHECK;
+/* 1 while the record being made is a recovered one (emit may skip what
+ * only concerns live rows, such as coverage). */
+int vg_run_recovering(const struct vg_run *run);
 
 /* ---- artifacts ---- */
 

@@ -447,7 +447,8 @@ void vg_rec_from_stmt(struct vg_rec *r, sqlite3_stmt *st, const int *col_key, in
         if (v->t == VG_VT_JSON)
             json_decref(v->u.j);
         v->t = VG_VT_NULL;
-        switch (type) {
+        /* with blob_as_text, the text of the blob's bytes */
+        switch (type == SQLITE_BLOB && blob_as_text ? SQLITE_TEXT : type) {
         case SQLITE_INTEGER:
             v->t = VG_VT_INT;
             v->u.i = sqlite3_column_int64(st, i);
@@ -458,23 +459,19 @@ void vg_rec_from_stmt(struct vg_rec *r, sqlite3_stmt *st, const int *col_key, in
                 v->t = VG_VT_REAL;
             break;
         case SQLITE_BLOB:
-            if (!blob_as_text) {
-                v->u.s.p = sqlite3_column_blob(st, i);
-                v->u.s.n = (size_t)sqlite3_column_bytes(st, i);
-                v->t = VG_VT_BLOB;
-                if (!v->u.s.p)
-                    v->u.s.p = "";
-                break;
-            }
-            /* text of the blob's bytes */
-            /* fall through */
+            v->u.s.p = sqlite3_column_blob(st, i);
+            v->u.s.n = (size_t)sqlite3_column_bytes(st, i);
+            v->t = VG_VT_BLOB;
+            if (!v->u.s.p)
+                v->u.s.p = "";
+            break;
         case SQLITE_TEXT:
             v->u.s.p = (const char *)sqlite3_column_text(st, i);
             v->u.s.n = (size_t)sqlite3_column_bytes(st, i);
             if (v->u.s.p)
                 v->t = VG_VT_TEXT;
-            else
-                r->failed = sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM;
+            else if (sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM)
+                r->failed = 1; /* and stays so for the other columns */
             break;
         default:
             break;

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 
 #include "formats/sqlite.h"
+#include "scan/checks.h"
 #include "scan/scan.h"
+#include "util/utf8.h"
 
 struct vg_run_schema {
     struct vg_schema *s;
@@ -211,6 +213,50 @@ static int write_record(struct vg_run *run, const struct vg_rec *r)
     return run->write_rc;
 }
 
+/* A record made of a deleted row: to <module>_recovered.json, with where
+ * the row was found (records re-read from such a file have it already). */
+static int write_recovered(struct vg_run *run, const struct vg_rec *r)
+{
+    struct vg_scan *s = run->scan;
+    json_t *j;
+
+    if (!s->out || run->write_rc != VG_OK)
+        return run->write_rc;
+    if (!run->rwriter) {
+        char name[VG_MAX_MESSAGE];
+        run->write_rc = vg_snprintf(name, sizeof(name), "%s_recovered", run->name);
+        if (run->write_rc == VG_OK)
+            run->write_rc = vg_out_records_begin(s->out, name, &run->rwriter);
+        if (run->write_rc != VG_OK)
+            return run->write_rc;
+    }
+    j = vg_rec_to_json(r);
+    if (!j || (!json_object_get(j, "recovered") &&
+               json_object_set(j, "recovered", run->recovering) != 0)) {
+        json_decref(j);
+        vg_run_nomem(run);
+        return VG_E_NOMEM;
+    }
+    run->write_rc = vg_out_records_add(run->rwriter, j);
+    json_decref(j);
+    return run->write_rc;
+}
+
+/* The record's alerts raised without a time get its first event's. */
+static void date_alerts(struct vg_run *run)
+{
+    size_t i;
+
+    if (!run->rec_ts[0])
+        return;
+    for (i = run->rec_alerts_from; i < json_array_size(run->alerts); i++) {
+        json_t *a = json_array_get(run->alerts, i);
+        const char *t = json_string_value(json_object_get(a, "event_time"));
+        if ((!t || !*t) && json_object_set_new(a, "event_time", json_string(run->rec_ts)) != 0)
+            vg_run_nomem(run);
+    }
+}
+
 int vg_run_emit(struct vg_run *run, struct vg_rec *r)
 {
     const struct vg_module *m = run->mod;
@@ -224,7 +270,11 @@ int vg_run_emit(struct vg_run *run, struct vg_rec *r)
         vg_run_nomem(run);
         return VG_E_NOMEM;
     }
-    if (run->n_records >= VG_MAX_MODULE_RECORDS) {
+    if (run->recovering && run->n_recovered >= VG_MAX_MODULE_RECOVERED) {
+        vg_rec_reset(r);
+        return VG_E_LIMIT;
+    }
+    if (!run->recovering && run->n_records >= VG_MAX_MODULE_RECORDS) {
         if (run->dropped++ == 0)
             vg_run_log(run, VG_DIAG_WARN,
                        "more than %zu records: the rest were not read (a flood of rows is "
@@ -233,12 +283,27 @@ int vg_run_emit(struct vg_run *run, struct vg_rec *r)
         vg_rec_reset(r);
         return VG_E_LIMIT;
     }
+    run->in_record = 1;
+    run->rec_level = -1;
+    run->rec_ioc[0] = '\0';
+    run->rec_ts[0] = '\0';
+    run->rec_alerts_from = json_array_size(run->alerts);
     if (m->check_record)
         m->check_record(run, r);
     if (m->timeline && run->scan->tl)
         m->timeline(run, r);
+    date_alerts(run);
+    run->in_record = 0;
+    if (run->recovering) {
+        rc = write_recovered(run, r);
+        run->n_recovered++;
+        vg_rec_reset(r);
+        return run->nomem ? VG_E_NOMEM : rc;
+    }
     rc = write_record(run, r);
     run->n_records++;
+    if ((run->n_records & 0xffff) == 0 && run->scan->opts->on_progress)
+        run->scan->opts->on_progress(run->scan->opts->ud, run->label, run->n_records);
     vg_rec_reset(r);
     if (run->nomem)
         return VG_E_NOMEM;
@@ -321,6 +386,16 @@ int vg_run_emit_json(struct vg_run *run, json_t *obj)
 
 /* ---- alerts ---- */
 
+/* Where the deleted row being checked was found, in one line. */
+static const char *recovered_text(const struct vg_run *run)
+{
+    const char *t = run->recovering_text;
+
+    if (!t)
+        t = json_string_value(json_object_get(run->recovering, "description"));
+    return t ? t : "a deleted row";
+}
+
 static json_t *match_json(const struct vg_ioc_match *m)
 {
     json_t *o;
@@ -337,20 +412,37 @@ static json_t *match_json(const struct vg_ioc_match *m)
 }
 
 static void add_alert(struct vg_run *run, enum vg_level level, json_t *event,
-                      const struct vg_ioc_match *m, const char *event_time, const char *msg)
+                      const struct vg_ioc_match *m, const char *event_time, const char *line)
 {
-    json_t *alert, *match = match_json(m);
+    json_t *alert = NULL, *match = match_json(m), *text, *when;
+    char msg[VG_MAX_MESSAGE];
+
+    /* an alert on a deleted row says so, and where the row was */
+    if (!run->recovering ||
+        vg_snprintf(msg, sizeof(msg), "%s (in a deleted record recovered from %s)", line,
+                    recovered_text(run)) != VG_OK)
+        (void)vg_snprintf(msg, sizeof(msg), "%s", line);
+    if (run->recovering && event && !json_object_get(event, "recovered") &&
+        json_object_set(event, "recovered", run->recovering) != 0) {
+        json_decref(event);
+        event = NULL;
+    }
+    /* the message and time may carry bytes from the evidence: repaired */
+    text = vg_json_utf8(msg, strlen(msg));
+    when = vg_json_utf8(event_time ? event_time : "", event_time ? strlen(event_time) : 0);
 
     if ((unsigned)level >= VG_LEVEL_COUNT)
         level = VG_LEVEL_CRITICAL;
-    alert = event && match ? json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "level",
-                                       vg_level_json_name(level), "module", run->name,
-                                       "message", msg, "event_time", event_time ? event_time : "",
-                                       "event", event, "matched_indicator", match)
-                           : NULL;
-    if (!alert) {
+    /* json_pack takes every "o" reference, even when it fails */
+    if (event && match && text && when)
+        alert = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "level", vg_level_json_name(level),
+                          "module", run->name, "message", text, "event_time", when, "event",
+                          event, "matched_indicator", match);
+    else {
         json_decref(event);
         json_decref(match);
+        json_decref(text);
+        json_decref(when);
     }
     if (!alert || json_array_append_new(run->alerts, alert) != 0) {
         vg_diag_add(run->diag, VG_DIAG_ERROR, run->name,
@@ -359,6 +451,10 @@ static void add_alert(struct vg_run *run, enum vg_level level, json_t *event,
         return;
     }
     run->alert_counts[level]++;
+    if (run->in_record && (int)level > run->rec_level) {
+        run->rec_level = (int)level;
+        (void)vg_snprintf(run->rec_ioc, sizeof(run->rec_ioc), "%s", m ? m->value : "");
+    }
     vg_diag_add(run->diag, VG_DIAG_DEBUG, run->name, "%s alert: %s", vg_level_name(level),
                 msg);
 }
@@ -389,6 +485,27 @@ void vg_run_alert_json(struct vg_run *run, enum vg_level level, const json_t *ev
 
 /* ---- timeline ---- */
 
+static void timeline_add(struct vg_run *run, uint64_t key, const char *timestamp, const char *event,
+                         const char *description)
+{
+    int rc;
+
+    if (run->in_record && run->rec_level >= 0) {
+        char tag[VG_MAX_IOC_VALUE + 32];
+        (void)vg_snprintf(tag, sizeof(tag), "%s\t%s",
+                          vg_level_json_name((enum vg_level)run->rec_level), run->rec_ioc);
+        rc = vg_timeline_add_tagged(run->scan->tl, key, timestamp, run->name,
+                                    run->mod->class_name, event ? event : "",
+                                    description ? description : "", tag);
+    } else {
+        rc =
+            vg_timeline_add_key(run->scan->tl, key, timestamp, run->name, run->mod->class_name,
+                                event ? event : "", description ? description : "");
+    }
+    if (rc != VG_OK)
+        vg_run_nomem(run);
+}
+
 void vg_run_timeline(struct vg_run *run, const char *timestamp, const char *event,
                      const char *description)
 {
@@ -399,9 +516,20 @@ void vg_run_timeline(struct vg_run *run, const char *timestamp, const char *even
     /* the module's place, then the event's: the same order however the
      * modules shared the cores */
     key = (uint64_t)run->index << VG_TL_MODULE_SHIFT | run->tl_seq++;
-    if (vg_timeline_add_key(run->scan->tl, key, timestamp, run->name, run->mod->class_name,
-                            event ? event : "", description ? description : "") != VG_OK)
-        vg_run_nomem(run);
+    if (run->in_record && !run->rec_ts[0] && timestamp && *timestamp)
+        (void)vg_snprintf(run->rec_ts, sizeof(run->rec_ts), "%s", timestamp);
+    if (run->recovering) {
+        char *d = vg_asprintf("%s [deleted record recovered from %s]",
+                              description ? description : "", recovered_text(run));
+        if (!d) {
+            vg_run_nomem(run);
+            return;
+        }
+        timeline_add(run, key, timestamp, event, d);
+        free(d);
+        return;
+    }
+    timeline_add(run, key, timestamp, event, description);
 }
 
 /* ---- coverage ---- */
@@ -431,6 +559,8 @@ void vg_run_coverage(struct vg_run *run, enum vg_cov status, const char *artifac
     json_t *o;
     va_list ap;
 
+    if (run->recovering)
+        return; /* the database's coverage was said when it was read */
     detail[0] = '\0';
     if (fmt) {
         va_start(ap, fmt);
@@ -441,12 +571,15 @@ void vg_run_coverage(struct vg_run *run, enum vg_cov status, const char *artifac
         char *line = vg_asprintf("%s: %s%s%s", run->label, artifact ? artifact : "",
                                  *detail ? " (" : "", *detail ? detail : "");
         run->unreadable++;
-        if (!line || json_array_append_new(run->unread, json_string(line)) != 0)
+        if (!line || json_array_append_new(run->unread, vg_json_utf8(line, strlen(line))) != 0)
             vg_run_nomem(run);
         free(line);
     }
-    o = json_pack("{s:s, s:s, s:s}", "artifact", artifact ? artifact : "", "status",
-                  vg_cov_name(status), "detail", detail);
+    if (!artifact)
+        artifact = "";
+    /* artifact names come from the evidence: repaired */
+    o = json_pack("{s:o, s:s, s:o}", "artifact", vg_json_utf8(artifact, strlen(artifact)), "status",
+                  vg_cov_name(status), "detail", vg_json_utf8(detail, strlen(detail)));
     if (!o || json_array_append_new(run->coverage, o) != 0)
         vg_run_nomem(run);
 }
@@ -476,6 +609,7 @@ static void hash_input(struct vg_run *run, const struct vg_file *f, struct vg_io
     struct vg_scan *s = run->scan;
     char hex[65], *nested = NULL;
     const char *key = f->display;
+    json_t *name;
     int have;
 
     if (!s->hashes)
@@ -493,10 +627,14 @@ static void hash_input(struct vg_run *run, const struct vg_file *f, struct vg_io
         have = 1;
     }
     if (!have) {
+        /* a name that is not UTF-8 is listed repaired */
+        name = vg_json_utf8(key, strlen(key));
         pthread_mutex_lock(&s->lock);
-        if (json_object_set_new(s->hashes, key, json_string(hex)) != 0)
+        if (!name ||
+            json_object_set_new(s->hashes, json_string_value(name), json_string(hex)) != 0)
             run->nomem = 1;
         pthread_mutex_unlock(&s->lock);
+        json_decref(name);
     }
     free(nested);
 }
@@ -686,7 +824,8 @@ void vg_run_cleanup(struct vg_run *run)
     size_t i;
 
     vg_out_records_abort(run->writer);
-    run->writer = NULL;
+    vg_out_records_abort(run->rwriter);
+    run->writer = run->rwriter = NULL;
     for (i = 0; i < run->n_recs; i++)
         vg_rec_free(&run->recs[i]);
     free(run->recs);
@@ -719,6 +858,44 @@ static int saved_record(void *ud, json_t *rec)
     return rc == VG_E_INVAL ? VG_OK : rc;
 }
 
+/* A record an earlier run recovered from a deleted row: checked again as
+ * one, where it was found kept. */
+static int saved_recovered(void *ud, json_t *rec)
+{
+    struct vg_run *run = ud;
+    json_t *where = json_object_get(rec, "recovered");
+    int rc;
+
+    run->recovering = json_is_object(where) ? json_incref(where) : json_object();
+    if (!run->recovering) {
+        json_decref(rec);
+        vg_run_nomem(run);
+        return VG_E_NOMEM;
+    }
+    rc = saved_record(run, rec);
+    json_decref(run->recovering);
+    run->recovering = NULL;
+    return rc;
+}
+
+/* Saved results: <name>.json, then <name>_recovered.json (name: the
+ * module's result name, prefixed when it ran on a nested acquisition). */
+static int saved_records(struct vg_run *run)
+{
+    struct vg_source *src = run->src;
+    char name[VG_MAX_MESSAGE];
+    int rc = src->ops->records(src->self, run->name, saved_record, run, run->diag), rrc;
+
+    if (rc != VG_OK && rc != VG_E_NOTFOUND)
+        return rc;
+    if (vg_snprintf(name, sizeof(name), "%s_recovered", run->name) != VG_OK)
+        return rc;
+    rrc = src->ops->records(src->self, name, saved_recovered, run, run->diag);
+    if (rrc == VG_E_NOTFOUND)
+        return rc;
+    return rrc != VG_OK ? rrc : VG_OK;
+}
+
 /* <module>.json committed; <module>_detected.json when there are alerts. */
 static int finish_output(struct vg_run *run)
 {
@@ -737,6 +914,12 @@ static int finish_output(struct vg_run *run)
     if (!w && (rc = vg_out_records_begin(o, run->name, &w)) != VG_OK)
         return rc;
     rc = vg_out_records_end(w);
+    w = run->rwriter;
+    run->rwriter = NULL;
+    if (rc == VG_OK && w)
+        rc = vg_out_records_end(w);
+    else
+        vg_out_records_abort(w);
     if (rc != VG_OK)
         return rc;
     return vg_out_detected(o, run->name, run->alerts);
@@ -745,12 +928,13 @@ static int finish_output(struct vg_run *run)
 void vg_run_execute(struct vg_run *run)
 {
     const struct vg_module *m = run->mod;
-    struct vg_source *src = run->src;
     int rc;
 
     vg_diag_add(run->diag, VG_DIAG_DEBUG, run->name, "running module %s", run->label);
+    if (run->scan->opts->on_progress)
+        run->scan->opts->on_progress(run->scan->opts->ud, run->label, 0);
     if (run->rechecking)
-        run->status = src->ops->records(src->self, run->name, saved_record, run, run->diag);
+        run->status = saved_records(run);
     else
         run->status = m->extract(run);
     if (run->status == VG_E_NOTFOUND && run->rechecking)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "output/report.h"
+#include "scan/checks.h"
 #include "scan/scan.h"
 
 int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_scan_opts *opts,
@@ -139,6 +140,7 @@ static void report_module(struct vg_run *run)
     r.name = run->name;
     r.class_name = run->label;
     r.records = run->n_records;
+    r.recovered = run->n_recovered;
     memcpy(r.alerts, run->alert_counts, sizeof(r.alerts));
     r.status = run->status;
     if (cov && owned) {
@@ -189,6 +191,11 @@ static int record_module_info(struct vg_run *run)
     o = json_pack("{s:s, s:I, s:o, s:O, s:s}", "class", run->mod->class_name, "records",
                   (json_int_t)run->n_records, "alerts", alerts, "coverage", run->coverage, "status",
                   run->status == VG_OK ? "ok" : vg_strerror(run->status));
+    if (o && run->n_recovered &&
+        json_object_set_new(o, "recovered", json_integer((json_int_t)run->n_recovered)) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
     if (!o)
         return VG_E_NOMEM;
     return json_object_set_new(run->scan->modules, run->name, o) == 0 ? VG_OK : VG_E_NOMEM;
@@ -506,7 +513,7 @@ static int write_outputs(struct vg_scan *s)
 /* What could not be read makes the check INCOMPLETE. */
 static void scan_unread(struct vg_scan *s, const char *what)
 {
-    if (json_array_append_new(s->unread, json_string(what)) != 0)
+    if (json_array_append_new(s->unread, vg_json_utf8(what, strlen(what))) != 0)
         vg_diag_add(s->diag, VG_DIAG_ERROR, "scan", "out of memory: %s", what);
 }
 

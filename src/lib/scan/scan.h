@@ -57,19 +57,30 @@ struct vg_run {
     json_t *unread;   /* what could not be read (or only with losses): strings */
     int rechecking;   /* records from saved results */
     size_t n_records;
-    size_t dropped;                /* records not emitted (failed, or past the cap) */
-    uint64_t tl_seq;               /* events added so far */
-    struct vg_out_records *writer; /* <module>.json */
-    int write_rc;                  /* first error writing */
-    int nomem;                     /* sticky: an allocation failed */
-    int status;                    /* extract's result */
-    void *state;                   /* the module's own (vg_run_state) */
+    size_t dropped;                 /* records not emitted (failed, or past the cap) */
+    uint64_t tl_seq;                /* events added so far */
+    struct vg_out_records *writer;  /* <module>.json */
+    struct vg_out_records *rwriter; /* <module>_recovered.json */
+    size_t n_recovered;             /* records made of deleted rows */
+    json_t *recovering;             /* the deleted row being made a record: where it was found */
+    const char *recovering_text;    /* the same, one line */
+    int write_rc;                   /* first error writing */
+    int nomem;                      /* sticky: an allocation failed */
+    int status;                     /* extract's result */
+    void *state;                    /* the module's own (vg_run_state) */
     size_t alert_counts[VG_LEVEL_COUNT];
     size_t unreadable; /* coverage entries UNREADABLE or PARTIAL */
     struct vg_run_schema *schemas;
     struct vg_rec *recs; /* one reusable row per schema */
     size_t n_recs;
     const struct vg_schema *json_schemas[8]; /* the shapes vg_run_emit_json met last */
+    /* the record being emitted: its highest alert (tags its timeline
+     * events), its first event time (given to its alerts that have none) */
+    int in_record;
+    int rec_level;
+    size_t rec_alerts_from;
+    char rec_ioc[VG_MAX_IOC_VALUE + 1];
+    char rec_ts[64];
 };
 
 int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_scan_opts *opts,

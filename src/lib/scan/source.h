@@ -37,10 +37,11 @@ struct vg_source_ops {
      * NULL: never any. */
     int (*sibling)(void *self, const struct vg_file *f, const char *suffix, struct vg_io **out,
                    struct vg_diag *diag);
-    /* Saved results: the records an earlier run wrote under result name
-     * (a module's, with the prefix of the acquisition it came from when it
-     * was nested: "bugreport_dumpsys_appops"), one JSON object at a time
-     * (cb takes it), or VG_E_NOTFOUND. NULL for acquisitions. */
+    /* Saved results: the records an earlier run wrote in <name>.json (a
+     * module's result name, with the prefix of the acquisition it came from
+     * when it was nested: "bugreport_dumpsys_appops"; or "<name>_recovered"),
+     * one JSON object at a time (cb takes it), or VG_E_NOTFOUND. NULL for
+     * acquisitions. */
     int (*records)(void *self, const char *name, int (*cb)(void *ud, json_t *rec), void *ud,
                    struct vg_diag *diag);
     /* The acquisition of kind held inside this one (AndroidQF's

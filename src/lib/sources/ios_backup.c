@@ -412,6 +412,7 @@ static int visit_entry(struct vg_backup *b, const struct vg_loc *loc,
     f.path = e->relative_path;
     f.id = e->file_id;
     f.handle = e;
+    f.listing_flags = e->flags;
     entry_stat(e, &f.st);
     /* flags: 1 file, 2 directory, 4 symlink */
     if (e->flags == 2)
@@ -569,8 +570,18 @@ static const struct vg_source_ops backup_ops = {
 static int load_manifest(struct vg_backup *b, struct vg_source *src, struct vg_diag *diag)
 {
     size_t warned = vg_diag_count(diag, VG_DIAG_WARN);
+    struct vg_stat st;
     int rc;
 
+    if (vg_root_stat(b->root, "Manifest.db", &st) == VG_OK && !S_ISREG(st.mode)) {
+        /* a link, FIFO or folder in its place: never followed, and the
+         * check says it could not read the backup */
+        vg_diag_add(diag, VG_DIAG_WARN, WHERE,
+                    "Manifest.db is not a regular file (a link, folder, FIFO or device): not "
+                    "read; no backed-up file can be located");
+        vg_source_unread(src, "Manifest.db (not a regular file)");
+        return VG_OK;
+    }
     if (!vg_root_is_file(b->root, "Manifest.db")) {
         vg_diag_add(diag, VG_DIAG_ERROR, WHERE,
                     "%s has no Manifest.db (backups from iOS 9 and older are not supported)",
@@ -592,6 +603,32 @@ static int load_manifest(struct vg_backup *b, struct vg_source *src, struct vg_d
     b->manifest = NULL;
     vg_source_unread(src, "Manifest.db (no backed-up file could be located)");
     return VG_OK;
+}
+
+/* The device as Info.plist describes it (BackupInfo records the same). */
+static void info_facts(struct vg_backup *b, struct vg_source *src)
+{
+    static const struct {
+        const char *fact, *key;
+    } map[] = {
+        {"product_type", "Product Type"},
+        {"product_version", "Product Version"},
+        {"build_version", "Build Version"},
+        {"device_name", "Device Name"},
+    };
+    size_t i;
+
+    for (i = 0; b->info && plist_get_node_type(b->info) == PLIST_DICT && i < VG_ARRAY_LEN(map);
+         i++) {
+        plist_t v = plist_dict_get_item(b->info, map[i].key);
+        char *s = NULL;
+        if (!v || plist_get_node_type(v) != PLIST_STRING)
+            continue;
+        plist_get_string_val(v, &s);
+        if (s)
+            vg_source_fact(src, map[i].fact, json_string(s));
+        free(s);
+    }
 }
 
 int vg_src_ios_backup_open(const char *path, const struct vg_source_opts *o, struct vg_diag *diag,
@@ -619,6 +656,7 @@ int vg_src_ios_backup_open(const char *path, const struct vg_source_opts *o, str
     src->kind = "ios-backup";
     src->platform = VG_PLATFORM_IOS;
     vg_source_fact(src, "encrypted", json_boolean(b->encrypted));
+    info_facts(b, src);
     *out = src;
     return VG_OK;
 }

@@ -79,6 +79,8 @@ static int ask_password(struct vg_enc *k, const struct vg_source_opts *opts, con
     rc = opts->ask_password(opts->ud, what, pw, sizeof(pw));
     if (rc == VG_OK && memchr(pw, '\0', sizeof(pw)) == NULL)
         rc = VG_E_INVAL;
+    if (rc == VG_OK && opts->on_status)
+        opts->on_status(opts->ud, "deriving the backup key from the password");
     if (rc == VG_OK)
         rc = vg_keybag_derive(k->kb, pw, strlen(pw), k->password_key);
     vg_wipe(pw, sizeof(pw));
@@ -100,6 +102,8 @@ static int password_key(struct vg_enc *k, const struct vg_source_opts *opts, con
     }
     if (!opts->password)
         return ask_password(k, opts, what, diag);
+    if (opts->on_status)
+        opts->on_status(opts->ud, "deriving the backup key from the password");
     return vg_keybag_derive(k->kb, opts->password, strlen(opts->password), k->password_key);
 }
 

@@ -169,8 +169,8 @@ static int whole_object(struct splitter *sp, struct emit *e)
 
 /* ---- the source ---- */
 
-static int results_records(void *self, const char *module, int (*cb)(void *ud, json_t *rec),
-                           void *ud, struct vg_diag *diag)
+static int results_records(void *self, const char *stem, int (*cb)(void *ud, json_t *rec), void *ud,
+                           struct vg_diag *diag)
 {
     struct results *r = self;
     struct splitter *sp;
@@ -178,7 +178,7 @@ static int results_records(void *self, const char *module, int (*cb)(void *ud, j
     char name[VG_MAX_MESSAGE];
     int c, rc;
 
-    if (vg_snprintf(name, sizeof(name), "%s.json", module) != VG_OK)
+    if (vg_snprintf(name, sizeof(name), "%s.json", stem) != VG_OK)
         return VG_E_NOTFOUND;
     sp = vg_calloc(1, sizeof(*sp));
     if (!sp)

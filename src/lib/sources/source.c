@@ -137,6 +137,25 @@ const char *vg_source_notes(const struct vg_source *src)
     return src->notes;
 }
 
+size_t vg_source_facts(const struct vg_source *src, const char **keys, const char **values,
+                       size_t cap)
+{
+    const char *key;
+    json_t *v;
+    size_t n = 0;
+    json_object_foreach(src->facts, key, v)
+    {
+        if (!json_is_string(v))
+            continue;
+        if (n < cap) {
+            keys[n] = key;
+            values[n] = json_string_value(v);
+        }
+        n++;
+    }
+    return n;
+}
+
 void vg_source_unread(struct vg_source *src, const char *what)
 {
     if (json_array_append_new(src->unread, json_string(what)) != 0)

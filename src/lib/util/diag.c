@@ -9,6 +9,8 @@
 
 #include "util/vg.h"
 
+#include "util/utf8.h"
+
 struct vg_diag {
     struct vg_diag_entry *v;
     size_t n, cap;
@@ -69,10 +71,35 @@ static void diag_keep(struct vg_diag *d, const struct vg_diag_entry *e)
     d->n++;
 }
 
+/* Messages quote what artifacts hold (a file id with a stray byte) and
+ * may be cut inside a character: they are kept and passed on as UTF-8, as
+ * info.json needs them, each bad sequence a U+FFFD (or, short of memory,
+ * a '?' in place). Returns the repaired copy to free, or NULL. */
+static char *utf8_message(char *msg)
+{
+    size_t n = strlen(msg), i = 0, k;
+    struct vg_buf b;
+    uint32_t cp;
+
+    if (vg_utf8_valid(msg, n))
+        return NULL;
+    vg_buf_init(&b, 3 * n + 1);
+    if (vg_utf8_repair(&b, msg, n) == VG_OK)
+        return vg_buf_take(&b);
+    vg_buf_free(&b);
+    while (i < n) {
+        k = vg_utf8_next((const unsigned char *)msg + i, n - i, &cp);
+        if (cp == VG_UTF8_BAD)
+            memset(msg + i, '?', k);
+        i += k;
+    }
+    return NULL;
+}
+
 void vg_diag_add(struct vg_diag *d, enum vg_diag_level level, const char *where, const char *fmt,
                  ...)
 {
-    char msg[VG_MAX_MESSAGE];
+    char msg[VG_MAX_MESSAGE], *fixed;
     struct vg_diag_entry e;
     va_list ap;
     int n;
@@ -84,9 +111,10 @@ void vg_diag_add(struct vg_diag *d, enum vg_diag_level level, const char *where,
     va_end(ap);
     if (n < 0)
         msg[0] = '\0';
+    fixed = utf8_message(msg);
     e.level = level;
     e.where = where ? where : "";
-    e.message = msg;
+    e.message = fixed ? fixed : msg;
     if ((unsigned)level <= VG_DIAG_ERROR)
         d->counts[level]++;
     /* debug chatter goes to the callback only */
@@ -94,6 +122,7 @@ void vg_diag_add(struct vg_diag *d, enum vg_diag_level level, const char *where,
         diag_keep(d, &e);
     if (d->cb)
         d->cb(d->ud, &e);
+    free(fixed);
 }
 
 size_t vg_diag_count(const struct vg_diag *d, enum vg_diag_level level)

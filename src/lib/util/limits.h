@@ -62,6 +62,23 @@
 #define VG_SQLITE_HEAP_LIMIT         (192ll * 1024 * 1024) /* all of SQLite's heap together */
 #define VG_MAX_WAL_FRAMES            (16u * 1024u * 1024u) /* frames read from one -wal */
 
+/* SQLite deleted-row recovery (formats/sqlite_recover.c). A run reads each
+ * page it needs three or four times, so the page cap bounds the time: 4 Mi
+ * reads is 16 GiB of 4 KiB pages, more than any phone database. Carving
+ * tries the schema at every byte of free space: honest pages cost a few
+ * hundred serial-type checks, and the steps cap stops pages crafted to fit
+ * the schema everywhere after a few seconds. */
+#define VG_SQLR_MAX_PAGES      (4u * 1024u * 1024u)      /* page reads in one run */
+#define VG_SQLR_MAX_CELLS      (16u * 1024u * 1024u)     /* candidate records decoded in one run */
+#define VG_SQLR_MAX_STEPS      (4000ull * 1000u * 1000u) /* serial types checked in one run */
+#define VG_SQLR_MAX_OVERFLOW   65536u                    /* pages in one overflow chain */
+#define VG_SQLR_MAX_PAYLOAD    (16u * 1024u * 1024u)     /* one record (SQLite allows 1 GB) */
+#define VG_SQLR_MAX_WAL_FRAMES (1024u * 1024u)           /* WAL frames (4 GiB of 4 KiB pages) */
+#define VG_SQLR_MAX_LIVE_ROWS  (4u * 1024u * 1024u)      /* live rows hashed (32 bytes each) */
+#define VG_SQLR_MAX_ROWS       (1024u * 1024u)           /* rows delivered by one run */
+#define VG_SQLR_MAX_COLUMNS    2000u                     /* SQLite's default SQLITE_MAX_COLUMN */
+#define VG_SQLR_MAX_NOTES      64u                       /* diagnostics per call; then counted */
+
 /* Backups */
 #define VG_MAX_MANIFEST_PLIST (64u * 1024u * 1024u)
 #define VG_MAX_KEYBAG         (1024u * 1024u)
@@ -145,16 +162,20 @@
 
 /* Module heuristics */
 #define VG_MAX_MISSING_IDS 10000u /* gaps in a table's row ids reported one by one */
+/* Rows a module holds to relate and sort them before it emits them
+ * (DataUsage: about 120 bytes each plus their strings). */
+#define VG_MAX_SORTED_ROWS (2u * 1024u * 1024u)
 
 /* Output */
 #define VG_MAX_DIAG_ENTRIES 100000u /* after that, diagnostics are counted only */
 
 /* The engine (scan/) */
-#define VG_SCAN_WORKERS       2u                     /* modules run at once (at most the cores) */
-#define VG_MAX_MODULE_RECORDS (64u * 1024u * 1024u)  /* records one module emits */
-#define VG_MAX_RUN_SCHEMAS    4096u                  /* record shapes in one module's run */
-#define VG_MAX_SAVED_RECORD   (256u * 1024u * 1024u) /* one record of a saved results file */
-#define VG_MAX_MESSAGE        4096u                  /* one diagnostic or alert message */
+#define VG_SCAN_WORKERS         2u                    /* modules run at once (at most the cores) */
+#define VG_MAX_MODULE_RECORDS   (64u * 1024u * 1024u) /* records one module emits */
+#define VG_MAX_MODULE_RECOVERED (256u * 1024u)        /* records one module makes of deleted rows */
+#define VG_MAX_RUN_SCHEMAS      4096u                 /* record shapes in one module's run */
+#define VG_MAX_SAVED_RECORD     (256u * 1024u * 1024u) /* one record of a saved results file */
+#define VG_MAX_MESSAGE          4096u                  /* one diagnostic or alert message */
 
 /* Result writers (src/lib/output) */
 #define VG_MAX_JSON_DEPTH 2048u                   /* nesting written (jansson's parse cap) */

@@ -232,6 +232,59 @@ static void test_check_on_records_alone(void **state)
     free(bundle);
 }
 
+/* A filesystem dump: one iTunesMetadata.plist per app container, the app
+ * named by its bundle id (else by its container), the same checks. */
+static void write_metadata(const char *root, const char *uuid, plist_t md, const char *raw)
+{
+    char *dir = vgh_path_join(root, "private/var/containers/Bundle/Application"), *app, *path;
+    char *data = NULL;
+    size_t len = 0;
+
+    app = vgh_path_join(dir, uuid);
+    path = vgh_path_join(app, "iTunesMetadata.plist");
+    assert_int_equal(vgfix_mkdirs(app), 0);
+    if (md) {
+        assert_int_equal(vgfix_plist_to_mem(md, VGFIX_PLIST_BINARY, &data, &len), 0);
+        plist_free(md);
+        assert_int_equal(vgfix_write_file(path, data, len), 0);
+        free(data);
+    } else {
+        assert_int_equal(vgfix_write_file(path, raw, strlen(raw)), 0);
+    }
+    free(path);
+    free(app);
+    free(dir);
+}
+
+static void test_filesystem_dump(void **state)
+{
+    char *root = vgfix_tmpdir("apps-fs"), *bundle = vgh_bundle(iocs);
+    struct vgh_result r;
+    const json_t *rec;
+    (void)state;
+
+    write_metadata(root, "0A1B",
+                   metadata("com.evil.app", "com.example.installer", "2021-07-18T10:00:00Z"), NULL);
+    write_metadata(root, "2C3D", metadata(NULL, NULL, NULL), NULL);
+    write_metadata(root, "4E5F", NULL, "not a plist");
+    vgh_run_fs(root, bundle, "applications", &r);
+    assert_int_equal(json_array_size(r.records), 2);
+    rec = json_array_get(r.records, 0);
+    assert_string_equal(vgh_str(rec, "name"), "com.evil.app");
+    assert_string_equal(vgh_str(rec, "sourceApp"), "com.example.installer");
+    assert_string_equal(vgh_str(rec, "isodate"), "2021-07-18 10:00:00.000000");
+    assert_string_equal(vgh_str(json_array_get(r.records, 1), "name"), "2C3D");
+    assert_int_equal(json_array_size(r.alerts), 2);
+    assert_non_null(vgh_find_alert(r.alerts, "CRITICAL", "Malicious application com.evil.app"));
+    assert_non_null(vgh_find_alert(r.alerts, "MEDIUM", "without softwareVersionBundleId"));
+    assert_non_null(strstr(r.timeline, "\"App com.evil.app version 1.0 from Some Inc installed "
+                                       "from com.example.installer\""));
+    assert_non_null(strstr(r.diag_text, "4E5F/iTunesMetadata.plist is not a valid property list"));
+    vgh_result_free(&r);
+    vgh_cleanup(root);
+    free(bundle);
+}
+
 static void test_mvt_test_backup(void **state)
 {
     (void)state;
@@ -246,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_timeline),
         cmocka_unit_test(test_no_applications),
         cmocka_unit_test(test_check_on_records_alone),
+        cmocka_unit_test(test_filesystem_dump),
         cmocka_unit_test(test_mvt_test_backup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

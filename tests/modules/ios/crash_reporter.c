@@ -7,6 +7,8 @@
  */
 #include "harness.h"
 
+#include <sys/time.h>
+
 #define RELPATH "Library/Preferences/com.apple.CrashReporter.plist"
 
 /* RootDomain's file holding p (and, to be ignored, the user's HomeDomain
@@ -161,6 +163,41 @@ static void test_check_on_records_alone(void **state)
     json_decref(recs);
 }
 
+/* A filesystem dump: root's file at its place on the device, its time the
+ * file's own; no domain, no file id. */
+static void test_filesystem_dump(void **state)
+{
+    char *root = vgfix_tmpdir("crashrep-fs"), *dir, *path, *data = NULL;
+    plist_t p = usual();
+    struct timeval tv[2] = {{1626602400, 0}, {1626602400, 0}};
+    struct vgh_result r;
+    const json_t *rec;
+    size_t len = 0;
+    (void)state;
+
+    dir = vgh_path_join(root, "private/var/root/Library/Preferences");
+    path = vgh_path_join(dir, "com.apple.CrashReporter.plist");
+    plist_dict_set_item(p, "ShouldSubmit", plist_new_bool(0));
+    assert_int_equal(vgfix_plist_to_mem(p, VGFIX_PLIST_BINARY, &data, &len), 0);
+    plist_free(p);
+    assert_int_equal(vgfix_mkdirs(dir), 0);
+    assert_int_equal(vgfix_write_file(path, data, len), 0);
+    assert_int_equal(utimes(path, tv), 0);
+    vgh_run_fs(root, NULL, "crash_reporter", &r);
+    assert_int_equal(json_array_size(r.records), 1);
+    rec = json_array_get(r.records, 0);
+    assert_true(json_is_null(json_object_get(rec, "file_id")));
+    assert_string_equal(vgh_str(rec, "domain"), "");
+    assert_string_equal(vgh_str(rec, "relative_path"), "private/var/root/" RELPATH);
+    assert_string_equal(vgh_str(rec, "modified"), "2021-07-18 10:00:00.000000");
+    assert_non_null(vgh_find_alert(r.alerts, "HIGH", "(ShouldSubmit set to false)"));
+    vgh_result_free(&r);
+    vgh_cleanup(root);
+    free(dir);
+    free(path);
+    free(data);
+}
+
 static void test_mvt_test_backup(void **state)
 {
     (void)state;
@@ -175,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_unexpected_keys),
         cmocka_unit_test(test_not_a_plist),
         cmocka_unit_test(test_check_on_records_alone),
+        cmocka_unit_test(test_filesystem_dump),
         cmocka_unit_test(test_mvt_test_backup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

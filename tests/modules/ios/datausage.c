@@ -387,6 +387,48 @@ static void test_check_on_saved_records(void **state)
     free(bundle);
 }
 
+/* A run's own records checked again: the same alerts in the same order
+ * (tampering first), and the placeholder the records hold is not added a
+ * second time. */
+static void test_check_on_own_records(void **state)
+{
+    char *bk = vgh_backup_sql(DOMAIN, RELPATH, schema, rows);
+    char *bundle = vgh_bundle(iocs), *text;
+    struct vgh_result r;
+    struct vgh_check c;
+    size_t i;
+    (void)state;
+
+    vgh_run(bk, bundle, "datausage", &r);
+    text = json_dumps(r.records, JSON_INDENT(4));
+    assert_non_null(text);
+    vgh_check_saved("datausage", text, bundle, &c);
+    assert_int_equal(json_array_size(c.records), json_array_size(r.records));
+    assert_int_equal(json_array_size(c.alerts), json_array_size(r.alerts));
+    for (i = 0; i < json_array_size(r.alerts); i++) {
+        const json_t *a = json_array_get(r.alerts, i), *b = json_array_get(c.alerts, i);
+        assert_string_equal(json_string_value(json_object_get(a, "message")),
+                            json_string_value(json_object_get(b, "message")));
+        assert_true(json_equal(json_object_get(a, "event"), json_object_get(b, "event")));
+    }
+    /* without the placeholder, the gap is filled again */
+    for (i = 0; i < json_array_size(r.records); i++)
+        if (json_integer_value(json_object_get(json_array_get(r.records, i), "proc_id")) == 4)
+            assert_int_equal(json_array_remove(r.records, i), 0);
+    free(text);
+    text = json_dumps(r.records, JSON_INDENT(4));
+    vgh_check_free(&c);
+    vgh_check_saved("datausage", text, bundle, &c);
+    assert_int_equal(json_array_size(c.records), json_array_size(r.records) + 1);
+    assert_int_equal(json_array_size(c.alerts), 4);
+    assert_non_null(find_rec(c.records, "proc_id", 4));
+    vgh_check_free(&c);
+    free(text);
+    vgh_result_free(&r);
+    vgh_cleanup(bk);
+    free(bundle);
+}
+
 /* ---- MVT's results on its own test backup ---- */
 
 static void test_mvt_test_backup(void **state)
@@ -422,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_missing_table),
         cmocka_unit_test(test_check_on_saved_records),
+        cmocka_unit_test(test_check_on_own_records),
         cmocka_unit_test(test_mvt_test_backup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

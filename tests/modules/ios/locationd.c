@@ -151,6 +151,53 @@ static void test_check_on_records_alone(void **state)
     free(bundle);
 }
 
+/* A filesystem dump holds root's copy and may hold mobile's: both read,
+ * root's first. */
+static void write_clients(const char *root, const char *home, plist_t p)
+{
+    char *dir = vgh_path_join(root, home), *cache = vgh_path_join(dir, "Library/Caches/locationd");
+    char *path = vgh_path_join(cache, "clients.plist"), *data = NULL;
+    size_t len = 0;
+
+    assert_int_equal(vgfix_plist_to_mem(p, VGFIX_PLIST_BINARY, &data, &len), 0);
+    plist_free(p);
+    assert_int_equal(vgfix_mkdirs(cache), 0);
+    assert_int_equal(vgfix_write_file(path, data, len), 0);
+    free(data);
+    free(path);
+    free(cache);
+    free(dir);
+}
+
+static void test_filesystem_dump(void **state)
+{
+    char *root = vgfix_tmpdir("locationd-fs"), *bundle = vgh_bundle(iocs);
+    struct vgh_result r;
+    (void)state;
+
+    write_clients(
+        root, "private/var/mobile",
+        vgfix_plist_dict("com.apple.Maps:",
+                         vgfix_plist_dict("BundleId", plist_new_string("com.apple.Maps"), NULL),
+                         NULL));
+    write_clients(
+        root, "private/var/root",
+        vgfix_plist_dict("/usr/libexec/evild:",
+                         vgfix_plist_dict("LocationTimeStopped", plist_new_real(600000100.0), NULL),
+                         NULL));
+    vgh_run_fs(root, bundle, "locationd_clients", &r);
+    assert_int_equal(json_array_size(r.records), 2);
+    assert_string_equal(vgh_str(json_array_get(r.records, 0), "package"), "/usr/libexec/evild");
+    assert_string_equal(vgh_str(json_array_get(r.records, 1), "package"), "com.apple.Maps");
+    assert_int_equal(json_array_size(r.alerts), 1);
+    assert_non_null(vgh_find_alert(r.alerts, "HIGH",
+                                   "process name in LocationD entry "
+                                   "/usr/libexec/evild"));
+    vgh_result_free(&r);
+    vgh_cleanup(root);
+    free(bundle);
+}
+
 static void test_mvt_test_backup(void **state)
 {
     (void)state;
@@ -165,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_timeline),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_check_on_records_alone),
+        cmocka_unit_test(test_filesystem_dump),
         cmocka_unit_test(test_mvt_test_backup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,15 +7,15 @@
  */
 #include "util/vg.h"
 
-#include <stdlib.h>
-
-#include "sources/ios_backup.h"
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 
 /* The newest iOS release this build of vigie knows of. An older version on
  * the phone means missing security fixes: worth a warning, not an alert. */
 #define VG_IOS_LATEST "26.6.1"
+
+static const struct vg_loc info_locs[] = {
+    {VG_LOC_BACKUP_META, NULL, "Info.plist"},
+};
 
 /* Info.plist keys, in MVT's order (backup_info.json has the same shape). */
 static const char *const info_fields[] = {
@@ -62,6 +62,7 @@ static int version_cmp(const char *a, const char *b)
     return 0;
 }
 
+/* NULL only when out of memory. */
 static json_t *info_value(plist_t v)
 {
     if (v && plist_get_node_type(v) == PLIST_DATE) {
@@ -78,48 +79,74 @@ static json_t *info_value(plist_t v)
     return vg_plist_to_json(v);
 }
 
-static int backup_info_extract(struct vg_run *run)
+static json_t *info_record(plist_t info)
 {
-    struct vg_backup *b = vg_run_backup(run);
-    plist_t info = b ? vg_backup_info_plist(b) : NULL;
-    json_t *rec;
-    const char *version;
+    json_t *rec = json_object();
     size_t i;
 
-    if (!info || plist_get_node_type(info) != PLIST_DICT) {
-        vg_run_coverage(run, VG_COV_MISSING, "Info.plist", "no readable Info.plist");
+    for (i = 0; rec && i < VG_ARRAY_LEN(info_fields); i++) {
+        json_t *v = info_value(plist_dict_get_item(info, info_fields[i]));
+        if (!v || json_object_set_new(rec, info_fields[i], v) != 0) {
+            json_decref(rec);
+            rec = NULL;
+        }
+    }
+    return rec;
+}
+
+static void device_facts(struct vg_run *run, const json_t *rec)
+{
+    static const char *const facts[][2] = {
+        {"product_type", "Product Type"},         {"product_version", "Product Version"},
+        {"build_version", "Build Version"},       {"device_name", "Device Name"},
+        {"last_backup_date", "Last Backup Date"},
+    };
+    size_t i;
+
+    for (i = 0; i < VG_ARRAY_LEN(info_fields); i++) {
+        const char *v = vg_jstr(rec, info_fields[i]);
+        if (v)
+            vg_run_log(run, VG_DIAG_DEBUG, "%s: %s", info_fields[i], v);
+    }
+    for (i = 0; i < VG_ARRAY_LEN(facts); i++)
+        vg_run_device(run, facts[i][0], json_incref(json_object_get(rec, facts[i][1])));
+}
+
+static int info_plist(struct vg_run *run, const struct vg_file *f, plist_t info, void *ud)
+{
+    json_t *rec;
+    const char *version;
+
+    VG_UNUSED(ud);
+    if (plist_get_node_type(info) != PLIST_DICT) {
+        vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "not a dictionary");
+        vg_run_log(run, VG_DIAG_WARN, "%s: the top level is not a dictionary", f->display);
         return VG_OK;
     }
-    vg_run_coverage(run, VG_COV_FOUND, "Info.plist", NULL);
-    rec = json_object();
-    if (!rec)
+    rec = info_record(info);
+    if (!rec) {
+        vg_run_nomem(run);
         return VG_E_NOMEM;
-    for (i = 0; i < VG_ARRAY_LEN(info_fields); i++)
-        json_object_set_new(rec, info_fields[i],
-                            info_value(plist_dict_get_item(info, info_fields[i])));
-    for (i = 0; i < VG_ARRAY_LEN(info_fields); i++) {
-        json_t *v = json_object_get(rec, info_fields[i]);
-        if (json_is_string(v))
-            vg_run_log(run, VG_DIAG_DEBUG, "%s: %s", info_fields[i], json_string_value(v));
     }
-    vg_run_device(run, "product_type", json_incref(json_object_get(rec, "Product Type")));
-    vg_run_device(run, "product_version", json_incref(json_object_get(rec, "Product Version")));
-    vg_run_device(run, "build_version", json_incref(json_object_get(rec, "Build Version")));
-    vg_run_device(run, "device_name", json_incref(json_object_get(rec, "Device Name")));
-    vg_run_device(run, "last_backup_date", json_incref(json_object_get(rec, "Last Backup Date")));
-
-    version = vg_rec_str(rec, "Product Version");
+    device_facts(run, rec);
+    version = vg_jstr(rec, "Product Version");
     if (version && version_cmp(version, VG_IOS_LATEST) < 0)
         vg_run_log(run, VG_DIAG_WARN,
                    "This phone is running an outdated iOS version: %s (latest known is %s)",
                    version, VG_IOS_LATEST);
-    return vg_run_add_record(run, rec);
+    return vg_run_emit_json(run, rec);
+}
+
+static int backup_info_extract(struct vg_run *run)
+{
+    return vg_ios_each_plist(run, info_plist, NULL);
 }
 
 const struct vg_module vg_mod_backup_info = {
     .name = "backup_info",
     .class_name = "BackupInfo",
     .description = "device facts from Info.plist; warns on an outdated iOS",
-    .sources = VG_SRC_BACKUP,
+    .locs = info_locs,
+    .n_locs = VG_ARRAY_LEN(info_locs),
     .extract = backup_info_extract,
 };

@@ -10,12 +10,13 @@
 
 #include <stdlib.h>
 
-#include "modules/ios/common.h"
-#include "modules/ios/list.h"
+#include <openssl/evp.h>
 
-static const struct vg_artifact calendar_artifacts[] = {
-    {"HomeDomain", "Library/Calendar/Calendar.sqlitedb",
-     "private/var/mobile/Library/Calendar/Calendar.sqlitedb"},
+#include "modules/ios/common.h"
+
+static const struct vg_loc calendar_locs[] = {
+    {VG_LOC_BACKUP, "HomeDomain", "Library/Calendar/Calendar.sqlitedb"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Library/Calendar/Calendar.sqlitedb"},
 };
 
 /* MVT's query and column names; the organiser is a Participant row. */
@@ -34,25 +35,82 @@ static const char calendar_sql[] =
     "Participant.last_modified AS participant_last_modified "
     "FROM CalendarItem LEFT JOIN Participant ON Participant.ROWID = CalendarItem.organizer_id";
 
-/* The time fields, in MVT's order (also the order of timeline events). */
-static const char *const time_fields[] = {
-    "start_date", "end_date", "last_modified", "creation_date", "participant_last_modified",
+/* The fields checks and the timeline read: the time fields first, in
+ * MVT's order (also the order of timeline events). */
+enum {
+    F_START,
+    F_END,
+    F_LAST_MODIFIED,
+    F_CREATION,
+    F_PARTICIPANT_LAST_MODIFIED,
+    N_TIMES,
+    F_SUMMARY = N_TIMES,
+    F_DESCRIPTION,
+    F_URL,
+    F_UUID,
+    F_EMAIL,
+    F_COMMENT
+};
+static const char *const calendar_fields[] = {
+    "start_date",
+    "end_date",
+    "last_modified",
+    "creation_date",
+    "participant_last_modified",
+    "summary",
+    "description",
+    "url",
+    "uuid",
+    "participant_email",
+    "participant_comment",
 };
 
-static json_t *calendar_row(struct vg_run *run, sqlite3_stmt *st)
+/* A blob where text belongs (a hostile database) as the record writes it,
+ * base64, so that checks and the timeline read what the record says. */
+static void blob_as_base64(struct vg_rec *r, int f)
 {
-    json_t *rec = vg_sqlite_row_json(st), *v;
-    size_t i;
-    (void)run;
+    const struct vg_val *v = vg_rec_val(r, f);
+    size_t n = v->u.s.n, cap;
+    char *out;
 
-    for (i = 0; rec && i < VG_ARRAY_LEN(time_fields); i++) {
-        v = json_object_get(rec, time_fields[i]);
-        /* as MVT: text and NULL stay as they are */
-        if (v && (json_is_integer(v) || json_is_real(v)))
-            json_object_set_new(rec, time_fields[i], vg_ios_mactime_iso(v));
+    if (v->t != VG_VT_BLOB)
+        return;
+    if (n > (size_t)INT32_MAX / 2) {
+        r->failed = 1;
+        return;
     }
-    return rec;
+    cap = 4 * ((n + 2) / 3) + 1;
+    out = vg_rec_alloc(r, cap);
+    if (!out)
+        return;
+    out[0] = '\0';
+    if (n)
+        (void)EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)v->u.s.p, (int)n);
+    vg_rec_set_text_ref(r, f, out, strlen(out));
 }
+
+static int calendar_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    int f;
+
+    VG_UNUSED(run);
+    VG_UNUSED(st);
+    for (f = 0; f < (int)VG_ARRAY_LEN(calendar_fields); f++)
+        blob_as_base64(r, f);
+    for (f = 0; f < N_TIMES; f++) {
+        const struct vg_val *v = vg_rec_val(r, f);
+        /* as MVT: text and NULL stay as they are */
+        if (v->t == VG_VT_INT || v->t == VG_VT_REAL)
+            vg_rec_set_text(r, f, vg_val_mactime_iso(v, buf));
+    }
+    return VG_OK;
+}
+
+static const struct vg_ios_query calendar_query = {
+    .sql = calendar_sql,
+    .row = calendar_row,
+};
 
 static int calendar_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
 {
@@ -62,7 +120,7 @@ static int calendar_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db,
         vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "no CalendarItem/Participant table");
         return VG_OK;
     }
-    return vg_ios_query_records(run, f, db, calendar_sql, calendar_row);
+    return vg_ios_query_records(run, f, db, &calendar_query);
 }
 
 static int calendar_extract(struct vg_run *run)
@@ -70,68 +128,59 @@ static int calendar_extract(struct vg_run *run)
     return vg_ios_each_db(run, calendar_db, NULL);
 }
 
-static int str_is(const json_t *rec, const char *key, const char *want)
+static int str_is(const struct vg_rec *rec, int f, const char *want)
 {
-    const char *s = vg_rec_str(rec, key);
+    const char *s = vg_rec_text(rec, f);
     return s && strcmp(s, want) == 0;
 }
 
 /* Beyond MVT: links and host names written into the event. */
-static void check_event_text(struct vg_run *run, const json_t *rec, const char *when)
+static void check_event_text(struct vg_run *run, const struct vg_rec *rec, const char *when)
 {
-    static const char *const text_fields[] = {"summary", "description", "participant_comment"};
+    static const int text_fields[] = {F_SUMMARY, F_DESCRIPTION, F_COMMENT};
     size_t i;
 
-    if (vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "url"), when))
+    if (vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_text(rec, F_URL), when))
         return;
     for (i = 0; i < VG_ARRAY_LEN(text_fields); i++)
-        if (vg_check_text(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, text_fields[i]), when))
+        if (vg_check_text(run, VG_LEVEL_CRITICAL, rec, vg_rec_text(rec, text_fields[i]), when))
             return;
 }
 
-static void calendar_check_one(struct vg_run *run, const json_t *rec)
+static void calendar_check_one(struct vg_run *run, const struct vg_rec *rec)
 {
     /* alerts are dated by when the event reached the phone, else when it
      * starts (MVT: no time); an exploit invitation's start may be backdated */
-    const char *when = *vg_rec_time(rec, "creation_date") ? vg_rec_time(rec, "creation_date")
-                                                          : vg_rec_time(rec, "start_date");
+    const char *when =
+        *vg_rec_time(rec, F_CREATION) ? vg_rec_time(rec, F_CREATION) : vg_rec_time(rec, F_START);
     char b[VG_PY_BUF];
 
-    if (vg_check_email(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "participant_email"), when))
+    if (vg_check_email(run, VG_LEVEL_CRITICAL, rec, vg_rec_text(rec, F_EMAIL), when))
         return;
     /* QuaDream's ENDOFDAYS invitations, as MVT recognises them */
-    if (str_is(rec, "summary", "Meeting") && str_is(rec, "description", "Notes"))
+    if (str_is(rec, F_SUMMARY, "Meeting") && str_is(rec, F_DESCRIPTION, "Notes"))
         vg_run_alert(run, VG_LEVEL_HIGH, rec, NULL, when,
                      "Potential Quadream exploit event identified: %s",
-                     vg_py_str(json_object_get(rec, "uuid"), b));
+                     vg_val_py(vg_rec_val(rec, F_UUID), b));
     check_event_text(run, rec, when);
 }
 
-static void calendar_check(struct vg_run *run)
-{
-    json_t *rec;
-    size_t i;
-
-    json_array_foreach(vg_run_records(run), i, rec) calendar_check_one(run, rec);
-}
-
-static void calendar_timeline(struct vg_run *run, const json_t *rec)
+static void calendar_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
     char b1[VG_PY_BUF], b2[VG_PY_BUF], b3[VG_PY_BUF];
     char *data;
-    size_t i;
+    int f;
 
-    data = vg_asprintf("Calendar event %s (%s) (invitation by %s)",
-                       vg_py_str(json_object_get(rec, "summary"), b1),
-                       vg_py_str(json_object_get(rec, "description"), b2),
-                       vg_py_str(json_object_get(rec, "participant_email"), b3));
+    data = vg_asprintf(
+        "Calendar event %s (%s) (invitation by %s)", vg_val_py(vg_rec_val(rec, F_SUMMARY), b1),
+        vg_val_py(vg_rec_val(rec, F_DESCRIPTION), b2), vg_val_py(vg_rec_val(rec, F_EMAIL), b3));
     if (!data) {
-        vg_run_log(run, VG_DIAG_ERROR, "out of memory building a timeline event");
+        vg_run_nomem(run);
         return;
     }
-    for (i = 0; i < VG_ARRAY_LEN(time_fields); i++)
-        if (vg_py_truthy(json_object_get(rec, time_fields[i])))
-            vg_run_timeline(run, vg_rec_time(rec, time_fields[i]), time_fields[i], data);
+    for (f = 0; f < N_TIMES; f++)
+        if (vg_val_truthy(vg_rec_val(rec, f)))
+            vg_run_timeline(run, vg_rec_time(rec, f), calendar_fields[f], data);
     free(data);
 }
 
@@ -140,10 +189,11 @@ const struct vg_module vg_mod_calendar = {
     .class_name = "Calendar",
     .description = "calendar events and organisers from Calendar.sqlitedb; email indicators, "
                    "QuaDream invitations, URL/domain indicators in event text",
-    .sources = VG_SRC_MIXED,
-    .artifacts = calendar_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(calendar_artifacts),
+    .locs = calendar_locs,
+    .n_locs = VG_ARRAY_LEN(calendar_locs),
+    .fields = calendar_fields,
+    .n_fields = VG_ARRAY_LEN(calendar_fields),
     .extract = calendar_extract,
-    .check = calendar_check,
+    .check_record = calendar_check_one, /* streamed */
     .timeline = calendar_timeline,
 };

@@ -9,141 +9,71 @@
  */
 #include "util/vg.h"
 
-#include <math.h>
 #include <stdlib.h>
 
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 
-static const struct vg_artifact chrome_favicon_artifacts[] = {
-    {"AppDomain-com.google.chrome.ios",
-     "Library/Application Support/Google/Chrome/Default/Favicons",
+static const struct vg_loc chrome_favicon_locs[] = {
+    {VG_LOC_BACKUP, "AppDomain-com.google.chrome.ios",
+     "Library/Application Support/Google/Chrome/Default/Favicons"},
+    {VG_LOC_FS, NULL,
      "private/var/mobile/Containers/Data/Application/*/Library/Application Support/Google/Chrome/"
      "Default/Favicons"},
 };
 
-/* Chrome added favicon_bitmaps.last_requested in 2017; older databases get
- * the second form. */
-static const char *const chrome_favicon_sql[] = {
-    "SELECT icon_mapping.page_url AS url, favicons.url AS icon_url, favicon_bitmaps.last_updated,"
-    " favicon_bitmaps.last_requested"
-    " FROM icon_mapping"
-    " JOIN favicon_bitmaps ON icon_mapping.icon_id = favicon_bitmaps.icon_id"
-    " JOIN favicons ON icon_mapping.icon_id = favicons.id"
-    " ORDER BY icon_mapping.id, favicon_bitmaps.id",
-    "SELECT icon_mapping.page_url AS url, favicons.url AS icon_url, favicon_bitmaps.last_updated,"
-    " 0"
-    " FROM icon_mapping"
-    " JOIN favicon_bitmaps ON icon_mapping.icon_id = favicon_bitmaps.icon_id"
-    " JOIN favicons ON icon_mapping.icon_id = favicons.id"
-    " ORDER BY icon_mapping.id, favicon_bitmaps.id",
-};
+/* MVT sorts the records by isodate (a stable sort): the times that have
+ * one in time order, after those that have none (""); ties in the order
+ * of the join. A time is Python's int() of the bitmap's last update, else
+ * of its last request (truncation toward zero; NULL, text and what does
+ * not fit count as 0, where MVT would stop). The bounds are the Chrome
+ * times vg_isodate_chrome dates (years 1 to 9999). Chrome added
+ * favicon_bitmaps.last_requested in 2017; older databases have 0 in its
+ * place. The NULL column holds MVT's isodate at its place among the
+ * keys. */
+#define FAVICON_HEAD                                                                               \
+    "SELECT url, icon_url, timestamp, NULL AS isodate FROM ("                                      \
+    " SELECT url, icon_url, CASE WHEN u != 0 THEN u ELSE r END AS timestamp, m, b FROM ("          \
+    "  SELECT url, icon_url, m, b,"                                                                \
+    "   CASE typeof(u) WHEN 'integer' THEN u WHEN 'real' THEN CASE WHEN abs(u) < 9.2e18"           \
+    "   THEN CAST(u AS INTEGER) ELSE 0 END ELSE 0 END AS u,"                                       \
+    "   CASE typeof(r) WHEN 'integer' THEN r WHEN 'real' THEN CASE WHEN abs(r) < 9.2e18"           \
+    "   THEN CAST(r AS INTEGER) ELSE 0 END ELSE 0 END AS r FROM ("                                 \
+    "    SELECT icon_mapping.page_url AS url, favicons.url AS icon_url,"                           \
+    "     icon_mapping.id AS m, favicon_bitmaps.id AS b, favicon_bitmaps.last_updated AS u, "
+#define FAVICON_TAIL                                                                               \
+    " AS r FROM icon_mapping"                                                                      \
+    "     JOIN favicon_bitmaps ON icon_mapping.icon_id = favicon_bitmaps.icon_id"                  \
+    "     JOIN favicons ON icon_mapping.icon_id = favicons.id)))"                                  \
+    " ORDER BY CASE WHEN timestamp BETWEEN -50491123200000000 AND 265046774399999999"              \
+    " THEN timestamp END, m, b"
 
-/* Python's int() of a column: truncation toward zero; NULL and text
- * count as 0 (MVT would stop on them). */
-static int64_t col_int(sqlite3_stmt *st, int i)
-{
-    double d;
+static const char favicon_sql[] = FAVICON_HEAD "favicon_bitmaps.last_requested" FAVICON_TAIL;
+static const char favicon_sql_old[] = FAVICON_HEAD "0" FAVICON_TAIL;
 
-    switch (sqlite3_column_type(st, i)) {
-    case SQLITE_INTEGER:
-        return (int64_t)sqlite3_column_int64(st, i);
-    case SQLITE_FLOAT:
-        d = sqlite3_column_double(st, i);
-        return isfinite(d) && fabs(d) < 9.2e18 ? (int64_t)d : 0;
-    default:
-        return 0;
-    }
-}
+enum { F_URL, F_ICON_URL, F_TIMESTAMP, F_ISODATE };
+static const char *const chrome_favicon_fields[] = {"url", "icon_url", "timestamp", "isodate"};
 
-static json_t *chrome_time_iso(int64_t us)
+static int favicon_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
 {
     char buf[VG_ISODATE_LEN + 1];
-    return json_string(vg_isodate_chrome(us, buf) == VG_OK ? buf : "");
-}
+    int64_t t = 0;
 
-struct collect {
-    json_t *recs;
-};
-
-static int favicon_row(void *ud, sqlite3_stmt *st)
-{
-    struct collect *c = ud;
-    json_t *row = vg_sqlite_row_json(st), *rec = NULL;
-    int64_t t = col_int(st, 2);
-
-    if (!t)
-        t = col_int(st, 3);
-    if (row)
-        rec = json_pack("{s:o, s:o, s:I, s:o}", "url", vg_json_get_or_null(row, "url"), "icon_url",
-                        vg_json_get_or_null(row, "icon_url"), "timestamp", (json_int_t)t, "isodate",
-                        chrome_time_iso(t));
-    json_decref(row);
-    if (!rec || json_array_append_new(c->recs, rec) != 0)
-        return VG_E_NOMEM;
+    VG_UNUSED(run);
+    VG_UNUSED(st);
+    if (!vg_rec_int(r, F_TIMESTAMP, &t) || vg_isodate_chrome(t, buf) != VG_OK)
+        buf[0] = '\0';
+    vg_rec_set_text(r, F_ISODATE, buf);
     return VG_OK;
-}
-
-struct ranked {
-    const char *isodate;
-    size_t pos;
-};
-
-/* MVT sorts by isodate with Python's stable sort; the position makes
- * qsort stable too. */
-static int ranked_cmp(const void *pa, const void *pb)
-{
-    const struct ranked *a = pa, *b = pb;
-    int c = strcmp(a->isodate, b->isodate);
-    if (c)
-        return c;
-    return a->pos < b->pos ? -1 : a->pos > b->pos;
-}
-
-static int add_sorted(struct vg_run *run, json_t *recs)
-{
-    size_t n = json_array_size(recs), i;
-    struct ranked *r = vg_calloc(n ? n : 1, sizeof(*r));
-    int rc = VG_OK;
-
-    if (!r)
-        return VG_E_NOMEM;
-    for (i = 0; i < n; i++) {
-        r[i].isodate = vg_rec_time(json_array_get(recs, i), "isodate");
-        r[i].pos = i;
-    }
-    qsort(r, n, sizeof(*r), ranked_cmp);
-    for (i = 0; i < n && rc == VG_OK; i++)
-        rc = vg_run_add_record(run, json_incref(json_array_get(recs, r[i].pos)));
-    free(r);
-    return rc;
 }
 
 static int chrome_favicon_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
 {
-    struct collect c = {json_array()};
-    size_t i;
-    int rc = VG_E_NOTFOUND;
+    struct vg_ios_query q = {.sql = favicon_sql, .row = favicon_row};
 
-    (void)ud;
-    if (!c.recs)
-        return VG_E_NOMEM;
-    for (i = 0; i < VG_ARRAY_LEN(chrome_favicon_sql) && rc == VG_E_NOTFOUND; i++)
-        rc = vg_ios_sql_each(run, f, db, chrome_favicon_sql[i], favicon_row, &c, NULL);
-    if (rc == VG_E_NOTFOUND) {
-        vg_run_log(run, VG_DIAG_INFO, "%s: no favicon tables in this Chrome version's schema",
-                   f->display);
-        vg_run_coverage(run, VG_COV_PARTIAL, f->display, "no favicon tables in this schema");
-        rc = VG_OK;
-    } else if (rc != VG_OK && rc != VG_E_NOMEM) {
-        vg_run_log(run, VG_DIAG_WARN, "%s: query failed: %s", f->display, vg_strerror(rc));
-        vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "%s", vg_strerror(rc));
-        rc = VG_OK;
-    }
-    if (rc == VG_OK)
-        rc = add_sorted(run, c.recs);
-    json_decref(c.recs);
-    return rc;
+    VG_UNUSED(ud);
+    if (!vg_sqlite_has_column(db, "favicon_bitmaps", "last_requested"))
+        q.sql = favicon_sql_old;
+    return vg_ios_query_records(run, f, db, &q);
 }
 
 static int chrome_favicon_extract(struct vg_run *run)
@@ -154,28 +84,25 @@ static int chrome_favicon_extract(struct vg_run *run)
     return rc;
 }
 
-static void chrome_favicon_check(struct vg_run *run)
+static void chrome_favicon_check_one(struct vg_run *run, const struct vg_rec *r)
 {
-    json_t *rec;
-    size_t i;
+    const char *t = vg_rec_time(r, F_ISODATE);
 
-    json_array_foreach(vg_run_records(run), i, rec)
-    {
-        const char *t = vg_rec_time(rec, "isodate");
-        if (!vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "url"), t))
-            vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "icon_url"), t);
-    }
+    if (!vg_check_url(run, VG_LEVEL_CRITICAL, r, vg_rec_text(r, F_URL), t))
+        vg_check_url(run, VG_LEVEL_CRITICAL, r, vg_rec_text(r, F_ICON_URL), t);
 }
 
-static void chrome_favicon_timeline(struct vg_run *run, const json_t *rec)
+static void chrome_favicon_timeline(struct vg_run *run, const struct vg_rec *r)
 {
     char icon[VG_PY_BUF], url[VG_PY_BUF];
-    char *desc = vg_asprintf("%s from %s", vg_py_str(json_object_get(rec, "icon_url"), icon),
-                             vg_py_str(json_object_get(rec, "url"), url));
+    char *desc = vg_asprintf("%s from %s", vg_val_py(vg_rec_val(r, F_ICON_URL), icon),
+                             vg_val_py(vg_rec_val(r, F_URL), url));
 
-    if (!desc)
+    if (!desc) {
+        vg_run_nomem(run);
         return;
-    vg_run_timeline(run, vg_rec_time(rec, "isodate"), "new_favicon", desc);
+    }
+    vg_run_timeline(run, vg_rec_time(r, F_ISODATE), "new_favicon", desc);
     free(desc);
 }
 
@@ -185,10 +112,11 @@ const struct vg_module vg_mod_chrome_favicon = {
     .description =
         "Chrome favicon cache (Favicons database); url, domain and IP indicators on page "
         "and icon URLs",
-    .sources = VG_SRC_MIXED,
-    .artifacts = chrome_favicon_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(chrome_favicon_artifacts),
+    .locs = chrome_favicon_locs,
+    .n_locs = VG_ARRAY_LEN(chrome_favicon_locs),
+    .fields = chrome_favicon_fields,
+    .n_fields = VG_ARRAY_LEN(chrome_favicon_fields),
     .extract = chrome_favicon_extract,
-    .check = chrome_favicon_check,
+    .check_record = chrome_favicon_check_one, /* streamed, in MVT's order */
     .timeline = chrome_favicon_timeline,
 };

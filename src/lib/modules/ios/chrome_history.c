@@ -8,86 +8,92 @@
 #include "util/vg.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 
-static const struct vg_artifact chrome_history_artifacts[] = {
-    {"AppDomain-com.google.chrome.ios", "Library/Application Support/Google/Chrome/Default/History",
+static const struct vg_loc chrome_history_locs[] = {
+    {VG_LOC_BACKUP, "AppDomain-com.google.chrome.ios",
+     "Library/Application Support/Google/Chrome/Default/History"},
+    {VG_LOC_FS, NULL,
      "private/var/mobile/Containers/Data/Application/*/Library/Application Support/Google/Chrome/"
      "Default/History"},
 };
 
 /* visit_time breaks ties by visit id: MVT orders by time alone, which
- * leaves same-time visits in whatever order SQLite picks. */
+ * leaves same-time visits in whatever order SQLite picks. The NULL column
+ * holds MVT's isodate at its place among the keys. */
 static const char chrome_history_sql[] =
     "SELECT urls.id AS id, urls.url AS url, visits.id AS visit_id,"
-    " visits.visit_time AS timestamp,"
+    " visits.visit_time AS timestamp, NULL AS isodate,"
     " visits.from_visit AS redirect_source"
     " FROM urls JOIN visits ON visits.url = urls.id"
     " ORDER BY visits.visit_time, visits.id";
 
+enum { F_ID, F_URL, F_VISIT_ID, F_TIMESTAMP, F_ISODATE, F_REDIRECT_SOURCE };
+static const char *const chrome_history_fields[] = {
+    "id", "url", "visit_id", "timestamp", "isodate", "redirect_source",
+};
+
 /* MVT's convert_chrometime_to_datetime of a record value: "" when it is
  * not a number or not a usable time. */
-static json_t *chrome_time_iso(const json_t *v)
+static const char *chrome_time_iso(const struct vg_val *v, char *buf)
+{
+    int64_t us = 0;
+    int ok = 1;
+
+    if (v->t == VG_VT_INT)
+        us = v->u.i;
+    else if (v->t == VG_VT_REAL && fabs(v->u.d) < 9.2e18)
+        us = (int64_t)llround(v->u.d);
+    else
+        ok = 0;
+    if (!ok || vg_isodate_chrome(us, buf) != VG_OK)
+        buf[0] = '\0';
+    return buf;
+}
+
+static int visit_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
 {
     char buf[VG_ISODATE_LEN + 1];
-    int64_t us;
 
-    if (json_is_integer(v))
-        us = (int64_t)json_integer_value(v);
-    else if (json_is_real(v) && fabs(json_real_value(v)) < 9.2e18)
-        us = (int64_t)llround(json_real_value(v));
-    else
-        return json_string("");
-    return json_string(vg_isodate_chrome(us, buf) == VG_OK ? buf : "");
+    VG_UNUSED(run);
+    VG_UNUSED(st);
+    vg_rec_set_text(r, F_ISODATE, chrome_time_iso(vg_rec_val(r, F_TIMESTAMP), buf));
+    return VG_OK;
 }
 
-static json_t *visit_record(struct vg_run *run, sqlite3_stmt *st)
-{
-    json_t *row = vg_sqlite_row_json(st), *rec;
-
-    (void)run;
-    if (!row)
-        return NULL;
-    rec = json_object();
-    if (rec) {
-        json_object_set_new(rec, "id", vg_json_get_or_null(row, "id"));
-        json_object_set_new(rec, "url", vg_json_get_or_null(row, "url"));
-        json_object_set_new(rec, "visit_id", vg_json_get_or_null(row, "visit_id"));
-        json_object_set_new(rec, "timestamp", vg_json_get_or_null(row, "timestamp"));
-        json_object_set_new(rec, "isodate", chrome_time_iso(json_object_get(row, "timestamp")));
-        json_object_set_new(rec, "redirect_source", vg_json_get_or_null(row, "redirect_source"));
-    }
-    json_decref(row);
-    return rec;
-}
+static const struct vg_ios_query chrome_history_query = {
+    .sql = chrome_history_sql,
+    .row = visit_row,
+};
 
 static int chrome_history_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db_records(run, chrome_history_sql, visit_record);
+    int rc = vg_ios_each_db_records(run, &chrome_history_query);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu history items",
                vg_run_record_count(run));
     return rc;
 }
 
-static void chrome_history_check(struct vg_run *run)
+static void chrome_history_check_one(struct vg_run *run, const struct vg_rec *r)
 {
-    vg_check_each_url(run, VG_LEVEL_CRITICAL, "url", "isodate");
+    vg_check_url(run, VG_LEVEL_CRITICAL, r, vg_rec_text(r, F_URL), vg_rec_time(r, F_ISODATE));
 }
 
-static void chrome_history_timeline(struct vg_run *run, const json_t *rec)
+static void chrome_history_timeline(struct vg_run *run, const struct vg_rec *r)
 {
     char id[VG_PY_BUF], url[VG_PY_BUF], visit[VG_PY_BUF], from[VG_PY_BUF];
-    char *desc = vg_asprintf("%s - %s (visit ID: %s, redirect source: %s)",
-                             vg_py_str(json_object_get(rec, "id"), id),
-                             vg_py_str(json_object_get(rec, "url"), url),
-                             vg_py_str(json_object_get(rec, "visit_id"), visit),
-                             vg_py_str(json_object_get(rec, "redirect_source"), from));
+    char *desc = vg_asprintf(
+        "%s - %s (visit ID: %s, redirect source: %s)", vg_val_py(vg_rec_val(r, F_ID), id),
+        vg_val_py(vg_rec_val(r, F_URL), url), vg_val_py(vg_rec_val(r, F_VISIT_ID), visit),
+        vg_val_py(vg_rec_val(r, F_REDIRECT_SOURCE), from));
 
-    if (!desc)
+    if (!desc) {
+        vg_run_nomem(run);
         return;
-    vg_run_timeline(run, vg_rec_time(rec, "isodate"), "visit", desc);
+    }
+    vg_run_timeline(run, vg_rec_time(r, F_ISODATE), "visit", desc);
     free(desc);
 }
 
@@ -95,10 +101,11 @@ const struct vg_module vg_mod_chrome_history = {
     .name = "chrome_history",
     .class_name = "ChromeHistory",
     .description = "Chrome visits (History database); url, domain and IP indicators on each URL",
-    .sources = VG_SRC_MIXED,
-    .artifacts = chrome_history_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(chrome_history_artifacts),
+    .locs = chrome_history_locs,
+    .n_locs = VG_ARRAY_LEN(chrome_history_locs),
+    .fields = chrome_history_fields,
+    .n_fields = VG_ARRAY_LEN(chrome_history_fields),
     .extract = chrome_history_extract,
-    .check = chrome_history_check,
+    .check_record = chrome_history_check_one, /* streamed */
     .timeline = chrome_history_timeline,
 };

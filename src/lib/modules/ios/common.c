@@ -8,6 +8,7 @@
 
 #include "formats/apple/nska.h"
 #include "modules/ios/common.h"
+#include "util/utf8.h"
 
 struct db_ctx {
     int (*fn)(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud);
@@ -118,6 +119,29 @@ static int query_row(void *ud, sqlite3_stmt *st)
     return rc == VG_E_LIMIT ? VG_E_LIMIT : rc;
 }
 
+/* Deleted rows: the query again, on one recovered row at a time. */
+struct recover_q {
+    struct query_ctx c;
+    const struct vg_file *f;
+};
+
+static int recover_emit(struct vg_run *run, sqlite3 *db, void *ud)
+{
+    struct recover_q *rq = ud;
+    int rc =
+        vg_sqlite_each(db, rq->c.q->sql, rq->f->display, vg_run_diag(run), query_row, &rq->c, NULL);
+
+    return rc == VG_E_NOMEM || rc == VG_E_LIMIT ? rc : VG_OK;
+}
+
+static int recover_records(struct vg_run *run, const struct vg_file *f, sqlite3 *db,
+                           const struct vg_ios_query *q)
+{
+    struct recover_q rq = {{run, q, NULL, NULL}, f};
+
+    return vg_run_recover(run, f, db, q->recover, recover_emit, &rq);
+}
+
 int vg_ios_query_records(struct vg_run *run, const struct vg_file *f, sqlite3 *db,
                          const struct vg_ios_query *q)
 {
@@ -126,6 +150,9 @@ int vg_ios_query_records(struct vg_run *run, const struct vg_file *f, sqlite3 *d
     int rc;
 
     rc = vg_ios_sql_each(run, f, db, q->sql, query_row, &c, &rows);
+    if ((rc == VG_OK || rc == VG_E_LIMIT) && q->recover &&
+        recover_records(run, f, db, q) == VG_E_NOMEM)
+        return VG_E_NOMEM;
     if (rc == VG_E_NOTFOUND) {
         /* not damage: this iOS version's schema has no such table or column */
         vg_run_log(run, VG_DIAG_INFO, "%s: %s", f->display,
@@ -409,8 +436,63 @@ static json_t *data_to_base64(const char *data, uint64_t len)
     return j;
 }
 
-/* Recursion is bounded: vg_plist_parse refuses trees deeper than
- * VG_MAX_PLIST_DEPTH. */
+static json_t *plist_string_json(plist_t node)
+{
+    const char *s = plist_get_string_ptr(node, NULL);
+    json_t *j;
+
+    if (!s)
+        return json_null();
+    /* up to a NUL, as the device reads it */
+    j = json_string(s);
+    /* text that is not UTF-8 has no JSON form: null, as before; valid
+     * text that did not become a string is out of memory */
+    return j || vg_utf8_valid(s, strlen(s)) ? j : json_null();
+}
+
+static json_t *plist_array_json(plist_t node)
+{
+    json_t *a = json_array();
+    uint32_t i, n = plist_array_get_size(node);
+
+    for (i = 0; a && i < n; i++) {
+        json_t *v = vg_plist_to_json(plist_array_get_item(node, i));
+        if (!v || json_array_append_new(a, v) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    return a;
+}
+
+static json_t *plist_dict_json(plist_t node)
+{
+    json_t *o = json_object();
+    plist_dict_iter it = NULL;
+    char *key = NULL;
+    plist_t val = NULL;
+
+    plist_dict_new_iter(node, &it);
+    while (o) {
+        json_t *v;
+        key = NULL;
+        plist_dict_next_item(node, it, &key, &val);
+        if (!key)
+            break;
+        v = vg_plist_to_json(val);
+        /* a key that is not UTF-8 cannot be a JSON key: left out, as before */
+        if (!v || (json_object_set_new(o, key, v) != 0 && vg_utf8_valid(key, strlen(key)))) {
+            json_decref(o);
+            o = NULL;
+        }
+        free(key);
+    }
+    free(it);
+    return o;
+}
+
+/* NULL only when out of memory. Recursion is bounded: vg_plist_parse
+ * refuses trees deeper than VG_MAX_PLIST_DEPTH. */
 json_t *vg_plist_to_json(plist_t node)
 {
     if (!node)
@@ -429,55 +511,24 @@ json_t *vg_plist_to_json(plist_t node)
     case PLIST_REAL: {
         double d = 0;
         plist_get_real_val(node, &d);
-        return json_real(d);
+        return isfinite(d) ? json_real(d) : json_null(); /* JSON has no infinities */
     }
-    case PLIST_STRING: {
-        char *s = NULL;
-        json_t *j;
-        plist_get_string_val(node, &s);
-        j = s ? json_string(s) : json_null();
-        free(s);
-        return j ? j : json_null();
-    }
+    case PLIST_STRING:
+        return plist_string_json(node);
     case PLIST_DATA: {
-        char *d = NULL;
         uint64_t len = 0;
-        json_t *j;
-        plist_get_data_val(node, &d, &len);
-        j = data_to_base64(d ? d : "", d ? len : 0);
-        free(d);
-        return j;
+        const char *d = plist_get_data_ptr(node, &len);
+        return data_to_base64(d ? d : "", d ? len : 0);
     }
     case PLIST_DATE: {
         int32_t sec = 0, usec = 0;
         plist_get_date_val(node, &sec, &usec);
         return vg_json_cocoa_date((double)sec + (double)usec / 1e6);
     }
-    case PLIST_ARRAY: {
-        json_t *a = json_array();
-        uint32_t i, n = plist_array_get_size(node);
-        for (i = 0; a && i < n; i++)
-            json_array_append_new(a, vg_plist_to_json(plist_array_get_item(node, i)));
-        return a;
-    }
-    case PLIST_DICT: {
-        json_t *o = json_object();
-        plist_dict_iter it = NULL;
-        char *key = NULL;
-        plist_t val = NULL;
-        plist_dict_new_iter(node, &it);
-        for (;;) {
-            key = NULL;
-            plist_dict_next_item(node, it, &key, &val);
-            if (!key)
-                break;
-            if (o)
-                json_object_set_new(o, key, vg_plist_to_json(val));
-            free(key);
-        }
-        free(it);
-        return o;
-    }
+    case PLIST_ARRAY:
+        return plist_array_json(node);
+    case PLIST_DICT:
+        return plist_dict_json(node);
     case PLIST_UID: {
         uint64_t v = 0;
         plist_get_uid_val(node, &v);
@@ -486,4 +537,36 @@ json_t *vg_plist_to_json(plist_t node)
     default:
         return json_null();
     }
+}
+
+char *vg_val_json_text(const struct vg_val *v)
+{
+    json_t *j;
+    char *s;
+
+    switch (v->t) {
+    case VG_VT_BOOL:
+        j = json_boolean(v->u.i);
+        break;
+    case VG_VT_INT:
+        j = json_integer((json_int_t)v->u.i);
+        break;
+    case VG_VT_REAL:
+        j = json_real(v->u.d);
+        break;
+    case VG_VT_TEXT:
+        j = vg_json_utf8(v->u.s.p, v->u.s.n);
+        break;
+    case VG_VT_JSON:
+        j = json_incref(v->u.j);
+        break;
+    default:
+        j = json_null();
+        break;
+    }
+    if (!j)
+        return NULL;
+    s = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+    json_decref(j);
+    return s;
 }

@@ -43,6 +43,9 @@ struct vg_ios_query {
     size_t n_extra;
     int blob_as_text; /* blobs as UTF-8 text (MVT's encoder), not base64 */
     int (*row)(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st);
+    /* The table whose deleted rows the same query makes records of
+     * (<module>_recovered.json), or NULL. */
+    const struct vg_recover_spec *recover;
 };
 
 /* Runs q on db and emits one record per row. Damaged files are salvaged
@@ -107,7 +110,12 @@ json_t *vg_col_unix_iso(sqlite3_stmt *st, int i);
 int vg_plist_number(plist_t v, double *out);
 
 /* A plist value converted to JSON (dates as isodate strings, data as
- * base64), for records that keep plist contents. */
+ * base64), for records that keep plist contents. NULL only when out of
+ * memory (text or keys that are not UTF-8 are null or left out). */
 json_t *vg_plist_to_json(plist_t node);
+
+/* A record value as compact JSON text ("1.5", "true", "{\"a\":1}"), as
+ * jansson dumps it; blobs as null. Free it; NULL when out of memory. */
+char *vg_val_json_text(const struct vg_val *v);
 
 #endif

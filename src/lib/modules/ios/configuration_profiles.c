@@ -13,14 +13,20 @@
 
 #include "formats/apple/nska.h"
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 
 #define CONF_PROFILES_DOMAIN "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles"
 
 /* iOS writes one "profile-<hash>.stub" per installed profile here; MVT
  * takes every file of the domain whose name starts with "profile-". */
-static const struct vg_artifact profile_artifacts[] = {
-    {CONF_PROFILES_DOMAIN, "Library/ConfigurationProfiles/profile-*", NULL},
+static const struct vg_loc profile_locs[] = {
+    {VG_LOC_BACKUP, CONF_PROFILES_DOMAIN, "Library/ConfigurationProfiles/profile-*"},
+};
+
+/* The record's keys, in MVT's order; also the fields checks and the
+ * timeline read. */
+enum { F_FILE_ID, F_REL, F_DOMAIN, F_PLIST, F_INSTALL_DATE };
+static const char *const profile_fields[] = {
+    "file_id", "relative_path", "domain", "plist", "install_date",
 };
 
 /* Payload types that let a profile silence an app (MVT's heuristic). */
@@ -28,14 +34,9 @@ static const char *const hiding_payload_types[] = {
     "com.apple.notificationsettings",
 };
 
-static json_t *install_date(plist_t root)
-{
-    return vg_ios_plist_date_iso(plist_dict_get_item(root, "InstallDate"));
-}
-
 /* The profile as JSON: an unreadable or non-dictionary file still gives a
  * record (with an empty plist), as MVT does, because the file's presence
- * says a profile was installed. */
+ * says a profile was installed. NULL only when out of memory. */
 static json_t *profile_json(struct vg_run *run, const struct vg_file *f, plist_t *root)
 {
     unsigned char *data = NULL;
@@ -57,28 +58,37 @@ static json_t *profile_json(struct vg_run *run, const struct vg_file *f, plist_t
 
 static int profile_visit(struct vg_run *run, const struct vg_file *f, void *ud)
 {
+    const struct vg_schema *const *schema = ud;
+    struct vg_rec *r = vg_run_rec(run, *schema);
     plist_t root = NULL;
-    json_t *plist, *rec;
+    json_t *installed;
 
-    (void)ud;
-    plist = profile_json(run, f, &root);
-    rec = json_pack("{s:s?, s:s, s:s, s:o?, s:o?}", "file_id", f->file_id, "relative_path",
-                    f->relative_path, "domain", f->domain, "plist", plist, "install_date",
-                    root ? install_date(root) : json_string(""));
+    if (!r)
+        return VG_E_NOMEM;
+    if (f->id)
+        vg_rec_set_text(r, F_FILE_ID, f->id);
+    vg_rec_set_text(r, F_REL, f->path);
+    vg_rec_set_text(r, F_DOMAIN, f->domain ? f->domain : "");
+    vg_rec_set_json(r, F_PLIST, profile_json(run, f, &root));
+    installed = vg_ios_plist_date_iso(root ? plist_dict_get_item(root, "InstallDate") : NULL);
+    if (installed)
+        vg_rec_set_text(r, F_INSTALL_DATE, json_string_value(installed));
+    else
+        r->failed = 1;
+    json_decref(installed);
     plist_free(root);
-    return vg_run_add_record(run, rec);
+    return vg_run_emit(run, r);
 }
 
 static int profiles_extract(struct vg_run *run)
 {
-    size_t i;
-    int rc;
+    const struct vg_schema *schema = NULL;
+    int rc = vg_run_schema(run, profile_fields, VG_ARRAY_LEN(profile_fields), &schema);
 
-    for (i = 0; i < VG_ARRAY_LEN(profile_artifacts); i++) {
-        rc = vg_run_find(run, &profile_artifacts[i], profile_visit, NULL);
-        if (rc < 0 && rc != VG_E_NOTFOUND)
-            return rc;
-    }
+    if (rc == VG_OK)
+        rc = vg_run_find_all(run, profile_visit, &schema);
+    if (rc != VG_OK)
+        return rc;
     vg_run_log(run, VG_DIAG_INFO, "extracted details about %zu configuration profiles",
                vg_run_record_count(run));
     return VG_OK;
@@ -91,7 +101,7 @@ static const char *hiding_payload(const json_t *plist)
 
     json_array_foreach(json_object_get(plist, "PayloadContent"), i, payload)
     {
-        const char *type = vg_rec_str(payload, "PayloadType");
+        const char *type = vg_jstr(payload, "PayloadType");
         for (j = 0; type && j < VG_ARRAY_LEN(hiding_payload_types); j++)
             if (strcmp(type, hiding_payload_types[j]) == 0)
                 return hiding_payload_types[j];
@@ -99,12 +109,12 @@ static const char *hiding_payload(const json_t *plist)
     return NULL;
 }
 
-static void profiles_check_one(struct vg_run *run, const json_t *rec)
+static void profiles_check_one(struct vg_run *run, const struct vg_rec *rec)
 {
-    const json_t *plist = json_object_get(rec, "plist");
-    const char *uuid = vg_rec_str(plist, "PayloadUUID");
-    const char *name = vg_rec_str(plist, "PayloadDisplayName");
-    const char *when = vg_rec_time(rec, "install_date");
+    const json_t *plist = vg_rec_json(rec, F_PLIST);
+    const char *uuid = vg_jstr(plist, "PayloadUUID");
+    const char *name = vg_jstr(plist, "PayloadDisplayName");
+    const char *when = vg_rec_time(rec, F_INSTALL_DATE);
     const char *type;
     struct vg_ioc_match m;
 
@@ -122,17 +132,10 @@ static void profiles_check_one(struct vg_run *run, const json_t *rec)
                      name ? name : "", type);
 }
 
-static void profiles_check(struct vg_run *run)
+static void profiles_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
-    json_t *rec;
-    size_t i;
-    json_array_foreach(vg_run_records(run), i, rec) profiles_check_one(run, rec);
-}
-
-static void profiles_timeline(struct vg_run *run, const json_t *rec)
-{
-    const json_t *plist = json_object_get(rec, "plist");
-    const char *when = vg_rec_time(rec, "install_date");
+    const json_t *plist = vg_rec_json(rec, F_PLIST);
+    const char *when = vg_rec_time(rec, F_INSTALL_DATE);
     char b1[VG_PY_BUF], b2[VG_PY_BUF], b3[VG_PY_BUF], b4[VG_PY_BUF];
     char *desc;
 
@@ -144,8 +147,10 @@ static void profiles_timeline(struct vg_run *run, const json_t *rec)
                        vg_py_str(json_object_get(plist, "PayloadUUID"), b2),
                        vg_py_str(json_object_get(plist, "PayloadDisplayName"), b3),
                        vg_py_str(json_object_get(plist, "PayloadDescription"), b4));
-    if (!desc)
+    if (!desc) {
+        vg_run_nomem(run);
         return;
+    }
     vg_run_timeline(run, when, "configuration_profile_install", desc);
     free(desc);
 }
@@ -155,10 +160,11 @@ const struct vg_module vg_mod_configuration_profiles = {
     .class_name = "ConfigurationProfiles",
     .description = "installed configuration profiles; profile id indicators, "
                    "notification-hiding payloads",
-    .sources = VG_SRC_BACKUP,
-    .artifacts = profile_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(profile_artifacts),
+    .locs = profile_locs,
+    .n_locs = VG_ARRAY_LEN(profile_locs),
+    .fields = profile_fields,
+    .n_fields = VG_ARRAY_LEN(profile_fields),
     .extract = profiles_extract,
-    .check = profiles_check,
+    .check_record = profiles_check_one,
     .timeline = profiles_timeline,
 };

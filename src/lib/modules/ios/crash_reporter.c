@@ -34,16 +34,21 @@
 #include <stdlib.h>
 
 #include "formats/apple/nska.h"
-#include "sources/ios_backup.h"
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 #include "util/buf.h"
 
 #define CRASH_REPORTER_DOMAIN "RootDomain"
 
-static const struct vg_artifact crash_artifacts[] = {
-    {CRASH_REPORTER_DOMAIN, "Library/Preferences/com.apple.CrashReporter.plist",
-     "private/var/root/Library/Preferences/com.apple.CrashReporter.plist"},
+static const struct vg_loc crash_locs[] = {
+    {VG_LOC_BACKUP, CRASH_REPORTER_DOMAIN, "Library/Preferences/com.apple.CrashReporter.plist"},
+    {VG_LOC_FS, NULL, "private/var/root/Library/Preferences/com.apple.CrashReporter.plist"},
+};
+
+/* The record's keys, in order; also the fields checks and the timeline
+ * read. */
+enum { F_FILE_ID, F_DOMAIN, F_REL, F_MODIFIED, F_PLIST };
+static const char *const crash_fields[] = {
+    "file_id", "domain", "relative_path", "modified", "plist",
 };
 
 static const char *const disabling_keys[] = {
@@ -59,56 +64,61 @@ static const char *const usual_keys[] = {
 };
 #define USUAL_KEY_PREFIX "ExcResourceDiagInfo_"
 
-/* The file's modification time from the backup's manifest, or "". */
-static json_t *modified_time(struct vg_run *run, const struct vg_file *f)
-{
-    struct vg_backup *b = vg_run_backup(run);
-    const struct vg_manifest *m = b ? vg_backup_manifest(b) : NULL;
-    const struct vg_manifest_entry *e = m ? vg_manifest_get(m, f->domain, f->relative_path) : NULL;
-    char buf[VG_ISODATE_LEN + 1];
-
-    if (!e || !e->has_mb || e->mb.last_modified == INT64_MIN ||
-        vg_isodate(e->mb.last_modified, 0, buf) != VG_OK)
-        return json_string("");
-    return json_string(buf);
-}
-
-static int crash_visit(struct vg_run *run, const struct vg_file *f, void *ud)
+/* The file's plist as JSON; null (with a warning) when it is not a
+ * dictionary. NULL only when out of memory. */
+static json_t *plist_json(struct vg_run *run, const struct vg_file *f)
 {
     unsigned char *data = NULL;
     size_t len = 0;
     plist_t root = NULL;
     json_t *plist = json_null();
 
-    (void)ud;
-    if (vg_run_read(run, f, VG_MAX_PLIST_FILE, &data, &len) == VG_OK) {
-        if (vg_plist_parse(data, len, &root) == VG_OK && root &&
-            plist_get_node_type(root) == PLIST_DICT) {
-            json_decref(plist);
-            plist = vg_plist_to_json(root);
-        } else {
-            vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "not a property list dictionary");
-            vg_run_log(run, VG_DIAG_WARN, "%s is not a valid property list", f->display);
-        }
-        plist_free(root);
-        vg_run_free_data(data, len);
+    if (vg_run_read(run, f, VG_MAX_PLIST_FILE, &data, &len) != VG_OK)
+        return plist;
+    if (vg_plist_parse(data, len, &root) == VG_OK && root &&
+        plist_get_node_type(root) == PLIST_DICT) {
+        plist = vg_plist_to_json(root);
+    } else {
+        vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "not a property list dictionary");
+        vg_run_log(run, VG_DIAG_WARN, "%s is not a valid property list", f->display);
     }
-    return vg_run_add_record(run, json_pack("{s:s?, s:s, s:s, s:o, s:o?}", "file_id", f->file_id,
-                                            "domain", f->domain, "relative_path", f->relative_path,
-                                            "modified", modified_time(run, f), "plist", plist));
+    plist_free(root);
+    vg_run_free_data(data, len);
+    return plist;
+}
+
+static int crash_visit(struct vg_run *run, const struct vg_file *f, void *ud)
+{
+    const struct vg_schema *const *schema = ud;
+    struct vg_rec *r = vg_run_rec(run, *schema);
+    char modified[VG_ISODATE_LEN + 1];
+    json_t *plist;
+
+    if (!r)
+        return VG_E_NOMEM;
+    /* the modification time the backup's manifest (or the dump) records */
+    if (!(f->st.has & VG_ST_MTIME) || vg_isodate(f->st.mtime, 0, modified) != VG_OK)
+        modified[0] = '\0';
+    if (f->id)
+        vg_rec_set_text(r, F_FILE_ID, f->id);
+    vg_rec_set_text(r, F_DOMAIN, f->domain ? f->domain : "");
+    vg_rec_set_text(r, F_REL, f->path);
+    vg_rec_set_text(r, F_MODIFIED, modified);
+    plist = plist_json(run, f);
+    if (json_is_null(plist))
+        vg_rec_set_null(r, F_PLIST);
+    else
+        vg_rec_set_json(r, F_PLIST, json_incref(plist));
+    json_decref(plist);
+    return vg_run_emit(run, r);
 }
 
 static int crash_extract(struct vg_run *run)
 {
-    size_t i;
-    int rc;
+    const struct vg_schema *schema = NULL;
+    int rc = vg_run_schema(run, crash_fields, VG_ARRAY_LEN(crash_fields), &schema);
 
-    for (i = 0; i < VG_ARRAY_LEN(crash_artifacts); i++) {
-        rc = vg_run_find(run, &crash_artifacts[i], crash_visit, NULL);
-        if (rc < 0 && rc != VG_E_NOTFOUND)
-            return rc;
-    }
-    return VG_OK;
+    return rc == VG_OK ? vg_run_find_all(run, crash_visit, &schema) : rc;
 }
 
 /* false, or a number 0: the switch is off. */
@@ -141,11 +151,11 @@ static void list_key(struct vg_buf *b, const char *key)
     VG_UNUSED(rc); /* past the cap the list is just cut short */
 }
 
-static void crash_check_one(struct vg_run *run, const json_t *rec)
+static void crash_check_one(struct vg_run *run, const struct vg_rec *rec)
 {
-    json_t *plist = json_object_get(rec, "plist");
-    const char *domain = vg_rec_str(rec, "domain");
-    const char *when = vg_rec_time(rec, "modified");
+    const json_t *plist = vg_rec_json(rec, F_PLIST);
+    const char *domain = vg_rec_text(rec, F_DOMAIN);
+    const char *when = vg_rec_time(rec, F_MODIFIED);
     struct vg_buf off, odd;
     const char *key;
     json_t *v;
@@ -164,7 +174,7 @@ static void crash_check_one(struct vg_run *run, const json_t *rec)
     for (i = 0; i < VG_ARRAY_LEN(disabling_keys); i++)
         if (is_off(json_object_get(plist, disabling_keys[i])))
             list_key(&off, disabling_keys[i]);
-    json_object_foreach(plist, key, v)
+    json_object_foreach((json_t *)plist, key, v)
     {
         if (!usual_key(key))
             list_key(&odd, key);
@@ -183,24 +193,18 @@ static void crash_check_one(struct vg_run *run, const json_t *rec)
     vg_buf_free(&odd);
 }
 
-static void crash_check(struct vg_run *run)
+static void crash_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
-    json_t *rec;
-    size_t i;
-    json_array_foreach(vg_run_records(run), i, rec) crash_check_one(run, rec);
-}
-
-static void crash_timeline(struct vg_run *run, const json_t *rec)
-{
-    const char *when = vg_rec_time(rec, "modified");
+    const char *when = vg_rec_time(rec, F_MODIFIED);
     char *desc;
 
     if (!*when)
         return;
-    desc = vg_asprintf("%s - %s modified", vg_rec_time(rec, "relative_path"),
-                       vg_rec_time(rec, "domain"));
-    if (!desc)
+    desc = vg_asprintf("%s - %s modified", vg_rec_time(rec, F_REL), vg_rec_time(rec, F_DOMAIN));
+    if (!desc) {
+        vg_run_nomem(run);
         return;
+    }
     vg_run_timeline(run, when, "crash_reporter_modified", desc);
     free(desc);
 }
@@ -210,10 +214,11 @@ const struct vg_module vg_mod_crash_reporter = {
     .class_name = "CrashReporter",
     .description = "root's com.apple.CrashReporter.plist; HIGH when it turns crash reporting off "
                    "(Pegasus, Amnesty 2021), LOW on unexpected keys",
-    .sources = VG_SRC_MIXED,
-    .artifacts = crash_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(crash_artifacts),
+    .locs = crash_locs,
+    .n_locs = VG_ARRAY_LEN(crash_locs),
+    .fields = crash_fields,
+    .n_fields = VG_ARRAY_LEN(crash_fields),
     .extract = crash_extract,
-    .check = crash_check,
+    .check_record = crash_check_one,
     .timeline = crash_timeline,
 };

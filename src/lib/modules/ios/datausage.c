@@ -5,18 +5,31 @@
  * process row was deleted ("MANIPULATED"), and gaps in the process ids (a
  * "MISSING" placeholder record is added for each, as MVT does).
  *
+ * Both tampering checks relate rows, and MVT writes the records sorted by
+ * first use: the rows are kept in a compact form, the checks run in one
+ * pass with a sort (the kept rows by process id, the deleted ones by id),
+ * the rows are sorted once by first use and then emitted. On saved records
+ * (check-iocs) the module keeps only what the checks need: the last row of
+ * each process id, the first of each deleted process, and the rows that
+ * match an indicator (their alerts come after the tampering ones, as on a
+ * fresh extraction).
+ *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include "util/vg.h"
 
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
-#include "modules/ios/common.h"
-#include "modules/ios/list.h"
+#include <openssl/evp.h>
 
-static const struct vg_artifact datausage_artifacts[] = {
-    {"WirelessDomain", "Library/Databases/DataUsage.sqlite",
-     "private/var/wireless/Library/Databases/DataUsage.sqlite"},
+#include "modules/ios/common.h"
+
+static const struct vg_loc datausage_locs[] = {
+    {VG_LOC_BACKUP, "WirelessDomain", "Library/Databases/DataUsage.sqlite"},
+    {VG_LOC_FS, NULL, "private/var/wireless/Library/Databases/DataUsage.sqlite"},
 };
 
 /* MVT's query. The second half lists processes with no live usage; the
@@ -37,442 +50,1001 @@ static const char sql_wifi[] =
     USAGE_SQL("ZLIVEUSAGE.ZWIFIIN AS wifi_in, ZLIVEUSAGE.ZWIFIOUT AS wifi_out");
 static const char sql_no_wifi[] = USAGE_SQL("NULL AS wifi_in, NULL AS wifi_out");
 
-/* MVT's convert_mactime_to_iso; NULL stays null and text stays text. */
-static json_t *mactime_json(const json_t *v)
+/* The record's keys, in MVT's order; the statement's columns are the same
+ * but for the three times (first_ts, ts, live_ts), which become isodates. */
+enum {
+    F_FIRST,
+    F_ISODATE,
+    F_NAME,
+    F_BUNDLE,
+    F_PROC_ID,
+    F_WIFI_IN,
+    F_WIFI_OUT,
+    F_WWAN_IN,
+    F_WWAN_OUT,
+    F_LIVE_ID,
+    F_LIVE_PROC_ID,
+    F_LIVE_ISO,
+    N_FIELDS
+};
+static const char *const du_fields[N_FIELDS] = {
+    "first_isodate", "isodate", "proc_name", "bundle_id", "proc_id",      "wifi_in",
+    "wifi_out",      "wwan_in", "wwan_out",  "live_id",   "live_proc_id", "live_isodate",
+};
+
+static const char manipulated_name[] = "MANIPULATED [process record deleted]";
+static const char missing_prefix[] = "MISSING [follows ";
+
+/* ---- kept rows ---- */
+
+/* A row in a compact form: a type and 8 bytes per field, text and blobs in
+ * the row's own bytes (about 120 bytes plus the strings). Shared by the
+ * lists that point to it (refs). */
+union du_u {
+    int64_t i;
+    double d;
+    struct {
+        uint32_t off, n;
+    } s;
+    json_t *j;
+};
+
+struct du_row {
+    uint32_t refs;
+    uint8_t t[N_FIELDS]; /* enum vg_vt */
+    size_t seq;          /* arrival order: the stable sorts' tie-break */
+    union du_u u[N_FIELDS];
+    char bytes[];
+};
+
+static void du_get(const struct du_row *row, int f, struct vg_val *v)
 {
-    if (!v || json_is_null(v))
-        return json_null();
-    if (json_is_string(v))
-        return json_copy((json_t *)v);
-    return vg_ios_mactime_iso(v);
+    v->t = (enum vg_vt)row->t[f];
+    switch (v->t) {
+    case VG_VT_TEXT:
+    case VG_VT_BLOB:
+        v->u.s.p = row->bytes + row->u[f].s.off;
+        v->u.s.n = row->u[f].s.n;
+        break;
+    case VG_VT_JSON:
+        v->u.j = row->u[f].j;
+        break;
+    case VG_VT_REAL:
+        v->u.d = row->u[f].d;
+        break;
+    default:
+        v->u.i = row->u[f].i;
+        break;
+    }
 }
 
-static json_t *usage_row(struct vg_run *run, sqlite3_stmt *st)
+/* The text of field f, or NULL; "" for times (vg_rec_time's rule). */
+static const char *du_text(const struct du_row *row, int f)
 {
-    json_t *row = vg_sqlite_row_json(st), *rec, *first, *live_ts;
-    (void)run;
+    return row->t[f] == VG_VT_TEXT ? row->bytes + row->u[f].s.off : NULL;
+}
 
+static const char *du_time(const struct du_row *row, int f)
+{
+    const char *s = du_text(row, f);
+    return s ? s : "";
+}
+
+/* A kept copy of v[0..N_FIELDS-1] (text and blobs copied, nested values
+ * referenced), with one reference. */
+static struct du_row *du_row_new(const struct vg_val *v, size_t seq)
+{
+    struct du_row *row;
+    size_t bytes = 0, off = 0;
+    int f;
+
+    for (f = 0; f < N_FIELDS; f++)
+        if (v[f].t == VG_VT_TEXT || v[f].t == VG_VT_BLOB) {
+            if (v[f].u.s.n >= UINT32_MAX - bytes - 1)
+                return NULL; /* the offsets are 32-bit: no row of DataUsage comes near */
+            bytes += v[f].u.s.n + 1;
+        }
+    row = vg_malloc(sizeof(*row) + bytes);
     if (!row)
         return NULL;
-    /* each time on its own (MVT leaves both raw when one is missing) */
-    first = mactime_json(json_object_get(row, "first_ts"));
-    live_ts = json_object_get(row, "live_ts");
-    rec = json_pack(
-        "{s:O?, s:o?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:o?}", "first_isodate",
-        first, "isodate", mactime_json(json_object_get(row, "ts")), "proc_name",
-        json_object_get(row, "proc_name"), "bundle_id", json_object_get(row, "bundle_id"),
-        "proc_id", json_object_get(row, "proc_id"), "wifi_in", json_object_get(row, "wifi_in"),
-        "wifi_out", json_object_get(row, "wifi_out"), "wwan_in", json_object_get(row, "wwan_in"),
-        "wwan_out", json_object_get(row, "wwan_out"), "live_id", json_object_get(row, "live_id"),
-        "live_proc_id", json_object_get(row, "live_proc_id"), "live_isodate",
-        vg_py_truthy(live_ts) ? mactime_json(live_ts) : json_incref(first));
-    json_decref(first);
-    json_decref(row);
-    return rec;
-}
-
-static int usage_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
-{
-    (void)ud;
-    if (!vg_sqlite_has_table(db, "ZLIVEUSAGE") || !vg_sqlite_has_table(db, "ZPROCESS")) {
-        vg_run_log(run, VG_DIAG_WARN, "%s has no ZLIVEUSAGE/ZPROCESS table", f->display);
-        vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "no ZLIVEUSAGE/ZPROCESS table");
-        return VG_OK;
+    row->refs = 1;
+    row->seq = seq;
+    for (f = 0; f < N_FIELDS; f++) {
+        row->t[f] = (uint8_t)v[f].t;
+        switch (v[f].t) {
+        case VG_VT_TEXT:
+        case VG_VT_BLOB:
+            if (v[f].u.s.n)
+                memcpy(row->bytes + off, v[f].u.s.p, v[f].u.s.n);
+            row->bytes[off + v[f].u.s.n] = '\0';
+            row->u[f].s.off = (uint32_t)off;
+            row->u[f].s.n = (uint32_t)v[f].u.s.n;
+            off += v[f].u.s.n + 1;
+            break;
+        case VG_VT_JSON:
+            row->u[f].j = json_incref(v[f].u.j);
+            break;
+        case VG_VT_REAL:
+            row->u[f].d = v[f].u.d;
+            break;
+        default:
+            row->u[f].i = v[f].u.i;
+            break;
+        }
     }
-    return vg_ios_query_records(
-        run, f, db, vg_sqlite_has_column(db, "ZLIVEUSAGE", "ZWIFIIN") ? sql_wifi : sql_no_wifi,
-        usage_row);
+    return row;
 }
 
-static int datausage_extract(struct vg_run *run)
+static struct du_row *du_ref(struct du_row *row)
 {
-    return vg_ios_each_db(run, usage_db, NULL);
+    row->refs++;
+    return row;
 }
 
-/* ---- check ---- */
+static void du_unref(struct du_row *row)
+{
+    int f;
 
-/* A record with its sort key and original position (the tie-break that makes
- * qsort stable, as Python's sorted is). */
-struct keyed {
-    json_t *rec;
-    const char *key;
-    size_t pos;
+    if (!row || --row->refs > 0)
+        return;
+    for (f = 0; f < N_FIELDS; f++)
+        if (row->t[f] == VG_VT_JSON)
+            json_decref(row->u[f].j);
+    free(row);
+}
+
+/* The row as a record of the module's own key set. */
+static void du_fill(struct vg_rec *r, const struct du_row *row)
+{
+    struct vg_val v;
+    int f;
+
+    for (f = 0; f < N_FIELDS; f++) {
+        du_get(row, f, &v);
+        if (v.t == VG_VT_TEXT)
+            vg_rec_set_text_ref(r, f, v.u.s.p, v.u.s.n); /* the row outlives the record */
+        else
+            vg_rec_set_val(r, f, &v);
+    }
+}
+
+/* ---- what the checks keep ---- */
+
+/* Process ids and the last row holding each (MVT keeps the last one). */
+struct du_pid {
+    int64_t id;
+    struct du_row *row;
 };
 
-static int keyed_cmp(const void *a, const void *b)
-{
-    const struct keyed *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    if (c != 0)
-        return c;
-    return (x->pos > y->pos) - (x->pos < y->pos);
-}
-
-/* The records ordered by a string field (non-strings first); borrowed. */
-static struct keyed *sorted_by(json_t *recs, const char *field)
-{
-    size_t n = json_array_size(recs), i;
-    struct keyed *v = vg_calloc(n ? n : 1, sizeof(*v));
-
-    if (!v)
-        return NULL;
-    for (i = 0; i < n; i++) {
-        v[i].rec = json_array_get(recs, i);
-        v[i].key = vg_rec_time(v[i].rec, field);
-        v[i].pos = i;
-    }
-    qsort(v, n, sizeof(*v), keyed_cmp);
-    return v;
-}
-
-static int sort_records(struct vg_run *run, json_t *recs, const char *field)
-{
-    struct keyed *v = sorted_by(recs, field);
-    size_t n = json_array_size(recs), i;
-
-    if (!v) {
-        vg_run_log(run, VG_DIAG_ERROR, "out of memory sorting records");
-        return VG_E_NOMEM;
-    }
-    for (i = 0; i < n; i++)
-        json_incref(v[i].rec);
-    json_array_clear(recs);
-    for (i = 0; i < n; i++)
-        if (json_array_append_new(recs, v[i].rec) != 0)
-            vg_run_log(run, VG_DIAG_ERROR, "out of memory sorting records");
-    free(v);
-    return VG_OK;
-}
-
-/* Live-usage rows whose process is gone, grouped by the process id they
- * point to, so each deleted process is reported once. */
-struct orphan {
-    json_t *rec;
-    char id[VG_PY_BUF];
-    const char *id_str;
-    size_t pos;
-    int first;
+/* Rows whose process is gone, by the id they point to (as Python prints
+ * it): the first by live use of each is reported. */
+struct du_orphan {
+    struct du_row *row;
+    char id[VG_PY_BUF]; /* the id, when it is not the row's own text */
+    int id_in_row;
 };
 
-static int orphan_cmp(const void *a, const void *b)
-{
-    const struct orphan *x = *(const struct orphan *const *)a;
-    const struct orphan *y = *(const struct orphan *const *)b;
-    int c = strcmp(x->id_str, y->id_str);
-    if (c != 0)
-        return c;
-    return (x->pos > y->pos) - (x->pos < y->pos);
-}
-
-static void mark_first_orphans(struct orphan *o, size_t n, struct orphan **by_id)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        by_id[i] = &o[i];
-    qsort(by_id, n, sizeof(*by_id), orphan_cmp);
-    for (i = 0; i < n; i++)
-        by_id[i]->first = i == 0 || strcmp(by_id[i - 1]->id_str, by_id[i]->id_str) != 0;
-}
-
-static void report_orphans(struct vg_run *run, struct orphan *o, size_t n)
-{
-    char b[VG_PY_BUF];
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        json_t *rec = o[i].rec, *live = json_object_get(rec, "live_isodate");
-        json_object_set(rec, "first_isodate", live ? live : json_null());
-        json_object_set(rec, "isodate", live ? live : json_null());
-        json_object_set_new(rec, "proc_name", json_string("MANIPULATED [process record deleted]"));
-        /* MVT raises a second alert per row ("... entry N/"), contrary to its
-         * own comment; one per deleted process says it all */
-        if (o[i].first)
-            vg_run_alert(run, VG_LEVEL_HIGH, rec, NULL, vg_rec_time(rec, "live_isodate"),
-                         "Found manipulated process entry %s. Entry on %s", o[i].id_str,
-                         vg_py_str(live, b));
-    }
-}
-
-static void check_manipulated(struct vg_run *run, json_t *recs)
-{
-    size_t n = json_array_size(recs), i, k = 0;
-    struct keyed *v = sorted_by(recs, "live_isodate");
-    struct orphan *o = vg_calloc(n ? n : 1, sizeof(*o));
-    struct orphan **by_id = vg_calloc(n ? n : 1, sizeof(*by_id));
-
-    if (!v || !o || !by_id) {
-        vg_run_log(run, VG_DIAG_ERROR, "out of memory checking process records");
-        goto out;
-    }
-    for (i = 0; i < n; i++) {
-        if (vg_py_truthy(json_object_get(v[i].rec, "proc_id")))
-            continue;
-        o[k].rec = v[i].rec;
-        o[k].id_str = vg_py_str(json_object_get(v[i].rec, "live_proc_id"), o[k].id);
-        o[k].pos = k;
-        k++;
-    }
-    mark_first_orphans(o, k, by_id);
-    report_orphans(run, o, k);
-out:
-    free(v);
-    free(o);
-    free(by_id);
-}
-
-/* A process id and the last record holding it (MVT keeps the last one). */
-struct pid {
-    json_int_t id;
-    size_t pos;
+/* A list that keeps one entry per key: appended to, and cut back to one
+ * per key (a sort) whenever it doubles, so it holds at most about twice
+ * the distinct keys. */
+struct du_list {
+    void *v;
+    size_t n, cap, limit, size;
+    int (*cmp)(const void *, const void *);
+    size_t (*dedup)(void *v, size_t n);
 };
+
+struct du_state {
+    const struct vg_schema *schema; /* the module's own key set */
+    struct vg_rec rec;              /* a row of it, for alerts from kept rows */
+    int have_rec;
+    size_t seq;
+    struct du_row **rows; /* extraction: every row, to sort */
+    size_t n_rows, cap_rows;
+    struct du_list pids, orphans;
+    int64_t *placeholders; /* saved results: ids of the MISSING records they hold */
+    size_t n_placeholders, cap_placeholders;
+    struct du_row **pending; /* saved results: rows that match an indicator */
+    size_t n_pending, cap_pending;
+    int analyse;   /* saved results: the records have the live-usage fields */
+    int decided;   /* analyse was decided on the first record */
+    int finishing; /* placeholders being emitted from check_finish */
+    int sorted;    /* MVT sorted the records (it does when there are ids) */
+    int failed;    /* out of memory: the checks that relate rows did not run */
+};
+
+static const char *orphan_id(const struct du_orphan *o)
+{
+    return o->id_in_row ? du_time(o->row, F_LIVE_PROC_ID) : o->id;
+}
+
+static int seq_cmp(size_t a, size_t b)
+{
+    return (a > b) - (a < b);
+}
 
 static int pid_cmp(const void *a, const void *b)
 {
-    const struct pid *x = a, *y = b;
+    const struct du_pid *x = a, *y = b;
+
     if (x->id != y->id)
         return (x->id > y->id) - (x->id < y->id);
-    return (x->pos > y->pos) - (x->pos < y->pos);
+    return seq_cmp(x->row->seq, y->row->seq);
 }
 
-/* Distinct process ids in order, each with its last record. Returns the
- * count; *out is NULL on allocation failure. */
-static size_t collect_pids(json_t *recs, struct pid **out)
+/* Keeps the last row of each id. */
+static size_t pid_dedup(void *v, size_t n)
 {
-    size_t n = json_array_size(recs), i, k = 0, d = 0;
-    struct pid *p = vg_calloc(n ? n : 1, sizeof(*p));
+    struct du_pid *p = v;
+    size_t i, d = 0;
 
-    *out = p;
-    if (!p)
-        return 0;
     for (i = 0; i < n; i++) {
-        const json_t *id = json_object_get(json_array_get(recs, i), "proc_id");
-        if (!json_is_integer(id) || json_integer_value(id) == 0)
-            continue; /* MVT skips empty ids; non-integers cannot form a range */
-        p[k].id = json_integer_value(id);
-        p[k++].pos = i;
-    }
-    qsort(p, k, sizeof(*p), pid_cmp);
-    for (i = 0; i < k; i++) {
-        if (d > 0 && p[d - 1].id == p[i].id)
-            p[d - 1].pos = p[i].pos;
-        else
+        if (d > 0 && p[d - 1].id == p[i].id) {
+            du_unref(p[d - 1].row);
+            p[d - 1] = p[i];
+        } else {
             p[d++] = p[i];
+        }
     }
     return d;
 }
 
-/* MVT's placeholder: the first record's keys, all null, then the gap's facts. */
-static json_t *missing_record(const json_t *model, const json_t *prev, json_int_t id)
+static int orphan_cmp(const void *a, const void *b)
 {
-    json_t *rec = json_object(), *v;
-    const json_t *first = json_object_get(prev, "first_isodate");
-    const char *key;
-    char b[VG_PY_BUF];
-    char *name;
+    const struct du_orphan *x = a, *y = b;
+    int c = strcmp(orphan_id(x), orphan_id(y));
 
-    if (!rec)
+    if (c == 0)
+        c = strcmp(du_time(x->row, F_LIVE_ISO), du_time(y->row, F_LIVE_ISO));
+    return c != 0 ? c : seq_cmp(x->row->seq, y->row->seq);
+}
+
+/* Keeps the first row of each id by live use. */
+static size_t orphan_dedup(void *v, size_t n)
+{
+    struct du_orphan *o = v;
+    size_t i, d = 0;
+
+    for (i = 0; i < n; i++) {
+        if (d > 0 && strcmp(orphan_id(&o[d - 1]), orphan_id(&o[i])) == 0)
+            du_unref(o[i].row);
+        else
+            o[d++] = o[i];
+    }
+    return d;
+}
+
+static void list_compact(struct du_list *l)
+{
+    if (l->n > 1) {
+        qsort(l->v, l->n, l->size, l->cmp);
+        l->n = l->dedup(l->v, l->n);
+    }
+    l->limit = l->n < 512 ? 1024 : 2 * l->n;
+}
+
+/* Appends e (its row reference is taken). */
+static int list_add(struct du_list *l, const void *e)
+{
+    if (l->n >= l->limit && l->limit)
+        list_compact(l);
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? 2 * l->cap : 256;
+        void *nv = vg_realloc_array(l->v, ncap, l->size);
+        if (!nv)
+            return VG_E_NOMEM;
+        l->v = nv;
+        l->cap = ncap;
+    }
+    memcpy((char *)l->v + l->n * l->size, e, l->size);
+    l->n++;
+    return VG_OK;
+}
+
+static int grow_ptrs(void *vp, size_t *cap, size_t n, size_t size)
+{
+    void **v = vp;
+    size_t ncap;
+    void *nv;
+
+    if (n < *cap)
+        return VG_OK;
+    ncap = *cap ? 2 * *cap : 256;
+    nv = vg_realloc_array(*v, ncap, size);
+    if (!nv)
+        return VG_E_NOMEM;
+    *v = nv;
+    *cap = ncap;
+    return VG_OK;
+}
+
+static struct du_state *du_state(struct vg_run *run)
+{
+    void **slot = vg_run_state(run);
+    struct du_state *st = *slot;
+
+    if (st)
+        return st;
+    st = vg_calloc(1, sizeof(*st));
+    if (!st)
         return NULL;
-    json_object_foreach((json_t *)model, key, v) json_object_set_new(rec, key, json_null());
-    if (!first)
-        first = json_null();
-    json_object_set(rec, "first_isodate", (json_t *)first);
-    json_object_set(rec, "isodate", (json_t *)first);
-    json_object_set(rec, "live_isodate", (json_t *)first);
-    name = vg_asprintf("MISSING [follows %s]", vg_py_str(json_object_get(prev, "proc_name"), b));
-    json_object_set_new(rec, "proc_name", name ? json_string(name) : json_null());
+    st->pids.size = sizeof(struct du_pid);
+    st->pids.cmp = pid_cmp;
+    st->pids.dedup = pid_dedup;
+    st->pids.limit = 1024;
+    st->orphans.size = sizeof(struct du_orphan);
+    st->orphans.cmp = orphan_cmp;
+    st->orphans.dedup = orphan_dedup;
+    st->orphans.limit = 1024;
+    if (vg_run_schema(run, du_fields, N_FIELDS, &st->schema) != VG_OK ||
+        vg_rec_init(&st->rec, st->schema) != VG_OK) {
+        free(st);
+        return NULL;
+    }
+    st->have_rec = 1;
+    *slot = st;
+    return st;
+}
+
+static void du_state_free(struct vg_run *run)
+{
+    void **slot = vg_run_state(run);
+    struct du_state *st = *slot;
+    struct du_pid *p;
+    struct du_orphan *o;
+    size_t i;
+
+    if (!st)
+        return;
+    for (i = 0; i < st->n_rows; i++)
+        du_unref(st->rows[i]);
+    for (i = 0, p = st->pids.v; i < st->pids.n; i++)
+        du_unref(p[i].row);
+    for (i = 0, o = st->orphans.v; i < st->orphans.n; i++)
+        du_unref(o[i].row);
+    for (i = 0; i < st->n_pending; i++)
+        du_unref(st->pending[i]);
+    free(st->rows);
+    free(st->pids.v);
+    free(st->orphans.v);
+    free(st->placeholders);
+    free(st->pending);
+    if (st->have_rec)
+        vg_rec_free(&st->rec);
+    free(st);
+    *slot = NULL;
+}
+
+/* ---- the tampering checks ---- */
+
+static int is_placeholder_val(const struct vg_val *name)
+{
+    return name->t == VG_VT_TEXT && name->u.s.n >= sizeof(missing_prefix) - 1 &&
+           memcmp(name->u.s.p, missing_prefix, sizeof(missing_prefix) - 1) == 0;
+}
+
+static int is_placeholder(const struct du_row *row)
+{
+    struct vg_val name;
+
+    du_get(row, F_NAME, &name);
+    return is_placeholder_val(&name);
+}
+
+/* A live-usage row whose process is gone reads, as MVT writes it, as used
+ * and first used when it was live, under a name that says so. Applied to
+ * the values before they are kept. */
+static void mark_manipulated(struct vg_val *v)
+{
+    v[F_FIRST] = v[F_LIVE_ISO];
+    v[F_ISODATE] = v[F_LIVE_ISO];
+    v[F_NAME].t = VG_VT_TEXT;
+    v[F_NAME].u.s.p = manipulated_name;
+    v[F_NAME].u.s.n = sizeof(manipulated_name) - 1;
+}
+
+/* What the checks that relate rows learn from one row. */
+static int learn(struct du_state *st, struct du_row *row)
+{
+    struct vg_val v;
+
+    du_get(row, F_PROC_ID, &v);
+    if (!vg_val_truthy(&v)) {
+        struct du_orphan o;
+        struct vg_val id;
+        char b[VG_PY_BUF];
+        memset(&o, 0, sizeof(o));
+        du_get(row, F_LIVE_PROC_ID, &id);
+        o.id_in_row = id.t == VG_VT_TEXT;
+        if (!o.id_in_row && vg_snprintf(o.id, sizeof(o.id), "%s", vg_val_py(&id, b)) != VG_OK)
+            o.id[0] = '\0';
+        o.row = du_ref(row);
+        if (list_add(&st->orphans, &o) != VG_OK) {
+            du_unref(row);
+            return VG_E_NOMEM;
+        }
+        return VG_OK;
+    }
+    if (v.t == VG_VT_INT) { /* other ids cannot form a range */
+        struct du_pid p = {v.u.i, du_ref(row)};
+        if (list_add(&st->pids, &p) != VG_OK) {
+            du_unref(row);
+            return VG_E_NOMEM;
+        }
+    }
+    return VG_OK;
+}
+
+/* An alert on a kept row, dated by its field when. */
+VG_PRINTF(6, 7)
+static void row_alert(struct vg_run *run, struct du_state *st, enum vg_level level,
+                      const struct du_row *row, int when, const char *fmt, ...)
+{
+    char msg[VG_MAX_MESSAGE];
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (rc < 0)
+        msg[0] = '\0';
+    du_fill(&st->rec, row);
+    vg_run_alert(run, level, &st->rec, NULL, du_time(row, when), "%s", msg);
+    vg_rec_reset(&st->rec);
+}
+
+static int orphan_live_cmp(const void *a, const void *b)
+{
+    const struct du_orphan *x = a, *y = b;
+    int c = strcmp(du_time(x->row, F_LIVE_ISO), du_time(y->row, F_LIVE_ISO));
+    return c != 0 ? c : seq_cmp(x->row->seq, y->row->seq);
+}
+
+/* One alert per deleted process, at its first live use, in the order of
+ * live use. MVT raises a second alert per row ("... entry N/"), contrary
+ * to its own comment; one per deleted process says it all. */
+static void report_manipulated(struct vg_run *run, struct du_state *st)
+{
+    struct du_orphan *o;
+    char b[VG_PY_BUF];
+    struct vg_val live;
+    size_t i;
+
+    list_compact(&st->orphans);
+    o = st->orphans.v;
+    if (st->orphans.n > 1)
+        qsort(o, st->orphans.n, sizeof(*o), orphan_live_cmp);
+    for (i = 0; i < st->orphans.n; i++) {
+        du_get(o[i].row, F_LIVE_ISO, &live);
+        row_alert(run, st, VG_LEVEL_HIGH, o[i].row, F_LIVE_ISO,
+                  "Found manipulated process entry %s. Entry on %s", orphan_id(&o[i]),
+                  vg_val_py(&live, b));
+    }
+}
+
+/* MVT's placeholder for a missing id: every field null but the gap's
+ * facts. */
+static struct du_row *missing_row(struct du_state *st, const struct du_row *prev, int64_t id)
+{
+    struct vg_val v[N_FIELDS];
+    char b[VG_PY_BUF];
+    struct du_row *row;
+    char *name;
+    int f;
+
+    memset(v, 0, sizeof(v));
+    for (f = 0; f < N_FIELDS; f++)
+        v[f].t = VG_VT_NULL;
+    du_get(prev, F_NAME, &v[F_NAME]);
+    name = vg_asprintf("%s%s]", missing_prefix, vg_val_py(&v[F_NAME], b));
+    if (!name)
+        return NULL;
+    du_get(prev, F_FIRST, &v[F_FIRST]);
+    v[F_ISODATE] = v[F_FIRST];
+    v[F_LIVE_ISO] = v[F_FIRST];
+    v[F_NAME].t = VG_VT_TEXT;
+    v[F_NAME].u.s.p = name;
+    v[F_NAME].u.s.n = strlen(name);
+    v[F_PROC_ID].t = VG_VT_INT;
+    v[F_PROC_ID].u.i = id;
+    v[F_LIVE_PROC_ID] = v[F_PROC_ID];
+    row = du_row_new(v, st->seq++);
     free(name);
-    json_object_set_new(rec, "proc_id", json_integer(id));
-    json_object_set_new(rec, "live_proc_id", json_integer(id));
-    json_object_set_new(rec, "bundle_id", json_null());
-    return rec;
+    return row;
+}
+
+static int has_placeholder(const struct du_state *st, int64_t id)
+{
+    size_t lo = 0, hi = st->n_placeholders;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (st->placeholders[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < st->n_placeholders && st->placeholders[lo] == id;
+}
+
+/* A placeholder joins the rows (extraction), or is emitted after the saved
+ * records unless they hold it already. */
+static int add_missing(struct vg_run *run, struct du_state *st, struct du_row *row)
+{
+    struct vg_rec *r;
+    int64_t id = row->u[F_PROC_ID].i;
+    int rc;
+
+    if (!vg_run_rechecking(run)) {
+        if (grow_ptrs(&st->rows, &st->cap_rows, st->n_rows, sizeof(*st->rows)) != VG_OK) {
+            du_unref(row);
+            return VG_E_NOMEM;
+        }
+        st->rows[st->n_rows++] = row;
+        return VG_OK;
+    }
+    if (has_placeholder(st, id)) {
+        du_unref(row);
+        return VG_OK;
+    }
+    r = vg_run_rec(run, st->schema);
+    if (!r) {
+        du_unref(row);
+        return VG_E_NOMEM;
+    }
+    du_fill(r, row);
+    rc = vg_run_emit(run, r);
+    du_unref(row);
+    return rc;
 }
 
 /* Reports ids a+1 .. b-1 after prev; returns how many were reported. */
-static size_t report_gap(struct vg_run *run, const json_t *model, const json_t *prev, json_int_t a,
-                         json_int_t b, json_t *added, size_t budget)
+static size_t report_gap(struct vg_run *run, struct du_state *st, const struct du_row *prev,
+                         int64_t a, int64_t b, size_t budget, int *rc)
 {
     char b1[VG_PY_BUF], b2[VG_PY_BUF];
+    struct vg_val first, name;
+    struct du_row *row;
     size_t done = 0;
-    json_int_t m;
+    int64_t m;
 
-    for (m = a + 1; m < b && done < budget; m++, done++) {
-        vg_run_alert(run, VG_LEVEL_LOW, prev, NULL, vg_rec_time(prev, "first_isodate"),
-                     "Missing process %" JSON_INTEGER_FORMAT ". Previous process at \"%s\" (%s)", m,
-                     vg_py_str(json_object_get(prev, "first_isodate"), b1),
-                     vg_py_str(json_object_get(prev, "proc_name"), b2));
-        if (json_array_append_new(added, missing_record(model, prev, m)) != 0)
-            vg_run_log(run, VG_DIAG_ERROR, "out of memory adding a MISSING record");
+    du_get(prev, F_FIRST, &first);
+    du_get(prev, F_NAME, &name);
+    for (m = a + 1; m < b && done < budget && *rc == VG_OK; m++, done++) {
+        row_alert(run, st, VG_LEVEL_LOW, prev, F_FIRST,
+                  "Missing process %lld. Previous process at \"%s\" (%s)", (long long)m,
+                  vg_val_py(&first, b1), vg_val_py(&name, b2));
+        row = missing_row(st, prev, m);
+        *rc = row ? add_missing(run, st, row) : VG_E_NOMEM;
     }
     return done;
 }
 
-static void find_deleted(struct vg_run *run, json_t *recs)
+/* Gaps in the process ids, each reported and filled with a placeholder
+ * (up to a cap; the rest counted). */
+static int report_missing(struct vg_run *run, struct du_state *st)
 {
-    struct pid *p = NULL;
-    size_t n = collect_pids(recs, &p), i, budget = VG_MAX_MISSING_IDS;
-    json_t *added = json_array();
+    struct du_pid *p;
+    size_t i, n, budget = VG_MAX_MISSING_IDS;
     uint64_t unreported = 0;
+    int rc = VG_OK;
 
-    if (!p || !added) {
-        vg_run_log(run, VG_DIAG_ERROR, "out of memory checking process ids");
-        goto out;
-    }
-    if (n == 0)
-        goto out;
-    for (i = 0; i + 1 < n; i++) {
+    list_compact(&st->pids);
+    p = st->pids.v;
+    n = st->pids.n;
+    st->sorted = n > 0;
+    for (i = 0; i + 1 < n && rc == VG_OK; i++) {
         /* unsigned: the distance between two int64 ids may not fit in one */
         uint64_t gap = (uint64_t)p[i + 1].id - (uint64_t)p[i].id - 1;
         size_t done = 0;
         if (gap == 0)
             continue;
         if (budget > 0)
-            done = report_gap(run, json_array_get(recs, 0), json_array_get(recs, p[i].pos), p[i].id,
-                              p[i + 1].id, added, budget);
+            done = report_gap(run, st, p[i].row, p[i].id, p[i + 1].id, budget, &rc);
         budget -= done;
         unreported += gap - done;
     }
-    if (unreported)
+    if (unreported && rc == VG_OK)
         vg_run_log(run, VG_DIAG_WARN,
                    "%llu more missing process ids not reported one by one (cap %u)",
                    (unsigned long long)unreported, VG_MAX_MISSING_IDS);
-    json_array_extend(recs, added);
-    sort_records(run, recs, "first_isodate");
-out:
-    json_decref(added);
-    free(p);
+    return rc;
+}
+
+/* ---- process names ---- */
+
+/* How check_process_names looks a name up: an alert (on r), or just
+ * whether it matches. */
+static int probe_alert(struct vg_run *run, const struct vg_rec *r, const char *name,
+                       const char *when)
+{
+    return vg_check_process(run, VG_LEVEL_CRITICAL, r, name, when);
+}
+
+static int probe_match(struct vg_run *run, const struct vg_rec *r, const char *name,
+                       const char *when)
+{
+    struct vg_ioc_match m;
+
+    VG_UNUSED(r);
+    VG_UNUSED(when);
+    return name && *name && vg_iocs_match_process(vg_run_iocs(run), name, &m);
 }
 
 /* Process names are "<process>/<bundle id>" with the process cut to 16
  * bytes. The whole name is looked up as MVT does (its last path part), then
  * the process part and the bundle id on their own. */
-static void check_process_names(struct vg_run *run, const json_t *rec)
+static int check_process_names(struct vg_run *run, const struct vg_rec *r,
+                               int (*probe)(struct vg_run *run, const struct vg_rec *r,
+                                            const char *name, const char *when))
 {
-    const char *name = vg_rec_str(rec, "proc_name");
-    const char *bundle = vg_rec_str(rec, "bundle_id");
-    const char *when = vg_rec_time(rec, "first_isodate");
+    const char *name = vg_rec_text(r, F_NAME);
+    const char *bundle = vg_rec_text(r, F_BUNDLE);
+    const char *when = vg_rec_time(r, F_FIRST);
     const char *slash;
     char part[256];
 
-    if (!name || !vg_py_truthy(json_object_get(rec, "proc_id")))
-        return;
-    if (vg_check_process(run, VG_LEVEL_CRITICAL, rec, name, when))
-        return;
+    if (!name || !vg_val_truthy(vg_rec_val(r, F_PROC_ID)))
+        return 0;
+    if (probe(run, r, name, when))
+        return 1;
     slash = strchr(name, '/');
     if (slash && (size_t)(slash - name) < sizeof(part)) {
         memcpy(part, name, (size_t)(slash - name));
         part[slash - name] = '\0';
-        if (vg_check_process(run, VG_LEVEL_CRITICAL, rec, part, when))
-            return;
+        if (probe(run, r, part, when))
+            return 1;
     }
     if (bundle && (!slash || strcmp(bundle, slash + 1) != 0))
-        vg_check_process(run, VG_LEVEL_CRITICAL, rec, bundle, when);
+        return probe(run, r, bundle, when);
+    return 0;
 }
 
-/* Saved results (vigie's or MVT's) already hold the "MISSING" placeholders
- * an earlier check added; drop them so the gaps are found, alerted and
- * filled again exactly as on a fresh extraction. */
-static void drop_placeholders(json_t *recs)
+/* ---- extraction ---- */
+
+/* MVT's convert_mactime_to_iso of a column as Python's sqlite3 gave it:
+ * NULL stays null, text stays text, a number becomes its isodate (or ""). */
+static void mactime_val(const struct vg_val *col, struct vg_val *out, char *buf)
 {
-    size_t i = json_array_size(recs);
-    while (i-- > 0) {
-        const char *name = vg_rec_str(json_array_get(recs, i), "proc_name");
-        if (name && strncmp(name, "MISSING [follows ", 17) == 0)
-            json_array_remove(recs, i);
+    if (col->t != VG_VT_INT && col->t != VG_VT_REAL) {
+        *out = *col;
+        return;
+    }
+    out->t = VG_VT_TEXT;
+    out->u.s.p = vg_val_mactime_iso(col, buf);
+    out->u.s.n = strlen(buf);
+}
+
+/* A column as the record holds it: blobs as base64 text (what the JSON
+ * record holds), so checks and messages see what MVT's record shows. b64
+ * (freed by the caller) backs the text. */
+static int col_val(sqlite3_stmt *st, int i, struct vg_val *v, char **b64)
+{
+    size_t n = (size_t)sqlite3_column_bytes(st, i);
+    double d;
+
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER:
+        v->t = VG_VT_INT;
+        v->u.i = sqlite3_column_int64(st, i);
+        return VG_OK;
+    case SQLITE_FLOAT:
+        d = sqlite3_column_double(st, i);
+        v->t = isfinite(d) ? VG_VT_REAL : VG_VT_NULL;
+        v->u.d = d;
+        return VG_OK;
+    case SQLITE_TEXT:
+        v->t = VG_VT_TEXT;
+        v->u.s.p = (const char *)sqlite3_column_text(st, i);
+        v->u.s.n = n;
+        if (!v->u.s.p)
+            return VG_E_NOMEM;
+        return VG_OK;
+    case SQLITE_BLOB:
+        if (n > INT32_MAX / 2)
+            return VG_E_LIMIT;
+        *b64 = vg_malloc(4 * ((n + 2) / 3) + 1);
+        if (!*b64)
+            return VG_E_NOMEM;
+        (*b64)[0] = '\0';
+        if (n)
+            (void)EVP_EncodeBlock((unsigned char *)*b64, sqlite3_column_blob(st, i), (int)n);
+        v->t = VG_VT_TEXT;
+        v->u.s.p = *b64;
+        v->u.s.n = strlen(*b64);
+        return VG_OK;
+    default:
+        v->t = VG_VT_NULL;
+        return VG_OK;
     }
 }
 
-static void datausage_check(struct vg_run *run)
+struct usage_ctx {
+    struct vg_run *run;
+    struct du_state *st;
+};
+
+static int keep_row(struct du_state *st, struct vg_val *v)
 {
-    json_t *recs = vg_run_records(run), *rec;
+    struct du_row *row;
+
+    if (st->n_rows >= VG_MAX_SORTED_ROWS)
+        return VG_E_LIMIT;
+    if (!vg_val_truthy(&v[F_PROC_ID]))
+        mark_manipulated(v);
+    if (grow_ptrs(&st->rows, &st->cap_rows, st->n_rows, sizeof(*st->rows)) != VG_OK)
+        return VG_E_NOMEM;
+    row = du_row_new(v, st->seq++);
+    if (!row)
+        return VG_E_NOMEM;
+    st->rows[st->n_rows++] = row;
+    return learn(st, row);
+}
+
+static int usage_row(void *ud, sqlite3_stmt *st)
+{
+    struct usage_ctx *c = ud;
+    char *b64[N_FIELDS] = {NULL};
+    char first[VG_ISODATE_LEN + 1], cur[VG_ISODATE_LEN + 1], live[VG_ISODATE_LEN + 1];
+    struct vg_val v[N_FIELDS], t;
+    int f, rc = VG_OK;
+
+    /* the statement's columns are the fields, the times raw */
+    for (f = 0; f < N_FIELDS && rc == VG_OK; f++)
+        rc = col_val(st, f, &v[f], &b64[f]);
+    if (rc == VG_OK) {
+        /* each time on its own (MVT leaves both raw when one is missing) */
+        t = v[F_FIRST];
+        mactime_val(&t, &v[F_FIRST], first);
+        t = v[F_ISODATE];
+        mactime_val(&t, &v[F_ISODATE], cur);
+        t = v[F_LIVE_ISO];
+        if (vg_val_truthy(&t))
+            mactime_val(&t, &v[F_LIVE_ISO], live);
+        else
+            v[F_LIVE_ISO] = v[F_FIRST];
+        rc = keep_row(c->st, v);
+    }
+    for (f = 0; f < N_FIELDS; f++)
+        free(b64[f]);
+    if (rc == VG_E_LIMIT)
+        vg_run_log(c->run, VG_DIAG_WARN,
+                   "more than %u rows: the rest were not read (a flood of rows is itself a sign "
+                   "of tampering)",
+                   VG_MAX_SORTED_ROWS);
+    return rc;
+}
+
+static int usage_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
+{
+    struct usage_ctx c = {run, ud};
+    int rc;
+
+    if (!vg_sqlite_has_table(db, "ZLIVEUSAGE") || !vg_sqlite_has_table(db, "ZPROCESS")) {
+        vg_run_log(run, VG_DIAG_WARN, "%s has no ZLIVEUSAGE/ZPROCESS table", f->display);
+        vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "no ZLIVEUSAGE/ZPROCESS table");
+        return VG_OK;
+    }
+    rc = vg_ios_sql_each(run, f, db,
+                         vg_sqlite_has_column(db, "ZLIVEUSAGE", "ZWIFIIN") ? sql_wifi : sql_no_wifi,
+                         usage_row, &c, NULL);
+    if (rc == VG_E_NOMEM)
+        return rc;
+    if (rc == VG_E_LIMIT) {
+        vg_run_coverage(run, VG_COV_PARTIAL, f->display, "more than %u rows", VG_MAX_SORTED_ROWS);
+    } else if (rc == VG_E_NOTFOUND) {
+        vg_run_log(run, VG_DIAG_INFO, "%s: %s", f->display,
+                   "table or column not in this iOS version's schema");
+        vg_run_coverage(run, VG_COV_SCHEMA, f->display,
+                        "table or column not in this iOS version's schema");
+    } else if (rc != VG_OK) {
+        vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "%s", vg_strerror(rc));
+        vg_run_log(run, VG_DIAG_WARN, "%s: query failed: %s", f->display, vg_strerror(rc));
+    }
+    return VG_OK;
+}
+
+static int first_cmp(const void *a, const void *b)
+{
+    const struct du_row *x = *(const struct du_row *const *)a;
+    const struct du_row *y = *(const struct du_row *const *)b;
+    int c = strcmp(du_time(x, F_FIRST), du_time(y, F_FIRST));
+    return c != 0 ? c : seq_cmp(x->seq, y->seq);
+}
+
+/* The rows sorted by first use (when MVT sorts them), then emitted. */
+static int emit_rows(struct vg_run *run, struct du_state *st)
+{
+    struct vg_rec *r;
     size_t i;
+    int rc = VG_OK;
 
-    /* older result files lack the live-usage fields these need */
-    if (json_object_get(json_array_get(recs, 0), "live_isodate")) {
-        drop_placeholders(recs);
-        check_manipulated(run, recs);
-        find_deleted(run, recs);
+    if (st->sorted && st->n_rows > 1)
+        qsort(st->rows, st->n_rows, sizeof(*st->rows), first_cmp);
+    r = st->n_rows ? vg_run_rec(run, st->schema) : NULL;
+    if (st->n_rows && !r)
+        return VG_E_NOMEM;
+    for (i = 0; i < st->n_rows && rc == VG_OK; i++) {
+        du_fill(r, st->rows[i]);
+        rc = vg_run_emit(run, r);
     }
-    json_array_foreach(recs, i, rec) check_process_names(run, rec);
+    return rc;
+}
+
+static int datausage_extract(struct vg_run *run)
+{
+    struct du_state *st = du_state(run);
+    int rc;
+
+    if (!st)
+        return VG_E_NOMEM;
+    rc = vg_ios_each_db(run, usage_db, st);
+    if (rc == VG_OK) {
+        /* the tampering alerts first, then the records (with their process
+         * alerts) in MVT's order */
+        report_manipulated(run, st);
+        rc = report_missing(run, st);
+    }
+    if (rc == VG_OK)
+        rc = emit_rows(run, st);
+    du_state_free(run);
+    return rc;
+}
+
+/* ---- check ---- */
+
+/* Saved results: the record joins what the tampering checks keep, and a
+ * process match waits for them (MVT's order of alerts). */
+static void recheck_one(struct vg_run *run, struct du_state *st, const struct vg_rec *r)
+{
+    struct vg_val v[N_FIELDS];
+    struct du_row *row;
+    int f, hit, rc = VG_OK;
+
+    if (!st->decided) {
+        st->decided = 1;
+        /* older result files lack the live-usage fields these need */
+        st->analyse = vg_rec_key(r, F_LIVE_ISO) >= 0;
+    }
+    if (!st->analyse) {
+        check_process_names(run, r, probe_alert);
+        return;
+    }
+    hit = check_process_names(run, r, probe_match);
+    for (f = 0; f < N_FIELDS; f++)
+        v[f] = *vg_rec_val(r, f);
+    if (st->finishing) {
+        if (!hit)
+            return;
+    } else if (is_placeholder_val(&v[F_NAME])) {
+        /* an earlier check's placeholder: its gap is found again */
+        if (v[F_PROC_ID].t == VG_VT_INT) {
+            rc = grow_ptrs(&st->placeholders, &st->cap_placeholders, st->n_placeholders,
+                           sizeof(*st->placeholders));
+            if (rc == VG_OK)
+                st->placeholders[st->n_placeholders++] = v[F_PROC_ID].u.i;
+        }
+        if (!hit)
+            goto out;
+    } else if (!vg_val_truthy(&v[F_PROC_ID])) {
+        mark_manipulated(v);
+    }
+    row = du_row_new(v, st->seq++);
+    if (!row) {
+        rc = VG_E_NOMEM;
+        goto out;
+    }
+    if (!st->finishing && !is_placeholder(row))
+        rc = learn(st, row);
+    if (rc == VG_OK && hit) {
+        rc = grow_ptrs(&st->pending, &st->cap_pending, st->n_pending, sizeof(*st->pending));
+        if (rc == VG_OK)
+            st->pending[st->n_pending++] = du_ref(row);
+    }
+    du_unref(row);
+out:
+    if (rc != VG_OK)
+        st->failed = 1;
+}
+
+static void datausage_check_one(struct vg_run *run, const struct vg_rec *r)
+{
+    struct du_state *st;
+
+    if (!vg_run_rechecking(run)) {
+        check_process_names(run, r, probe_alert);
+        return;
+    }
+    st = du_state(run);
+    if (!st || st->failed) {
+        check_process_names(run, r, probe_alert);
+        return;
+    }
+    recheck_one(run, st, r);
+}
+
+static int int64_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int pending_seq_cmp(const void *a, const void *b)
+{
+    const struct du_row *x = *(const struct du_row *const *)a;
+    const struct du_row *y = *(const struct du_row *const *)b;
+    return seq_cmp(x->seq, y->seq);
+}
+
+/* Saved results: the tampering checks, the placeholders the saved
+ * records lack, then the process alerts in the records' sorted order
+ * (without the checks, short of memory, in the records' order). */
+static void datausage_finish(struct vg_run *run)
+{
+    struct du_state *st = *vg_run_state(run);
+    size_t i;
+    int rc = VG_OK;
+
+    if (!st)
+        return;
+    if (st->failed) {
+        vg_run_log(run, VG_DIAG_ERROR, "out of memory: deleted and missing processes not checked");
+        rc = VG_E_NOMEM;
+    } else if (st->analyse) {
+        if (st->n_placeholders > 1)
+            qsort(st->placeholders, st->n_placeholders, sizeof(*st->placeholders), int64_cmp);
+        report_manipulated(run, st);
+        st->finishing = 1;
+        rc = report_missing(run, st);
+    }
+    if (st->n_pending > 1)
+        qsort(st->pending, st->n_pending, sizeof(*st->pending),
+              st->sorted ? first_cmp : pending_seq_cmp);
+    for (i = 0; i < st->n_pending; i++) {
+        du_fill(&st->rec, st->pending[i]);
+        check_process_names(run, &st->rec, probe_alert);
+        vg_rec_reset(&st->rec);
+    }
+    if (rc == VG_E_NOMEM)
+        vg_run_nomem(run);
+    du_state_free(run);
 }
 
 /* ---- timeline ---- */
 
 /* Records from which MVT adds first and current use: real process rows. */
-static int has_process_events(const json_t *rec)
+static int has_process_events(const struct vg_rec *r)
 {
-    const char *name = vg_rec_str(rec, "proc_name");
-    const json_t *live = json_object_get(rec, "live_proc_id");
+    const char *name = vg_rec_text(r, F_NAME);
 
     if (name && (strstr(name, "MANIPULATED") || strstr(name, "MISSING")))
         return 0;
-    return live && !json_is_null(live);
+    return !vg_rec_is_null(r, F_LIVE_PROC_ID);
 }
 
-static int same_field(const json_t *a, const json_t *b, const char *key)
-{
-    const json_t *x = json_object_get(a, key), *y = json_object_get(b, key);
-    return (!x && !y) || (x && y && json_equal(x, y));
-}
-
-/* Bit 1: an earlier record already gave the same first_usage event; bit 2:
- * the same current_usage event. MVT drops repeated timeline events, and
- * every live-usage row of one process repeats them. Records are sorted by
- * first_isodate by the check, so the earlier twins are found by bisection
- * among those with the same first_isodate (at most a bounded number looked
- * at; unsorted records just keep their repeats). */
-#define TWIN_SCAN_MAX 4096u
-static unsigned process_event_twins(struct vg_run *run, const json_t *rec)
-{
-    json_t *recs = vg_run_records(run);
-    const char *key = vg_rec_time(rec, "first_isodate");
-    size_t lo = 0, hi = json_array_size(recs), j;
-    unsigned twins = 0;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(vg_rec_time(json_array_get(recs, mid), "first_isodate"), key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (j = lo; j < lo + TWIN_SCAN_MAX && j < json_array_size(recs); j++) {
-        const json_t *r = json_array_get(recs, j);
-        if (r == rec || strcmp(vg_rec_time(r, "first_isodate"), key) != 0)
-            break;
-        if (!has_process_events(r) || !same_field(r, rec, "proc_name") ||
-            !same_field(r, rec, "bundle_id") || !same_field(r, rec, "proc_id"))
-            continue;
-        twins |= 1u | (same_field(r, rec, "isodate") ? 2u : 0u);
-    }
-    return twins;
-}
-
-static void datausage_timeline(struct vg_run *run, const json_t *rec)
+/* Every live-usage row of a process repeats its first and current use:
+ * the timeline drops a module's repeated events, as MVT does. */
+static void datausage_timeline(struct vg_run *run, const struct vg_rec *r)
 {
     char b1[VG_PY_BUF], b2[VG_PY_BUF], b3[VG_PY_BUF], b4[VG_PY_BUF], b5[VG_PY_BUF];
-    const char *name = vg_py_str(json_object_get(rec, "proc_name"), b1);
+    const char *name = vg_val_py(vg_rec_val(r, F_NAME), b1);
     char *data, *usage;
-    unsigned twins;
 
-    data = vg_asprintf("%s (Bundle ID: %s, ID: %s)", name,
-                       vg_py_str(json_object_get(rec, "bundle_id"), b2),
-                       vg_py_str(json_object_get(rec, "proc_id"), b3));
+    data = vg_asprintf("%s (Bundle ID: %s, ID: %s)", name, vg_val_py(vg_rec_val(r, F_BUNDLE), b2),
+                       vg_val_py(vg_rec_val(r, F_PROC_ID), b3));
     usage = data ? vg_asprintf("%s WWAN IN: %s, WWAN OUT: %s", data,
-                               vg_py_str(json_object_get(rec, "wwan_in"), b4),
-                               vg_py_str(json_object_get(rec, "wwan_out"), b5))
+                               vg_val_py(vg_rec_val(r, F_WWAN_IN), b4),
+                               vg_val_py(vg_rec_val(r, F_WWAN_OUT), b5))
                  : NULL;
     if (!data || !usage) {
-        vg_run_log(run, VG_DIAG_ERROR, "out of memory building a timeline event");
+        vg_run_nomem(run);
         goto out;
     }
-    vg_run_timeline(run, vg_rec_time(rec, "live_isodate"), "live_usage", usage);
-    if (has_process_events(rec)) {
-        twins = process_event_twins(run, rec);
-        if (!(twins & 1u))
-            vg_run_timeline(run, vg_rec_time(rec, "first_isodate"), "first_usage", data);
-        if (!(twins & 2u))
-            vg_run_timeline(run, vg_rec_time(rec, "isodate"), "current_usage", data);
+    vg_run_timeline(run, vg_rec_time(r, F_LIVE_ISO), "live_usage", usage);
+    if (has_process_events(r)) {
+        vg_run_timeline(run, vg_rec_time(r, F_FIRST), "first_usage", data);
+        vg_run_timeline(run, vg_rec_time(r, F_ISODATE), "current_usage", data);
     }
 out:
     free(data);
@@ -484,10 +1056,12 @@ const struct vg_module vg_mod_datausage = {
     .class_name = "Datausage",
     .description = "per-process network use from DataUsage.sqlite; process indicators, deleted "
                    "process rows, gaps in process ids",
-    .sources = VG_SRC_MIXED,
-    .artifacts = datausage_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(datausage_artifacts),
+    .locs = datausage_locs,
+    .n_locs = VG_ARRAY_LEN(datausage_locs),
+    .fields = du_fields,
+    .n_fields = N_FIELDS,
     .extract = datausage_extract,
-    .check = datausage_check,
+    .check_record = datausage_check_one,
+    .check_finish = datausage_finish,
     .timeline = datausage_timeline,
 };

@@ -7,63 +7,66 @@
  */
 #include "util/vg.h"
 
-#include "modules/ios/common.h"
-#include "modules/ios/list.h"
+#include <stdlib.h>
 
-static const struct vg_artifact firefox_history_artifacts[] = {
-    {"AppDomainGroup-group.org.mozilla.ios.Firefox", "profile.profile/browser.db",
-     "private/var/mobile/profile.profile/browser.db"},
+#include "modules/ios/common.h"
+
+static const struct vg_loc firefox_history_locs[] = {
+    {VG_LOC_BACKUP, "AppDomainGroup-group.org.mozilla.ios.Firefox", "profile.profile/browser.db"},
+    {VG_LOC_FS, NULL, "private/var/mobile/profile.profile/browser.db"},
 };
 
-/* MVT has no ORDER BY; the visit id gives every run the same order. */
+/* MVT has no ORDER BY; the visit id gives every run the same order. The
+ * date (seconds) comes in the isodate column, which the row turns into
+ * MVT's isodate. */
 static const char firefox_history_sql[] =
-    "SELECT visits.id AS id, visits.date/1000000 AS date, history.url AS url,"
+    "SELECT visits.id AS id, visits.date/1000000 AS isodate, history.url AS url,"
     " history.title AS title, visits.is_local AS is_local, visits.type AS type"
     " FROM visits, history WHERE visits.siteID = history.id ORDER BY visits.id";
 
-static json_t *visit_record(struct vg_run *run, sqlite3_stmt *st)
-{
-    json_t *row = vg_sqlite_row_json(st), *rec;
+enum { F_ID, F_ISODATE, F_URL };
+static const char *const firefox_history_fields[] = {"id", "isodate", "url"};
 
-    (void)run;
-    if (!row)
-        return NULL;
-    rec = json_object();
-    if (rec) {
-        json_object_set_new(rec, "id", vg_json_get_or_null(row, "id"));
-        json_object_set_new(rec, "isodate", vg_json_unix_iso(json_object_get(row, "date")));
-        json_object_set_new(rec, "url", vg_json_get_or_null(row, "url"));
-        json_object_set_new(rec, "title", vg_json_get_or_null(row, "title"));
-        json_object_set_new(rec, "is_local", vg_json_get_or_null(row, "is_local"));
-        json_object_set_new(rec, "type", vg_json_get_or_null(row, "type"));
-    }
-    json_decref(row);
-    return rec;
+static int visit_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
+{
+    char buf[VG_ISODATE_LEN + 1];
+
+    VG_UNUSED(run);
+    VG_UNUSED(st);
+    vg_rec_set_text(r, F_ISODATE, vg_val_unix_iso(vg_rec_val(r, F_ISODATE), buf));
+    return VG_OK;
 }
+
+static const struct vg_ios_query firefox_history_query = {
+    .sql = firefox_history_sql,
+    .row = visit_row,
+};
 
 static int firefox_history_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db_records(run, firefox_history_sql, visit_record);
+    int rc = vg_ios_each_db_records(run, &firefox_history_query);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu history items",
                vg_run_record_count(run));
     return rc;
 }
 
-static void firefox_history_check(struct vg_run *run)
+static void firefox_history_check_one(struct vg_run *run, const struct vg_rec *r)
 {
-    vg_check_each_url(run, VG_LEVEL_CRITICAL, "url", "isodate");
+    vg_check_url(run, VG_LEVEL_CRITICAL, r, vg_rec_text(r, F_URL), vg_rec_time(r, F_ISODATE));
 }
 
-static void firefox_history_timeline(struct vg_run *run, const json_t *rec)
+static void firefox_history_timeline(struct vg_run *run, const struct vg_rec *r)
 {
     char id[VG_PY_BUF], url[VG_PY_BUF];
-    char *desc = vg_asprintf("Firefox visit with ID %s to URL: %s",
-                             vg_py_str(json_object_get(rec, "id"), id),
-                             vg_py_str(json_object_get(rec, "url"), url));
+    char *desc =
+        vg_asprintf("Firefox visit with ID %s to URL: %s", vg_val_py(vg_rec_val(r, F_ID), id),
+                    vg_val_py(vg_rec_val(r, F_URL), url));
 
-    if (!desc)
+    if (!desc) {
+        vg_run_nomem(run);
         return;
-    vg_run_timeline(run, vg_rec_time(rec, "isodate"), "firefox_history", desc);
+    }
+    vg_run_timeline(run, vg_rec_time(r, F_ISODATE), "firefox_history", desc);
     free(desc);
 }
 
@@ -71,10 +74,11 @@ const struct vg_module vg_mod_firefox_history = {
     .name = "firefox_history",
     .class_name = "FirefoxHistory",
     .description = "Firefox visits (browser.db); url, domain and IP indicators on each URL",
-    .sources = VG_SRC_MIXED,
-    .artifacts = firefox_history_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(firefox_history_artifacts),
+    .locs = firefox_history_locs,
+    .n_locs = VG_ARRAY_LEN(firefox_history_locs),
+    .fields = firefox_history_fields,
+    .n_fields = VG_ARRAY_LEN(firefox_history_fields),
     .extract = firefox_history_extract,
-    .check = firefox_history_check,
+    .check_record = firefox_history_check_one, /* streamed */
     .timeline = firefox_history_timeline,
 };

@@ -11,13 +11,17 @@
 #include <stdlib.h>
 
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 #include "util/rd.h"
+#include "util/utf8.h"
 
-static const struct vg_artifact global_preferences_artifacts[] = {
-    {"HomeDomain", "Library/Preferences/.GlobalPreferences.plist",
-     "private/var/mobile/Library/Preferences/.GlobalPreferences.plist"},
+static const struct vg_loc global_preferences_locs[] = {
+    {VG_LOC_BACKUP, "HomeDomain", "Library/Preferences/.GlobalPreferences.plist"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Library/Preferences/.GlobalPreferences.plist"},
 };
+
+/* The record's keys (MVT's); also the fields the check reads. */
+enum { F_ENTRY, F_VALUE };
+static const char *const prefs_fields[] = {"entry", "value"};
 
 /* A date's exact value. libplist's getter truncates to whole microseconds
  * where Python's plistlib rounds, so read the 8-byte real back from the node
@@ -68,53 +72,97 @@ static json_t *date_json(plist_t node)
     return json_string(buf);
 }
 
-/* vg_plist_to_json, with dates at any depth written as MVT writes them. The
- * depth is bounded by the parser's VG_MAX_PLIST_DEPTH. */
+/* vg_plist_to_json, with dates at any depth written as MVT writes them.
+ * NULL only when out of memory. The depth is bounded by the parser's
+ * VG_MAX_PLIST_DEPTH. */
+static json_t *value_json(plist_t node);
+
+static json_t *array_json(plist_t node)
+{
+    json_t *j = json_array();
+    uint32_t i, n = plist_array_get_size(node);
+
+    for (i = 0; j && i < n; i++) {
+        json_t *v = value_json(plist_array_get_item(node, i));
+        if (!v || json_array_append_new(j, v) != 0) {
+            json_decref(j);
+            j = NULL;
+        }
+    }
+    return j;
+}
+
+static json_t *dict_json(plist_t node)
+{
+    plist_dict_iter it = NULL;
+    json_t *j = json_object();
+    char *key;
+    plist_t val;
+
+    plist_dict_new_iter(node, &it);
+    while (j) {
+        json_t *v;
+        key = NULL;
+        val = NULL;
+        plist_dict_next_item(node, it, &key, &val);
+        if (!key)
+            break;
+        v = value_json(val);
+        /* a key that is not UTF-8 cannot be a JSON key: left out */
+        if (!v || (json_object_set_new(j, key, v) != 0 && vg_utf8_valid(key, strlen(key)))) {
+            json_decref(j);
+            j = NULL;
+        }
+        free(key);
+    }
+    free(it);
+    return j;
+}
+
 static json_t *value_json(plist_t node)
 {
-    json_t *j;
-
     switch (plist_get_node_type(node)) {
     case PLIST_DATE:
         return date_json(node);
-    case PLIST_ARRAY: {
-        uint32_t i, n = plist_array_get_size(node);
-        j = json_array();
-        for (i = 0; j && i < n; i++)
-            json_array_append_new(j, value_json(plist_array_get_item(node, i)));
-        return j;
-    }
-    case PLIST_DICT: {
-        plist_dict_iter it = NULL;
-        char *key;
-        plist_t val;
-        j = json_object();
-        plist_dict_new_iter(node, &it);
-        for (;;) {
-            key = NULL;
-            val = NULL;
-            plist_dict_next_item(node, it, &key, &val);
-            if (!key)
-                break;
-            if (j)
-                json_object_set_new(j, key, value_json(val));
-            free(key);
-        }
-        free(it);
-        return j;
-    }
+    case PLIST_ARRAY:
+        return array_json(node);
+    case PLIST_DICT:
+        return dict_json(node);
     default:
-        j = vg_plist_to_json(node);
-        return j ? j : json_null(); /* NaN and infinities have no JSON form */
+        return vg_plist_to_json(node);
     }
+}
+
+/* One top-level entry: its name (any bytes: the writer repairs text that
+ * is not UTF-8) and its value, scalars typed, containers nested. */
+static int entry_emit(struct vg_run *run, const struct vg_schema *schema, const char *key,
+                      plist_t val)
+{
+    struct vg_rec *r = vg_run_rec(run, schema);
+    json_t *v = value_json(val);
+    struct vg_val x;
+    int rc;
+
+    if (!r || !v) {
+        json_decref(v);
+        vg_run_nomem(run);
+        return VG_E_NOMEM;
+    }
+    vg_rec_set_text_ref(r, F_ENTRY, key, strlen(key));
+    vg_val_from_json(&x, v);
+    vg_rec_set_val(r, F_VALUE, &x);
+    rc = vg_run_emit(run, r);
+    json_decref(v);
+    return rc;
 }
 
 static int prefs_plist(struct vg_run *run, const struct vg_file *f, plist_t root, void *ud)
 {
+    const struct vg_schema *schema = NULL;
     plist_dict_iter it = NULL;
     char *key;
     plist_t val;
-    int rc = VG_OK;
+    int rc;
     (void)ud;
 
     if (plist_get_node_type(root) != PLIST_DICT) {
@@ -122,6 +170,7 @@ static int prefs_plist(struct vg_run *run, const struct vg_file *f, plist_t root
         vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "top level is not a dictionary");
         return VG_OK;
     }
+    rc = vg_run_schema(run, prefs_fields, VG_ARRAY_LEN(prefs_fields), &schema);
     plist_dict_new_iter(root, &it);
     while (rc == VG_OK) {
         key = NULL;
@@ -129,8 +178,7 @@ static int prefs_plist(struct vg_run *run, const struct vg_file *f, plist_t root
         plist_dict_next_item(root, it, &key, &val);
         if (!key)
             break;
-        rc =
-            vg_run_add_record(run, json_pack("{s:s, s:o}", "entry", key, "value", value_json(val)));
+        rc = entry_emit(run, schema, key, val);
         free(key);
     }
     free(it);
@@ -142,31 +190,26 @@ static int global_preferences_extract(struct vg_run *run)
     return vg_ios_each_plist(run, prefs_plist, NULL);
 }
 
-static void global_preferences_check(struct vg_run *run)
+static void global_preferences_check_one(struct vg_run *run, const struct vg_rec *rec)
 {
-    const char *entry;
-    json_t *rec;
-    size_t i;
+    const char *entry = vg_rec_text(rec, F_ENTRY);
 
-    json_array_foreach(vg_run_records(run), i, rec)
-    {
-        entry = vg_rec_str(rec, "entry");
-        if (!entry || strcmp(entry, "LDMGlobalEnabled") != 0)
-            continue;
-        if (vg_py_truthy(json_object_get(rec, "value")))
-            vg_run_alert(run, VG_LEVEL_INFO, rec, NULL, "", "Lockdown mode enabled");
-        else
-            vg_run_alert(run, VG_LEVEL_LOW, rec, NULL, "", "Lockdown mode disabled");
-    }
+    if (!entry || strcmp(entry, "LDMGlobalEnabled") != 0)
+        return;
+    if (vg_val_truthy(vg_rec_val(rec, F_VALUE)))
+        vg_run_alert(run, VG_LEVEL_INFO, rec, NULL, "", "Lockdown mode enabled");
+    else
+        vg_run_alert(run, VG_LEVEL_LOW, rec, NULL, "", "Lockdown mode disabled");
 }
 
 const struct vg_module vg_mod_global_preferences = {
     .name = "global_preferences",
     .class_name = "GlobalPreferences",
     .description = "entries of .GlobalPreferences.plist; reports whether Lockdown Mode is on",
-    .sources = VG_SRC_MIXED,
-    .artifacts = global_preferences_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(global_preferences_artifacts),
+    .locs = global_preferences_locs,
+    .n_locs = VG_ARRAY_LEN(global_preferences_locs),
+    .fields = prefs_fields,
+    .n_fields = VG_ARRAY_LEN(prefs_fields),
     .extract = global_preferences_extract,
-    .check = global_preferences_check,
+    .check_record = global_preferences_check_one,
 };

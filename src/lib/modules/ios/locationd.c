@@ -12,18 +12,25 @@
 #include <stdlib.h>
 
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
+#include "util/utf8.h"
 
 /* A backup has root's copy; a filesystem dump may have mobile's too. */
-static const struct vg_artifact locationd_artifacts[] = {
-    {"RootDomain", "Library/Caches/locationd/clients.plist",
-     "private/var/root/Library/Caches/locationd/clients.plist"},
-    {"HomeDomain", "Library/Caches/locationd/clients.plist",
-     "private/var/mobile/Library/Caches/locationd/clients.plist"},
+static const struct vg_loc locationd_locs[] = {
+    {VG_LOC_BACKUP, "RootDomain", "Library/Caches/locationd/clients.plist"},
+    {VG_LOC_FS, NULL, "private/var/root/Library/Caches/locationd/clients.plist"},
+    {VG_LOC_BACKUP, "HomeDomain", "Library/Caches/locationd/clients.plist"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Library/Caches/locationd/clients.plist"},
 };
 
-/* Cocoa times MVT converts, in the order it puts them on the timeline. */
-static const char *const locationd_times[] = {
+/* The fields checks and the timeline read: then the Cocoa times MVT
+ * converts, in the order it puts them on the timeline. */
+enum { F_PACKAGE, F_BUNDLE_ID, F_BUNDLE_PATH, F_EXECUTABLE, F_REGISTERED, F_TIMES };
+static const char *const locationd_fields[] = {
+    "package",
+    "BundleId",
+    "BundlePath",
+    "Executable",
+    "Registered",
     "ConsumptionPeriodBegin",
     "ReceivingLocationInformationTimeStopped",
     "VisitTimeStopped",
@@ -34,31 +41,38 @@ static const char *const locationd_times[] = {
     "FenceTimeStopped",
     "BeaconRegionTimeStopped",
 };
+#define N_FIELDS ((int)VG_ARRAY_LEN(locationd_fields))
 
-static json_t *client_record(const char *key, plist_t client)
+/* The client's dictionary with its times converted and its name added
+ * ("package"). NULL when out of memory, or (*skip) when the name is not
+ * UTF-8. */
+static json_t *client_record(const char *key, plist_t client, int *skip)
 {
-    json_t *rec = vg_plist_to_json(client);
-    char *package;
-    size_t i, n;
+    json_t *rec = vg_plist_to_json(client), *v;
+    size_t n;
+    int f;
 
-    if (!rec)
-        return NULL;
-    for (i = 0; i < VG_ARRAY_LEN(locationd_times); i++) {
-        plist_t v = plist_dict_get_item(client, locationd_times[i]);
-        if (v)
-            json_object_set_new(rec, locationd_times[i], vg_ios_cocoa_iso_plist(v));
+    for (f = F_TIMES; rec && f < N_FIELDS; f++) {
+        plist_t t = plist_dict_get_item(client, locationd_fields[f]);
+        if (!t)
+            continue;
+        v = vg_ios_cocoa_iso_plist(t);
+        if (!v || json_object_set_new(rec, locationd_fields[f], v) != 0) {
+            json_decref(rec);
+            rec = NULL;
+        }
     }
     /* keys look like "com.apple.Maps:" or "/usr/libexec/daemon:" */
     n = strlen(key);
     while (n && key[n - 1] == ':')
         n--;
-    package = vg_strndup(key, n);
-    if (!package || json_object_set_new(rec, "package", json_string(package)) != 0) {
-        free(package);
+    v = rec ? json_stringn(key, n) : NULL;
+    if (rec && !v)
+        *skip = !vg_utf8_valid(key, n);
+    if (!v || json_object_set_new(rec, "package", v) != 0) {
         json_decref(rec);
         return NULL;
     }
-    free(package);
     return rec;
 }
 
@@ -78,15 +92,19 @@ static int clients_plist(struct vg_run *run, const struct vg_file *f, plist_t ro
     plist_dict_new_iter(root, &it);
     while (rc == VG_OK) {
         json_t *rec;
+        int skip = 0;
         key = NULL;
         plist_dict_next_item(root, it, &key, &client);
         if (!key)
             break;
         /* migration markers are plain numbers, not clients */
         if (client && plist_get_node_type(client) == PLIST_DICT) {
-            rec = client_record(key, client);
-            /* a key that is not UTF-8 cannot be a record: skipped */
-            rc = rec ? vg_run_add_record(run, rec) : VG_OK;
+            rec = client_record(key, client, &skip);
+            if (skip)
+                vg_run_log(run, VG_DIAG_WARN, "%s: a client whose name is not UTF-8 was left out",
+                           f->display);
+            else
+                rc = vg_run_emit_json(run, rec);
         }
         free(key);
     }
@@ -104,7 +122,7 @@ static int locationd_extract(struct vg_run *run)
     return VG_OK;
 }
 
-static int alert_process(struct vg_run *run, const json_t *rec, const char *name)
+static int alert_process(struct vg_run *run, const struct vg_rec *rec, const char *name)
 {
     struct vg_ioc_match m;
 
@@ -112,11 +130,12 @@ static int alert_process(struct vg_run *run, const json_t *rec, const char *name
         return 0;
     vg_run_alert(run, VG_LEVEL_HIGH, rec, &m, "",
                  "Found a suspicious process name in LocationD entry %s",
-                 vg_rec_time(rec, "package"));
+                 vg_rec_time(rec, F_PACKAGE));
     return 1;
 }
 
-static int alert_path(struct vg_run *run, const json_t *rec, const char *path, const char *shown)
+static int alert_path(struct vg_run *run, const struct vg_rec *rec, const char *path,
+                      const char *shown)
 {
     struct vg_ioc_match m;
 
@@ -127,43 +146,36 @@ static int alert_path(struct vg_run *run, const json_t *rec, const char *path, c
     return 1;
 }
 
-static void locationd_check_one(struct vg_run *run, const json_t *rec)
+static void locationd_check_one(struct vg_run *run, const struct vg_rec *rec)
 {
-    const char *package = vg_rec_str(rec, "package");
+    const char *package = vg_rec_text(rec, F_PACKAGE);
     const char *proc = package ? strrchr(package, '/') : NULL;
 
     proc = proc ? proc + 1 : package;
-    if (alert_process(run, rec, proc) || alert_process(run, rec, vg_rec_str(rec, "BundleId")))
+    if (alert_process(run, rec, proc) || alert_process(run, rec, vg_rec_text(rec, F_BUNDLE_ID)))
         return;
-    if (alert_path(run, rec, vg_rec_str(rec, "BundlePath"), package ? package : ""))
+    if (alert_path(run, rec, vg_rec_text(rec, F_BUNDLE_PATH), package ? package : ""))
         return;
-    if (alert_path(run, rec, vg_rec_str(rec, "Executable"), vg_rec_time(rec, "Executable")))
+    if (alert_path(run, rec, vg_rec_text(rec, F_EXECUTABLE), vg_rec_time(rec, F_EXECUTABLE)))
         return;
-    /* Registered is sometimes a boolean; vg_rec_str is NULL then */
-    alert_path(run, rec, vg_rec_str(rec, "Registered"), vg_rec_time(rec, "Registered"));
+    /* Registered is sometimes a boolean: no text then */
+    alert_path(run, rec, vg_rec_text(rec, F_REGISTERED), vg_rec_time(rec, F_REGISTERED));
 }
 
-static void locationd_check(struct vg_run *run)
+static void locationd_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
-    json_t *rec;
-    size_t i;
-    json_array_foreach(vg_run_records(run), i, rec) locationd_check_one(run, rec);
-}
+    int f;
 
-static void locationd_timeline(struct vg_run *run, const json_t *rec)
-{
-    size_t i;
-
-    for (i = 0; i < VG_ARRAY_LEN(locationd_times); i++) {
-        const json_t *t = json_object_get(rec, locationd_times[i]);
+    for (f = F_TIMES; f < N_FIELDS; f++) {
         char *desc;
-        if (!t)
+        if (vg_rec_key(rec, f) < 0)
             continue;
-        desc = vg_asprintf("%s from %s", locationd_times[i], vg_rec_time(rec, "package"));
-        if (!desc)
+        desc = vg_asprintf("%s from %s", locationd_fields[f], vg_rec_time(rec, F_PACKAGE));
+        if (!desc) {
+            vg_run_nomem(run);
             return;
-        vg_run_timeline(run, json_is_string(t) ? json_string_value(t) : "", locationd_times[i],
-                        desc);
+        }
+        vg_run_timeline(run, vg_rec_time(rec, f), locationd_fields[f], desc);
         free(desc);
     }
 }
@@ -173,10 +185,11 @@ const struct vg_module vg_mod_locationd = {
     .class_name = "LocationdClients",
     .description = "locationd clients.plist (who asked for the location, when); process "
                    "indicators on clients, file path indicators on their paths",
-    .sources = VG_SRC_MIXED,
-    .artifacts = locationd_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(locationd_artifacts),
+    .locs = locationd_locs,
+    .n_locs = VG_ARRAY_LEN(locationd_locs),
+    .fields = locationd_fields,
+    .n_fields = VG_ARRAY_LEN(locationd_fields),
     .extract = locationd_extract,
-    .check = locationd_check,
+    .check_record = locationd_check_one,
     .timeline = locationd_timeline,
 };

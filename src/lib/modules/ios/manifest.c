@@ -8,12 +8,7 @@
  */
 #include "util/vg.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-
-#include "sources/ios_backup.h"
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 
 /* Where each backup domain lives on the device, so absolute path
  * indicators can be compared with backup paths. */
@@ -49,64 +44,116 @@ static const char *domain_root(const char *domain)
     return NULL;
 }
 
-static json_t *time_json(int64_t t)
+/* The record's keys, in MVT's order; also the fields checks and the
+ * timeline read. */
+enum {
+    F_FILE_ID,
+    F_DOMAIN,
+    F_REL,
+    F_FLAGS,
+    F_CREATED,
+    F_MODIFIED,
+    F_STATUS_CHANGED,
+    F_MODE,
+    F_OWNER,
+    F_SIZE
+};
+static const char *const manifest_fields[] = {
+    "file_id",  "domain",         "relative_path", "flags", "created",
+    "modified", "status_changed", "mode",          "owner", "size",
+};
+
+static const struct vg_loc manifest_locs[] = {
+    {VG_LOC_BACKUP_LISTING, NULL, NULL},
+};
+
+struct listing {
+    const struct vg_schema *schema;
+    size_t undecoded; /* entries without an MBFile */
+    int rc;           /* the first error of ours (not the source's) */
+};
+
+/* A Unix time as an isodate, "" when absent. buf: VG_ISODATE_LEN + 1. */
+static const char *time_text(const struct vg_stat *st, unsigned bit, int64_t t, char *buf)
 {
-    char buf[VG_ISODATE_LEN + 1];
-    if (t == INT64_MIN || vg_isodate(t, 0, buf) != VG_OK)
-        return json_string("");
-    return json_string(buf);
+    if (!(st->has & bit) || vg_isodate(t, 0, buf) != VG_OK)
+        buf[0] = '\0';
+    return buf;
 }
 
-static json_t *entry_record(const struct vg_manifest_entry *e)
+static void set_text(struct vg_rec *r, int f, const char *s)
 {
-    json_t *rec;
-    char mode[32];
+    vg_rec_set_text_ref(r, f, s, strlen(s));
+}
 
-    rec = json_pack("{s:s, s:s, s:s, s:i, s:s}", "file_id", e->file_id, "domain", e->domain,
-                    "relative_path", e->relative_path, "flags", e->flags, "created", "");
-    if (!rec || !e->has_mb)
-        return rec;
+/* The strings are borrowed: the listing's until the callback returns, the
+ * buffers' until the record is emitted, both within this call. */
+static int entry_emit(struct vg_run *run, struct listing *l, const struct vg_file *f)
+{
+    /* times, mode, owner and size come from the MBFile: the listing has a
+     * mode exactly when it decoded */
+    int decoded = (f->st.has & VG_ST_MODE) != 0, k;
+    struct vg_rec *r = vg_run_rec(run, l->schema);
+    char created[VG_ISODATE_LEN + 1], modified[VG_ISODATE_LEN + 1];
+    char changed[VG_ISODATE_LEN + 1], mode[32];
+
+    if (!r)
+        return VG_E_NOMEM;
+    set_text(r, F_FILE_ID, f->id ? f->id : "");
+    set_text(r, F_DOMAIN, f->domain ? f->domain : "");
+    set_text(r, F_REL, f->path ? f->path : "");
+    vg_rec_set_int(r, F_FLAGS, f->listing_flags);
+    set_text(r, F_CREATED, time_text(&f->st, VG_ST_BTIME, f->st.btime, created));
+    if (!decoded) {
+        /* MVT's record then has the first five keys only */
+        for (k = F_MODIFIED; k <= F_SIZE; k++)
+            vg_rec_set_absent(r, k);
+        l->undecoded++;
+        return vg_run_emit(run, r);
+    }
+    set_text(r, F_MODIFIED, time_text(&f->st, VG_ST_MTIME, f->st.mtime, modified));
+    set_text(r, F_STATUS_CHANGED, time_text(&f->st, VG_ST_CTIME, f->st.ctime, changed));
     /* MVT writes Python's oct(): "0o40755" */
-    if (vg_snprintf(mode, sizeof(mode), "0o%o", (unsigned)e->mb.mode) != VG_OK)
+    if (vg_snprintf(mode, sizeof(mode), "0o%o", (unsigned)f->st.mode) != VG_OK)
         mode[0] = '\0';
-    json_object_set_new(rec, "created", time_json(e->mb.birth));
-    json_object_set_new(rec, "modified", time_json(e->mb.last_modified));
-    json_object_set_new(rec, "status_changed", time_json(e->mb.last_status_change));
-    json_object_set_new(rec, "mode", json_string(mode));
+    set_text(r, F_MODE, mode);
     /* iOS writes "nobody" as -2: the field is signed */
-    json_object_set_new(rec, "owner", json_integer((json_int_t)(int32_t)e->mb.uid));
-    json_object_set_new(rec, "size",
-                        e->mb.size >= 0 ? json_integer((json_int_t)e->mb.size) : json_null());
-    return rec;
+    vg_rec_set_int(r, F_OWNER, (int32_t)f->st.uid);
+    if (f->st.has & VG_ST_SIZE)
+        vg_rec_set_int(r, F_SIZE, (int64_t)f->st.size);
+    return vg_run_emit(run, r);
+}
+
+static int entry_visit(struct vg_run *run, const struct vg_file *f, void *ud)
+{
+    struct listing *l = ud;
+
+    l->rc = entry_emit(run, l, f);
+    return l->rc;
 }
 
 static int manifest_extract(struct vg_run *run)
 {
-    struct vg_backup *b = vg_run_backup(run);
-    const struct vg_manifest *m = b ? vg_backup_manifest(b) : NULL;
-    size_t i;
-    int rc;
+    struct listing l = {NULL, 0, VG_OK};
+    int rc = vg_run_schema(run, manifest_fields, VG_ARRAY_LEN(manifest_fields), &l.schema);
 
-    if (!m) {
-        vg_run_coverage(run, VG_COV_MISSING, "Manifest.db", "no readable Manifest.db");
-        return VG_OK;
-    }
-    if (m->bad_blobs || m->bad_rows)
-        vg_run_coverage(run, VG_COV_PARTIAL, "Manifest.db",
-                        "%zu file descriptions did not decode, %zu rows skipped", m->bad_blobs,
-                        m->bad_rows);
-    else
+    if (rc != VG_OK)
+        return rc;
+    rc = vg_run_find(run, &manifest_locs[0], entry_visit, &l);
+    if (l.rc != VG_OK)
+        return l.rc; /* out of memory, the output failed, or the cap on records */
+    if (rc < 0)
+        return VG_OK; /* the source said why it has no listing (and coverage) */
+    if (l.undecoded)
+        vg_run_coverage(run, VG_COV_PARTIAL, "Manifest.db", "%zu file descriptions did not decode",
+                        l.undecoded);
+    else if (rc > 0)
         vg_run_coverage(run, VG_COV_FOUND, "Manifest.db", NULL);
-    for (i = 0; i < m->n; i++) {
-        rc = vg_run_add_record(run, entry_record(&m->v[i]));
-        if (rc != VG_OK)
-            return rc;
-    }
     return VG_OK;
 }
 
 /* A "_"-separated piece of a file name that is a whole host name. */
-static int check_name_hosts(struct vg_run *run, const json_t *rec, const char *rel)
+static int check_name_hosts(struct vg_run *run, const struct vg_rec *rec, const char *rel)
 {
     struct vg_ioc_match m;
     char part[256];
@@ -132,10 +179,10 @@ static int check_name_hosts(struct vg_run *run, const json_t *rec, const char *r
     }
 }
 
-static void manifest_check_one(struct vg_run *run, const json_t *rec)
+static void manifest_check_one(struct vg_run *run, const struct vg_rec *rec)
 {
-    const char *rel = vg_rec_str(rec, "relative_path");
-    const char *domain = vg_rec_str(rec, "domain");
+    const char *rel = vg_rec_text(rec, F_REL);
+    const char *domain = vg_rec_text(rec, F_DOMAIN);
     const char *root, *base;
     char path[4096];
 
@@ -156,17 +203,17 @@ static void manifest_check_one(struct vg_run *run, const json_t *rec)
 
 /* One event per distinct time, lettered like MVT's "MACB" (M modified,
  * C status changed, B born; A is never known). */
-static void manifest_timeline(struct vg_run *run, const json_t *rec)
+static void manifest_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
-    const char *t[3] = {vg_rec_str(rec, "created"), vg_rec_str(rec, "modified"),
-                        vg_rec_str(rec, "status_changed")};
+    const char *t[3] = {vg_rec_text(rec, F_CREATED), vg_rec_text(rec, F_MODIFIED),
+                        vg_rec_text(rec, F_STATUS_CHANGED)};
     char desc[8192], macb[5];
     size_t i, j;
 
     if (!t[1] || !t[2])
         return;
-    if (vg_snprintf(desc, sizeof(desc), "%s - %s", vg_rec_time(rec, "relative_path"),
-                    vg_rec_time(rec, "domain")) != VG_OK)
+    if (vg_snprintf(desc, sizeof(desc), "%s - %s", vg_rec_time(rec, F_REL),
+                    vg_rec_time(rec, F_DOMAIN)) != VG_OK)
         return;
     for (i = 0; i < 3; i++) {
         int seen = 0;
@@ -190,9 +237,12 @@ const struct vg_module vg_mod_manifest = {
     .name = "manifest",
     .class_name = "Manifest",
     .description = "every file in Manifest.db; file path/name and domain indicators on paths",
-    .sources = VG_SRC_BACKUP,
+    .locs = manifest_locs,
+    .n_locs = VG_ARRAY_LEN(manifest_locs),
+    .fields = manifest_fields,
+    .n_fields = VG_ARRAY_LEN(manifest_fields),
     .slow = 1, /* millions of entries in a large backup: --fast skips it */
     .extract = manifest_extract,
-    .check_record = manifest_check_one,
+    .check_record = manifest_check_one, /* streamed: a million entries */
     .timeline = manifest_timeline,
 };

@@ -11,55 +11,86 @@
 #include <stdlib.h>
 
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
+#include "util/utf8.h"
 
 /* MVT looks the relative path up in every domain. */
-static const struct vg_artifact events_artifacts[] = {
-    {NULL, "Library/ConfigurationProfiles/MCProfileEvents.plist", NULL},
+static const struct vg_loc events_locs[] = {
+    {VG_LOC_BACKUP, NULL, "Library/ConfigurationProfiles/MCProfileEvents.plist"},
 };
 
-/* One event: {profile id: {Timestamp, Operation, Process, ...}}; its keys
- * are lowercased into the record, as MVT does. */
-static json_t *event_record(const char *profile_id, plist_t fields)
+/* The fields checks and the timeline read. */
+enum { F_PROFILE_ID, F_TIMESTAMP, F_OPERATION, F_PROCESS };
+static const char *const events_fields[] = {"profile_id", "timestamp", "operation", "process"};
+
+/* One key of an event, lowercased into the record as MVT does (a later
+ * key that lowercases alike replaces an earlier one). */
+static int event_field(json_t *rec, char *key, plist_t val)
+{
+    json_t *v;
+
+    vg_str_lower(key);
+    v = strcmp(key, "timestamp") == 0 ? vg_ios_plist_date_iso(val) : vg_plist_to_json(val);
+    if (!v)
+        return VG_E_NOMEM;
+    /* a key that is not UTF-8 cannot be a JSON key: left out */
+    if (json_object_set_new(rec, key, v) != 0 && vg_utf8_valid(key, strlen(key)))
+        return VG_E_NOMEM;
+    return VG_OK;
+}
+
+/* One event: {profile id: {Timestamp, Operation, Process, ...}}. NULL
+ * when out of memory, or (*skip) when the profile id is not UTF-8. */
+static json_t *event_record(const char *profile_id, plist_t fields, int *skip)
 {
     json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "profile_id", profile_id, "timestamp", "",
                             "operation", "", "process", "");
     plist_dict_iter it = NULL;
     plist_t val = NULL;
     char *key;
+    int rc = VG_OK;
 
-    if (!rec)
+    if (!rec) {
+        *skip = !vg_utf8_valid(profile_id, strlen(profile_id));
         return NULL;
+    }
     plist_dict_new_iter(fields, &it);
-    for (;;) {
+    while (rc == VG_OK) {
         key = NULL;
         plist_dict_next_item(fields, it, &key, &val);
         if (!key)
             break;
-        vg_str_lower(key);
-        json_object_set_new(rec, key,
-                            strcmp(key, "timestamp") == 0 ? vg_ios_plist_date_iso(val)
-                                                          : vg_plist_to_json(val));
+        rc = event_field(rec, key, val);
         free(key);
     }
     free(it);
+    if (rc != VG_OK) {
+        json_decref(rec);
+        return NULL;
+    }
     return rec;
 }
 
-static int events_one(struct vg_run *run, plist_t ev)
+static int events_one(struct vg_run *run, const struct vg_file *f, plist_t ev)
 {
     plist_dict_iter it = NULL;
     plist_t fields = NULL;
     char *id = NULL;
-    int rc = VG_OK;
+    json_t *rec;
+    int rc = VG_OK, skip = 0;
 
     if (plist_get_node_type(ev) != PLIST_DICT)
         return VG_OK;
     plist_dict_new_iter(ev, &it);
     plist_dict_next_item(ev, it, &id, &fields);
     free(it);
-    if (id && fields && plist_get_node_type(fields) == PLIST_DICT)
-        rc = vg_run_add_record(run, event_record(id, fields));
+    if (id && fields && plist_get_node_type(fields) == PLIST_DICT) {
+        rec = event_record(id, fields, &skip);
+        if (skip)
+            vg_run_log(run, VG_DIAG_WARN, "%s: an event whose profile id is not UTF-8 was left out",
+                       f->display);
+        else
+            rc = vg_run_emit_json(run, rec);
+    }
     free(id);
     return rc;
 }
@@ -79,7 +110,7 @@ static int events_plist(struct vg_run *run, const struct vg_file *f, plist_t roo
     }
     n = plist_array_get_size(events);
     for (i = 0; i < n; i++) {
-        rc = events_one(run, plist_array_get_item(events, i));
+        rc = events_one(run, f, plist_array_get_item(events, i));
         if (rc != VG_OK)
             return rc;
     }
@@ -96,56 +127,51 @@ static int events_extract(struct vg_run *run)
 }
 
 /* A field as MVT's f-strings print it: a string as is, absent as None,
- * anything else as compact JSON. */
-static const char *field_text(const json_t *rec, const char *key, char *buf, size_t cap)
+ * anything else as compact JSON (cut to the buffer). */
+static const char *field_text(const struct vg_rec *rec, int f, char *buf, size_t cap)
 {
-    const json_t *v = json_object_get(rec, key);
+    const struct vg_val *v = vg_rec_val(rec, f);
     char *dump;
 
-    if (!v)
+    if (vg_rec_key(rec, f) < 0)
         return "None";
-    if (json_is_string(v))
-        return json_string_value(v);
-    dump = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+    if (v->t == VG_VT_TEXT)
+        return v->u.s.p;
+    dump = vg_val_json_text(v);
     if (!dump || vg_snprintf(buf, cap, "%s", dump) != VG_OK)
         buf[0] = '\0';
     free(dump);
     return buf;
 }
 
-static void events_check_one(struct vg_run *run, const json_t *rec)
+static void events_check_one(struct vg_run *run, const struct vg_rec *rec)
 {
     char b1[256], b2[256], b3[256];
-    const char *when = vg_rec_time(rec, "timestamp");
-    const char *process = field_text(rec, "process", b1, sizeof(b1));
-    const char *operation = field_text(rec, "operation", b2, sizeof(b2));
-    const char *profile = field_text(rec, "profile_id", b3, sizeof(b3));
+    const char *when = vg_rec_time(rec, F_TIMESTAMP);
+    const char *process = field_text(rec, F_PROCESS, b1, sizeof(b1));
+    const char *operation = field_text(rec, F_OPERATION, b2, sizeof(b2));
+    const char *profile = field_text(rec, F_PROFILE_ID, b3, sizeof(b3));
 
     vg_run_alert(run, VG_LEVEL_LOW, rec, NULL, when,
                  "On %s process \"%s\" started operation \"%s\" of profile \"%s\"", when, process,
                  operation, profile);
-    if (vg_check_process(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "process"), when))
+    if (vg_check_process(run, VG_LEVEL_CRITICAL, rec, vg_rec_text(rec, F_PROCESS), when))
         return;
-    vg_check_profile_id(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "profile_id"), when);
+    vg_check_profile_id(run, VG_LEVEL_CRITICAL, rec, vg_rec_text(rec, F_PROFILE_ID), when);
 }
 
-static void events_check(struct vg_run *run)
-{
-    json_t *rec;
-    size_t i;
-    json_array_foreach(vg_run_records(run), i, rec) events_check_one(run, rec);
-}
-
-static void events_timeline(struct vg_run *run, const json_t *rec)
+static void events_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
     char b1[256], b2[256], b3[256];
     char *desc = vg_asprintf("Process %s started operation %s of profile %s",
-                             field_text(rec, "process", b1, sizeof(b1)),
-                             field_text(rec, "operation", b2, sizeof(b2)),
-                             field_text(rec, "profile_id", b3, sizeof(b3)));
-    if (!desc)
+                             field_text(rec, F_PROCESS, b1, sizeof(b1)),
+                             field_text(rec, F_OPERATION, b2, sizeof(b2)),
+                             field_text(rec, F_PROFILE_ID, b3, sizeof(b3)));
+    if (!desc) {
+        vg_run_nomem(run);
         return;
-    vg_run_timeline(run, vg_rec_time(rec, "timestamp"), "profile_operation", desc);
+    }
+    vg_run_timeline(run, vg_rec_time(rec, F_TIMESTAMP), "profile_operation", desc);
     free(desc);
 }
 
@@ -154,10 +180,11 @@ const struct vg_module vg_mod_profile_events = {
     .class_name = "ProfileEvents",
     .description = "configuration profile installs/removals (MCProfileEvents.plist); every event "
                    "LOW, process and profile id indicators",
-    .sources = VG_SRC_BACKUP,
-    .artifacts = events_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(events_artifacts),
+    .locs = events_locs,
+    .n_locs = VG_ARRAY_LEN(events_locs),
+    .fields = events_fields,
+    .n_fields = VG_ARRAY_LEN(events_fields),
     .extract = events_extract,
-    .check = events_check,
+    .check_record = events_check_one,
     .timeline = events_timeline,
 };

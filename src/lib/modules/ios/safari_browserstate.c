@@ -12,28 +12,39 @@
 
 #include "formats/apple/nska.h"
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 
-/* iOS 12 and later keep the session blobs in their own table. */
-static const char tabs_sql[] = "SELECT tabs.title AS tab_title, tabs.url AS tab_url, "
-                               "tabs.user_visible_url AS tab_visible_url, tabs.last_viewed_time, "
-                               "tab_sessions.session_data "
-                               "FROM tabs JOIN tab_sessions ON tabs.uuid = tab_sessions.tab_uuid "
-                               "ORDER BY tabs.last_viewed_time, tabs.id";
+/* iOS 12 and later keep the session blobs in their own table. The
+ * columns come under the record's keys; the row turns the time into an
+ * isodate and the blob into its history. */
+static const char tabs_sql[] =
+    "SELECT tabs.title AS tab_title, tabs.url AS tab_url, "
+    "tabs.user_visible_url AS tab_visible_url, tabs.last_viewed_time AS last_viewed_timestamp, "
+    "tab_sessions.session_data AS session_data "
+    "FROM tabs JOIN tab_sessions ON tabs.uuid = tab_sessions.tab_uuid "
+    "ORDER BY tabs.last_viewed_time, tabs.id";
 static const char tabs_sql_old[] = "SELECT title AS tab_title, url AS tab_url, "
-                                   "user_visible_url AS tab_visible_url, last_viewed_time, "
+                                   "user_visible_url AS tab_visible_url, "
+                                   "last_viewed_time AS last_viewed_timestamp, "
                                    "session_data FROM tabs ORDER BY last_viewed_time, id";
+static const char *const bs_extra[] = {"safari_browser_state_db"};
+
+enum { F_TITLE, F_URL, F_TIMESTAMP, F_SESSION, F_DB };
+static const char *const bs_fields[] = {
+    "tab_title", "tab_url", "last_viewed_timestamp", "session_data", "safari_browser_state_db",
+};
 
 /* Safari's own database is in HomeDomain; apps' web views keep one in
  * their container (AppDomain-* in a backup). */
-static const struct vg_artifact bs_artifacts[] = {
-    {"HomeDomain", "Library/Safari/BrowserState.db",
-     "private/var/mobile/Library/Safari/BrowserState.db"},
-    {"HomeDomain", "Library/Safari/Profiles/*/BrowserState.db",
-     "private/var/mobile/Library/Safari/Profiles/*/BrowserState.db"},
-    {"AppDomain-*", "Library/Safari/BrowserState.db",
+static const struct vg_loc bs_locs[] = {
+    {VG_LOC_BACKUP, "HomeDomain", "Library/Safari/BrowserState.db"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Library/Safari/BrowserState.db"},
+    {VG_LOC_BACKUP, "HomeDomain", "Library/Safari/Profiles/*/BrowserState.db"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Library/Safari/Profiles/*/BrowserState.db"},
+    {VG_LOC_BACKUP, "AppDomain-*", "Library/Safari/BrowserState.db"},
+    {VG_LOC_FS, NULL,
      "private/var/mobile/Containers/Data/Application/*/Library/Safari/BrowserState.db"},
-    {"AppDomain-*", "Library/Safari/Profiles/*/BrowserState.db",
+    {VG_LOC_BACKUP, "AppDomain-*", "Library/Safari/Profiles/*/BrowserState.db"},
+    {VG_LOC_FS, NULL,
      "private/var/mobile/Containers/Data/Application/*/Library/Safari/Profiles/*/"
      "BrowserState.db"},
 };
@@ -41,9 +52,12 @@ static const struct vg_artifact bs_artifacts[] = {
 /* The session blob is a 4-byte header, then a property list. */
 #define SESSION_HEADER 4u
 
+/* The database being read, for its rows (through vg_run_state while its
+ * query runs). */
 struct bs_db {
-    struct vg_run *run;
     const struct vg_file *f;
+    const char *name; /* MVT's name for it */
+    char id_name[64];
     size_t bad_sessions;
 };
 
@@ -110,50 +124,38 @@ static json_t *session_json(sqlite3_stmt *st, int col, struct bs_db *c)
 
 /* Where MVT says the database is: its path under the acquisition's root,
  * which for a backup is the stored file "<id[:2]>/<id>". */
-static json_t *db_name(const struct vg_file *f)
+static const char *db_name(const struct vg_file *f, char *buf, size_t cap)
 {
-    char buf[64];
-
-    if (f->file_id && vg_snprintf(buf, sizeof(buf), "%.2s/%s", f->file_id, f->file_id) == VG_OK)
-        return json_string(buf);
-    return json_string(f->relative_path);
+    if (f->id && vg_snprintf(buf, cap, "%.2s/%s", f->id, f->id) == VG_OK)
+        return buf;
+    return f->path;
 }
 
-static int bs_row(void *ud, sqlite3_stmt *st)
+static int bs_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
 {
-    struct bs_db *c = ud;
-    json_t *row = vg_sqlite_row_json(st), *rec;
+    struct bs_db *c = *vg_run_state(run);
+    char buf[VG_ISODATE_LEN + 1];
 
-    if (!row)
-        return VG_E_NOMEM;
-    rec = json_pack("{s:O?, s:O?, s:O?, s:o, s:o, s:o}", "tab_title",
-                    json_object_get(row, "tab_title"), "tab_url", json_object_get(row, "tab_url"),
-                    "tab_visible_url", json_object_get(row, "tab_visible_url"),
-                    "last_viewed_timestamp",
-                    vg_ios_cocoa_iso_json(json_object_get(row, "last_viewed_time")), "session_data",
-                    session_json(st, 4, c), "safari_browser_state_db", db_name(c->f));
-    json_decref(row);
-    return vg_run_add_record(c->run, rec);
+    vg_rec_set_text(r, F_TIMESTAMP, vg_val_cocoa_iso(vg_rec_val(r, F_TIMESTAMP), buf));
+    vg_rec_set_json(r, F_SESSION, session_json(st, 4, c));
+    vg_rec_set_text(r, F_DB, c->name);
+    return VG_OK;
 }
 
 static int bs_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
 {
-    struct bs_db c = {run, f, 0};
+    struct vg_ios_query q = {.extra = bs_extra, .n_extra = VG_ARRAY_LEN(bs_extra), .row = bs_row};
+    struct bs_db c;
     int rc;
 
-    (void)ud;
-    rc = vg_ios_sql_each(run, f, db,
-                         vg_sqlite_has_table(db, "tab_sessions") ? tabs_sql : tabs_sql_old, bs_row,
-                         &c, NULL);
-    if (rc == VG_E_NOTFOUND) {
-        vg_run_log(run, VG_DIAG_INFO, "%s: no tabs table in this iOS version's schema", f->display);
-        vg_run_coverage(run, VG_COV_PARTIAL, f->display, "no tabs table");
-    } else if (rc == VG_E_NOMEM) {
-        return rc;
-    } else if (rc != VG_OK) {
-        vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "%s", vg_strerror(rc));
-        vg_run_log(run, VG_DIAG_WARN, "%s: query failed: %s", f->display, vg_strerror(rc));
-    }
+    VG_UNUSED(ud);
+    memset(&c, 0, sizeof(c));
+    c.f = f;
+    c.name = db_name(f, c.id_name, sizeof(c.id_name));
+    q.sql = vg_sqlite_has_table(db, "tab_sessions") ? tabs_sql : tabs_sql_old;
+    *vg_run_state(run) = &c;
+    rc = vg_ios_query_records(run, f, db, &q);
+    *vg_run_state(run) = NULL;
     if (c.bad_sessions) {
         vg_run_coverage(run, VG_COV_PARTIAL, f->display,
                         "%zu tab session blobs are not property lists", c.bad_sessions);
@@ -161,7 +163,7 @@ static int bs_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void 
                    "%s: %zu tab session blobs are not property lists; their history is skipped",
                    f->display, c.bad_sessions);
     }
-    return VG_OK;
+    return rc;
 }
 
 static int bs_extract(struct vg_run *run)
@@ -173,47 +175,40 @@ static int bs_extract(struct vg_run *run)
 
 /* A session entry of vigie's shape has entry_original_url; in MVT's,
  * entry_title holds the original URL. */
-static int check_entry(struct vg_run *run, const json_t *rec, const json_t *e)
+static int check_entry(struct vg_run *run, const struct vg_rec *rec, const json_t *e)
 {
     const json_t *orig = json_object_get(e, "entry_original_url");
 
-    if (vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(e, "entry_url"), ""))
+    if (vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_jstr(e, "entry_url"), ""))
         return 1;
     if (orig)
         return vg_check_url(run, VG_LEVEL_CRITICAL, rec, json_string_value(orig), "");
-    return vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(e, "entry_title"), "");
+    return vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_jstr(e, "entry_title"), "");
 }
 
-static void bs_check_one(struct vg_run *run, const json_t *rec)
+static void bs_check_one(struct vg_run *run, const struct vg_rec *rec)
 {
     json_t *e;
     size_t i;
 
-    if (vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "tab_url"),
-                     vg_rec_time(rec, "last_viewed_timestamp")))
+    if (vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_text(rec, F_URL),
+                     vg_rec_time(rec, F_TIMESTAMP)))
         return;
-    json_array_foreach(json_object_get(rec, "session_data"), i, e) check_entry(run, rec, e);
+    json_array_foreach(vg_rec_json(rec, F_SESSION), i, e) check_entry(run, rec, e);
 }
 
-static void bs_check(struct vg_run *run)
+static void bs_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
-    json_t *rec;
-    size_t i;
-    json_array_foreach(vg_run_records(run), i, rec) bs_check_one(run, rec);
-}
-
-static void bs_timeline(struct vg_run *run, const json_t *rec)
-{
-    const char *title = vg_rec_str(rec, "tab_title"), *url = vg_rec_str(rec, "tab_url");
+    const char *title = vg_rec_text(rec, F_TITLE), *url = vg_rec_text(rec, F_URL);
     char *desc;
 
     /* Python prints a missing value as None */
     desc = vg_asprintf("%s - %s", title ? title : "None", url ? url : "None");
     if (!desc) {
-        vg_run_log(run, VG_DIAG_ERROR, "out of memory describing a tab");
+        vg_run_nomem(run);
         return;
     }
-    vg_run_timeline(run, vg_rec_time(rec, "last_viewed_timestamp"), "tab", desc);
+    vg_run_timeline(run, vg_rec_time(rec, F_TIMESTAMP), "tab", desc);
     free(desc);
 }
 
@@ -222,10 +217,11 @@ const struct vg_module vg_mod_safari_browserstate = {
     .class_name = "SafariBrowserState",
     .description = "Safari open tabs and their history from BrowserState.db; URL/domain "
                    "indicators",
-    .sources = VG_SRC_MIXED,
-    .artifacts = bs_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(bs_artifacts),
+    .locs = bs_locs,
+    .n_locs = VG_ARRAY_LEN(bs_locs),
+    .fields = bs_fields,
+    .n_fields = VG_ARRAY_LEN(bs_fields),
     .extract = bs_extract,
-    .check = bs_check,
+    .check_record = bs_check_one, /* streamed */
     .timeline = bs_timeline,
 };

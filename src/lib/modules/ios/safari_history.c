@@ -14,36 +14,46 @@
 
 #include "indicators/url.h"
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 
 /* MVT looks the relative paths up in every domain; Safari's own are in
  * HomeDomain, an app's embedded copies in its AppDomain. */
-static const struct vg_artifact safari_history_artifacts[] = {
-    {"HomeDomain", "Library/Safari/History.db", "private/var/mobile/Library/Safari/History.db"},
-    {"HomeDomain", "Library/Safari/Profiles/*/History.db",
-     "private/var/mobile/Library/Safari/Profiles/*/History.db"},
-    {"AppDomain-*", "Library/Safari/History.db",
-     "private/var/mobile/Containers/Data/Application/*/Library/Safari/History.db"},
-    {"AppDomain-*", "Library/Safari/Profiles/*/History.db",
+static const struct vg_loc safari_history_locs[] = {
+    {VG_LOC_BACKUP, "HomeDomain", "Library/Safari/History.db"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Library/Safari/History.db"},
+    {VG_LOC_BACKUP, "HomeDomain", "Library/Safari/Profiles/*/History.db"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Library/Safari/Profiles/*/History.db"},
+    {VG_LOC_BACKUP, "AppDomain-*", "Library/Safari/History.db"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Containers/Data/Application/*/Library/Safari/History.db"},
+    {VG_LOC_BACKUP, "AppDomain-*", "Library/Safari/Profiles/*/History.db"},
+    {VG_LOC_FS, NULL,
      "private/var/mobile/Containers/Data/Application/*/Library/Safari/Profiles/*/History.db"},
 };
 
-/* MVT's query; visits with the same time in id order, so output is stable. */
+/* MVT's query; visits with the same time in id order, so output is
+ * stable. The NULL column holds MVT's isodate at its place among the
+ * keys. */
 static const char history_sql[] =
     "SELECT history_items.id AS id, history_items.url AS url, history_visits.id AS visit_id, "
-    "history_visits.visit_time AS timestamp, history_visits.redirect_source AS redirect_source, "
+    "history_visits.visit_time AS timestamp, NULL AS isodate, "
+    "history_visits.redirect_source AS redirect_source, "
     "history_visits.redirect_destination AS redirect_destination FROM history_items "
     "JOIN history_visits ON history_visits.history_item = history_items.id "
     "ORDER BY history_visits.visit_time, history_visits.id";
+static const char *const history_extra[] = {"safari_history_db"};
+
+enum { F_ID, F_URL, F_VISIT_ID, F_TIMESTAMP, F_ISODATE, F_REDIRECT_DESTINATION, F_DB };
+static const char *const safari_history_fields[] = {
+    "id", "url", "visit_id", "timestamp", "isodate", "redirect_destination", "safari_history_db",
+};
 
 /* Kept across records (vg_run_state): the database being read while
  * extracting, and for the redirect heuristic a compact index of every visit
  * plus the few plain-HTTP visits that were redirected. Records themselves
  * are streamed, so a history of millions of visits costs tens of bytes
- * each here, not a JSON object each. */
+ * each here, not a record each. */
 struct sh_visit {
     uint32_t db;    /* index in dbs */
-    json_int_t id;  /* visit id */
+    int64_t id;     /* visit id */
     int64_t micros; /* visit time, Unix microseconds */
     int has_time;
     char *domain; /* as url_domain() gives it */
@@ -51,12 +61,14 @@ struct sh_visit {
 };
 
 struct sh_state {
-    json_t *db; /* name of the database being extracted */
+    const char *db; /* name of the database being extracted */
+    char db_buf[64];
     char **dbs; /* database names seen, interned */
     size_t n_dbs;
     struct sh_visit *v;
     size_t n, cap;
     json_t *origins; /* records of redirected plain-HTTP visits */
+    int failed;      /* out of memory: redirects not checked */
 };
 
 static struct sh_state *sh_state(struct vg_run *run)
@@ -90,49 +102,44 @@ static void sh_state_free(struct vg_run *run)
     free(st->v);
     free(st->dbs);
     json_decref(st->origins);
-    json_decref(st->db);
     free(st);
     *slot = NULL;
 }
 
-static json_t *visit_row(struct vg_run *run, sqlite3_stmt *st)
+static int visit_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
 {
     struct sh_state *sh = sh_state(run);
-    json_t *row = vg_sqlite_row_json(st), *rec;
-    const json_t *ts;
+    char buf[VG_ISODATE_LEN + 1];
 
-    if (!row || !sh) {
-        json_decref(row);
-        return NULL;
-    }
-    ts = json_object_get(row, "timestamp");
-    rec = json_pack("{s:O?, s:O?, s:O?, s:O?, s:o, s:O?, s:O?, s:O?}", "id",
-                    json_object_get(row, "id"), "url", json_object_get(row, "url"), "visit_id",
-                    json_object_get(row, "visit_id"), "timestamp", ts, "isodate",
-                    vg_ios_mactime_iso(ts), "redirect_source",
-                    json_object_get(row, "redirect_source"), "redirect_destination",
-                    json_object_get(row, "redirect_destination"), "safari_history_db", sh->db);
-    json_decref(row);
-    return rec;
+    VG_UNUSED(st);
+    if (!sh)
+        return VG_E_NOMEM;
+    vg_rec_set_text(r, F_ISODATE, vg_val_mactime_iso(vg_rec_val(r, F_TIMESTAMP), buf));
+    vg_rec_set_text_ref(r, F_DB, sh->db, strlen(sh->db));
+    return VG_OK;
 }
 
 /* MVT names the database by its path in the acquisition: "<id[:2]>/<id>"
  * in a backup. */
-static json_t *db_name(const struct vg_file *f)
+static const char *db_name(const struct vg_file *f, char *buf, size_t cap)
 {
-    char buf[128];
-
-    if (f->file_id && vg_snprintf(buf, sizeof(buf), "%.2s/%s", f->file_id, f->file_id) == VG_OK)
-        return json_string(buf);
-    return json_string(f->relative_path);
+    if (f->id && vg_snprintf(buf, cap, "%.2s/%s", f->id, f->id) == VG_OK)
+        return buf;
+    return f->path;
 }
 
 static int history_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
 {
+    static const struct vg_ios_query q = {
+        .sql = history_sql,
+        .extra = history_extra,
+        .n_extra = VG_ARRAY_LEN(history_extra),
+        .row = visit_row,
+    };
     struct sh_state *sh = sh_state(run);
     int rc;
-    (void)ud;
 
+    VG_UNUSED(ud);
     if (!sh)
         return VG_E_NOMEM;
     if (!vg_sqlite_has_table(db, "history_items") || !vg_sqlite_has_table(db, "history_visits")) {
@@ -142,10 +149,8 @@ static int history_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, 
         return VG_OK;
     }
     vg_run_log(run, VG_DIAG_INFO, "Found Safari history database at path: %s", f->display);
-    json_decref(sh->db);
-    sh->db = db_name(f);
-    rc = vg_ios_query_records(run, f, db, history_sql, visit_row);
-    json_decref(sh->db);
+    sh->db = db_name(f, sh->db_buf, sizeof(sh->db_buf));
+    rc = vg_ios_query_records(run, f, db, &q);
     sh->db = NULL;
     return rc;
 }
@@ -185,11 +190,11 @@ static int starts_with_nocase(const char *s, const char *prefix)
 }
 
 /* Microseconds since 1970 as Python's datetime holds a Cocoa time. */
-static int visit_micros(const json_t *rec, int64_t *out)
+static int visit_micros(const struct vg_val *ts, int64_t *out)
 {
     double t, whole, us;
 
-    if (!vg_ios_mactime_unix(json_object_get(rec, "timestamp"), &t))
+    if (!vg_val_mactime_unix(ts, &t))
         return 0;
     whole = floor(t);
     us = nearbyint((t - whole) * 1e6); /* half to even, as datetime rounds */
@@ -219,13 +224,13 @@ static int db_index(struct sh_state *sh, const char *name, uint32_t *out)
     return VG_OK;
 }
 
-static int index_visit(struct sh_state *sh, const json_t *rec)
+static int index_visit(struct sh_state *sh, const struct vg_rec *rec)
 {
-    const json_t *id = json_object_get(rec, "visit_id");
     char domain[VG_MAX_HOST + 1];
     struct sh_visit *v;
+    int64_t id;
 
-    if (!json_is_integer(id))
+    if (!vg_rec_int(rec, F_VISIT_ID, &id))
         return VG_OK;
     if (sh->n == sh->cap) {
         size_t ncap = sh->cap ? sh->cap * 2 : 1024;
@@ -237,11 +242,11 @@ static int index_visit(struct sh_state *sh, const json_t *rec)
     }
     v = &sh->v[sh->n];
     memset(v, 0, sizeof(*v));
-    if (db_index(sh, vg_rec_time(rec, "safari_history_db"), &v->db) != VG_OK)
+    if (db_index(sh, vg_rec_time(rec, F_DB), &v->db) != VG_OK)
         return VG_E_NOMEM;
-    v->id = json_integer_value(id);
-    v->has_time = visit_micros(rec, &v->micros);
-    url_domain(vg_rec_str(rec, "url"), domain, sizeof(domain));
+    v->id = id;
+    v->has_time = visit_micros(vg_rec_val(rec, F_TIMESTAMP), &v->micros);
+    url_domain(vg_rec_text(rec, F_URL), domain, sizeof(domain));
     if (!(v->domain = vg_strdup(domain)))
         return VG_E_NOMEM;
     v->seq = sh->n++;
@@ -249,23 +254,41 @@ static int index_visit(struct sh_state *sh, const json_t *rec)
 }
 
 /* Injections happen on plain HTTP; no destination, no redirect. */
-static int is_redirected_http(const json_t *rec)
+static int is_redirected_http(const struct vg_rec *rec)
 {
-    const char *url = vg_rec_str(rec, "url");
-    const json_t *dest = json_object_get(rec, "redirect_destination");
-    return url && starts_with_nocase(url, "http://") && json_is_integer(dest) &&
-           json_integer_value(dest) != 0;
+    const char *url = vg_rec_text(rec, F_URL);
+    int64_t dest = 0;
+
+    return url && starts_with_nocase(url, "http://") &&
+           vg_rec_int(rec, F_REDIRECT_DESTINATION, &dest) && dest != 0;
 }
 
-static void safari_history_check_one(struct vg_run *run, const json_t *rec)
+/* The redirected plain-HTTP visits are kept whole (they are few): the
+ * alert, if any, names the visit. */
+static int keep_origin(struct sh_state *sh, const struct vg_rec *rec)
+{
+    json_t *j = vg_rec_to_json(rec);
+
+    if (!j || json_array_append_new(sh->origins, j) != 0)
+        return VG_E_NOMEM;
+    return VG_OK;
+}
+
+static void safari_history_check_one(struct vg_run *run, const struct vg_rec *rec)
 {
     struct sh_state *sh = sh_state(run);
 
     /* the visit's time dates the alert (MVT: none) */
-    vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "url"), vg_rec_time(rec, "isodate"));
+    vg_check_url(run, VG_LEVEL_CRITICAL, rec, vg_rec_text(rec, F_URL), vg_rec_time(rec, F_ISODATE));
+    if (sh && sh->failed)
+        return;
     if (!sh || index_visit(sh, rec) != VG_OK ||
-        (is_redirected_http(rec) && json_array_append(sh->origins, (json_t *)rec) != 0))
+        (is_redirected_http(rec) && keep_origin(sh, rec) != VG_OK)) {
+        if (sh)
+            sh->failed = 1;
         vg_run_log(run, VG_DIAG_ERROR, "out of memory indexing visits: redirects not checked");
+        vg_run_nomem(run);
+    }
 }
 
 static int visit_cmp(const void *a, const void *b)
@@ -279,7 +302,7 @@ static int visit_cmp(const void *a, const void *b)
 }
 
 /* First visit (db, id) in the sorted index, or n. */
-static size_t visit_find(const struct sh_state *sh, uint32_t db, json_int_t id)
+static size_t visit_find(const struct sh_state *sh, uint32_t db, int64_t id)
 {
     struct sh_visit key;
     size_t lo = 0, hi = sh->n;
@@ -300,16 +323,17 @@ static size_t visit_find(const struct sh_state *sh, uint32_t db, json_int_t id)
 static void check_redirect(struct vg_run *run, const json_t *origin, const char *origin_domain,
                            const struct sh_visit *target)
 {
-    char ms[VG_PY_REAL_BUF];
+    char ms[VG_PY_REAL_BUF], when[VG_ISODATE_LEN + 1];
+    struct vg_val ts;
     int64_t t0, elapsed;
-    json_t *when;
 
     /* the same domain is most likely an upgrade to HTTPS */
     if (strcmp(origin_domain, target->domain) == 0)
         return;
     vg_run_log(run, VG_DIAG_INFO, "Found HTTP redirect to different domain: \"%s\" -> \"%s\"",
                origin_domain, target->domain);
-    if (!visit_micros(origin, &t0) || !target->has_time)
+    vg_val_from_json(&ts, json_object_get(origin, "timestamp"));
+    if (!visit_micros(&ts, &t0) || !target->has_time)
         return;
     elapsed = target->micros - t0;
     /* MVT tests timedelta.seconds, which ignores whole days: a redirect
@@ -317,10 +341,8 @@ static void check_redirect(struct vg_run *run, const json_t *origin, const char 
     if (elapsed < 0 || elapsed >= 1000000)
         return;
     vg_py_repr_real((double)elapsed / 1000.0, ms);
-    when = vg_ios_mactime_iso(json_object_get(origin, "timestamp"));
-    vg_run_alert(run, VG_LEVEL_MEDIUM, origin, NULL, json_string_value(when),
-                 "Redirect took less than a second! (%s milliseconds)", ms);
-    json_decref(when);
+    vg_run_alert_json(run, VG_LEVEL_MEDIUM, origin, NULL, vg_val_mactime_iso(&ts, when),
+                      "Redirect took less than a second! (%s milliseconds)", ms);
 }
 
 static void safari_history_finish(struct vg_run *run)
@@ -332,15 +354,19 @@ static void safari_history_finish(struct vg_run *run)
 
     if (!sh)
         return;
+    if (sh->failed) {
+        sh_state_free(run);
+        return;
+    }
     if (sh->n) /* qsort(NULL, 0, ...) is undefined */
         qsort(sh->v, sh->n, sizeof(*sh->v), visit_cmp);
     json_array_foreach(sh->origins, i, rec)
     {
-        json_int_t dest = json_integer_value(json_object_get(rec, "redirect_destination"));
+        int64_t dest = (int64_t)json_integer_value(json_object_get(rec, "redirect_destination"));
         uint32_t db;
-        if (db_index(sh, vg_rec_time(rec, "safari_history_db"), &db) != VG_OK)
+        if (db_index(sh, vg_jtime(rec, "safari_history_db"), &db) != VG_OK)
             continue;
-        url_domain(vg_rec_str(rec, "url"), origin_domain, sizeof(origin_domain));
+        url_domain(vg_jstr(rec, "url"), origin_domain, sizeof(origin_domain));
         for (j = visit_find(sh, db, dest); j < sh->n && sh->v[j].db == db && sh->v[j].id == dest;
              j++)
             check_redirect(run, rec, origin_domain, &sh->v[j]);
@@ -350,19 +376,19 @@ static void safari_history_finish(struct vg_run *run)
 
 /* ---- timeline ---- */
 
-static void safari_history_timeline(struct vg_run *run, const json_t *rec)
+static void safari_history_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
     char b1[VG_PY_BUF], b2[VG_PY_BUF];
-    const char *url = vg_rec_str(rec, "url");
+    const char *url = vg_rec_text(rec, F_URL);
     char *data = vg_asprintf("Safari visit to %s (ID: %s, Visit ID: %s)", url ? url : "None",
-                             vg_py_str(json_object_get(rec, "id"), b1),
-                             vg_py_str(json_object_get(rec, "visit_id"), b2));
+                             vg_val_py(vg_rec_val(rec, F_ID), b1),
+                             vg_val_py(vg_rec_val(rec, F_VISIT_ID), b2));
 
     if (!data) {
-        vg_run_log(run, VG_DIAG_ERROR, "out of memory building a timeline event");
+        vg_run_nomem(run);
         return;
     }
-    vg_run_timeline(run, vg_rec_time(rec, "isodate"), "safari_history", data);
+    vg_run_timeline(run, vg_rec_time(rec, F_ISODATE), "safari_history", data);
     free(data);
 }
 
@@ -371,9 +397,10 @@ const struct vg_module vg_mod_safari_history = {
     .class_name = "SafariHistory",
     .description = "Safari visits from History.db of every profile; URL/domain indicators and "
                    "fast cross-domain HTTP redirects",
-    .sources = VG_SRC_MIXED,
-    .artifacts = safari_history_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(safari_history_artifacts),
+    .locs = safari_history_locs,
+    .n_locs = VG_ARRAY_LEN(safari_history_locs),
+    .fields = safari_history_fields,
+    .n_fields = VG_ARRAY_LEN(safari_history_fields),
     .extract = safari_history_extract,
     .check_record = safari_history_check_one, /* streamed */
     .check_finish = safari_history_finish,

@@ -11,18 +11,26 @@
 #include <stdlib.h>
 
 #include "formats/apple/nska.h"
-#include "modules/ios/common.h"
 #include "indicators/url.h"
-#include "modules/ios/list.h"
+#include "modules/ios/common.h"
 #include "util/buf.h"
+#include "util/utf8.h"
 
-static const struct vg_artifact shortcuts_artifacts[] = {
-    {"HomeDomain", "Library/Shortcuts/Shortcuts.sqlite",
-     "private/var/mobile/Library/Shortcuts/Shortcuts.sqlite"},
+static const struct vg_loc shortcuts_locs[] = {
+    {VG_LOC_BACKUP, "HomeDomain", "Library/Shortcuts/Shortcuts.sqlite"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Library/Shortcuts/Shortcuts.sqlite"},
 };
 
 /* Column order of the query (MVT's, with the actions blob last). */
 enum { COL_ID, COL_NAME, COL_CREATED, COL_MODIFIED, COL_DESC, COL_DATA };
+
+/* The record's keys, in MVT's order; also the fields checks and the
+ * timeline read. */
+enum { F_ID, F_NAME, F_MODIFIED, F_DESC, F_PARSED, F_URLS, F_ISODATE };
+static const char *const shortcut_fields[] = {
+    "shortcut_id",    "shortcut_name", "modified_date", "description",
+    "parsed_actions", "action_urls",   "isodate",
+};
 
 /* ---- links in action parameters ---- */
 
@@ -40,8 +48,9 @@ static int add_link(void *ud, const char *s, size_t n, enum vg_text_kind kind)
     (void)kind;
     while (n && (s[n - 1] == '\'' || s[n - 1] == ','))
         n--;
-    u = json_stringn(s, n); /* NULL when the bytes are not UTF-8: no usable link */
-    if (u && json_array_append_new(l->urls, u) != 0)
+    u = json_stringn(s, n);
+    /* bytes that are not UTF-8 are no usable link */
+    if (u ? json_array_append_new(l->urls, u) != 0 : vg_utf8_valid(s, n))
         l->rc = VG_E_NOMEM;
     return l->rc != VG_OK;
 }
@@ -96,19 +105,19 @@ static int links_in_plist(plist_t node, json_t *urls)
 /* The actions blob: a plist array of {WFWorkflowActionIdentifier,
  * WFWorkflowActionParameters}. Sets parsed_actions and action_urls (null
  * when there is no readable list, as MVT). */
-static int add_actions(json_t *rec, const void *blob, int len)
+static int add_actions(struct vg_rec *r, const void *blob, int len)
 {
     plist_t root = NULL;
     json_t *urls;
     uint32_t i, n;
-    json_int_t parsed = 0;
+    int64_t parsed = 0;
     int rc = VG_OK;
 
     if (!blob || len <= 0 || vg_plist_parse(blob, (size_t)len, &root) != VG_OK || !root ||
         plist_get_node_type(root) != PLIST_ARRAY) {
         plist_free(root);
-        json_object_set_new(rec, "parsed_actions", json_integer(0));
-        json_object_set_new(rec, "action_urls", json_null());
+        vg_rec_set_int(r, F_PARSED, 0);
+        vg_rec_set_null(r, F_URLS);
         return VG_OK;
     }
     urls = json_array();
@@ -123,56 +132,83 @@ static int add_actions(json_t *rec, const void *blob, int len)
             rc = links_in_plist(action, urls);
     }
     plist_free(root);
-    json_object_set_new(rec, "parsed_actions", json_integer(parsed));
-    json_object_set_new(rec, "action_urls", urls);
-    return urls ? rc : VG_E_NOMEM;
+    if (!urls || rc != VG_OK) {
+        json_decref(urls);
+        return VG_E_NOMEM;
+    }
+    vg_rec_set_int(r, F_PARSED, parsed);
+    vg_rec_set_json(r, F_URLS, urls);
+    return VG_OK;
 }
 
 /* ---- rows ---- */
 
 /* Text as MVT reads it (bytes, decoded for JSON): bytes that are not UTF-8
- * are kept visible as \xNN. */
-static json_t *text_json(sqlite3_stmt *st, int col)
+ * are kept visible as \xNN. The text is borrowed from the statement when
+ * it is UTF-8. */
+static void set_text_col(struct vg_rec *r, int f, sqlite3_stmt *st, int col)
 {
     const unsigned char *s;
     struct vg_buf b;
-    json_t *j;
-    int i, n;
+    int i, n, rc = VG_OK;
 
     if (sqlite3_column_type(st, col) == SQLITE_NULL)
-        return json_null();
+        return;
     s = sqlite3_column_text(st, col);
     n = sqlite3_column_bytes(st, col);
-    j = s ? json_stringn((const char *)s, (size_t)n) : NULL;
-    if (j || !s)
-        return j ? j : json_null();
+    if (!s) {
+        if (sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM)
+            r->failed = 1;
+        return;
+    }
+    if (vg_utf8_valid(s, (size_t)n)) {
+        vg_rec_set_text_ref(r, f, (const char *)s, (size_t)n);
+        return;
+    }
     vg_buf_init(&b, VG_MAX_TEXT_SCAN);
-    for (i = 0; i < n; i++)
-        if ((s[i] < 0x80 ? vg_buf_append_char(&b, (char)s[i])
-                         : vg_buf_printf(&b, "\\x%02x", s[i])) != VG_OK)
-            break;
-    j = b.data ? json_stringn(b.data, b.len) : json_string("");
+    for (i = 0; i < n && rc == VG_OK; i++)
+        rc = s[i] < 0x80 ? vg_buf_append_char(&b, (char)s[i]) : vg_buf_printf(&b, "\\x%02x", s[i]);
+    /* past the cap the text is cut short, as before */
+    if (rc == VG_E_NOMEM)
+        r->failed = 1;
+    else
+        vg_rec_set_textn(r, f, b.data ? b.data : "", b.len);
     vg_buf_free(&b);
-    return j ? j : json_null();
 }
 
-static json_t *shortcut_row(struct vg_run *run, sqlite3_stmt *st)
+/* A Cocoa time column as an isodate, "" when there is none. */
+static void set_cocoa_col(struct vg_rec *r, int f, sqlite3_stmt *st, int col)
 {
-    json_t *rec;
+    char buf[VG_ISODATE_LEN + 1];
+    double t = 0;
 
-    rec = json_pack("{s:o, s:o, s:o, s:o}", "shortcut_id", vg_col_json_int(st, COL_ID),
-                    "shortcut_name", text_json(st, COL_NAME), "modified_date",
-                    vg_col_cocoa_iso(st, COL_MODIFIED), "description", text_json(st, COL_DESC));
-    if (!rec)
-        return NULL;
-    if (add_actions(rec, sqlite3_column_blob(st, COL_DATA), sqlite3_column_bytes(st, COL_DATA)) !=
-        VG_OK) {
-        vg_run_log(run, VG_DIAG_ERROR, "out of memory reading shortcut actions");
-        json_decref(rec);
-        return NULL;
-    }
-    json_object_set_new(rec, "isodate", vg_col_cocoa_iso(st, COL_CREATED));
-    return rec;
+    if (!vg_col_number(st, col, &t) || t == 0 || vg_isodate_cocoa(t, buf) != VG_OK)
+        buf[0] = '\0';
+    vg_rec_set_text(r, f, buf);
+}
+
+struct query {
+    struct vg_run *run;
+    const struct vg_schema *schema;
+};
+
+static int shortcut_row(void *ud, sqlite3_stmt *st)
+{
+    struct query *q = ud;
+    struct vg_rec *r = vg_run_rec(q->run, q->schema);
+
+    if (!r)
+        return VG_E_NOMEM;
+    if (sqlite3_column_type(st, COL_ID) != SQLITE_NULL)
+        vg_rec_set_int(r, F_ID, sqlite3_column_int64(st, COL_ID));
+    set_text_col(r, F_NAME, st, COL_NAME);
+    set_cocoa_col(r, F_MODIFIED, st, COL_MODIFIED);
+    set_text_col(r, F_DESC, st, COL_DESC);
+    if (add_actions(r, sqlite3_column_blob(st, COL_DATA), sqlite3_column_bytes(st, COL_DATA)) !=
+        VG_OK)
+        r->failed = 1;
+    set_cocoa_col(r, F_ISODATE, st, COL_CREATED);
+    return vg_run_emit(q->run, r);
 }
 
 /* The query for this schema: older and newer Shortcuts databases differ in
@@ -207,48 +243,60 @@ static char *shortcuts_sql(sqlite3 *db)
 
 static int shortcuts_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
 {
+    struct query q = {run, *(const struct vg_schema *const *)ud};
     char *sql = shortcuts_sql(db);
     int rc;
 
-    (void)ud;
     if (!sql)
         return VG_E_NOMEM;
-    rc = vg_ios_query_records(run, f, db, sql, shortcut_row);
+    rc = vg_ios_sql_each(run, f, db, sql, shortcut_row, &q, NULL);
     free(sql);
-    return rc;
+    if (rc == VG_E_NOMEM || rc == VG_E_LIMIT)
+        return rc;
+    if (rc == VG_E_NOTFOUND) {
+        /* not damage: a database without the shortcuts table */
+        vg_run_log(run, VG_DIAG_INFO, "%s: %s", f->display,
+                   "table or column not in this iOS version's schema");
+        vg_run_coverage(run, VG_COV_SCHEMA, f->display,
+                        "table or column not in this iOS version's schema");
+    } else if (rc != VG_OK) {
+        vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "%s", vg_strerror(rc));
+        vg_run_log(run, VG_DIAG_WARN, "%s: query failed: %s", f->display, vg_strerror(rc));
+    }
+    return VG_OK;
 }
 
 static int shortcuts_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db(run, shortcuts_db, NULL);
+    const struct vg_schema *schema = NULL;
+    int rc = vg_run_schema(run, shortcut_fields, VG_ARRAY_LEN(shortcut_fields), &schema);
+
+    if (rc == VG_OK)
+        rc = vg_ios_each_db(run, shortcuts_db, &schema);
     if (rc != VG_OK && rc != VG_E_NOTFOUND)
         return rc;
     vg_run_log(run, VG_DIAG_INFO, "extracted a total of %zu Shortcuts", vg_run_record_count(run));
     return VG_OK;
 }
 
-static void shortcuts_check(struct vg_run *run)
+static void shortcuts_check_one(struct vg_run *run, const struct vg_rec *rec)
 {
-    json_t *rec;
-    size_t i;
-
-    json_array_foreach(vg_run_records(run), i, rec)
-    {
-        vg_check_url_list(run, VG_LEVEL_CRITICAL, rec, json_object_get(rec, "action_urls"),
-                          vg_rec_time(rec, "isodate"));
-    }
+    vg_check_url_list(run, VG_LEVEL_CRITICAL, rec, vg_rec_json(rec, F_URLS),
+                      vg_rec_time(rec, F_ISODATE));
 }
 
-static char *shortcut_text(const json_t *rec)
+/* NULL with *err set when there is no text (out of memory, or past the
+ * cap before any of it). */
+static char *shortcut_text(const struct vg_rec *rec, int *err)
 {
-    const json_t *urls = json_object_get(rec, "action_urls"), *u;
+    const json_t *urls = vg_rec_json(rec, F_URLS), *u;
     struct vg_buf b;
     size_t i;
     int rc;
 
     vg_buf_init(&b, VG_MAX_TEXT_SCAN);
-    rc = vg_buf_printf(&b, "iOS Shortcut '%s': %s ", vg_rec_time(rec, "shortcut_name"),
-                       vg_rec_time(rec, "description"));
+    rc = vg_buf_printf(&b, "iOS Shortcut '%s': %s ", vg_rec_time(rec, F_NAME),
+                       vg_rec_time(rec, F_DESC));
     json_array_foreach(urls, i, u)
     {
         if (rc == VG_OK)
@@ -256,6 +304,7 @@ static char *shortcut_text(const json_t *rec)
         if (rc == VG_OK && json_is_string(u))
             rc = vg_buf_append_str(&b, json_string_value(u));
     }
+    *err = rc;
     if (rc != VG_OK && rc != VG_E_LIMIT) {
         vg_buf_free(&b);
         return NULL;
@@ -263,14 +312,18 @@ static char *shortcut_text(const json_t *rec)
     return vg_buf_take(&b);
 }
 
-static void shortcuts_timeline(struct vg_run *run, const json_t *rec)
+static void shortcuts_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
-    char *desc = shortcut_text(rec);
+    int err = VG_OK;
+    char *desc = shortcut_text(rec, &err);
 
-    if (!desc)
+    if (!desc) {
+        if (err == VG_E_NOMEM)
+            vg_run_nomem(run);
         return;
-    vg_run_timeline(run, vg_rec_time(rec, "isodate"), "shortcut_created", desc);
-    vg_run_timeline(run, vg_rec_time(rec, "modified_date"), "shortcut_modified", desc);
+    }
+    vg_run_timeline(run, vg_rec_time(rec, F_ISODATE), "shortcut_created", desc);
+    vg_run_timeline(run, vg_rec_time(rec, F_MODIFIED), "shortcut_modified", desc);
     free(desc);
 }
 
@@ -279,10 +332,11 @@ const struct vg_module vg_mod_shortcuts = {
     .class_name = "Shortcuts",
     .description = "Shortcuts.sqlite shortcuts and the links in their actions; URL/domain "
                    "indicators on those links",
-    .sources = VG_SRC_MIXED,
-    .artifacts = shortcuts_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(shortcuts_artifacts),
+    .locs = shortcuts_locs,
+    .n_locs = VG_ARRAY_LEN(shortcuts_locs),
+    .fields = shortcut_fields,
+    .n_fields = VG_ARRAY_LEN(shortcut_fields),
     .extract = shortcuts_extract,
-    .check = shortcuts_check,
+    .check_record = shortcuts_check_one,
     .timeline = shortcuts_timeline,
 };

@@ -124,8 +124,13 @@ static int sms_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
     return VG_OK;
 }
 
+/* Deleted messages, joined to their handles (deleted ones too). */
+static const char *const sms_joined[] = {"handle"};
+static const struct vg_recover_spec sms_recover = {"message", sms_joined, VG_ARRAY_LEN(sms_joined)};
+
 static const struct vg_ios_query sms_query = {
     .sql = sms_sql,
+    .recover = &sms_recover,
     .extra = sms_extra,
     .n_extra = VG_ARRAY_LEN(sms_extra),
     .row = sms_row,

@@ -11,18 +11,34 @@
 #include <stdlib.h>
 
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 
-static const struct vg_artifact tcc_artifacts[] = {
-    {"HomeDomain", "Library/TCC/TCC.db", "private/var/mobile/Library/TCC/TCC.db"},
+static const struct vg_loc tcc_locs[] = {
+    {VG_LOC_BACKUP, "HomeDomain", "Library/TCC/TCC.db"},
+    {VG_LOC_FS, NULL, "private/var/mobile/Library/TCC/TCC.db"},
 };
 
-static const char sql_v3[] = "SELECT service, client, client_type, auth_value, auth_reason, "
-                             "last_modified FROM access";
-static const char sql_v2[] = "SELECT service, client, client_type, allowed, prompt_count, "
-                             "last_modified FROM access";
-static const char sql_v1[] = "SELECT service, client, client_type, allowed, prompt_count "
-                             "FROM access";
+/* The columns come under the record's keys; the row turns the codes into
+ * MVT's names and the time into its isodate. */
+static const char sql_v3[] = "SELECT service, client, client_type, auth_value, "
+                             "auth_reason AS auth_reason_desc, last_modified FROM access";
+static const char sql_v2[] = "SELECT service, client, client_type, allowed AS allowed_value, "
+                             "prompt_count, last_modified FROM access";
+static const char sql_v1[] = "SELECT service, client, client_type, allowed AS allowed_value, "
+                             "prompt_count FROM access";
+
+enum {
+    F_SERVICE,
+    F_CLIENT,
+    F_CLIENT_TYPE,
+    F_AUTH_VALUE,
+    F_AUTH_REASON_DESC,
+    F_ALLOWED_VALUE,
+    F_LAST_MODIFIED
+};
+static const char *const tcc_fields[] = {
+    "service",          "client",        "client_type",   "auth_value",
+    "auth_reason_desc", "allowed_value", "last_modified",
+};
 
 static const char *const auth_values[] = {"denied", "unknown", "allowed", "limited"};
 static const char *const auth_values_old[] = {"denied", "allowed"};
@@ -81,9 +97,9 @@ static const char *client_type(sqlite3_stmt *st)
 }
 
 /* The camera and microphone grants are the ones worth a line on the console. */
-static void log_device(struct vg_run *run, const json_t *rec, const char *access)
+static void log_device(struct vg_run *run, const struct vg_rec *r, const char *access)
 {
-    const char *service = vg_rec_str(rec, "service"), *device;
+    const char *service = vg_rec_text(r, F_SERVICE), *device;
 
     if (!service)
         return;
@@ -94,54 +110,45 @@ static void log_device(struct vg_run *run, const json_t *rec, const char *access
     else
         return;
     vg_run_log(run, VG_DIAG_INFO, "Found client \"%s\" with access %s to %s on %s",
-               vg_rec_time(rec, "client"), access, device, vg_rec_time(rec, "last_modified"));
+               vg_rec_time(r, F_CLIENT), access, device, vg_rec_time(r, F_LAST_MODIFIED));
 }
 
-static json_t *row_v3(struct vg_run *run, sqlite3_stmt *st)
+/* The codes are read from the statement (the record's values are being
+ * replaced); the time is seconds since 1970. */
+static void set_common(struct vg_rec *r, sqlite3_stmt *st)
+{
+    char buf[VG_ISODATE_LEN + 1];
+
+    vg_rec_set_text(r, F_CLIENT_TYPE, client_type(st));
+    if (vg_rec_key(r, F_LAST_MODIFIED) >= 0)
+        vg_rec_set_text(r, F_LAST_MODIFIED, vg_val_unix_iso(vg_rec_val(r, F_LAST_MODIFIED), buf));
+}
+
+static int row_v3(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
 {
     const char *value = lookup(st, 3, auth_values, VG_ARRAY_LEN(auth_values), "");
-    json_t *row = vg_sqlite_row_json(st), *rec;
 
-    if (!row)
-        return NULL;
-    rec = json_pack("{s:O?, s:O?, s:s, s:s, s:s, s:o}", "service", json_object_get(row, "service"),
-                    "client", json_object_get(row, "client"), "client_type", client_type(st),
-                    "auth_value", value, "auth_reason_desc",
-                    lookup(st, 4, auth_reasons, VG_ARRAY_LEN(auth_reasons), "unknown"),
-                    "last_modified", vg_col_unix_iso(st, 5));
-    json_decref(row);
-    if (rec)
-        log_device(run, rec, value);
-    return rec;
+    set_common(r, st);
+    vg_rec_set_text(r, F_AUTH_VALUE, value);
+    vg_rec_set_text(r, F_AUTH_REASON_DESC,
+                    lookup(st, 4, auth_reasons, VG_ARRAY_LEN(auth_reasons), "unknown"));
+    log_device(run, r, value);
+    return VG_OK;
 }
 
-static json_t *row_old(struct vg_run *run, sqlite3_stmt *st, int has_time)
+static int row_old(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
 {
     const char *value = lookup(st, 3, auth_values_old, VG_ARRAY_LEN(auth_values_old), "");
-    json_t *row = vg_sqlite_row_json(st), *rec;
 
-    if (!row)
-        return NULL;
-    rec = json_pack("{s:O?, s:O?, s:s, s:s, s:O?}", "service", json_object_get(row, "service"),
-                    "client", json_object_get(row, "client"), "client_type", client_type(st),
-                    "allowed_value", value, "prompt_count", json_object_get(row, "prompt_count"));
-    json_decref(row);
-    if (rec && has_time)
-        json_object_set_new(rec, "last_modified", vg_col_unix_iso(st, 5));
-    if (rec)
-        log_device(run, rec, value);
-    return rec;
+    set_common(r, st);
+    vg_rec_set_text(r, F_ALLOWED_VALUE, value);
+    log_device(run, r, value);
+    return VG_OK;
 }
 
-static json_t *row_v2(struct vg_run *run, sqlite3_stmt *st)
-{
-    return row_old(run, st, 1);
-}
-
-static json_t *row_v1(struct vg_run *run, sqlite3_stmt *st)
-{
-    return row_old(run, st, 0);
-}
+static const struct vg_ios_query query_v3 = {.sql = sql_v3, .row = row_v3};
+static const struct vg_ios_query query_v2 = {.sql = sql_v2, .row = row_old};
+static const struct vg_ios_query query_v1 = {.sql = sql_v1, .row = row_old};
 
 static int has_columns(sqlite3 *db, const char *const *cols)
 {
@@ -159,11 +166,11 @@ static int tcc_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void
     (void)ud;
 
     if (has_columns(db, v3))
-        return vg_ios_query_records(run, f, db, sql_v3, row_v3);
+        return vg_ios_query_records(run, f, db, &query_v3);
     if (has_columns(db, v2))
-        return vg_ios_query_records(run, f, db, sql_v2, row_v2);
+        return vg_ios_query_records(run, f, db, &query_v2);
     if (has_columns(db, v1))
-        return vg_ios_query_records(run, f, db, sql_v1, row_v1);
+        return vg_ios_query_records(run, f, db, &query_v1);
     vg_run_log(run, VG_DIAG_WARN, "%s: no access table in a known TCC schema", f->display);
     vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "no access table in a known TCC schema");
     return VG_OK;
@@ -174,34 +181,30 @@ static int tcc_extract(struct vg_run *run)
     return vg_ios_each_db(run, tcc_db, NULL);
 }
 
-static void tcc_check(struct vg_run *run)
+/* the grant's time dates the alert (MVT: none) */
+static void tcc_check_one(struct vg_run *run, const struct vg_rec *r)
 {
-    json_t *rec;
-    size_t i;
-
-    /* the grant's time dates the alert (MVT: none) */
-    json_array_foreach(vg_run_records(run), i, rec) vg_check_process(
-        run, VG_LEVEL_CRITICAL, rec, vg_rec_str(rec, "client"), vg_rec_time(rec, "last_modified"));
+    vg_check_process(run, VG_LEVEL_CRITICAL, r, vg_rec_text(r, F_CLIENT),
+                     vg_rec_time(r, F_LAST_MODIFIED));
 }
 
-static void tcc_timeline(struct vg_run *run, const json_t *rec)
+static void tcc_timeline(struct vg_run *run, const struct vg_rec *r)
 {
     char b1[VG_PY_BUF], b2[VG_PY_BUF], b3[VG_PY_BUF];
     const char *access;
     char *msg;
 
-    if (!json_object_get(rec, "last_modified"))
+    if (vg_rec_key(r, F_LAST_MODIFIED) < 0)
         return;
-    access = json_object_get(rec, "allowed_value")
-                 ? vg_py_str(json_object_get(rec, "allowed_value"), b1)
-                 : vg_py_str(json_object_get(rec, "auth_value"), b1);
-    msg = vg_asprintf("Access to %s by %s %s", vg_py_str(json_object_get(rec, "service"), b2),
-                      vg_py_str(json_object_get(rec, "client"), b3), access);
+    access = vg_rec_key(r, F_ALLOWED_VALUE) >= 0 ? vg_val_py(vg_rec_val(r, F_ALLOWED_VALUE), b1)
+                                                 : vg_val_py(vg_rec_val(r, F_AUTH_VALUE), b1);
+    msg = vg_asprintf("Access to %s by %s %s", vg_val_py(vg_rec_val(r, F_SERVICE), b2),
+                      vg_val_py(vg_rec_val(r, F_CLIENT), b3), access);
     if (!msg) {
-        vg_run_log(run, VG_DIAG_ERROR, "out of memory building a timeline event");
+        vg_run_nomem(run);
         return;
     }
-    vg_run_timeline(run, vg_rec_time(rec, "last_modified"), "AccessRequest", msg);
+    vg_run_timeline(run, vg_rec_time(r, F_LAST_MODIFIED), "AccessRequest", msg);
     free(msg);
 }
 
@@ -209,10 +212,11 @@ const struct vg_module vg_mod_tcc = {
     .name = "tcc",
     .class_name = "TCC",
     .description = "privacy permissions per app from TCC.db; process indicators on the client",
-    .sources = VG_SRC_MIXED,
-    .artifacts = tcc_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(tcc_artifacts),
+    .locs = tcc_locs,
+    .n_locs = VG_ARRAY_LEN(tcc_locs),
+    .fields = tcc_fields,
+    .n_fields = VG_ARRAY_LEN(tcc_fields),
     .extract = tcc_extract,
-    .check = tcc_check,
+    .check_record = tcc_check_one, /* streamed */
     .timeline = tcc_timeline,
 };

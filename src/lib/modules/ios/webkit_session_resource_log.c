@@ -12,22 +12,25 @@
 #include <stdlib.h>
 
 #include "modules/ios/common.h"
-#include "modules/ios/list.h"
 #include "util/buf.h"
 
 /* Any domain for WebKit's own folder, as MVT searches backups; also
  * Safari's view service inside app containers and web clips' storage. */
-static const struct vg_artifact srl_artifacts[] = {
-    {NULL,
-     "Library/WebKit/WebsiteData/ResourceLoadStatistics/full_browsing_session_resourceLog.plist",
+static const struct vg_loc srl_locs[] = {
+    {VG_LOC_BACKUP, NULL,
+     "Library/WebKit/WebsiteData/ResourceLoadStatistics/full_browsing_session_resourceLog.plist"},
+    {VG_LOC_FS, NULL,
      "private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/"
      "ResourceLoadStatistics/full_browsing_session_resourceLog.plist"},
-    {"AppDomain-*",
+    {VG_LOC_BACKUP, "AppDomain-*",
      "SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData/"
-     "full_browsing_session_resourceLog.plist",
+     "full_browsing_session_resourceLog.plist"},
+    {VG_LOC_FS, NULL,
      "private/var/mobile/Containers/Data/Application/*/SystemData/com.apple.SafariViewService/"
      "Library/WebKit/WebsiteData/full_browsing_session_resourceLog.plist"},
-    {"HomeDomain", "Library/WebClips/*/Storage/full_browsing_session_resourceLog.plist",
+    {VG_LOC_BACKUP, "HomeDomain",
+     "Library/WebClips/*/Storage/full_browsing_session_resourceLog.plist"},
+    {VG_LOC_FS, NULL,
      "private/var/mobile/Library/WebClips/*/Storage/full_browsing_session_resourceLog.plist"},
 };
 
@@ -43,6 +46,16 @@ static const struct {
     {"subframe_under_origin", "subframeUnderTopFrameOrigins", "subframeUnderTopFrameDomains"},
     {"subresource_under_origin", "subresourceUnderTopFrameOrigins",
      "subresourceUnderTopFrameDomains"},
+};
+
+/* The fields checks read: srl_fields' in the same order. */
+enum { F_ORIGIN, F_REDIRECT_SOURCE, F_REDIRECT_DESTINATION };
+static const char *const srl_check_fields[] = {
+    "origin",
+    "redirect_source",
+    "redirect_destination",
+    "subframe_under_origin",
+    "subresource_under_origin",
 };
 
 /* WebKit writes times as seconds since 1970 (doubles); 0 is "never". */
@@ -68,23 +81,36 @@ static json_t *field_json(plist_t item, const char *key, const char *key_v15)
     return v ? vg_plist_to_json(v) : json_string("");
 }
 
+static int set_member(json_t *rec, const char *key, json_t *v)
+{
+    return v && json_object_set_new(rec, key, v) == 0 ? VG_OK : VG_E_NOMEM;
+}
+
 static json_t *item_record(plist_t item, const struct vg_file *f)
 {
     json_t *rec = json_object();
     size_t i;
+    int rc = rec ? VG_OK : VG_E_NOMEM;
 
-    if (!rec)
-        return NULL;
-    for (i = 0; i < VG_ARRAY_LEN(srl_fields); i++)
-        json_object_set_new(rec, srl_fields[i].field,
-                            field_json(item, srl_fields[i].key, srl_fields[i].key_v15));
-    json_object_set_new(rec, "user_interaction",
+    for (i = 0; rc == VG_OK && i < VG_ARRAY_LEN(srl_fields); i++)
+        rc = set_member(rec, srl_fields[i].field,
+                        field_json(item, srl_fields[i].key, srl_fields[i].key_v15));
+    if (rc == VG_OK)
+        rc = set_member(rec, "user_interaction",
                         vg_plist_to_json(plist_dict_get_item(item, "hadUserInteraction")));
-    json_object_set_new(rec, "most_recent_interaction",
+    if (rc == VG_OK)
+        rc = set_member(rec, "most_recent_interaction",
                         time_json(plist_dict_get_item(item, "mostRecentUserInteraction")));
-    json_object_set_new(rec, "last_seen", time_json(plist_dict_get_item(item, "lastSeen")));
-    json_object_set_new(rec, "domain", json_string(f->domain ? f->domain : ""));
-    json_object_set_new(rec, "path", json_string(f->relative_path));
+    if (rc == VG_OK)
+        rc = set_member(rec, "last_seen", time_json(plist_dict_get_item(item, "lastSeen")));
+    if (rc == VG_OK)
+        rc = set_member(rec, "domain", json_string(f->domain ? f->domain : ""));
+    if (rc == VG_OK)
+        rc = set_member(rec, "path", json_string(f->path));
+    if (rc != VG_OK) {
+        json_decref(rec);
+        return NULL;
+    }
     return rec;
 }
 
@@ -110,7 +136,9 @@ static int srl_plist(struct vg_run *run, const struct vg_file *f, plist_t root, 
             skipped++;
             continue;
         }
-        rc = vg_run_add_record(run, item_record(item, f));
+        rc = vg_run_emit_json(run, item_record(item, f));
+        if (rc == VG_E_LIMIT)
+            break; /* the cap was reported */
         if (rc != VG_OK)
             return rc;
     }
@@ -144,7 +172,7 @@ static int each_site(const json_t *list, int (*fn)(void *ud, const char *site), 
 
     json_array_foreach(list, i, it)
     {
-        const char *s[2] = {vg_rec_str(it, "origin"), vg_rec_str(it, "domain")};
+        const char *s[2] = {vg_jstr(it, "origin"), vg_jstr(it, "domain")};
         size_t k;
         if (json_is_string(it)) {
             s[0] = json_string_value(it);
@@ -159,7 +187,7 @@ static int each_site(const json_t *list, int (*fn)(void *ud, const char *site), 
 
 struct hit_ctx {
     struct vg_run *run;
-    const json_t *entry;
+    const struct vg_rec *entry;
 };
 
 static int check_site(void *ud, const char *site)
@@ -170,7 +198,7 @@ static int check_site(void *ud, const char *site)
 
 static int count_site(void *ud, const char *site)
 {
-    (void)site;
+    VG_UNUSED(site);
     (*(size_t *)ud)++;
     return 0;
 }
@@ -198,10 +226,10 @@ static int quote_list(struct vg_buf *b, const char *label, const json_t *list)
 
 /* "SOURCE: "a", "b" -> ORIGIN: "o" -> DESTINATION: "c"", as MVT words it.
  * Too long a chain is cut at a whole site, so the message stays UTF-8. */
-static void redirect_alert(struct vg_run *run, const json_t *entry)
+static void redirect_alert(struct vg_run *run, const struct vg_rec *entry)
 {
-    const json_t *from = json_object_get(entry, "redirect_source");
-    const json_t *to = json_object_get(entry, "redirect_destination");
+    const json_t *from = vg_rec_json(entry, F_REDIRECT_SOURCE);
+    const json_t *to = vg_rec_json(entry, F_REDIRECT_DESTINATION);
     size_t n_from = 0, n_to = 0;
     struct vg_buf b;
     int rc = VG_OK;
@@ -215,7 +243,7 @@ static void redirect_alert(struct vg_run *run, const json_t *entry)
         rc = quote_list(&b, "SOURCE: ", from);
     if (rc == VG_OK)
         rc = vg_buf_printf(&b, "%sORIGIN: \"%s\"", n_from ? " -> " : "",
-                           vg_rec_time(entry, "origin"));
+                           vg_rec_time(entry, F_ORIGIN));
     if (rc == VG_OK && n_to)
         rc = quote_list(&b, " -> DESTINATION: ", to);
     vg_run_alert(run, VG_LEVEL_HIGH, entry, NULL, "",
@@ -227,46 +255,111 @@ static void redirect_alert(struct vg_run *run, const json_t *entry)
 /* The origin first, then sources, destinations, frames and subresources:
  * the first site that matches is the one reported (MVT takes them from a
  * set, in no fixed order). */
-static void check_entry(struct vg_run *run, const json_t *entry)
+static void check_entry(struct vg_run *run, const struct vg_rec *entry)
 {
     struct hit_ctx c = {run, entry};
     size_t i;
-    int hit = check_site(&c, vg_rec_time(entry, "origin"));
+    int hit = check_site(&c, vg_rec_time(entry, F_ORIGIN));
 
-    for (i = 1; !hit && i < VG_ARRAY_LEN(srl_fields); i++)
-        hit = each_site(json_object_get(entry, srl_fields[i].field), check_site, &c);
+    for (i = 1; !hit && i < VG_ARRAY_LEN(srl_check_fields); i++)
+        hit = each_site(vg_rec_json(entry, (int)i), check_site, &c);
     if (hit)
         redirect_alert(run, entry);
 }
 
-static void srl_check_one(struct vg_run *run, const json_t *rec)
+/* MVT saves {"<log file>": [entries]}, which check-iocs reads as one
+ * record: each entry is checked as a record of its own, in a row the
+ * module keeps (the run's rows may move while one is being checked). */
+struct srl_state {
+    const struct vg_schema *s; /* the last entries' keys */
+    struct vg_rec rec;         /* a row of s, when s is set */
+};
+
+/* 1 when obj's keys are s's keys, in order. */
+static int same_keys(const struct vg_schema *s, const json_t *obj)
 {
     const char *key;
-    const json_t *list, *entry;
+    json_t *v;
+    size_t i = 0;
+
+    if (!s || json_object_size(obj) != s->n)
+        return 0;
+    json_object_foreach((json_t *)obj, key, v)
+    {
+        if (strcmp(key, s->names[i++]) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+static struct vg_rec *entry_rec(struct vg_run *run, const json_t *obj)
+{
+    void **slot = vg_run_state(run);
+    struct srl_state *st = *slot;
+    const char **names = NULL, *key;
+    json_t *v;
+    size_t n = 0;
+
+    if (!st && !(st = *slot = vg_calloc(1, sizeof(*st))))
+        return NULL;
+    if (same_keys(st->s, obj))
+        return &st->rec;
+    vg_rec_free(&st->rec);
+    st->s = NULL;
+    names = vg_calloc(json_object_size(obj) + 1, sizeof(*names));
+    if (!names)
+        return NULL;
+    json_object_foreach((json_t *)obj, key, v) names[n++] = key;
+    if (vg_run_schema(run, names, n, &st->s) != VG_OK || vg_rec_init(&st->rec, st->s) != VG_OK)
+        st->s = NULL;
+    free(names);
+    return st->s ? &st->rec : NULL;
+}
+
+static void check_saved_entries(struct vg_run *run, const json_t *list)
+{
+    const json_t *entry;
+    struct vg_rec *r;
     size_t i;
 
-    if (json_object_get(rec, "origin")) {
-        check_entry(run, rec);
-        return;
-    }
-    /* MVT saves {"<log file>": [entries]}, which check-iocs reads as one
-     * record */
-    json_object_foreach((json_t *)rec, key, list)
+    json_array_foreach(list, i, entry)
     {
-        (void)key;
-        json_array_foreach(list, i, entry)
-        {
-            if (json_is_object(entry))
-                check_entry(run, entry);
+        if (!json_is_object(entry))
+            continue;
+        r = entry_rec(run, entry);
+        if (!r) {
+            vg_run_nomem(run);
+            return;
         }
+        vg_rec_from_json(r, entry);
+        check_entry(run, r);
+        vg_rec_reset(r);
     }
 }
 
-static void srl_check(struct vg_run *run)
+static void srl_check_one(struct vg_run *run, const struct vg_rec *rec)
 {
-    json_t *rec;
-    size_t i;
-    json_array_foreach(vg_run_records(run), i, rec) srl_check_one(run, rec);
+    size_t k;
+
+    if (vg_rec_key(rec, F_ORIGIN) >= 0) {
+        check_entry(run, rec);
+        return;
+    }
+    for (k = 0; k < rec->schema->n; k++)
+        if (rec->v[k].t == VG_VT_JSON)
+            check_saved_entries(run, rec->v[k].u.j);
+}
+
+static void srl_finish(struct vg_run *run)
+{
+    void **slot = vg_run_state(run);
+    struct srl_state *st = *slot;
+
+    if (st) {
+        vg_rec_free(&st->rec);
+        free(st);
+    }
+    *slot = NULL;
 }
 
 const struct vg_module vg_mod_webkit_session_resource_log = {
@@ -274,9 +367,11 @@ const struct vg_module vg_mod_webkit_session_resource_log = {
     .class_name = "WebkitSessionResourceLog",
     .description = "WebKit browsing statistics (full_browsing_session_resourceLog.plist): "
                    "domain indicators on sites, redirects, frames and subresources",
-    .sources = VG_SRC_MIXED,
-    .artifacts = srl_artifacts,
-    .n_artifacts = VG_ARRAY_LEN(srl_artifacts),
+    .locs = srl_locs,
+    .n_locs = VG_ARRAY_LEN(srl_locs),
+    .fields = srl_check_fields,
+    .n_fields = VG_ARRAY_LEN(srl_check_fields),
     .extract = srl_extract,
-    .check = srl_check,
+    .check_record = srl_check_one, /* streamed */
+    .check_finish = srl_finish,
 };

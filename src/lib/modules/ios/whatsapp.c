@@ -437,14 +437,20 @@ static int query_prepares(sqlite3 *db, const char *sql)
 
 /* The messages, with the richer query first (older schemas lack the
  * joined tables): typed rows, the columns borrowed from SQLite. */
+/* Deleted messages, joined to their media and data items (deleted ones
+ * too). */
+static const char *const message_joined[] = {"ZWAMEDIAITEM", "ZWAMESSAGEDATAITEM"};
+static const struct vg_recover_spec message_recover = {"ZWAMESSAGE", message_joined,
+                                                       VG_ARRAY_LEN(message_joined)};
+
 static int messages(struct vg_run *run, const struct vg_file *f, sqlite3 *db)
 {
     size_t i;
     int rc = VG_OK;
 
     for (i = 0; i < VG_ARRAY_LEN(messages_sql); i++) {
-        struct vg_ios_query q = {messages_sql[i], message_extra, VG_ARRAY_LEN(message_extra), 0,
-                                 message_row};
+        struct vg_ios_query q = {messages_sql[i], message_extra,   VG_ARRAY_LEN(message_extra), 0,
+                                 message_row,     &message_recover};
         if (i + 1 < VG_ARRAY_LEN(messages_sql) && !query_prepares(db, messages_sql[i]))
             continue;
         return vg_ios_query_records(run, f, db, &q);
