@@ -135,14 +135,20 @@ static void compare_file(const char *mvt_dir, const char *our_dir, const char *f
 /* The result files (module results and their _detected) MVT wrote; vigie
  * writes the same set, and no other. */
 static const char *const result_files[] = {
-    "dumpsys_appops.json",      "dumpsys_appops_detected.json", "dumpsys_packages.json",
-    "dumpsys_platform_compat.json", "tombstones.json",          "tombstones_detected.json",
+    "dumpsys_appops.json",       "dumpsys_appops_detected.json",
+    "dumpsys_packages.json",     "dumpsys_platform_compat.json",
+    "tombstones.json",           "tombstones_detected.json",
     "bugreport_timestamps.json", "alerts.json",
 };
 static const char *const never_written[] = {
-    "dumpsys_accessibility.json", "dumpsys_activities.json", "dumpsys_battery_daily.json",
-    "dumpsys_battery_history.json", "dbinfo.json", "dumpsys_get_prop.json",
-    "dumpsys_receivers.json", "dumpsys_adb_state.json",
+    "dumpsys_accessibility.json",
+    "dumpsys_activities.json",
+    "dumpsys_battery_daily.json",
+    "dumpsys_battery_history.json",
+    "dbinfo.json",
+    "dumpsys_get_prop.json",
+    "dumpsys_receivers.json",
+    "dumpsys_adb_state.json",
 };
 
 /* Timeline rows, without the header and without the rows whose time is a

@@ -474,8 +474,7 @@ static const struct vg_source_ops inner_ops = {
 static int nested_there = 1;
 
 /* The outer source hands over the inner one when it has it. */
-static int outer_nested(void *self, enum vg_kind kind, struct vg_diag *diag,
-                        struct vg_source **out)
+static int outer_nested(void *self, enum vg_kind kind, struct vg_diag *diag, struct vg_source **out)
 {
     struct vg_source *inner = NULL;
 
@@ -507,8 +506,8 @@ static int saved_nested(void *self, const char *name, int (*cb)(void *ud, json_t
     VG_UNUSED(diag);
     if (strcmp(name, "inner_lines") != 0)
         return VG_E_NOTFOUND;
-    return cb(ud, json_pack("{s:s, s:s, s:i}", "file", "saved", "line", "evil.example.org", "n",
-                            0));
+    return cb(ud,
+              json_pack("{s:s, s:s, s:i}", "file", "saved", "line", "evil.example.org", "n", 0));
 }
 
 static const struct vg_source_ops saved_nested_ops = {.records = saved_nested};

@@ -55,8 +55,7 @@ static void diag_text(void *ud, const struct vg_diag_entry *e)
 
 /* check-bugreport on path into work/<tag>, with the fixture's indicators
  * or none. */
-static void check(const char *path, const char *work, const char *tag, int with_iocs,
-                  struct run *r)
+static void check(const char *path, const char *work, const char *tag, int with_iocs, struct run *r)
 {
     struct vg_iocs *iocs = NULL;
     struct vg_diag *diag = NULL;
@@ -138,8 +137,7 @@ static void expect_all(const struct run *r, int with_iocs)
         const struct vgfix_br_expect *e = &vgfix_br_expected[i];
         size_t got = count_records(r, e->module);
         if (got != e->records)
-            fail_msg("%s: %zu records, expected %zu\n%s", e->module, got, e->records,
-                     r->warnings);
+            fail_msg("%s: %zu records, expected %zu\n%s", e->module, got, e->records, r->warnings);
         if (with_iocs) {
             assert_int_equal(count_level(r, e->module, "CRITICAL"), e->critical);
             assert_int_equal(count_level(r, e->module, "MEDIUM"), e->medium);
@@ -564,8 +562,7 @@ static int outer_find(void *self, const struct vg_loc *loc,
     return vg_tree_find(o->t, loc, cb, ud, diag);
 }
 
-static int outer_open(void *self, const struct vg_file *f, struct vg_io **out,
-                      struct vg_diag *diag)
+static int outer_open(void *self, const struct vg_file *f, struct vg_io **out, struct vg_diag *diag)
 {
     struct outer *o = self;
 
@@ -574,8 +571,7 @@ static int outer_open(void *self, const struct vg_file *f, struct vg_io **out,
     return vg_tree_open_file(o->t, f, out, diag);
 }
 
-static int outer_nested(void *self, enum vg_kind kind, struct vg_diag *diag,
-                        struct vg_source **out)
+static int outer_nested(void *self, enum vg_kind kind, struct vg_diag *diag, struct vg_source **out)
 {
     struct outer *o = self;
 
@@ -625,9 +621,9 @@ static void run_outer(const char *path, const char *out, struct vg_summary *sum,
     src->kind = "outer";
     src->platform = VG_PLATFORM_ANDROID;
     assert_int_equal(vg_iocs_new(&iocs), VG_OK);
-    assert_int_equal(vg_iocs_load_buffer(iocs, "br.stix2", vgfix_br_bundle(),
-                                         strlen(vgfix_br_bundle()), diag),
-                     VG_OK);
+    assert_int_equal(
+        vg_iocs_load_buffer(iocs, "br.stix2", vgfix_br_bundle(), strlen(vgfix_br_bundle()), diag),
+        VG_OK);
     /* the outer source runs the modules reading dumpsys sections; the
      * bugreport inside, every bugreport module */
     all = vg_modules(VG_PLATFORM_ANDROID, &n);

@@ -122,9 +122,9 @@ static struct vg_scan_nest *nests_for(const struct vg_source *src, size_t *n)
         v[k].prefix = row.prefix;
         /* saved results hold every kind's results: the inner kind's modules
          * are all of its platform's, as for the outer ones */
-        v[k].mods = modules_for(src->any_platform ? VG_KIND_RESULTS : row.inner, 0,
-                                platform < 0 ? VG_PLATFORM_IOS : (enum vg_platform)platform,
-                                &v[k].n);
+        v[k].mods =
+            modules_for(src->any_platform ? VG_KIND_RESULTS : row.inner, 0,
+                        platform < 0 ? VG_PLATFORM_IOS : (enum vg_platform)platform, &v[k].n);
         if (!v[k].mods)
             goto fail;
         k++;
@@ -207,8 +207,8 @@ static void make_nested_names(void)
 
     for (i = 0; vg_source_nest_at(i, &row); i++) {
         platform = vg_kind_platform(row.inner);
-        mods = modules_for(row.inner, 0, platform < 0 ? VG_PLATFORM_IOS : (enum vg_platform)platform,
-                           &n);
+        mods = modules_for(row.inner, 0,
+                           platform < 0 ? VG_PLATFORM_IOS : (enum vg_platform)platform, &n);
         for (j = 0; mods && j < n && nested_count < NESTED_NAMES_MAX; j++) {
             char *buf = nested_names[nested_count];
             if (vg_snprintf(buf, NESTED_NAME_LEN, "%s%s", row.prefix, mods[j]->name) != VG_OK)

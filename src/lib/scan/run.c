@@ -436,8 +436,8 @@ static void add_alert(struct vg_run *run, enum vg_level level, json_t *event,
     /* json_pack takes every "o" reference, even when it fails */
     if (event && match && text && when)
         alert = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "level", vg_level_json_name(level),
-                          "module", run->name, "message", text, "event_time", when, "event",
-                          event, "matched_indicator", match);
+                          "module", run->name, "message", text, "event_time", when, "event", event,
+                          "matched_indicator", match);
     else {
         json_decref(event);
         json_decref(match);
@@ -445,8 +445,8 @@ static void add_alert(struct vg_run *run, enum vg_level level, json_t *event,
         json_decref(when);
     }
     if (!alert || json_array_append_new(run->alerts, alert) != 0) {
-        vg_diag_add(run->diag, VG_DIAG_ERROR, run->name,
-                    "out of memory recording an alert: %s", msg);
+        vg_diag_add(run->diag, VG_DIAG_ERROR, run->name, "out of memory recording an alert: %s",
+                    msg);
         run->nomem = 1;
         return;
     }
@@ -455,8 +455,7 @@ static void add_alert(struct vg_run *run, enum vg_level level, json_t *event,
         run->rec_level = (int)level;
         (void)vg_snprintf(run->rec_ioc, sizeof(run->rec_ioc), "%s", m ? m->value : "");
     }
-    vg_diag_add(run->diag, VG_DIAG_DEBUG, run->name, "%s alert: %s", vg_level_name(level),
-                msg);
+    vg_diag_add(run->diag, VG_DIAG_DEBUG, run->name, "%s alert: %s", vg_level_name(level), msg);
 }
 
 void vg_run_alert(struct vg_run *run, enum vg_level level, const struct vg_rec *r,
@@ -494,13 +493,11 @@ static void timeline_add(struct vg_run *run, uint64_t key, const char *timestamp
         char tag[VG_MAX_IOC_VALUE + 32];
         (void)vg_snprintf(tag, sizeof(tag), "%s\t%s",
                           vg_level_json_name((enum vg_level)run->rec_level), run->rec_ioc);
-        rc = vg_timeline_add_tagged(run->scan->tl, key, timestamp, run->name,
-                                    run->mod->class_name, event ? event : "",
-                                    description ? description : "", tag);
+        rc = vg_timeline_add_tagged(run->scan->tl, key, timestamp, run->name, run->mod->class_name,
+                                    event ? event : "", description ? description : "", tag);
     } else {
-        rc =
-            vg_timeline_add_key(run->scan->tl, key, timestamp, run->name, run->mod->class_name,
-                                event ? event : "", description ? description : "");
+        rc = vg_timeline_add_key(run->scan->tl, key, timestamp, run->name, run->mod->class_name,
+                                 event ? event : "", description ? description : "");
     }
     if (rc != VG_OK)
         vg_run_nomem(run);
@@ -630,8 +627,7 @@ static void hash_input(struct vg_run *run, const struct vg_file *f, struct vg_io
         /* a name that is not UTF-8 is listed repaired */
         name = vg_json_utf8(key, strlen(key));
         pthread_mutex_lock(&s->lock);
-        if (!name ||
-            json_object_set_new(s->hashes, json_string_value(name), json_string(hex)) != 0)
+        if (!name || json_object_set_new(s->hashes, json_string_value(name), json_string(hex)) != 0)
             run->nomem = 1;
         pthread_mutex_unlock(&s->lock);
         json_decref(name);

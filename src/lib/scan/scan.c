@@ -213,11 +213,10 @@ static int collect_alerts(struct vg_run *run)
         if (json_array_append(s->alerts, a) != 0)
             return VG_E_NOMEM;
         if (s->alerts_tl &&
-            vg_timeline_add_key(s->alerts_tl, key,
-                                json_string_value(json_object_get(a, "event_time")), run->name,
-                                run->mod->class_name,
-                                json_string_value(json_object_get(a, "level")),
-                                json_string_value(json_object_get(a, "message"))) != VG_OK)
+            vg_timeline_add_key(
+                s->alerts_tl, key, json_string_value(json_object_get(a, "event_time")), run->name,
+                run->mod->class_name, json_string_value(json_object_get(a, "level")),
+                json_string_value(json_object_get(a, "message"))) != VG_OK)
             return VG_E_NOMEM;
     }
     for (l = 0; l < VG_LEVEL_COUNT; l++)
@@ -237,8 +236,7 @@ static int note_unread(struct vg_run *run)
             return VG_E_NOMEM;
     }
     if (run->status != VG_OK && run->status != VG_E_NOMEM) {
-        char *line = vg_asprintf("%s: did not complete (%s)", run->label,
-                                 vg_strerror(run->status));
+        char *line = vg_asprintf("%s: did not complete (%s)", run->label, vg_strerror(run->status));
         if (!line || json_array_append_new(run->scan->unread, json_string(line)) != 0) {
             free(line);
             return VG_E_NOMEM;
@@ -544,8 +542,7 @@ static int prepare_source(struct vg_scan *s, struct vg_source *src, const struct
     rc = src->ops->prepare(src->self, locs, k, s->diag);
     free(locs);
     if (rc != VG_OK && rc != VG_E_NOTFOUND) {
-        char *what = src == s->src ? NULL
-                                   : vg_asprintf("%s could not be read whole", src->path);
+        char *what = src == s->src ? NULL : vg_asprintf("%s could not be read whole", src->path);
         scan_unread(s, what ? what : "the acquisition could not be read whole");
         free(what);
     }
@@ -612,8 +609,8 @@ static struct vg_source *open_nested(struct vg_scan *s, const struct vg_scan_nes
         return NULL;
     rc = s->src->ops->nested(s->src->self, nest->kind, s->diag, &inner);
     if (rc == VG_E_NOTFOUND) {
-        vg_diag_add(s->diag, VG_DIAG_INFO, name, "no %s in this acquisition: its modules did not run",
-                    name);
+        vg_diag_add(s->diag, VG_DIAG_INFO, name,
+                    "no %s in this acquisition: its modules did not run", name);
         return NULL;
     }
     if (rc != VG_OK) {
@@ -650,8 +647,8 @@ static size_t nested_jobs(struct vg_scan *s, struct vg_run_job *jobs, size_t k,
         first = k;
         inner[i] = open_nested(s, &nests[i]);
         if (inner[i])
-            k = select_jobs(s, jobs, k, nests[i].mods, nests[i].n, inner[i], nests[i].prefix,
-                            from, base);
+            k = select_jobs(s, jobs, k, nests[i].mods, nests[i].n, inner[i], nests[i].prefix, from,
+                            base);
         base += nests[i].n;
         if (!inner[i] || inner[i] == s->src)
             continue;

@@ -41,7 +41,7 @@ struct br {
     struct vg_tree *again; /* a second pass for a main entry the first did not keep */
     char *path;            /* the bugreport (top level) ... */
     struct vg_tree *parent;
-    char *logical; /* ... or where it lies in parent (nested) */
+    char *logical;         /* ... or where it lies in parent (nested) */
     struct vg_io *dump_io; /* the dumpstate text's bytes (mapped) */
     struct vg_dumpsys_text *text;
 };
@@ -179,8 +179,7 @@ static int open_dumpstate(struct br *b, struct vg_diag *diag, struct vg_io **io,
 #define DONE_LINE   "== dumpstate: done"
 #define DONE_WINDOW (16u * 1024u * 1024u)
 
-static void check_closed(const char *name, const unsigned char *p, size_t len,
-                         struct vg_diag *diag)
+static void check_closed(const char *name, const unsigned char *p, size_t len, struct vg_diag *diag)
 {
     size_t from = len > DONE_WINDOW ? len - DONE_WINDOW : 0;
     const char *base = strrchr(name, '/');
@@ -231,8 +230,8 @@ static int br_prepare(void *self, const struct vg_loc *const *locs, size_t n, st
     return rc;
 }
 
-static int br_find(void *self, const struct vg_loc *loc, int (*cb)(void *ud, const struct vg_file *f),
-                   void *ud, struct vg_diag *diag)
+static int br_find(void *self, const struct vg_loc *loc,
+                   int (*cb)(void *ud, const struct vg_file *f), void *ud, struct vg_diag *diag)
 {
     struct br *b = self;
 

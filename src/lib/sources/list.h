@@ -23,7 +23,7 @@
           VG_LOC_BIT(VG_LOC_BACKUP_LISTING))                                                       \
     X(VG_KIND_IOS_FS, "ios-fs", VG_PLATFORM_IOS, vg_src_ios_fs_open,                               \
       VG_LOC_BIT(VG_LOC_FS) | VG_LOC_BIT(VG_LOC_FS_LISTING))                                       \
-    X(VG_KIND_BUGREPORT, "bugreport", VG_PLATFORM_ANDROID, vg_src_bugreport_open,                 \
+    X(VG_KIND_BUGREPORT, "bugreport", VG_PLATFORM_ANDROID, vg_src_bugreport_open,                  \
       VG_LOC_BIT(VG_LOC_BUGREPORT) | VG_LOC_BIT(VG_LOC_DUMPSYS) |                                  \
           VG_LOC_BIT(VG_LOC_BUGREPORT_LISTING))                                                    \
     X(VG_KIND_RESULTS, "check-iocs", -1, vg_src_results_open, 0u)

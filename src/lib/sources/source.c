@@ -70,8 +70,7 @@ int vg_source_alloc(const char *path, struct vg_source **out)
     return VG_OK;
 }
 
-int vg_source_alloc_nested(const struct vg_source *outer, const char *path,
-                           struct vg_source **out)
+int vg_source_alloc_nested(const struct vg_source *outer, const char *path, struct vg_source **out)
 {
     struct vg_source *src = vg_calloc(1, sizeof(*src));
 

@@ -33,8 +33,7 @@ static void adb_check(struct vg_run *run, const struct vg_rec *r)
                json_array_size(keys));
     json_array_foreach(keys, i, k)
     {
-        vg_run_log(run, VG_DIAG_DEBUG,
-                   "Found trusted ADB key for user '%s' with fingerprint '%s'",
+        vg_run_log(run, VG_DIAG_DEBUG, "Found trusted ADB key for user '%s' with fingerprint '%s'",
                    vg_py_str(json_object_get(k, "user"), u),
                    vg_py_str(json_object_get(k, "fingerprint"), f));
     }

@@ -50,8 +50,7 @@ static void daily_timeline(struct vg_run *run, const struct vg_rec *r)
     const char *pkg = vg_val_py(vg_rec_val(r, F_PACKAGE), p);
     const char *vers = vg_val_py(vg_rec_val(r, F_VERS), v);
     const char *action = vg_rec_text(r, F_ACTION);
-    const char *prev = vg_rec_val(r, F_PREVIOUS)->t == VG_VT_ABSENT ||
-                               vg_rec_key(r, F_PREVIOUS) < 0
+    const char *prev = vg_rec_val(r, F_PREVIOUS)->t == VG_VT_ABSENT || vg_rec_key(r, F_PREVIOUS) < 0
                            ? "unknown"
                            : vg_val_py(vg_rec_val(r, F_PREVIOUS), pv);
     char *data;

@@ -68,8 +68,7 @@ static void pkg_check(struct vg_run *run, const struct vg_rec *r)
             vg_run_nomem(run);
         else if (first)
             vg_run_alert(run, VG_LEVEL_MEDIUM, r, NULL, "",
-                         "Found an installed package related to rooting/jailbreaking: \"%s\"",
-                         pkg);
+                         "Found an installed package related to rooting/jailbreaking: \"%s\"", pkg);
         return;
     }
     vg_check_app_id(run, VG_LEVEL_CRITICAL, r, pkg, "");
@@ -94,8 +93,8 @@ static void pkg_timeline(struct vg_run *run, const struct vg_rec *r)
         {F_LAST_UPDATE, "package_last_update"},
     };
     char buf[VG_PY_BUF];
-    char *data = vg_asprintf("Install or update of package %s",
-                             vg_val_py(vg_rec_val(r, F_PACKAGE), buf));
+    char *data =
+        vg_asprintf("Install or update of package %s", vg_val_py(vg_rec_val(r, F_PACKAGE), buf));
     size_t i;
 
     if (!data) {

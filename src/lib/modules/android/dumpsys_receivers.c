@@ -73,8 +73,7 @@ static void recv_check(struct vg_run *run, const struct vg_rec *r)
     }
     json_object_foreach(rec, intent, list)
     {
-        json_array_foreach(list, i, receiver)
-            recv_one(run, intent, receiver);
+        json_array_foreach(list, i, receiver) recv_one(run, intent, receiver);
     }
     json_decref(rec);
 }

@@ -35,9 +35,8 @@ static int tomb_file(struct vg_run *run, const struct vg_file *f, void *ud)
 
     VG_UNUSED(ud);
     base = base ? base + 1 : f->path;
-    rc = vg_run_read(run, f,
-                     vg_tombstone_is_pb(base) ? VG_MAX_TOMBSTONE_PB : VG_MAX_TOMBSTONE_TEXT, &data,
-                     &len);
+    rc = vg_run_read(run, f, vg_tombstone_is_pb(base) ? VG_MAX_TOMBSTONE_PB : VG_MAX_TOMBSTONE_TEXT,
+                     &data, &len);
     if (rc != VG_OK)
         return rc == VG_E_NOMEM ? rc : VG_OK; /* reported */
     if (!(f->st.has & VG_ST_MTIME) || vg_isodate_local(f->st.mtime, f->st.mtime_ns, when) != VG_OK)
@@ -90,8 +89,7 @@ static void tomb_check(struct vg_run *run, const struct vg_rec *r)
 
     if (vg_check_process(run, VG_LEVEL_CRITICAL, r, vg_rec_text(r, F_PROCESS), ""))
         return;
-    if (command_name(r, cmd, sizeof(cmd)) &&
-        vg_check_process(run, VG_LEVEL_CRITICAL, r, cmd, ""))
+    if (command_name(r, cmd, sizeof(cmd)) && vg_check_process(run, VG_LEVEL_CRITICAL, r, cmd, ""))
         return;
     if (vg_rec_int(r, F_UID, &uid) && (uid == 0 || uid == 1000 || uid == 2000))
         vg_run_alert(run, VG_LEVEL_MEDIUM, r, NULL, "",
