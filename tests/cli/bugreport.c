@@ -25,7 +25,7 @@ static const char *vigie_bin(void)
 
 /* Runs a shell command; its output (stdout and stderr when asked by the
  * command) in *out when not NULL. The exit status. */
-static int run(char **out, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int run(char **out, const char *fmt, ...)
 {
     char cmd[8192], *buf = malloc(65536);
     size_t n = 0, cap = 65536, got;
