@@ -9,8 +9,11 @@
  *     bugreport_timestamps' modified_time, their timeline rows) are those of
  *     the copy on this disk, not of the copy MVT read;
  *   - records are compared as sets (MVT lists the folder in directory
- *     order, vigie in name order).
- * check-iocs on MVT's own result folder must give MVT's alerts exactly.
+ *     order, vigie in name order);
+ *   - an alert MVT leaves undated carries its record's time (a tombstone's
+ *     timestamp) as event_time in vigie's.
+ * check-iocs on MVT's own result folder must give MVT's alerts, with the
+ * same difference.
  *
  * Skipped, saying so, when ../shared is not there.
  *
@@ -77,6 +80,18 @@ static void drop_file_times(json_t *rec)
     json_object_del(rec, "modified_time");
 }
 
+/* vigie dates an alert MVT leaves undated with its record's time
+ * (docs/mvt-differences.md, "Alert times"): that time reads as MVT's "". */
+static void undate_alert(json_t *alert)
+{
+    const char *t = json_string_value(json_object_get(alert, "event_time"));
+    const char *ts =
+        json_string_value(json_object_get(json_object_get(alert, "event"), "timestamp"));
+
+    if (t && ts && strcmp(t, ts) == 0)
+        json_object_set_new(alert, "event_time", json_string(""));
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -95,6 +110,7 @@ static char **canonical(json_t *arr, size_t *n)
     {
         json_t *copy = json_deep_copy(v);
         json_t *event = json_object_get(copy, "event");
+        undate_alert(copy);
         drop_file_times(copy);
         if (json_is_object(event))
             drop_file_times(event);
@@ -231,12 +247,11 @@ static void test_check_bugreport(void **state)
     free(mvt);
 }
 
-/* check-iocs on MVT's results: MVT's alerts, byte for byte as JSON. */
+/* check-iocs on MVT's results: MVT's alerts (undated ones dated). */
 static void test_check_iocs_on_mvt_results(void **state)
 {
     char *stix = vgfix_shared_path("mvt-artifacts/stix2/test-indicators.stix2");
     char *mvt = vgfix_shared_path(RESULTS);
-    json_t *theirs, *ours;
     struct run_out o;
     (void)state;
 
@@ -248,13 +263,7 @@ static void test_check_iocs_on_mvt_results(void **state)
     }
     run_vigie(VG_KIND_RESULTS, mvt, stix, &o);
     assert_int_equal(o.rc, VG_OK);
-    theirs = load_json(mvt, "alerts.json");
-    ours = load_json(o.dir, "alerts.json");
-    assert_non_null(theirs);
-    assert_non_null(ours);
-    assert_true(json_equal(theirs, ours));
-    json_decref(theirs);
-    json_decref(ours);
+    compare_file(mvt, o.dir, "alerts.json");
     vgfix_rmtree(o.dir);
     free(o.dir);
     free(stix);
