@@ -411,10 +411,12 @@ int cli_check_module_names(enum vg_kind kind, const char *const *names, size_t n
 
 /* "--password" and the abbreviations getopt_long accepts for it ("--pass"),
  * with or without "=VALUE". */
+/* --password, --backup-password (MVT's name), or a prefix getopt takes */
 static int is_password_long(const char *a)
 {
     size_t n = strcspn(a, "=");
-    return n >= 3 && n <= 10 && strncmp(a, "--password", n) == 0;
+    return n >= 3 && ((n <= 10 && strncmp(a, "--password", n) == 0) ||
+                      (n <= 17 && strncmp(a, "--backup-password", n) == 0));
 }
 
 static int is_secret_opt(const char *a)

@@ -189,13 +189,13 @@ static int secret_option(struct secret *sec, int c, char *arg)
 /* -p or -k first, then the environment. For the commands that always
  * need a key, a prompt on the terminal when neither gave one; for checks,
  * the source asks (ask_secret) only once it knows the backup is encrypted. */
-static int get_secret(struct secret *sec, const char *target, int needed)
+static int get_secret(struct secret *sec, const char *target, int needed, int android)
 {
     int rc;
 
     if (sec->password || sec->have_key)
         return 0;
-    rc = cli_secret_from_env(sec);
+    rc = cli_secret_from_env(sec, android);
     if (rc != 0)
         return rc < 0 ? -1 : 0;
     if (!needed)
@@ -208,16 +208,29 @@ static int get_secret(struct secret *sec, const char *target, int needed)
     return rc == 1 ? 0 : -1;
 }
 
+/* Where a check's password comes from, for ask_secret. */
+struct asking {
+    struct secret *sec;
+    int android;     /* Android backups: no key file, MVT's Android variable */
+    int interactive; /* 0 with -n: never prompt */
+};
+
 /* The source found an encrypted acquisition and no password was given. */
 static int ask_secret(void *ud, const char *what, char *buf, size_t cap)
 {
-    struct secret *sec = ud;
+    struct asking *a = ud;
+    struct secret *sec = a->sec;
     size_t n;
 
-    if (cli_secret_prompt(sec, "Backup password") != 1) {
-        cli_error("%s is an encrypted backup: give its password (-p, or set "
-                  "VIGIE_BACKUP_PASSWORD) or a key file (-k)",
-                  what);
+    if (!a->interactive || cli_secret_prompt(sec, "Backup password") != 1) {
+        if (a->android)
+            cli_error("%s is an encrypted backup: give its password (-p, or set "
+                      "VIGIE_BACKUP_PASSWORD or MVT_ANDROID_BACKUP_PASSWORD)%s",
+                      what, a->interactive ? "" : "; -n forbids asking for it");
+        else
+            cli_error("%s is an encrypted backup: give its password (-p, or set "
+                      "VIGIE_BACKUP_PASSWORD) or a key file (-k)",
+                      what);
         return VG_E_INVAL;
     }
     n = strlen(sec->password);
@@ -239,14 +252,25 @@ struct check_cmd {
     enum vg_kind kind;
     const char *what; /* the positional argument, in the usage line */
     const char *help; /* what it checks */
-    int secrets;      /* takes -p / -k */
+    int flags;        /* CMD_*: the options it takes besides the common ones */
 };
+#define CMD_IOS_SECRETS     1 /* -p / -k, MVT_IOS_BACKUP_PASSWORD */
+#define CMD_ANDROID_SECRETS 2 /* -p / -n, MVT_ANDROID_BACKUP_PASSWORD */
+#define CMD_TIMEZONE        4 /* -t: times written in the device's zone */
 
 static const struct check_cmd check_cmds[] = {
     {"ios", "check-backup", VG_KIND_IOS_BACKUP, "BACKUP",
      "Checks an iTunes/Finder backup (the folder, or the folder holding one backup).", 1},
     {"ios", "check-fs", VG_KIND_IOS_FS, "DUMP",
      "Checks an iOS full-filesystem dump: a folder, or a tar (gz, zst, xz) or zip of one.", 0},
+    {"android", "check-backup", VG_KIND_ANDROID_BACKUP, "BACKUP",
+     "Checks an adb backup file (encrypted or not) or the folder its tar was unpacked into\n"
+     "(apps/...): backup.ab as adb, AndroidQF or abe write it, or abe's tar.",
+     CMD_ANDROID_SECRETS},
+    {"android", "check-intrusion-logs", VG_KIND_ANDROID_INTRUSION_LOGS, "LOGS",
+     "Checks Android 16 intrusion logs: an NDJSON file, a folder of them, or a zip of them\n"
+     "(every *.txt below the folder or in the zip, zips inside included).",
+     CMD_TIMEZONE},
     {"android", "check-bugreport", VG_KIND_BUGREPORT, "BUGREPORT",
      "Checks an Android bugreport: the zip `adb bugreport` writes, or the folder it was\n"
      "unzipped to.",
@@ -274,9 +298,12 @@ static const struct check_cmd *find_check(const char *platform, const char *name
 static void usage_scan(const struct check_cmd *c)
 {
     printf("usage: vigie %s%s%s [--iocs PATH]... [-o DIR] [--list-modules] [-m MODULE]\n"
-           "       [--hashes] [--fast]%s %s\n%s\n",
+           "       [--hashes] [--fast]%s%s %s\n%s\n",
            c->platform ? c->platform : "", c->platform ? " " : "", c->name,
-           c->secrets ? " [-p PASSWORD | -k KEYFILE]" : "", c->what, c->help);
+           c->flags & CMD_IOS_SECRETS       ? " [-p PASSWORD | -k KEYFILE]"
+           : c->flags & CMD_ANDROID_SECRETS ? " [-p PASSWORD] [-n]"
+                                            : "",
+           c->flags & CMD_TIMEZONE ? " [-t TIMEZONE]" : "", c->what, c->help);
     printf("  -i, --iocs PATH      STIX2 file or folder (repeatable); also VIGIE_IOCS, "
            "MVT_STIX2\n"
            "  -o, --output DIR     write JSON results, timelines, info.json there\n"
@@ -287,12 +314,20 @@ static void usage_scan(const struct check_cmd *c)
            "      --force          -o into a folder holding results: replace them\n"
            "      --coverage       list every place each module looked at\n"
            "  -q, --quiet / -v, --verbose / --no-color   as before the command\n");
-    if (c->secrets)
+    if (c->flags & CMD_IOS_SECRETS)
         printf("  -p, --password PASS  password of an encrypted backup (better: "
                "VIGIE_BACKUP_PASSWORD,\n"
                "                       or let vigie ask); also MVT_BACKUP_PASSWORD\n"
                "  -k, --key-file FILE  key from `vigie ios extract-key` instead of the "
                "password\n");
+    if (c->flags & CMD_ANDROID_SECRETS)
+        printf("  -p, --backup-password PASS  password of an encrypted backup, asked only when\n"
+               "                       it is (better: VIGIE_BACKUP_PASSWORD or\n"
+               "                       MVT_ANDROID_BACKUP_PASSWORD, or let vigie ask)\n"
+               "  -n, --non-interactive  never ask for a password\n");
+    if (c->flags & CMD_TIMEZONE)
+        printf("  -t, --timezone ZONE  the device's time zone (e.g. Europe/Paris): times are\n"
+               "                       written in it instead of UTC\n");
 }
 
 static void list_modules(enum vg_kind kind)
@@ -318,6 +353,8 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
         {"password", required_argument, NULL, 'p'},
         {"backup-password", required_argument, NULL, 'p'},
         {"key-file", required_argument, NULL, 'k'},
+        {"non-interactive", no_argument, NULL, 'n'},
+        {"timezone", required_argument, NULL, 't'},
         {"force", no_argument, NULL, OPT_FORCE},
         {"coverage", no_argument, NULL, OPT_COVERAGE},
         {"quiet", no_argument, NULL, 'q'},
@@ -335,13 +372,17 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
     struct vg_diag *diag = NULL;
     struct vg_source *src = NULL;
     struct secret sec;
+    struct asking ask;
     size_t n_modules = 0, errors;
     int c, rc, ret = EXIT_ERROR;
 
     memset(&so, 0, sizeof(so));
     memset(&src_opts, 0, sizeof(src_opts));
     memset(&sec, 0, sizeof(sec));
-    while ((c = getopt_long(argc, argv, "i:o:m:lhp:k:fHqv", opts, NULL)) != -1) {
+    ask.sec = &sec;
+    ask.android = (cmd->flags & CMD_ANDROID_SECRETS) != 0;
+    ask.interactive = 1;
+    while ((c = getopt_long(argc, argv, "i:o:m:lhp:k:nt:fHqv", opts, NULL)) != -1) {
         switch (c) {
         case 'i':
             if (add_ioc_path(&a, optarg) != 0)
@@ -384,12 +425,29 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
             break;
         case 'p':
         case 'k':
-            if (!cmd->secrets) {
-                cli_error("-%c is for encrypted backups (vigie ios check-backup)", c);
+            if (!(cmd->flags & (CMD_IOS_SECRETS | CMD_ANDROID_SECRETS)) ||
+                (c == 'k' && !(cmd->flags & CMD_IOS_SECRETS))) {
+                cli_error("-%c is for encrypted backups (vigie %s)", c,
+                          c == 'k' ? "ios check-backup" : "ios/android check-backup");
                 goto out;
             }
             if (secret_option(&sec, c, optarg) != 0)
                 goto out;
+            break;
+        case 'n':
+            if (!(cmd->flags & CMD_ANDROID_SECRETS)) {
+                cli_error("-n is for encrypted backups");
+                goto out;
+            }
+            ask.interactive = 0;
+            break;
+        case 't':
+            if (!(cmd->flags & CMD_TIMEZONE)) {
+                cli_error("-t is for logs written without a time zone (vigie android "
+                          "check-intrusion-logs)");
+                goto out;
+            }
+            so.timezone = optarg;
             break;
         case 'h':
             usage_scan(cmd);
@@ -413,7 +471,8 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
     so.on_progress = cli_progress_module;
     so.ud = &cons;
     if (cli_check_module_names(cmd->kind, modules, n_modules) != 0 ||
-        (cmd->secrets && get_secret(&sec, so.target, 0) != 0))
+        ((cmd->flags & (CMD_IOS_SECRETS | CMD_ANDROID_SECRETS)) &&
+         get_secret(&sec, so.target, 0, ask.android) != 0))
         goto out;
     src_opts.password = sec.password;
     if (sec.have_key) {
@@ -422,7 +481,7 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
     }
     src_opts.ask_password = ask_secret;
     src_opts.on_status = cli_status;
-    src_opts.ud = &sec;
+    src_opts.ud = &ask;
     if (vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
         goto out;
     (void)vg_cleanup_stale(diag);
@@ -540,7 +599,7 @@ static int cmd_decrypt(int argc, char **argv)
         goto out;
     }
     o.target = argv[optind];
-    if (get_secret(&sec, o.target, 1) != 0 || vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
+    if (get_secret(&sec, o.target, 1, 0) != 0 || vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
         goto out;
     o.password = sec.password;
     if (sec.have_key) {
@@ -605,7 +664,8 @@ static int cmd_extract_key(int argc, char **argv)
         cli_error("give one backup folder");
         goto out;
     }
-    if (get_secret(&sec, argv[optind], 1) != 0 || vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
+    if (get_secret(&sec, argv[optind], 1, 0) != 0 ||
+        vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
         goto out;
     rc = vg_ios_extract_key(argv[optind], sec.password, diag, key);
     if (rc != VG_OK) {
@@ -747,7 +807,7 @@ static void usage(void)
         char name[64];
         snprintf(name, sizeof(name), "%s%s%s", c->platform ? c->platform : "",
                  c->platform ? " " : "", c->name);
-        printf("  %-24s %.*s\n", name, (int)strcspn(c->help, ".\n"), c->help);
+        printf("  %-30s %.*s\n", name, (int)strcspn(c->help, ".\n"), c->help);
     }
     printf("\nother commands:\n"
            "  ios decrypt-backup       write a decrypted copy of an encrypted backup\n"

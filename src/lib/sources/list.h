@@ -12,7 +12,9 @@
 #ifndef VG_SOURCES_LIST_H
 #define VG_SOURCES_LIST_H
 
+#include "sources/android_backup.h"
 #include "sources/bugreport.h"
+#include "sources/intrusion_logs.h"
 #include "sources/ios_backup.h"
 #include "sources/ios_fs.h"
 #include "sources/results.h"
@@ -23,6 +25,10 @@
           VG_LOC_BIT(VG_LOC_BACKUP_LISTING))                                                       \
     X(VG_KIND_IOS_FS, "ios-fs", VG_PLATFORM_IOS, vg_src_ios_fs_open,                               \
       VG_LOC_BIT(VG_LOC_FS) | VG_LOC_BIT(VG_LOC_FS_LISTING))                                       \
+    X(VG_KIND_ANDROID_BACKUP, "android-backup", VG_PLATFORM_ANDROID, vg_src_android_backup_open,   \
+      VG_LOC_BIT(VG_LOC_ANDROID_BACKUP))                                                           \
+    X(VG_KIND_ANDROID_INTRUSION_LOGS, "android-intrusion-logs", VG_PLATFORM_ANDROID,               \
+      vg_src_intrusion_logs_open, VG_LOC_BIT(VG_LOC_LOGS))                                         \
     X(VG_KIND_BUGREPORT, "bugreport", VG_PLATFORM_ANDROID, vg_src_bugreport_open,                  \
       VG_LOC_BIT(VG_LOC_BUGREPORT) | VG_LOC_BIT(VG_LOC_DUMPSYS) |                                  \
           VG_LOC_BIT(VG_LOC_BUGREPORT_LISTING))                                                    \
@@ -35,7 +41,7 @@
  * modules' own (AndroidQF's dumpsys.txt and the dumpstate of its
  * bugreport.zip feed the same dumpsys modules). check-iocs re-checks such
  * results under the same names. Adding one: a row here and the outer
- * source's nested() op (docs/sources.md). */
+ * source's nested() op (scan/source.h). */
 #define VG_SOURCE_NESTS(X)
 
 #endif

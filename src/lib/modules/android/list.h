@@ -25,6 +25,17 @@
     X(bugreport_timestamps)                                                                        \
     X(tombstones)
 
-#define VG_ANDROID_MODULES(X) VG_ANDROID_BUGREPORT_MODULES(X)
+/* AndroidQF's own modules come first (MVT runs the backup's and the
+ * intrusion logs' after them); then the backup's modules (check-backup,
+ * and backup.ab in check-androidqf); then the intrusion logs' in MVT's
+ * order (check-intrusion-logs). The bugreport's modules come after
+ * AndroidQF's, as the bugreport.zip inside an AndroidQF acquisition is
+ * checked after it. */
+#define VG_ANDROID_MODULES(X)                                                                      \
+    VG_ANDROID_BUGREPORT_MODULES(X)                                                                \
+    X(backup_sms)                                                                                  \
+    X(il_dns_event)                                                                                \
+    X(il_connect_event)                                                                            \
+    X(il_security_event)
 
 #endif
