@@ -212,7 +212,7 @@ enum vg_kind {
     VG_KIND_IOS_FS,         /* an iOS full-filesystem dump: a folder, tar or zip */
     VG_KIND_ANDROID_BACKUP, /* an adb backup (.ab), or the folder its tar was unpacked into */
     VG_KIND_ANDROID_INTRUSION_LOGS, /* Android 16 intrusion logs: a file, folder or zip */
-    VG_KIND_BUGREPORT,      /* an Android bugreport: the zip adb writes, or its folder */
+    VG_KIND_BUGREPORT,              /* an Android bugreport: the zip adb writes, or its folder */
 };
 
 /* "ios-backup", ... */
