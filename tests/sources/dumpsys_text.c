@@ -154,6 +154,24 @@ static void test_long_bad_line(void **state)
     free(text);
 }
 
+/* A header holding a NUL byte names another service: "adb\0x" is not
+ * "adb" (the index keeps names with their length). */
+static void test_nul_in_name(void **state)
+{
+    static const char text[] = D "DUMP OF SERVICE adb\0x:\nA\n" D "DUMP OF SERVICE adb:\nB\n";
+    struct vg_dumpsys_text *t = NULL;
+    struct got g;
+    (void)state;
+
+    assert_int_equal(vg_dumpsys_text_new("d.txt", text, sizeof(text) - 1, &t), VG_OK);
+    g = get(t, "replace", "adb");
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.body, "B");
+    assert_int_equal(g.line, 5);
+    free(g.body);
+    vg_dumpsys_text_free(t);
+}
+
 static void test_getprop_block(void **state)
 {
     static const char text[] = "== dumpstate\n"
@@ -206,9 +224,8 @@ static void test_bad_domain(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_agrees_everywhere),
-        cmocka_unit_test(test_long_bad_line),
-        cmocka_unit_test(test_getprop_block),
+        cmocka_unit_test(test_agrees_everywhere), cmocka_unit_test(test_long_bad_line),
+        cmocka_unit_test(test_nul_in_name),       cmocka_unit_test(test_getprop_block),
         cmocka_unit_test(test_bad_domain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,7 +14,8 @@
 /* One section, or the getprop block: where its body lies in the text. */
 struct sect {
     char *name;
-    size_t line; /* its header's (or title's) line */
+    size_t name_len; /* a header may hold NUL bytes: "adb\0:" is not "adb" */
+    size_t line;     /* its header's (or title's) line */
     size_t off, len;
 };
 
@@ -116,6 +117,7 @@ static int add_sect(struct index *ix, const struct vg_dumpsys_text *t,
     grown->name = vg_strndup(sec->name.p, sec->name.n);
     if (!grown->name)
         return VG_E_NOMEM;
+    grown->name_len = sec->name.n;
     grown->line = sec->line;
     grown->off = (size_t)(sec->body.p - t->text);
     grown->len = sec->body.n;
@@ -276,7 +278,7 @@ static const struct sect *lookup(struct vg_dumpsys_text *t, enum vg_dumpsys_dec 
                                  const char *name, struct vg_diag *diag)
 {
     struct index *ix;
-    size_t i;
+    size_t i, n = strlen(name);
 
     dec = index_of(t, dec);
     ix = &t->idx[dec];
@@ -286,7 +288,7 @@ static const struct sect *lookup(struct vg_dumpsys_text *t, enum vg_dumpsys_dec 
         build(t, ix, dec, diag);
     pthread_mutex_unlock(&ix->lock);
     for (i = 0; i < ix->n; i++)
-        if (strcmp(ix->v[i].name, name) == 0)
+        if (ix->v[i].name_len == n && memcmp(ix->v[i].name, name, n) == 0)
             return &ix->v[i];
     return NULL;
 }
