@@ -263,6 +263,14 @@ static const struct check_cmd check_cmds[] = {
      "Checks an iTunes/Finder backup (the folder, or the folder holding one backup).", 1},
     {"ios", "check-fs", VG_KIND_IOS_FS, "DUMP",
      "Checks an iOS full-filesystem dump: a folder, or a tar (gz, zst, xz) or zip of one.", 0},
+    {"ios", "check-sysdiagnose", VG_KIND_IOS_SYSDIAG, "SYSDIAGNOSE...",
+     "Checks iOS sysdiagnose archives (as the phone wrote them) or their folders;\n"
+     "several of one phone at once are merged by time.",
+     0},
+    {"android", "check-androidqf", VG_KIND_ANDROIDQF, "PATH",
+     "Checks an AndroidQF acquisition: its folder, or a zip of it (files at the zip's\n"
+     "root, or under one folder).",
+     0},
     {"android", "check-backup", VG_KIND_ANDROID_BACKUP, "BACKUP",
      "Checks an adb backup file (encrypted or not) or the folder its tar was unpacked into\n"
      "(apps/...): backup.ab as adb, AndroidQF or abe write it, or abe's tar.",
@@ -280,6 +288,13 @@ static const struct check_cmd check_cmds[] = {
      "<module>.json records it holds.",
      0},
 };
+
+/* The usage line's own convention: "WHAT..." takes one or more. */
+static int takes_several(const struct check_cmd *c)
+{
+    size_t n = strlen(c->what);
+    return n > 3 && strcmp(c->what + n - 3, "...") == 0;
+}
 
 static const struct check_cmd *find_check(const char *platform, const char *name)
 {
@@ -458,12 +473,14 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
             goto out;
         }
     }
-    if (optind + 1 != argc) {
+    if (optind >= argc || (optind + 1 != argc && !takes_several(cmd))) {
         cli_error(optind >= argc ? "missing the folder to check" : "too many arguments");
         usage_scan(cmd);
         goto out;
     }
     so.target = argv[optind];
+    src_opts.more_paths = (const char *const *)argv + optind + 1;
+    src_opts.n_more_paths = (size_t)(argc - optind - 1);
     so.modules = n_modules ? modules : NULL;
     so.n_modules = n_modules;
     so.command_line = cmdline;
@@ -794,6 +811,30 @@ static int cmd_report(int argc, char **argv)
 
 /* ---- dispatch ---- */
 
+/* `vigie android` alone (or with --help): that platform's commands. 1 when
+ * word is a platform. */
+static int usage_platform(const char *word)
+{
+    size_t i;
+    int found = 0;
+
+    for (i = 0; i < sizeof(check_cmds) / sizeof(check_cmds[0]); i++) {
+        const struct check_cmd *c = &check_cmds[i];
+        if (!c->platform || strcmp(c->platform, word) != 0)
+            continue;
+        if (!found)
+            printf("usage: vigie %s COMMAND [ARGS] (each: vigie %s COMMAND --help)\n\n", word,
+                   word);
+        found = 1;
+        printf("  %-24s %.*s\n", c->name, (int)strcspn(c->help, ".\n"), c->help);
+    }
+    if (found && strcmp(word, "ios") == 0)
+        printf("  %-24s write a decrypted copy of an encrypted backup\n"
+               "  %-24s print the key of an encrypted backup (for -k)\n",
+               "decrypt-backup", "extract-key");
+    return found;
+}
+
 static void usage(void)
 {
     size_t i;
@@ -881,6 +922,10 @@ int main(int argc, char **argv)
         ret = cmd_decrypt(argc - 1, argv + 1);
     } else if (strcmp(argv[0], "ios") == 0 && argc >= 2 && strcmp(argv[1], "extract-key") == 0) {
         ret = cmd_extract_key(argc - 1, argv + 1);
+    } else if ((argc == 1 ||
+                (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))) &&
+               usage_platform(argv[0])) {
+        ret = argc == 1 ? EXIT_ERROR : EXIT_CLEAN;
     } else {
         cli_error("unknown command: %s (see vigie --help)", argv[0]);
         ret = EXIT_ERROR;

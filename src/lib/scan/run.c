@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "formats/sqlite.h"
+#include "modules/modules.h"
 #include "scan/checks.h"
 #include "scan/scan.h"
 #include "util/utf8.h"
@@ -48,7 +49,7 @@ int vg_run_fast(const struct vg_run *run)
 
 enum vg_platform vg_run_platform(const struct vg_run *run)
 {
-    return run->src->platform;
+    return run->platform;
 }
 
 int vg_run_rechecking(const struct vg_run *run)
@@ -520,6 +521,8 @@ void vg_run_timeline(struct vg_run *run, const char *timestamp, const char *even
     key = (uint64_t)run->index << VG_TL_MODULE_SHIFT | run->tl_seq++;
     if (run->in_record && !run->rec_ts[0] && timestamp && *timestamp)
         (void)vg_snprintf(run->rec_ts, sizeof(run->rec_ts), "%s", timestamp);
+    vg_signals_offer(&run->signals, run->mod->name, timestamp, event, description,
+                     run->in_record ? run->rec_level : -1);
     if (run->recovering) {
         char *d = vg_asprintf("%s [deleted record recovered from %s]",
                               description ? description : "", recovered_text(run));
@@ -655,7 +658,7 @@ static int find_visit(void *ud, const struct vg_file *f)
     c->visited++;
     /* a listing is one artifact, not one per entry */
     if (f->loc && f->loc->kind != VG_LOC_BACKUP_LISTING && f->loc->kind != VG_LOC_FS_LISTING &&
-        f->loc->kind != VG_LOC_BUGREPORT_LISTING)
+        f->loc->kind != VG_LOC_BUGREPORT_LISTING && f->loc->kind != VG_LOC_AQF_LISTING)
         vg_run_coverage(c->run, VG_COV_FOUND, f->display, NULL);
     c->rc = c->cb(c->run, f, c->ud);
     return c->rc;
@@ -808,6 +811,8 @@ int vg_run_setup(struct vg_run *run, struct vg_scan *s, const struct vg_run_job 
     run->src = job->src;
     run->index = job->index;
     run->rechecking = job->src->ops->records != NULL;
+    /* saved results run every platform's modules: each on its own rules */
+    run->platform = s->src->any_platform ? vg_module_platform(job->mod) : job->src->platform;
     run->alerts = json_array();
     run->coverage = json_array();
     run->unread = json_array();
@@ -843,6 +848,7 @@ void vg_run_cleanup(struct vg_run *run)
     json_decref(run->coverage);
     json_decref(run->unread);
     run->alerts = run->coverage = run->unread = NULL;
+    vg_signals_free(&run->signals);
     vg_diag_free(run->diag);
     run->diag = NULL;
     free(run->name_own);

@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "output/output.h"
+#include "scan/correlate.h"
 #include "scan/module.h"
 #include "scan/source.h"
 
@@ -38,6 +39,7 @@ struct vg_scan {
     json_t *device;                /* info.json "device" */
     json_t *unread;                /* what could not be read: the verdict's INCOMPLETE */
     struct vg_tz *tz;              /* the device's time zone (-t), or NULL: UTC */
+    struct vg_signals signals;     /* every module's, for correlation (in module order) */
     pthread_mutex_t lock;          /* hashes, device */
     struct vg_summary *sum;
 };
@@ -60,6 +62,7 @@ struct vg_run {
     size_t n_records;
     size_t dropped;                 /* records not emitted (failed, or past the cap) */
     uint64_t tl_seq;                /* events added so far */
+    struct vg_signals signals;      /* its events that may be part of a story */
     struct vg_out_records *writer;  /* <module>.json */
     struct vg_out_records *rwriter; /* <module>_recovered.json */
     size_t n_recovered;             /* records made of deleted rows */
@@ -75,6 +78,9 @@ struct vg_run {
     struct vg_rec *recs; /* one reusable row per schema */
     size_t n_recs;
     const struct vg_schema *json_schemas[8]; /* the shapes vg_run_emit_json met last */
+    /* Whose rules the module's checks follow: the source's platform, or for
+     * saved results the platform whose list holds the module. */
+    enum vg_platform platform;
     /* the record being emitted: its highest alert (tags its timeline
      * events), its first event time (given to its alerts that have none) */
     int in_record;

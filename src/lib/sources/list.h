@@ -15,9 +15,11 @@
 #include "sources/android_backup.h"
 #include "sources/bugreport.h"
 #include "sources/intrusion_logs.h"
+#include "sources/androidqf.h"
 #include "sources/ios_backup.h"
 #include "sources/ios_fs.h"
 #include "sources/results.h"
+#include "sources/sysdiagnose.h"
 
 #define VG_SOURCES(X)                                                                              \
     X(VG_KIND_IOS_BACKUP, "ios-backup", VG_PLATFORM_IOS, vg_src_ios_backup_open,                   \
@@ -29,6 +31,10 @@
       VG_LOC_BIT(VG_LOC_ANDROID_BACKUP))                                                           \
     X(VG_KIND_ANDROID_INTRUSION_LOGS, "android-intrusion-logs", VG_PLATFORM_ANDROID,               \
       vg_src_intrusion_logs_open, VG_LOC_BIT(VG_LOC_LOGS))                                         \
+    X(VG_KIND_ANDROIDQF, "androidqf", VG_PLATFORM_ANDROID, vg_src_androidqf_open,                  \
+      VG_LOC_BIT(VG_LOC_AQF) | VG_LOC_BIT(VG_LOC_AQF_LISTING))                                     \
+    X(VG_KIND_IOS_SYSDIAG, "ios-sysdiagnose", VG_PLATFORM_IOS, vg_src_ios_sysdiag_open,            \
+      VG_LOC_BIT(VG_LOC_SYSDIAG))                                                                  \
     X(VG_KIND_BUGREPORT, "bugreport", VG_PLATFORM_ANDROID, vg_src_bugreport_open,                  \
       VG_LOC_BIT(VG_LOC_BUGREPORT) | VG_LOC_BIT(VG_LOC_DUMPSYS) |                                  \
           VG_LOC_BIT(VG_LOC_BUGREPORT_LISTING))                                                    \

@@ -144,6 +144,10 @@
 #define VG_MAX_IPS_BODY       (8u * 1024u * 1024u) /* bytes */
 #define VG_MAX_IPS_VALUES     1000000u             /* JSON values of all kinds */
 #define VG_MAX_IPS_CONTAINERS 100000u              /* objects and lists among them */
+/* A sysdiagnose's remotectl_dumpstate.txt (some tens of KB) and its
+ * MobileInstallation logs (rotated at about 1 MB each). */
+#define VG_MAX_REMOTECTL_FILE (16u * 1024u * 1024u)
+#define VG_MAX_MI_LOG_FILE    (64u * 1024u * 1024u) /* one mobile_installation.log.N */
 /* Archives (src/lib/io/archive.c): one pass over a tar, zip or sysdiagnose;
  * each is the default of a field of struct vg_archive_opts. Why these
  * numbers: docs/formats/archives.md. */
@@ -171,6 +175,13 @@
 /* Rows a module holds to relate and sort them before it emits them
  * (DataUsage: about 120 bytes each plus their strings). */
 #define VG_MAX_SORTED_ROWS (2u * 1024u * 1024u)
+/* iOS filesystem dumps (src/lib/modules/ios: Netusage, Filesystem, the
+ * fs-only modules) */
+#define VG_MAX_NET_PROCS      (1024u * 1024u) /* process rows read from one usage database */
+#define VG_MAX_NET_NAMES      65536u          /* names looked for in a dump's file listing */
+#define VG_MAX_NET_GAP_SCAN   64u             /* overlapping id gaps tried per process */
+#define VG_MAX_WEBKIT_ORIGINS 100000u         /* origin folders read from one WebKit folder */
+#define VG_MAX_JOURNAL_LINE   (64u * 1024u)   /* an Analytics-Journal's first line */
 
 /* Output */
 #define VG_MAX_DIAG_ENTRIES 100000u /* after that, diagnostics are counted only */
@@ -179,7 +190,10 @@
 #define VG_SCAN_WORKERS         2u                    /* modules run at once (at most the cores) */
 #define VG_MAX_MODULE_RECORDS   (64u * 1024u * 1024u) /* records one module emits */
 #define VG_MAX_MODULE_RECOVERED (256u * 1024u)        /* records one module makes of deleted rows */
-#define VG_MAX_RUN_SCHEMAS      4096u                 /* record shapes in one module's run */
+#define VG_MAX_SIGNALS          (4u * 1024u * 1024u) /* events kept for correlation (scan/correlate) */
+#define VG_MAX_SIGNAL_TEXT      300u                 /* bytes of an event kept for a story */
+#define VG_MAX_STORY_EVENTS     20u                  /* events listed in one story (all counted) */
+#define VG_MAX_RUN_SCHEMAS      4096u                /* record shapes in one module's run */
 #define VG_MAX_SAVED_RECORD     (256u * 1024u * 1024u) /* one record of a saved results file */
 #define VG_MAX_MESSAGE          4096u                  /* one diagnostic or alert message */
 
@@ -215,6 +229,12 @@
 #define VG_MAX_AQF_WARNINGS  32u                   /* warnings listed per file, then counted */
 #define VG_MAX_AQF_JSON_ITEM (64u * 1024u * 1024u) /* one item of a file's top-level array */
 #define VG_MAX_GETPROP_LINES 1024u                 /* lines of one multi-line property value */
+/* AndroidQF modules (src/lib/modules/android): a file is read whole before
+ * it is parsed. files.json of a whole phone is some tens of MB, packages.json
+ * of thousands of apps some MB. */
+#define VG_MAX_AQF_FILE           (1024u * 1024u * 1024u) /* one file read whole */
+#define VG_MAX_AQF_SETTINGS       (1024u * 1024u) /* settings kept across the settings files */
+#define VG_MAX_AQF_COMPONENT_APPS (1024u * 1024u) /* apps AQFComponents keeps (a phone: 100s) */
 /* Time zones (src/lib/util/tz.c): the system's TZif files are a few KB */
 #define VG_MAX_TZ_FILE  (1024u * 1024u)
 #define VG_MAX_TZ_NAME  255u   /* bytes of a zone name ("America/Argentina/Buenos_Aires") */

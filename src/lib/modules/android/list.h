@@ -32,6 +32,15 @@
  * AndroidQF's, as the bugreport.zip inside an AndroidQF acquisition is
  * checked after it. */
 #define VG_ANDROID_MODULES(X)                                                                      \
+    X(aqf_packages)                                                                                \
+    X(aqf_processes)                                                                               \
+    X(aqf_getprop)                                                                                 \
+    X(aqf_settings)                                                                                \
+    X(aqf_files)                                                                                   \
+    X(aqf_log_timestamps)                                                                          \
+    X(root_binaries)                                                                               \
+    X(mounts)                                                                                      \
+    X(aqf_components)                                                                              \
     VG_ANDROID_BUGREPORT_MODULES(X)                                                                \
     X(backup_sms)                                                                                  \
     X(il_dns_event)                                                                                \
