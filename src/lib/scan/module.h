@@ -38,32 +38,32 @@ enum vg_platform {
  * (FNM_PATHNAME) unless said otherwise; for filesystem trees a leading
  * "**\/" stands for any number of folders ("**\/Cache.db"). */
 enum vg_loc_kind {
-    VG_LOC_BACKUP = 1,     /* iOS backup: domain (exact; a prefix when it ends in
-                            * '*', e.g. "AppDomainGroup-*"; NULL any) and the
-                            * relative path in it */
-    VG_LOC_BACKUP_META,    /* a file of the backup folder itself: "Info.plist" */
-    VG_LOC_FS,             /* iOS filesystem: a path from the root,
-                            * "private/var/mobile/Library/SMS/sms.db" */
-    VG_LOC_SYSDIAG,        /* inside a sysdiagnose: "ps.txt", "crashes_and_spins/ *.ips" */
-    VG_LOC_AQF,            /* a file of an AndroidQF acquisition: "packages.json" */
-    VG_LOC_BUGREPORT,      /* a member of a bugreport: "FS/data/tombstones/ *" */
-    VG_LOC_DUMPSYS,        /* a dumpsys section by service name (path), from a
-                            * bugreport's dumpstate text or an AndroidQF
-                            * dumpsys.txt; path "------ SYSTEM PROPERTIES" is
-                            * dumpstate's getprop block. domain: how the module
-                            * decodes the text, which moves where lines and so
-                            * sections end (formats/android/dumpsys.h):
-                            * "replace" (or NULL), "ignore", "bytes" */
-    VG_LOC_ANDROID_BACKUP, /* a member of an Android backup's tar: "apps/<pkg>/..." */
-    VG_LOC_LOGS,           /* newline-delimited log files (intrusion logs): path glob */
-    VG_LOC_BACKUP_LISTING, /* every entry of an iOS backup's manifest: files,
-                            * folders and links (path ignored) */
-    VG_LOC_FS_LISTING,     /* every entry of a filesystem dump (files, folders,
-                            * links), described, not opened; path NULL: all of
-                            * them, else those the glob matches */
-    VG_LOC_AQF_LISTING,    /* every entry of an AndroidQF acquisition, with its
-                            * times (path ignored): the logs/ files' timestamps,
-                            * without keeping their bytes */
+    VG_LOC_BACKUP = 1,        /* iOS backup: domain (exact; a prefix when it ends in
+                               * '*', e.g. "AppDomainGroup-*"; NULL any) and the
+                               * relative path in it */
+    VG_LOC_BACKUP_META,       /* a file of the backup folder itself: "Info.plist" */
+    VG_LOC_FS,                /* iOS filesystem: a path from the root,
+                               * "private/var/mobile/Library/SMS/sms.db" */
+    VG_LOC_SYSDIAG,           /* inside a sysdiagnose: "ps.txt", "crashes_and_spins/ *.ips" */
+    VG_LOC_AQF,               /* a file of an AndroidQF acquisition: "packages.json" */
+    VG_LOC_BUGREPORT,         /* a member of a bugreport: "FS/data/tombstones/ *" */
+    VG_LOC_DUMPSYS,           /* a dumpsys section by service name (path), from a
+                               * bugreport's dumpstate text or an AndroidQF
+                               * dumpsys.txt; path "------ SYSTEM PROPERTIES" is
+                               * dumpstate's getprop block. domain: how the module
+                               * decodes the text, which moves where lines and so
+                               * sections end (formats/android/dumpsys.h):
+                               * "replace" (or NULL), "ignore", "bytes" */
+    VG_LOC_ANDROID_BACKUP,    /* a member of an Android backup's tar: "apps/<pkg>/..." */
+    VG_LOC_LOGS,              /* newline-delimited log files (intrusion logs): path glob */
+    VG_LOC_BACKUP_LISTING,    /* every entry of an iOS backup's manifest: files,
+                               * folders and links (path ignored) */
+    VG_LOC_FS_LISTING,        /* every entry of a filesystem dump (files, folders,
+                               * links), described, not opened; path NULL: all of
+                               * them, else those the glob matches */
+    VG_LOC_AQF_LISTING,       /* every entry of an AndroidQF acquisition, with its
+                               * times (path ignored): the logs/ files' timestamps,
+                               * without keeping their bytes */
     VG_LOC_BUGREPORT_LISTING, /* every entry of a bugreport, with its times (path
                                * ignored): BugReportTimestamps, without keeping
                                * the members' bytes */
