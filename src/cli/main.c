@@ -279,6 +279,10 @@ static const struct check_cmd check_cmds[] = {
      "Checks Android 16 intrusion logs: an NDJSON file, a folder of them, or a zip of them\n"
      "(every *.txt below the folder or in the zip, zips inside included).",
      CMD_TIMEZONE},
+    {"android", "check-bugreport", VG_KIND_BUGREPORT, "BUGREPORT",
+     "Checks an Android bugreport: the zip `adb bugreport` writes, or the folder it was\n"
+     "unzipped to.",
+     0},
     {NULL, "check-iocs", VG_KIND_RESULTS, "RESULTS_DIR",
      "Re-checks an earlier result folder (vigie's or MVT's) with new indicators: the\n"
      "<module>.json records it holds.",
