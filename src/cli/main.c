@@ -234,7 +234,7 @@ static int ask_secret(void *ud, const char *what, char *buf, size_t cap)
 
 /* ---- scans ---- */
 
-enum { OPT_FORCE = 256, OPT_COVERAGE };
+enum { OPT_FORCE = 256, OPT_COVERAGE, OPT_NO_RECOVER };
 
 /* The checks, one row each: `vigie <platform> <name>` (platform NULL: a
  * top-level command) checks an acquisition of kind. The help's summary is
@@ -248,12 +248,15 @@ struct check_cmd {
     int flags;        /* CMD_*: the options it takes besides the common ones */
 };
 #define CMD_IOS_SECRETS 1 /* -p / -k, MVT_IOS_BACKUP_PASSWORD */
+#define CMD_RECOVERS    2 /* reads databases: --no-recover (saved results hold no pages) */
 
 static const struct check_cmd check_cmds[] = {
     {"ios", "check-backup", VG_KIND_IOS_BACKUP, "BACKUP",
-     "Checks an iTunes/Finder backup (the folder, or the folder holding one backup).", 1},
+     "Checks an iTunes/Finder backup (the folder, or the folder holding one backup).",
+     CMD_IOS_SECRETS | CMD_RECOVERS},
     {"ios", "check-fs", VG_KIND_IOS_FS, "DUMP",
-     "Checks an iOS full-filesystem dump: a folder, or a tar (gz, zst, xz) or zip of one.", 0},
+     "Checks an iOS full-filesystem dump: a folder, or a tar (gz, zst, xz) or zip of one.",
+     CMD_RECOVERS},
     {NULL, "check-iocs", VG_KIND_RESULTS, "RESULTS_DIR",
      "Re-checks an earlier result folder (vigie's or MVT's) with new indicators: the\n"
      "<module>.json records it holds.",
@@ -276,6 +279,9 @@ static const struct cli_opt scan_opts[] = {
      "-o into a folder holding results: replace vigie's files there"},
     {"coverage", OPT_COVERAGE, NULL, CLI_ARG_NONE, 0,
      "list every place each module looked at, not only the missing"},
+    {"no-recover", OPT_NO_RECOVER, NULL, CLI_ARG_NONE, CMD_RECOVERS,
+     "do not recover deleted SQLite rows (by default they go to\n"
+     "<module>_recovered.json, alerts and the timeline, marked as recovered)"},
     {"password", 'p', "PASS", CLI_ARG_SECRET, CMD_IOS_SECRETS,
      "password of an encrypted backup (better: VIGIE_BACKUP_PASSWORD,\n"
      "or let vigie ask); also MVT_BACKUP_PASSWORD"},
@@ -345,6 +351,9 @@ static int cmd_scan(const struct cli_cmd *self, int argc, char **argv)
             break;
         case OPT_COVERAGE:
             cons.coverage_all = 1;
+            break;
+        case OPT_NO_RECOVER:
+            so.no_recover = 1;
             break;
         case 'p':
         case 'k':

@@ -248,6 +248,7 @@ static void test_check_help_lists_mvt_options(void **state)
         "-i, --iocs PATH",   "-o, --output DIR", "-m, --module NAME", "-l, --list-modules",
         "-v, --verbose",     "-f, --fast",       "-H, --hashes",      "-p, --password PASS",
         "--backup-password", "-q, --quiet",      "--no-color",        "-k, --key-file FILE",
+        "--no-recover",
     };
     char *h;
     size_t i;
@@ -469,6 +470,69 @@ static void test_mvt_commands_under_a_platform(void **state)
     assert_int_equal(vg(NULL, NULL, "ios check-iocs -i %s %s/r1", hit_iocs, work), 1);
 }
 
+/* ---- --no-recover ---- */
+
+/* An sms.db whose message with the indicator's domain was deleted (the
+ * page keeps its bytes: secure_delete off). */
+static void sms_with_deleted_hit(const char *db)
+{
+    assert_int_equal(
+        vgfix_sqlite_exec(
+            db, "CREATE TABLE handle (ROWID INTEGER PRIMARY KEY AUTOINCREMENT UNIQUE, id TEXT "
+                "NOT NULL, service TEXT NOT NULL);"
+                "CREATE TABLE message (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT "
+                "UNIQUE NOT NULL, text TEXT, handle_id INTEGER DEFAULT 0, service TEXT, account "
+                "TEXT, date INTEGER, date_read INTEGER, is_from_me INTEGER DEFAULT 0);"
+                "INSERT INTO handle VALUES (1, '+15550001111', 'SMS');"
+                "INSERT INTO message VALUES (1, 'GUID-1', 'first message, nothing to see "
+                "here', 1, 'SMS', NULL, 600000000000000000, 0, 0);"
+                "INSERT INTO message VALUES (2, 'GUID-2', 'click "
+                "https://badbadbad.example.org/track now please', 1, 'SMS', NULL, "
+                "600000001000000000, 0, 0);"
+                "INSERT INTO message VALUES (3, 'GUID-3', 'third message, still nothing to "
+                "see', 1, 'SMS', NULL, 600000002000000000, 0, 0);"
+                "PRAGMA secure_delete=OFF; DELETE FROM message WHERE ROWID = 2;"),
+        0);
+}
+
+/* Deleted rows are recovered by default; --no-recover leaves them out,
+ * and applies only to the checks that read databases. */
+static void test_no_recover(void **state)
+{
+    static const char *const hit[] = {"[domain-name:value='badbadbad.example.org']", NULL};
+    char *dir = vgh_backup_db("HomeDomain", "Library/SMS/sms.db", sms_with_deleted_hit, NULL);
+    char *text = vgh_bundle(hit), iocs[4096], path[4096], *h;
+    (void)state;
+
+    snprintf(iocs, sizeof(iocs), "%s/deleted.stix2", work);
+    assert_int_equal(vgfix_write_file(iocs, text, strlen(text)), 0);
+    free(text);
+    assert_int_equal(vg(NULL, NULL, "ios check-backup -m sms -i %s -o %s/rec %s", iocs, work, dir),
+                     1);
+    snprintf(path, sizeof(path), "%s/rec/sms_recovered.json", work);
+    text = vgfix_read_file(path, NULL);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "badbadbad.example.org"));
+    free(text);
+    assert_int_equal(vg(NULL, NULL, "ios check-backup --no-recover -m sms -i %s -o %s/norec %s",
+                        iocs, work, dir),
+                     0);
+    snprintf(path, sizeof(path), "%s/norec/sms_recovered.json", work);
+    text = vgfix_read_file(path, NULL);
+    assert_true(!text || !strstr(text, "badbadbad"));
+    free(text);
+    vgh_cleanup(dir);
+    /* saved results hold records, not database pages */
+    expect_one_error("check-iocs --no-recover x", "--no-recover does not apply to check-iocs",
+                     "(see vigie help check-iocs)");
+    assert_int_equal(vg(&h, NULL, "ios check-fs --help"), 0);
+    assert_non_null(strstr(h, "\n      --no-recover "));
+    free(h);
+    assert_int_equal(vg(&h, NULL, "help check-iocs"), 0);
+    assert_null(strstr(h, "--no-recover"));
+    free(h);
+}
+
 /* The hidden listing the shell completions call. */
 static void test_complete_words(void **state)
 {
@@ -486,6 +550,7 @@ static void test_complete_words(void **state)
     assert_int_equal(vg(&out, NULL, "--complete-words -- ios check-backup --"), 0);
     assert_non_null(strstr(out, "--backup-password\t"));
     assert_non_null(strstr(out, "--no-color\t"));
+    assert_non_null(strstr(out, "--no-recover\t"));
     free(out);
     assert_int_equal(vg(&out, NULL, "--complete-words -- ios check-fs --"), 0);
     assert_null(strstr(out, "--password"));
@@ -541,6 +606,7 @@ int main(void)
         cmocka_unit_test(test_verbosity_and_colour_after_the_command),
         cmocka_unit_test(test_passwords_kept_out_of_command_log),
         cmocka_unit_test(test_mvt_commands_under_a_platform),
+        cmocka_unit_test(test_no_recover),
         cmocka_unit_test(test_complete_words),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
