@@ -247,7 +247,7 @@ static void test_refusals(void **state)
     decrypt(t.enc, dest, VGT_PASSWORD, NULL, 0, &r);
     assert_int_equal(r.rc, VG_E_INVAL);
     assert_non_null(strstr(r.text, "is inside the backup"));
-    rmdir(dest);
+    assert_int_not_equal(access(dest, F_OK), 0); /* refused before creating it */
     decrypt(t.enc, t.enc, VGT_PASSWORD, NULL, 0, &r);
     assert_int_equal(r.rc, VG_E_INVAL);
     /* a folder with something else in it */
@@ -259,6 +259,18 @@ static void test_refusals(void **state)
     decrypt(t.enc, dest, VGT_PASSWORD, NULL, 0, &r);
     assert_int_equal(r.rc, VG_E_EXISTS);
     assert_non_null(strstr(r.text, "choose an empty folder"));
+    free(junk);
+    free(dest);
+    /* a link as DEST, with a trailing slash too: refused, its target untouched */
+    dest = vgt_str("%s/real", t.work);
+    junk = vgt_str("%s/dlink", t.work);
+    assert_int_equal(mkdir(dest, 0700), 0);
+    assert_int_equal(symlink(dest, junk), 0);
+    free(junk);
+    junk = vgt_str("%s/dlink/", t.work);
+    decrypt(t.enc, junk, VGT_PASSWORD, NULL, 0, &r);
+    assert_int_not_equal(r.rc, VG_OK);
+    assert_int_equal(rmdir(dest), 0); /* still empty */
     free(junk);
     free(dest);
     vgt_free(&t);

@@ -570,8 +570,18 @@ static const struct vg_source_ops backup_ops = {
 static int load_manifest(struct vg_backup *b, struct vg_source *src, struct vg_diag *diag)
 {
     size_t warned = vg_diag_count(diag, VG_DIAG_WARN);
+    struct vg_stat st;
     int rc;
 
+    if (vg_root_stat(b->root, "Manifest.db", &st) == VG_OK && !S_ISREG(st.mode)) {
+        /* a link, FIFO or folder in its place: never followed, and the
+         * check says it could not read the backup */
+        vg_diag_add(diag, VG_DIAG_WARN, WHERE,
+                    "Manifest.db is not a regular file (a link, folder, FIFO or device): not "
+                    "read; no backed-up file can be located");
+        vg_source_unread(src, "Manifest.db (not a regular file)");
+        return VG_OK;
+    }
     if (!vg_root_is_file(b->root, "Manifest.db")) {
         vg_diag_add(diag, VG_DIAG_ERROR, WHERE,
                     "%s has no Manifest.db (backups from iOS 9 and older are not supported)",
