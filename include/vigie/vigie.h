@@ -210,6 +210,8 @@ enum vg_kind {
     VG_KIND_IOS_BACKUP = 0, /* an iTunes/Finder backup folder, encrypted or not */
     VG_KIND_RESULTS,        /* an earlier -o folder, vigie's or MVT's (check-iocs) */
     VG_KIND_IOS_FS,         /* an iOS full-filesystem dump: a folder, tar or zip */
+    VG_KIND_ANDROID_BACKUP, /* an adb backup (.ab), or the folder its tar was unpacked into */
+    VG_KIND_ANDROID_INTRUSION_LOGS, /* Android 16 intrusion logs: a file, folder or zip */
 };
 
 /* "ios-backup", ... */
@@ -277,6 +279,10 @@ struct vg_scan_opts {
     int force;                /* -o into a folder holding results: replace vigie's files */
     int no_recover;           /* do not recover deleted rows (--no-recover) */
     const char *command_line; /* written to command.log (no secrets) */
+    /* The device's time zone, an IANA name ("Europe/Paris"): times read
+     * without a zone (Android's) are written in it, as MVT's --timezone
+     * does. NULL: UTC. An unknown name makes vg_check fail (VG_E_NOTFOUND). */
+    const char *timezone;
     void (*on_module)(void *ud, const struct vg_module_report *r);
     /* Long work: a module started (records 0) or has emitted that many
      * records so far. Called from the worker threads, a few times a

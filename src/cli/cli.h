@@ -53,8 +53,9 @@ void cli_secret_free(struct secret *s);
 /* Copies arg and blanks it in argv. */
 int cli_secret_set_password(struct secret *s, char *arg);
 int cli_secret_read_key_file(struct secret *s, const char *path);
-/* 1 when a password variable is set, 0 when none is. */
-int cli_secret_from_env(struct secret *s);
+/* 1 when a password variable is set, 0 when none is: VIGIE_BACKUP_PASSWORD,
+ * MVT_BACKUP_PASSWORD, then MVT's own for the platform (android: 1). */
+int cli_secret_from_env(struct secret *s, int android);
 /* Asks on the terminal without echo: 1 read, 0 no terminal to ask on. */
 int cli_secret_prompt(struct secret *s, const char *what);
 /* 64 hex digits and a newline, to stdout (path NULL) or a 0600 file. */

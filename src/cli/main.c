@@ -194,13 +194,13 @@ static int secret_option(struct secret *sec, int c, char *arg)
 /* -p or -k first, then the environment. For the commands that always
  * need a key, a prompt on the terminal when neither gave one; for checks,
  * the source asks (ask_secret) only once it knows the backup is encrypted. */
-static int get_secret(struct secret *sec, const char *target, int needed)
+static int get_secret(struct secret *sec, const char *target, int needed, int android)
 {
     int rc;
 
     if (sec->password || sec->have_key)
         return 0;
-    rc = cli_secret_from_env(sec);
+    rc = cli_secret_from_env(sec, android);
     if (rc != 0)
         return rc < 0 ? -1 : 0;
     if (!needed)
@@ -213,16 +213,29 @@ static int get_secret(struct secret *sec, const char *target, int needed)
     return rc == 1 ? 0 : -1;
 }
 
+/* Where a check's password comes from, for ask_secret. */
+struct asking {
+    struct secret *sec;
+    int android;     /* Android backups: no key file, MVT's Android variable */
+    int interactive; /* 0 with -n: never prompt */
+};
+
 /* The source found an encrypted acquisition and no password was given. */
 static int ask_secret(void *ud, const char *what, char *buf, size_t cap)
 {
-    struct secret *sec = ud;
+    struct asking *a = ud;
+    struct secret *sec = a->sec;
     size_t n;
 
-    if (cli_secret_prompt(sec, "Backup password") != 1) {
-        cli_error("%s is an encrypted backup: give its password (-p, or set "
-                  "VIGIE_BACKUP_PASSWORD) or a key file (-k)",
-                  what);
+    if (!a->interactive || cli_secret_prompt(sec, "Backup password") != 1) {
+        if (a->android)
+            cli_error("%s is an encrypted backup: give its password (-p, or set "
+                      "VIGIE_BACKUP_PASSWORD or MVT_ANDROID_BACKUP_PASSWORD)%s",
+                      what, a->interactive ? "" : "; -n forbids asking for it");
+        else
+            cli_error("%s is an encrypted backup: give its password (-p, or set "
+                      "VIGIE_BACKUP_PASSWORD) or a key file (-k)",
+                      what);
         return VG_E_INVAL;
     }
     n = strlen(sec->password);
@@ -247,8 +260,10 @@ struct check_cmd {
     const char *help; /* what it checks */
     int flags;        /* CMD_*: the options it takes besides the common ones */
 };
-#define CMD_IOS_SECRETS 1 /* -p / -k, MVT_IOS_BACKUP_PASSWORD */
-#define CMD_RECOVERS    2 /* reads databases: --no-recover (saved results hold no pages) */
+#define CMD_IOS_SECRETS     1 /* -p / -k, MVT_IOS_BACKUP_PASSWORD */
+#define CMD_ANDROID_SECRETS 2 /* -p / -n, MVT_ANDROID_BACKUP_PASSWORD */
+#define CMD_TIMEZONE        4 /* -t: times written in the device's zone */
+#define CMD_RECOVERS        8 /* reads databases: --no-recover (saved results hold no pages) */
 
 static const struct check_cmd check_cmds[] = {
     {"ios", "check-backup", VG_KIND_IOS_BACKUP, "BACKUP",
@@ -257,9 +272,19 @@ static const struct check_cmd check_cmds[] = {
     {"ios", "check-fs", VG_KIND_IOS_FS, "DUMP",
      "Checks an iOS full-filesystem dump: a folder, or a tar (gz, zst, xz) or zip of one.",
      CMD_RECOVERS},
+    {"android", "check-backup", VG_KIND_ANDROID_BACKUP, "BACKUP",
+     "Checks an Android adb backup (backup.ab), encrypted or not.\n"
+     "The file as adb, AndroidQF or abe write it, the folder its tar was unpacked into\n"
+     "(apps/...), or abe's tar. Read once as a stream; nothing decrypted is written to disk.",
+     CMD_ANDROID_SECRETS},
+    {"android", "check-intrusion-logs", VG_KIND_ANDROID_INTRUSION_LOGS, "LOGS",
+     "Checks Android 16 intrusion logs.\n"
+     "An NDJSON file, a folder of them, or a zip of them (every *.txt below the folder or in\n"
+     "the zip, zips inside included).",
+     CMD_TIMEZONE},
     {NULL, "check-iocs", VG_KIND_RESULTS, "RESULTS_DIR",
-     "Re-checks an earlier result folder (vigie's or MVT's) with new indicators: the\n"
-     "<module>.json records it holds.",
+     "Re-checks an earlier result folder (vigie's or MVT's) with new indicators.\n"
+     "It reads the <module>.json records the folder holds.",
      0},
 };
 
@@ -289,6 +314,14 @@ static const struct cli_opt scan_opts[] = {
      "the same as --password (MVT's name)"},
     {"key-file", 'k', "FILE", CLI_ARG_FILE, CMD_IOS_SECRETS,
      "key from `vigie ios extract-key` instead of the password"},
+    {"backup-password", 'p', "PASS", CLI_ARG_SECRET, CMD_ANDROID_SECRETS,
+     "password of an encrypted backup, asked only when it is (better:\n"
+     "VIGIE_BACKUP_PASSWORD or MVT_ANDROID_BACKUP_PASSWORD, or let vigie ask)"},
+    {"password", 'p', "PASS", CLI_ARG_SECRET, CMD_ANDROID_SECRETS, "the same as --backup-password"},
+    {"non-interactive", 'n', NULL, CLI_ARG_NONE, CMD_ANDROID_SECRETS, "never ask for a password"},
+    {"timezone", 't', "ZONE", CLI_ARG_NONE, CMD_TIMEZONE,
+     "the device's time zone (e.g. Europe/Paris): times are written in it\n"
+     "instead of UTC"},
 };
 
 static void list_modules(enum vg_kind kind)
@@ -313,12 +346,16 @@ static int cmd_scan(const struct cli_cmd *self, int argc, char **argv)
     struct vg_source *src = NULL;
     struct cli_parser p;
     struct secret sec;
+    struct asking ask;
     size_t n_modules = 0, errors;
     int c, rc, ret = EXIT_ERROR;
 
     memset(&so, 0, sizeof(so));
     memset(&src_opts, 0, sizeof(src_opts));
     memset(&sec, 0, sizeof(sec));
+    ask.sec = &sec;
+    ask.android = (cmd->flags & CMD_ANDROID_SECRETS) != 0;
+    ask.interactive = 1;
     cli_parser_init(&p, self);
     while ((c = cli_next_opt(&p, argc, argv)) != CLI_END) {
         switch (c) {
@@ -360,6 +397,12 @@ static int cmd_scan(const struct cli_cmd *self, int argc, char **argv)
             if (secret_option(&sec, c, optarg) != 0)
                 goto out;
             break;
+        case 'n':
+            ask.interactive = 0;
+            break;
+        case 't':
+            so.timezone = optarg;
+            break;
         case CLI_HELP:
             ret = EXIT_CLEAN;
             goto out;
@@ -383,7 +426,8 @@ static int cmd_scan(const struct cli_cmd *self, int argc, char **argv)
     so.on_progress = cli_progress_module;
     so.ud = &cons;
     if (cli_check_module_names(cmd->kind, modules, n_modules) != 0 ||
-        ((cmd->flags & CMD_IOS_SECRETS) && get_secret(&sec, so.target, 0) != 0))
+        ((cmd->flags & (CMD_IOS_SECRETS | CMD_ANDROID_SECRETS)) &&
+         get_secret(&sec, so.target, 0, ask.android) != 0))
         goto out;
     src_opts.password = sec.password;
     if (sec.have_key) {
@@ -392,7 +436,7 @@ static int cmd_scan(const struct cli_cmd *self, int argc, char **argv)
     }
     src_opts.ask_password = ask_secret;
     src_opts.on_status = cli_status;
-    src_opts.ud = &sec;
+    src_opts.ud = &ask;
     if (vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
         goto out;
     (void)vg_cleanup_stale(diag);
@@ -495,7 +539,7 @@ static int cmd_decrypt(const struct cli_cmd *cmd, int argc, char **argv)
         goto out;
     }
     o.target = argv[optind];
-    if (get_secret(&sec, o.target, 1) != 0 || vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
+    if (get_secret(&sec, o.target, 1, 0) != 0 || vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
         goto out;
     o.password = sec.password;
     if (sec.have_key) {
@@ -558,7 +602,8 @@ static int cmd_extract_key(const struct cli_cmd *cmd, int argc, char **argv)
         cli_usage_error(cmd, "give one backup folder");
         goto out;
     }
-    if (get_secret(&sec, argv[optind], 1) != 0 || vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
+    if (get_secret(&sec, argv[optind], 1, 0) != 0 ||
+        vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
         goto out;
     rc = vg_ios_extract_key(argv[optind], sec.password, diag, key);
     if (rc != VG_OK) {

@@ -1,7 +1,8 @@
 /*
  * Backup passwords and keys on the command line: where they come from
  * (-p, -k, VIGIE_BACKUP_PASSWORD, MVT_BACKUP_PASSWORD, MVT's own
- * MVT_IOS_BACKUP_PASSWORD, or a prompt without echo), the key file format
+ * MVT_IOS_BACKUP_PASSWORD or MVT_ANDROID_BACKUP_PASSWORD, or a prompt
+ * without echo), the key file format
  * (64 hex digits, as MVT's extract-key writes), and wiping them after use.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -22,9 +23,11 @@
 #define KEYFILE_MAX  256
 
 static const char *const password_env[] = {
-    "VIGIE_BACKUP_PASSWORD", "MVT_BACKUP_PASSWORD",
-    "MVT_IOS_BACKUP_PASSWORD", /* the name MVT itself reads */
+    "VIGIE_BACKUP_PASSWORD",
+    "MVT_BACKUP_PASSWORD",
 };
+/* the names MVT itself reads, one per platform */
+static const char *const mvt_env[] = {"MVT_IOS_BACKUP_PASSWORD", "MVT_ANDROID_BACKUP_PASSWORD"};
 
 /* The terminal state a signal handler must put back if the prompt is cut
  * short (echo would otherwise stay off in the analyst's shell). */
@@ -116,19 +119,22 @@ int cli_secret_read_key_file(struct secret *s, const char *path)
     return 0;
 }
 
-int cli_secret_from_env(struct secret *s)
+int cli_secret_from_env(struct secret *s, int android)
 {
     size_t i;
 
-    for (i = 0; i < sizeof(password_env) / sizeof(password_env[0]); i++) {
-        const char *v = getenv(password_env[i]);
+    for (i = 0; i <= sizeof(password_env) / sizeof(password_env[0]); i++) {
+        const char *name = i < sizeof(password_env) / sizeof(password_env[0])
+                               ? password_env[i]
+                               : mvt_env[android ? 1 : 0];
+        const char *v = getenv(name);
         if (v && *v) {
             s->password = strdup(v);
             if (!s->password) {
                 cli_error("out of memory");
                 return -1;
             }
-            cli_info("backup password from $%s", password_env[i]);
+            cli_info("backup password from $%s", name);
             return 1;
         }
     }

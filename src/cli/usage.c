@@ -45,7 +45,7 @@ static const struct {
 static const char *const every_platform[] = {"check-iocs", "download-iocs", "version"};
 
 #define N_OF(a)    (sizeof(a) / sizeof((a)[0]))
-#define HELP_WIDTH 26
+#define HELP_WIDTH 30
 
 static int is_platform(const char *w)
 {
@@ -170,15 +170,27 @@ void cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
     cli_error("%s (see vigie help%s%s)", msg, *name ? " " : "", name);
 }
 
+/* A row whose name an earlier row has (the same option, told for
+ * another platform): counted once. */
+static int name_seen(const struct cli_opt *rows, size_t i)
+{
+    size_t j;
+
+    for (j = 0; j < i; j++)
+        if (strcmp(rows[j].name, rows[i].name) == 0)
+            return 1;
+    return 0;
+}
+
 /* The long options of rows (all of them, applicable or not) that start
- * with the typed prefix: how many, and the first. */
+ * with the typed prefix: how many names, and the first row. */
 static size_t long_matches(const struct cli_opt *rows, size_t count, const char *typed, size_t len,
                            const struct cli_opt **first)
 {
     size_t i, n = 0;
 
     for (i = 0; i < count; i++)
-        if (strncmp(rows[i].name, typed, len) == 0) {
+        if (strncmp(rows[i].name, typed, len) == 0 && !name_seen(rows, i)) {
             if (rows[i].name[len] == '\0') {
                 *first = &rows[i];
                 return 1;

@@ -121,7 +121,7 @@ static size_t help_commands(char **names)
          * spaces, one or two lowercase words, then the summary column */
         if (strncmp(line, "  ", 2) != 0 || line[2] < 'a' || line[2] > 'z')
             continue;
-        len = strlen(line) > 29 ? 29 : strlen(line);
+        len = strlen(line) > 33 ? 33 : strlen(line);
         while (len > 2 && line[len - 1] == ' ')
             len--;
         strncat(list, line + 2, len - 2);
@@ -267,6 +267,35 @@ static void test_check_help_lists_mvt_options(void **state)
     free(h);
 }
 
+/* Each Android check lists its own options and none of iOS's. */
+static void test_android_help(void **state)
+{
+    char *h;
+    (void)state;
+
+    assert_int_equal(vg(&h, NULL, "android check-backup --help"), 0);
+    assert_non_null(strstr(h, "usage: vigie android check-backup [OPTIONS] BACKUP\n"));
+    assert_non_null(strstr(h, "-p, --backup-password PASS"));
+    assert_non_null(strstr(h, "-n, --non-interactive"));
+    assert_null(strstr(h, "--key-file"));
+    assert_null(strstr(h, "--no-recover"));
+    assert_null(strstr(h, "--timezone"));
+    free(h);
+    assert_int_equal(vg(&h, NULL, "help android check-intrusion-logs"), 0);
+    assert_non_null(strstr(h, "-t, --timezone ZONE"));
+    assert_null(strstr(h, "--password"));
+    assert_null(strstr(h, "--non-interactive"));
+    free(h);
+    assert_int_equal(vg(&h, NULL, "--complete-words -- android check-intrusion-logs --"), 0);
+    assert_non_null(strstr(h, "--timezone\t"));
+    assert_null(strstr(h, "--backup-password"));
+    free(h);
+    assert_int_equal(vg(&h, NULL, "--complete-words -- android ''"), 0);
+    assert_non_null(strstr(h, "check-intrusion-logs\t"));
+    assert_null(strstr(h, "extract-key"));
+    free(h);
+}
+
 /* One line on stderr naming what is wrong, with the help to read; exit 2,
  * nothing on stdout. */
 static void expect_one_error(const char *args, const char *names, const char *hint)
@@ -318,6 +347,16 @@ static void test_unknown_command_or_option(void **state)
                      "(see vigie help ios decrypt-backup)");
     expect_one_error("-i x.stix2 report y", "--iocs does not apply to report",
                      "(see vigie help report)");
+    /* an option other platforms' checks take: said so, not ambiguous */
+    expect_one_error("ios check-fs --pass x", "--password does not apply to ios check-fs",
+                     "(see vigie help ios check-fs)");
+    expect_one_error("android check-backup -k key x", "-k does not apply to android check-backup",
+                     "(see vigie help android check-backup)");
+    expect_one_error("android check-intrusion-logs -n x",
+                     "-n does not apply to android check-intrusion-logs",
+                     "(see vigie help android check-intrusion-logs)");
+    expect_one_error("ios check-backup -t UTC x", "-t does not apply to ios check-backup",
+                     "(see vigie help ios check-backup)");
 }
 
 /* ---- MVT's options in MVT's places, global options after the command ---- */
@@ -600,6 +639,7 @@ int main(void)
         cmocka_unit_test(test_every_command_has_help),
         cmocka_unit_test(test_platform_help),
         cmocka_unit_test(test_check_help_lists_mvt_options),
+        cmocka_unit_test(test_android_help),
         cmocka_unit_test(test_unknown_command_or_option),
         cmocka_unit_test(test_iocs_in_every_place),
         cmocka_unit_test(test_output_module_hashes_fast),

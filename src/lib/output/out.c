@@ -25,6 +25,7 @@
 struct vg_out {
     char *dir;
     struct vg_diag *diag;
+    int device_local; /* timeline times are the device's wall clock */
 };
 
 /* ---- the folder ---- */
@@ -588,6 +589,13 @@ int vg_out_info(struct vg_out *o, const json_t *info)
 /* ---- timelines ---- */
 
 static const char csv_header[] = "\"UTC Timestamp\",\"Plugin\",\"Event\",\"Description\"\r\n";
+static const char csv_header_local[] =
+    "\"Device Local Timestamp\",\"Plugin\",\"Event\",\"Description\"\r\n";
+
+void vg_out_set_device_time(struct vg_out *o, int device_local)
+{
+    o->device_local = device_local;
+}
 
 /* Python's csv.QUOTE_ALL: every field quoted, quotes doubled, line breaks
  * kept inside the quotes. */
@@ -765,7 +773,10 @@ static int write_timeline(struct vg_out *o, const char *csv_name, const char *js
         vg_timeline_iter_free(it);
         return rc;
     }
-    vg_sink_put(&csv.sink, csv_header, sizeof(csv_header) - 1);
+    if (o->device_local)
+        vg_sink_put(&csv.sink, csv_header_local, sizeof(csv_header_local) - 1);
+    else
+        vg_sink_put(&csv.sink, csv_header, sizeof(csv_header) - 1);
     while (!csv.sink.err && !(jsonl_name && jl.sink.err) &&
            (got = vg_timeline_iter_next(it, &ev)) > 0) {
         csv_row(&csv.sink, &ev);
@@ -849,4 +860,228 @@ int vg_out_command_log(struct vg_out *o, const char *command_line, const char *d
     log_line(&w.sink, "command: ", command_line ? command_line : "");
     log_line(&w.sink, "date: ", date ? date : "");
     return wfile_close(o, &w, VG_OK);
+}
+
+/* ---- alerts_context.csv: the minutes around each alert ---- */
+
+/* "YYYY-MM-DD HH:MM:SS[.ffffff]" to microseconds since 1970; 0 when it is
+ * not such a time. */
+static int parse_time_us(const char *s, int64_t *out)
+{
+    int v[6] = {0}, i, k = 0;
+    static const int width[6] = {4, 2, 2, 2, 2, 2};
+    static const char after[6] = {'-', '-', ' ', ':', ':', '\0'};
+    int64_t us = 0, scale = 100000;
+
+    for (i = 0; i < 6; i++) {
+        int w;
+        for (w = 0; w < width[i]; w++, k++) {
+            if (s[k] < '0' || s[k] > '9')
+                return 0;
+            v[i] = v[i] * 10 + (s[k] - '0');
+        }
+        if (after[i] && s[k++] != after[i])
+            return 0;
+    }
+    if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[4] > 59 || v[5] > 60)
+        return 0;
+    if (s[k] == '.')
+        for (k++; s[k] >= '0' && s[k] <= '9' && scale > 0; k++, scale /= 10)
+            us += (s[k] - '0') * scale;
+    *out = (vg_days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]) * 86400 + v[3] * 3600 +
+            v[4] * 60 + v[5]) *
+               1000000 +
+           us;
+    return 1;
+}
+
+struct ctx_event {
+    int64_t t;
+    char *s; /* timestamp\0plugin\0event\0description\0 */
+    size_t plugin, event, desc;
+};
+
+struct ctx_ring {
+    struct ctx_event *v;
+    size_t head, n, cap;
+    size_t dropped; /* events of the window left out (the cap) */
+};
+
+static void ctx_event_free(struct ctx_event *e)
+{
+    free(e->s);
+    e->s = NULL;
+}
+
+static int ctx_event_set(struct ctx_event *e, int64_t t, const struct vg_timeline_event *ev)
+{
+    size_t a = strlen(ev->timestamp), b = strlen(ev->plugin), c = strlen(ev->event),
+           d = strlen(ev->description);
+
+    if (d > VG_REPORT_CTX_TEXT)
+        d = VG_REPORT_CTX_TEXT;
+    while (d > 0 && d < strlen(ev->description) &&
+           ((unsigned char)ev->description[d] & 0xc0) == 0x80)
+        d--; /* cut on a character boundary */
+    e->s = vg_malloc(a + b + c + d + 4);
+    if (!e->s)
+        return VG_E_NOMEM;
+    e->t = t;
+    memcpy(e->s, ev->timestamp, a + 1);
+    e->plugin = a + 1;
+    memcpy(e->s + e->plugin, ev->plugin, b + 1);
+    e->event = e->plugin + b + 1;
+    memcpy(e->s + e->event, ev->event, c + 1);
+    e->desc = e->event + c + 1;
+    memcpy(e->s + e->desc, ev->description, d);
+    e->s[e->desc + d] = '\0';
+    return VG_OK;
+}
+
+static void ring_pop(struct ctx_ring *r)
+{
+    ctx_event_free(&r->v[r->head]);
+    r->head = (r->head + 1) % r->cap;
+    r->n--;
+}
+
+static void ctx_offset(char *buf, size_t cap, int64_t d)
+{
+    uint64_t a = d < 0 ? (uint64_t)(-(d + 1)) + 1 : (uint64_t)d;
+    (void)vg_snprintf(buf, cap, "%s%llu.%06llu", d < 0 ? "-" : "+",
+                      (unsigned long long)(a / 1000000), (unsigned long long)(a % 1000000));
+}
+
+static const char ctx_header[] =
+    "\"Alert\",\"Offset (s)\",\"UTC Timestamp\",\"Plugin\",\"Event\",\"Description\"\r\n";
+static const char ctx_header_local[] =
+    "\"Alert\",\"Offset (s)\",\"Device Local Timestamp\",\"Plugin\",\"Event\",\"Description\"\r\n";
+
+static void ctx_alert_rows(struct vg_sink *s, size_t n, const struct ctx_event *a,
+                           const struct ctx_ring *r)
+{
+    char num[32], off[48];
+    size_t i;
+
+    (void)vg_snprintf(num, sizeof(num), "%zu", n);
+    csv_field(s, num, 0);
+    csv_field(s, "", 0);
+    csv_field(s, a->s, 0);
+    csv_field(s, a->s + a->plugin, 0);
+    csv_field(s, a->s + a->event, 0);
+    csv_field(s, a->s + a->desc, 1);
+    for (i = 0; i < r->n; i++) {
+        const struct ctx_event *e = &r->v[(r->head + i) % r->cap];
+        ctx_offset(off, sizeof(off), e->t - a->t);
+        csv_field(s, num, 0);
+        csv_field(s, off, 0);
+        csv_field(s, e->s, 0);
+        csv_field(s, e->s + e->plugin, 0);
+        csv_field(s, e->s + e->event, 0);
+        csv_field(s, e->s + e->desc, 1);
+    }
+    if (r->dropped) {
+        (void)vg_snprintf(off, sizeof(off), "%zu earlier events of the window not shown",
+                          r->dropped);
+        csv_field(s, num, 0);
+        csv_field(s, "", 0);
+        csv_field(s, "", 0);
+        csv_field(s, "", 0);
+        csv_field(s, "", 0);
+        csv_field(s, off, 1);
+    }
+}
+
+/* The dated alerts, in order, at most VG_MAX_CONTEXT_ALERTS. */
+static int ctx_alerts(const struct vg_timeline *alerts_tl, struct ctx_event **out, size_t *n)
+{
+    struct vg_timeline_iter *it = NULL;
+    struct vg_timeline_event ev;
+    struct ctx_event *v = vg_calloc(VG_MAX_CONTEXT_ALERTS, sizeof(*v));
+    int64_t t;
+    int rc = v ? vg_timeline_iter_new(alerts_tl, &it) : VG_E_NOMEM, got;
+
+    *n = 0;
+    while (rc == VG_OK && *n < VG_MAX_CONTEXT_ALERTS &&
+           (got = vg_timeline_iter_next(it, &ev)) != 0) {
+        if (got < 0)
+            rc = got;
+        else if (parse_time_us(ev.timestamp, &t))
+            rc = ctx_event_set(&v[(*n)++], t, &ev);
+    }
+    vg_timeline_iter_free(it);
+    *out = v;
+    return rc;
+}
+
+int vg_out_alerts_context(struct vg_out *o, const struct vg_timeline *alerts_tl,
+                          const struct vg_timeline *tl, int half_window)
+{
+    struct vg_timeline_iter *it = NULL;
+    struct vg_timeline_event ev;
+    struct ctx_event *alerts = NULL, next;
+    struct ctx_ring ring;
+    struct wfile w;
+    int64_t span = (int64_t)half_window * 1000000;
+    size_t n_alerts = 0, i;
+    int rc, got = 1, have_next = 0;
+
+    memset(&ring, 0, sizeof(ring));
+    memset(&next, 0, sizeof(next));
+    rc = ctx_alerts(alerts_tl, &alerts, &n_alerts);
+    if (rc == VG_OK && n_alerts == 0)
+        rc = remove_stale(o, "alerts_context.csv");
+    if (rc != VG_OK || n_alerts == 0)
+        goto out;
+    ring.cap = VG_MAX_CONTEXT_EVENTS;
+    ring.v = vg_calloc(ring.cap, sizeof(*ring.v));
+    rc = ring.v ? vg_timeline_iter_new(tl, &it) : VG_E_NOMEM;
+    if (rc == VG_OK)
+        rc = wfile_open(o, "alerts_context.csv", &w);
+    if (rc != VG_OK)
+        goto out;
+    vg_sink_puts(&w.sink, o->device_local ? ctx_header_local : ctx_header);
+    for (i = 0; i < n_alerts && rc == VG_OK && !w.sink.err; i++) {
+        int64_t lo = alerts[i].t - span, hi = alerts[i].t + span;
+        while (ring.n && ring.v[ring.head].t < lo)
+            ring_pop(&ring);
+        ring.dropped = 0;
+        for (;;) {
+            int64_t t;
+            if (!have_next) {
+                if (got <= 0 || (got = vg_timeline_iter_next(it, &ev)) <= 0)
+                    break;
+                if (!parse_time_us(ev.timestamp, &t) || t < lo)
+                    continue; /* undated, or before every window still to come */
+                if ((rc = ctx_event_set(&next, t, &ev)) != VG_OK)
+                    break;
+                have_next = 1;
+            }
+            if (next.t > hi)
+                break; /* kept for the next alert's window */
+            /* the ring takes the copy's strings over */
+            if (ring.n == ring.cap) {
+                ring_pop(&ring);
+                ring.dropped++;
+            }
+            ring.v[(ring.head + ring.n++) % ring.cap] = next;
+            memset(&next, 0, sizeof(next));
+            have_next = 0;
+        }
+        if (got < 0)
+            rc = got;
+        if (rc == VG_OK)
+            ctx_alert_rows(&w.sink, i + 1, &alerts[i], &ring);
+    }
+    rc = wfile_close(o, &w, rc);
+out:
+    vg_timeline_iter_free(it);
+    ctx_event_free(&next);
+    while (ring.n)
+        ring_pop(&ring);
+    free(ring.v);
+    for (i = 0; i < n_alerts; i++)
+        ctx_event_free(&alerts[i]);
+    free(alerts);
+    return rc;
 }

@@ -141,6 +141,16 @@ int vg_out_alerts(struct vg_out *o, const json_t *alerts) VG_MUST_CHECK;
 /* timeline.csv and timeline.jsonl from tl in timeline order (the writer
  * orders a view itself when tl is not sorted). Not written when empty. */
 int vg_out_timeline(struct vg_out *o, const struct vg_timeline *tl) VG_MUST_CHECK;
+/* Timeline times are the device's wall clock, not UTC (Android: MVT's
+ * "Device Local Timestamp" header). */
+void vg_out_set_device_time(struct vg_out *o, int device_local);
+/* alerts_context.csv: for each dated alert (in alerts_tl's order, at most
+ * VG_MAX_CONTEXT_ALERTS), the alert, then every event of tl within
+ * half_window seconds of it, interleaved from all modules, with its offset
+ * from the alert (at most VG_MAX_CONTEXT_EVENTS per alert, nearest kept).
+ * Not written when no alert has a time. Memory: one window of events. */
+int vg_out_alerts_context(struct vg_out *o, const struct vg_timeline *alerts_tl,
+                          const struct vg_timeline *tl, int half_window) VG_MUST_CHECK;
 /* alerts_timeline.csv: one row per alert (event_time, plugin, level,
  * message), in timeline order. Always written, header only when no alert;
  * alerts_tl may be NULL. */

@@ -24,8 +24,21 @@ static int module_applies(const struct vg_module *m, unsigned served)
     return 0;
 }
 
+/* 1 when a module of that result name is among v[0..n) already. */
+static int name_taken(const struct vg_module **v, size_t n, const char *name)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (strcmp(v[i]->name, name) == 0)
+            return 1;
+    return 0;
+}
+
 /* The modules to run, in list order: the platform's, or every platform's
- * for saved results. Free the array. */
+ * for saved results, where one result file is read by one module (iOS's
+ * and Android's "sms" share MVT's name: the first in list order reads
+ * sms.json, and checks the links either kind of record holds). Free the
+ * array. */
 static const struct vg_module **modules_for(enum vg_kind kind, int any_platform,
                                             enum vg_platform platform, size_t *n)
 {
@@ -43,7 +56,9 @@ static const struct vg_module **modules_for(enum vg_kind kind, int any_platform,
         if ((any_platform || platform == VG_PLATFORM_IOS) && module_applies(ios[i], served))
             v[k++] = ios[i];
     for (i = 0; i < na; i++)
-        if ((any_platform || platform == VG_PLATFORM_ANDROID) && module_applies(android[i], served))
+        if ((any_platform || platform == VG_PLATFORM_ANDROID) &&
+            module_applies(android[i], served) &&
+            !(any_platform && name_taken(v, k, android[i]->name)))
             v[k++] = android[i];
     *n = k;
     return v;

@@ -254,6 +254,33 @@ int vg_check_email(struct vg_run *run, enum vg_level level, const struct vg_rec 
     return 1;
 }
 
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+int vg_check_counterpart(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                         const char *addr, const char *event_time)
+{
+    static const char *const not_mail[] = {"@s.whatsapp.net", "@c.us",      "@g.us", "@lid",
+                                           "@broadcast",      "@newsletter"};
+    size_t i;
+
+    if (!addr)
+        return 0;
+    if (strncasecmp(addr, "mailto:", 7) == 0)
+        addr += 7;
+    else if (strncasecmp(addr, "e:", 2) == 0)
+        addr += 2;
+    if (!strchr(addr, '@'))
+        return 0;
+    for (i = 0; i < VG_ARRAY_LEN(not_mail); i++)
+        if (ends_with(addr, not_mail[i]))
+            return 0;
+    return vg_check_email(run, level, rec, addr, event_time);
+}
+
 int vg_check_file_path(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
                        const char *path, const char *event_time)
 {

@@ -27,6 +27,13 @@ int vg_check_process(struct vg_run *run, enum vg_level level, const struct vg_re
                      const char *name, const char *event_time);
 int vg_check_email(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
                    const char *email, const char *event_time);
+/* The other side of a communication (a message's handle, a caller, a
+ * contact's address): e-mail addresses, also as "mailto:" or an iMessage
+ * "e:" handle, against email-addr indicators. Messaging ids that only look
+ * like addresses (WhatsApp JIDs, @lid, @g.us) are not e-mail. Phone numbers
+ * have no indicator type in public STIX2 files: not looked up. */
+int vg_check_counterpart(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                         const char *addr, const char *event_time);
 int vg_check_file_path(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
                        const char *path, const char *event_time);
 int vg_check_file_name(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,

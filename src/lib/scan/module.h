@@ -114,6 +114,9 @@ int vg_run_fast(const struct vg_run *run);
 enum vg_platform vg_run_platform(const struct vg_run *run);
 /* 1 when records come from saved results (check-iocs), not an acquisition. */
 int vg_run_rechecking(const struct vg_run *run);
+/* The device's time zone (-t, or what the source knows), or NULL: UTC. */
+struct vg_tz;
+const struct vg_tz *vg_run_tz(const struct vg_run *run);
 
 /* A schema for this module's records (freed with the run). */
 int vg_run_schema(struct vg_run *run, const char *const *names, size_t n,

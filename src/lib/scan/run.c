@@ -56,6 +56,11 @@ int vg_run_rechecking(const struct vg_run *run)
     return run->rechecking;
 }
 
+const struct vg_tz *vg_run_tz(const struct vg_run *run)
+{
+    return run->scan->tz;
+}
+
 size_t vg_run_record_count(const struct vg_run *run)
 {
     return run->n_records;

@@ -15,10 +15,12 @@
 
 #include "output/report.h"
 #include "scan/scan.h"
+#include "util/tz.h"
 
 int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_scan_opts *opts,
                  struct vg_diag *diag, struct vg_summary *sum, struct vg_source *src)
 {
+    const char *zone;
     int rc = VG_E_NOMEM;
 
     memset(s, 0, sizeof(*s));
@@ -37,10 +39,25 @@ int vg_scan_init(struct vg_scan *s, const struct vg_iocs *iocs, const struct vg_
         goto out;
     if (opts->hashes && !(s->hashes = json_object()))
         goto out;
+    /* the analyst's zone must be one; the acquisition's falls back to UTC */
+    zone = opts->timezone ? opts->timezone : src->timezone;
+    if (zone && (rc = vg_tz_load(zone, &s->tz)) != VG_OK) {
+        vg_diag_add(diag, opts->timezone ? VG_DIAG_ERROR : VG_DIAG_WARN, "scan", "%s: %s%s", zone,
+                    rc == VG_E_NOTFOUND || rc == VG_E_INVAL
+                        ? "not a time zone of the tz database (e.g. Europe/Paris)"
+                        : vg_strerror(rc),
+                    opts->timezone ? "" : "; times are written in UTC");
+        if (opts->timezone || rc == VG_E_NOMEM)
+            goto out;
+        s->tz = NULL;
+    }
+    rc = VG_E_NOMEM;
     if (opts->output_dir) {
         rc = vg_out_new(opts->output_dir, diag, &s->out);
         if (rc != VG_OK)
             goto out;
+        /* Android's logs keep the phone's wall clock; so do its modules */
+        vg_out_set_device_time(s->out, !src->any_platform && src->platform == VG_PLATFORM_ANDROID);
         rc = vg_timeline_new(&s->tl);
         if (rc != VG_OK)
             goto out;
@@ -66,6 +83,8 @@ void vg_scan_cleanup(struct vg_scan *s)
     json_decref(s->hashes);
     json_decref(s->device);
     json_decref(s->unread);
+    vg_tz_free(s->tz);
+    s->tz = NULL;
     s->out = NULL;
     s->tl = s->alerts_tl = NULL;
     s->alerts = s->modules = s->hashes = s->device = s->unread = NULL;
@@ -487,6 +506,8 @@ static int write_outputs(struct vg_scan *s)
         rc = vg_out_timeline(s->out, s->tl);
     if (rc == VG_OK)
         rc = vg_out_alerts_timeline(s->out, s->alerts_tl);
+    if (rc == VG_OK && s->src->alert_context > 0)
+        rc = vg_out_alerts_context(s->out, s->alerts_tl, s->tl, s->src->alert_context);
     if (rc == VG_OK && vg_isodate_now(date) != VG_OK)
         date[0] = '\0';
     if (rc == VG_OK)
@@ -520,8 +541,11 @@ static void prepare_source(struct vg_scan *s, const struct vg_module *const *sel
     for (i = 0; i < n; i++)
         for (j = 0; j < sel[i]->n_locs; j++)
             locs[k++] = &sel[i]->locs[j];
-    if (s->src->ops->prepare(s->src->self, locs, k, s->diag) != VG_OK)
-        vg_source_unread(s->src, "the acquisition could not be read whole");
+    /* the scan copied the source's list at its start: add to both */
+    if (s->src->ops->prepare(s->src->self, locs, k, s->diag) != VG_OK &&
+        json_array_append_new(s->unread, json_string("the acquisition could not be read whole")) !=
+            0)
+        vg_diag_add(s->diag, VG_DIAG_ERROR, "scan", "out of memory");
     free(locs);
 }
 

@@ -37,6 +37,7 @@ struct vg_scan {
     json_t *hashes;                /* display name -> sha256, with --hashes */
     json_t *device;                /* info.json "device" */
     json_t *unread;                /* what could not be read: the verdict's INCOMPLETE */
+    struct vg_tz *tz;              /* the device's time zone (-t), or NULL: UTC */
     pthread_mutex_t lock;          /* hashes, device */
     struct vg_summary *sum;
 };

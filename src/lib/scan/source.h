@@ -58,6 +58,13 @@ struct vg_source {
     json_t *unread;            /* what could not be read at all: strings */
     char *notes;               /* one line for the console (which backup was picked) */
     int nomem;                 /* sticky: a fact or note could not be recorded */
+    /* >0: alerts_context.csv gives every event within this many seconds of
+     * each alert (dense logs, where the events around a hit tell the most) */
+    int alert_context;
+    /* The device's time zone as the acquisition says it (AndroidQF's
+     * persist.sys.timezone), an IANA name owned by the source, or NULL; the
+     * scan's option (-t) wins over it. Set when the source is opened. */
+    char *timezone;
 };
 
 /* For source implementations: a zeroed source for path (real resolved). */

@@ -12,6 +12,8 @@
 #ifndef VG_SOURCES_LIST_H
 #define VG_SOURCES_LIST_H
 
+#include "sources/android_backup.h"
+#include "sources/intrusion_logs.h"
 #include "sources/ios_backup.h"
 #include "sources/ios_fs.h"
 #include "sources/results.h"
@@ -22,6 +24,10 @@
           VG_LOC_BIT(VG_LOC_BACKUP_LISTING))                                                       \
     X(VG_KIND_IOS_FS, "ios-fs", VG_PLATFORM_IOS, vg_src_ios_fs_open,                               \
       VG_LOC_BIT(VG_LOC_FS) | VG_LOC_BIT(VG_LOC_FS_LISTING))                                       \
+    X(VG_KIND_ANDROID_BACKUP, "android-backup", VG_PLATFORM_ANDROID, vg_src_android_backup_open,   \
+      VG_LOC_BIT(VG_LOC_ANDROID_BACKUP))                                                           \
+    X(VG_KIND_ANDROID_INTRUSION_LOGS, "android-intrusion-logs", VG_PLATFORM_ANDROID,               \
+      vg_src_intrusion_logs_open, VG_LOC_BIT(VG_LOC_LOGS))                                         \
     X(VG_KIND_RESULTS, "check-iocs", -1, vg_src_results_open, 0u)
 
 #endif

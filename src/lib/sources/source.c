@@ -98,6 +98,7 @@ void vg_source_free(struct vg_source *src)
     free(src->path);
     free(src->real);
     free(src->notes);
+    free(src->timezone);
     free(src);
 }
 

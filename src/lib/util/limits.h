@@ -110,6 +110,12 @@
 #define VG_MAX_AB_TAR_BYTES   (4ull << 40)          /* plaintext made from one backup */
 #define VG_MAX_AB_RETRIES     1000u                 /* damaged tar headers skipped in one walk */
 #define VG_MAX_SMS_BACKUP     (64u * 1024u * 1024u) /* one inflated telephony backup file */
+/* Members of a .ab the source keeps for modules (sources/android_backup.c): in memory up to
+ * these sizes, in the private temp folder past them (they are decrypted data). */
+#define VG_AB_KEEP_MEM       (16u << 20)   /* one member kept in memory */
+#define VG_AB_KEEP_MEM_TOTAL (256u << 20)  /* all members kept in memory together */
+#define VG_MAX_AB_KEPT       100000u       /* members kept from one backup */
+#define VG_MAX_AB_KEPT_BYTES (64ull << 30) /* bytes kept (memory and temp folder) */
 
 /* Android 16 intrusion logs (NDJSON, src/lib/formats/android/intrusion.c) */
 #define VG_MAX_IL_LINE   (1024u * 1024u) /* one line; longer ones are skipped with a warning */
@@ -195,6 +201,9 @@
 #define VG_REPORT_CTX_EVENTS   10u                   /* events kept each side of an alert */
 #define VG_REPORT_CTX_ALERTS   10u                   /* other alerts shown in one context */
 #define VG_REPORT_CTX_TEXT     1024u                 /* bytes of a context event's text */
+/* alerts_context.csv (output/out.c): the events around each alert */
+#define VG_MAX_CONTEXT_ALERTS 1000u /* alerts given a context; later ones are not */
+#define VG_MAX_CONTEXT_EVENTS 2000u /* events of one window kept (the latest) */
 
 /* Timeline spilling: memory held before a sorted run file is written */
 #define VG_TIMELINE_SPILL_BYTES (64u * 1024u * 1024u)
@@ -206,5 +215,9 @@
 #define VG_MAX_AQF_WARNINGS  32u                   /* warnings listed per file, then counted */
 #define VG_MAX_AQF_JSON_ITEM (64u * 1024u * 1024u) /* one item of a file's top-level array */
 #define VG_MAX_GETPROP_LINES 1024u                 /* lines of one multi-line property value */
+/* Time zones (src/lib/util/tz.c): the system's TZif files are a few KB */
+#define VG_MAX_TZ_FILE  (1024u * 1024u)
+#define VG_MAX_TZ_NAME  255u   /* bytes of a zone name ("America/Argentina/Buenos_Aires") */
+#define VG_MAX_TZ_TIMES 10000u /* transitions (real zones: a few hundred) */
 
 #endif

@@ -72,11 +72,19 @@ static int grow(struct vg_seen *s)
 int vg_seen_add(struct vg_seen *s, const char *const *parts, size_t n_parts)
 {
     uint64_t a, b;
+
+    fingerprint(parts, n_parts, &a, &b);
+    return vg_seen_add_pair(s, a, b);
+}
+
+int vg_seen_add_pair(struct vg_seen *s, uint64_t a, uint64_t b)
+{
     size_t j;
 
+    if (a == 0 && b == 0)
+        b = 1; /* (0,0) marks an empty slot */
     if (s->n + 1 > s->cap / 2 && grow(s) != VG_OK)
         return VG_E_NOMEM;
-    fingerprint(parts, n_parts, &a, &b);
     for (j = (size_t)a & (s->cap - 1);; j = (j + 1) & (s->cap - 1)) {
         uint64_t x = s->slots[2 * j], y = s->slots[2 * j + 1];
         if (!x && !y)

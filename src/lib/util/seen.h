@@ -23,5 +23,8 @@ void vg_seen_free(struct vg_seen *s);
 /* Adds the fingerprint of the n_parts strings; returns 1 when it was new,
  * 0 when already there, or a negative error. */
 int vg_seen_add(struct vg_seen *s, const char *const *parts, size_t n_parts);
+/* The same with a fingerprint the caller computed (two independent 64-bit
+ * hashes of what it identifies). */
+int vg_seen_add_pair(struct vg_seen *s, uint64_t a, uint64_t b);
 
 #endif

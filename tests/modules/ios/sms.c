@@ -308,6 +308,38 @@ static void test_alerts(void **state)
     free(bundle);
 }
 
+/* The other side of a message is checked too (beyond MVT): an iMessage
+ * from an attacker's e-mail account, named by an email-addr indicator. */
+static void test_counterpart_email(void **state)
+{
+    static const char *const hit[] = {"[email-addr:value='friend@example.com']", NULL};
+    static const char *const near[] = {"[email-addr:value='riend@example.com']",
+                                       "[email-addr:value='friend@example.co']", NULL};
+    char *dir = vgh_backup_db(DOMAIN, RELPATH, fill_messages, NULL);
+    struct vgh_result r;
+    size_t i, n = 0;
+    (void)state;
+
+    vgh_run_ok(dir, hit, "sms", &r);
+    for (i = 0; i < json_array_size(r.alerts); i++) {
+        const json_t *a = json_array_get(r.alerts, i);
+        if (!strstr(vgh_must_str(a, "message"), "suspicious email address \"friend@example.com\""))
+            continue;
+        n++;
+        assert_string_equal(vgh_must_str(a, "level"), "CRITICAL");
+        assert_string_equal(vgh_must_str(json_object_get(a, "event"), "phone_number"),
+                            "friend@example.com");
+    }
+    assert_true(n >= 1);
+    vgh_result_free(&r);
+    /* near misses: nothing */
+    vgh_run_ok(dir, near, "sms", &r);
+    for (i = 0; i < json_array_size(r.alerts); i++)
+        assert_null(strstr(vgh_must_str(json_array_get(r.alerts, i), "message"), "email"));
+    vgh_result_free(&r);
+    vgh_cleanup(dir);
+}
+
 static void test_timeline(void **state)
 {
     char *dir = vgh_backup_db(DOMAIN, RELPATH, fill_messages, NULL);
@@ -528,6 +560,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_records),
         cmocka_unit_test(test_alerts),
+        cmocka_unit_test(test_counterpart_email),
         cmocka_unit_test(test_timeline),
         cmocka_unit_test(test_not_sqlite),
         cmocka_unit_test(test_missing_table_and_hostile_values),

@@ -123,15 +123,15 @@ static int int_field(struct vg_il_event *ev, const char *field, int64_t *out)
 }
 
 /* datetime.fromtimestamp(t): the microseconds rounded half to even, as
- * Python's _PyTime_ROUND_HALF_EVEN does (nearbyint in the default mode). */
-static void py_isodate(double t, char *buf)
+ * Python's _PyTime_ROUND_HALF_EVEN does (nearbyint in the default mode).
+ * VG_E_LIMIT outside years 1 to 9999. */
+static int py_split(double t, int64_t *sec, int32_t *usec)
 {
     double whole, us;
     int64_t s;
 
-    buf[0] = '\0';
     if (!isfinite(t) || t < -62135596800.0 || t > 253402300799.0)
-        return;
+        return VG_E_LIMIT;
     us = nearbyint(modf(t, &whole) * 1e6);
     s = (int64_t)whole;
     if (us >= 1e6) {
@@ -141,8 +141,26 @@ static void py_isodate(double t, char *buf)
         us += 1e6;
         s -= 1;
     }
-    if (vg_isodate(s, (int32_t)us, buf) != VG_OK)
+    *sec = s;
+    *usec = (int32_t)us;
+    return VG_OK;
+}
+
+static void py_isodate(double t, char *buf)
+{
+    int64_t s;
+    int32_t us;
+
+    buf[0] = '\0';
+    if (py_split(t, &s, &us) != VG_OK || vg_isodate(s, us, buf) != VG_OK)
         buf[0] = '\0';
+}
+
+int vg_il_event_time(const struct vg_il_event *ev, int64_t *sec, int32_t *usec)
+{
+    if (!ev->has_time)
+        return VG_E_NOTFOUND;
+    return py_split(ev->seconds, sec, usec);
 }
 
 /* MVT: `if event_time:` then event_time / 1000.0 (ms) or / 1e9 (ns). */
@@ -166,7 +184,8 @@ static void event_time(struct vg_il_event *ev, double per_second)
     if (t == 0)
         return;
     ev->has_time = 1;
-    py_isodate(t / per_second, ev->isodate);
+    ev->seconds = t / per_second;
+    py_isodate(ev->seconds, ev->isodate);
 }
 
 static void dns_fields(struct vg_il_event *ev)

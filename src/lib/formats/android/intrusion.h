@@ -115,6 +115,7 @@ struct vg_il_event {
      * microsecond, ties to even); "" when there is no usable time (MVT:
      * None) and for unknown kinds, which MVT does not convert */
     char isodate[VG_ISODATE_LEN + 1];
+    double seconds; /* the time in seconds as MVT computes it (when has_time) */
 
     const char *package_name; /* DNS, connect */
     /* DNS */
@@ -162,6 +163,11 @@ struct vg_il_counts {
  * value stops and is returned. counts may be NULL. */
 int vg_il_parse_text(const char *text, size_t len, const char *display, struct vg_diag *diag,
                      vg_il_event_fn cb, void *ud, struct vg_il_counts *counts) VG_MUST_CHECK;
+
+/* The event's time as MVT's datetime.fromtimestamp has it: Unix seconds
+ * and microseconds (rounded half to even), for a time zone to be applied.
+ * VG_E_NOTFOUND without a usable time, VG_E_LIMIT outside years 1-9999. */
+int vg_il_event_time(const struct vg_il_event *ev, int64_t *sec, int32_t *usec) VG_MUST_CHECK;
 
 /* The address part of a Java InetAddress string: after the last '/'
  * ("ip6-localhost/::1" gives "::1", "/1.2.3.4" gives "1.2.3.4"), as MVT's

@@ -8,6 +8,14 @@
 #ifndef VG_MODULES_ANDROID_LIST_H
 #define VG_MODULES_ANDROID_LIST_H
 
-#define VG_ANDROID_MODULES(X)
+/* AndroidQF's own modules come first (MVT runs the backup's and the
+ * intrusion logs' after them); then the backup's modules (check-backup,
+ * and backup.ab in check-androidqf); then the intrusion logs' in MVT's
+ * order (check-intrusion-logs). */
+#define VG_ANDROID_MODULES(X)                                                                      \
+    X(backup_sms)                                                                                  \
+    X(il_dns_event)                                                                                \
+    X(il_connect_event)                                                                            \
+    X(il_security_event)
 
 #endif

@@ -52,8 +52,7 @@ static void calls_check(struct vg_run *run, const struct vg_rec *rec)
 {
     const char *number = vg_rec_text(rec, F_NUMBER);
 
-    if (number && strchr(number, '@'))
-        vg_check_email(run, VG_LEVEL_CRITICAL, rec, number, vg_rec_time(rec, F_ISODATE));
+    vg_check_counterpart(run, VG_LEVEL_CRITICAL, rec, number, vg_rec_time(rec, F_ISODATE));
 }
 
 static void calls_timeline(struct vg_run *run, const struct vg_rec *rec)

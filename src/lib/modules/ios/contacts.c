@@ -41,8 +41,7 @@ static void contacts_check(struct vg_run *run, const struct vg_rec *rec)
 {
     const char *value = vg_rec_text(rec, F_VALUE);
 
-    if (value && strchr(value, '@'))
-        vg_check_email(run, VG_LEVEL_CRITICAL, rec, value, "");
+    vg_check_counterpart(run, VG_LEVEL_CRITICAL, rec, value, "");
 }
 
 const struct vg_module vg_mod_contacts = {

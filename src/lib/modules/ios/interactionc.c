@@ -540,13 +540,7 @@ static int interactionc_extract(struct vg_run *run)
 
 static int check_identifier(struct vg_run *run, const struct vg_rec *rec, int key, const char *t)
 {
-    const char *id = vg_rec_text(rec, key);
-
-    if (!id || !strchr(id, '@'))
-        return 0;
-    if (vg_str_has_prefix(id, "mailto:"))
-        id += 7;
-    return vg_check_email(run, VG_LEVEL_CRITICAL, rec, id, t);
+    return vg_check_counterpart(run, VG_LEVEL_CRITICAL, rec, vg_rec_text(rec, key), t);
 }
 
 static int party_field(int party, int which)

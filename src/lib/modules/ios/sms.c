@@ -250,6 +250,8 @@ static void sms_check_one(struct vg_run *run, const struct vg_rec *rec)
     if (!vg_check_url_list(run, VG_LEVEL_CRITICAL, rec, links, when) &&
         !vg_check_text(run, VG_LEVEL_CRITICAL, rec, text, when))
         vg_check_text(run, VG_LEVEL_CRITICAL, rec, body, when);
+    /* the other side: an attacker's iMessage account (beyond MVT) */
+    vg_check_counterpart(run, VG_LEVEL_CRITICAL, rec, vg_rec_text(rec, F_PHONE), when);
     free(body);
 }
 
