@@ -10,6 +10,10 @@
  *       An iOS backup: filler files over realistic domains, and the big
  *       databases (Safari history, sms.db, DataUsage, WhatsApp, the ID
  *       status cache) with a planted hit for each module that checks them.
+ *   mkcorpus fsdump -o FILE.tar [--files N] [--bytes SIZE] [--seed N]
+ *       An iOS filesystem dump as one tar: N filler files (SIZE in all)
+ *       under app containers and system folders, and the planted hits
+ *       check-fs finds (sms.db, netusage.sqlite, a file path).
  *   mkcorpus planted
  *       The planted hits, one per line: module, STIX path, value.
  *   mkcorpus features
@@ -28,6 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include <archive.h>
+#include <archive_entry.h>
 
 #include "fixture.h"
 #include "ios_artifacts.h"
@@ -54,6 +61,7 @@ static void die_usage(void)
             "                [--sms-links PCT] [--datausage P] [--whatsapp W] [--idstatus I]\n"
             "                [--password PW [--kdf-iter N] [--key-out FILE]]\n"
             "                [--plant-domain D]... [--seed N]\n"
+            "       mkcorpus fsdump -o FILE.tar [--files N] [--bytes SIZE] [--seed N]\n"
             "       mkcorpus planted\n"
             "       mkcorpus features\n"
             "Counts take k, M suffixes (10^3, 10^6); SIZE takes K, M, G (2^10, 2^20, 2^30).\n");
@@ -1042,6 +1050,247 @@ out:
     return rc;
 }
 
+/* ---- filesystem dumps ---- */
+
+/* The planted value of module (one is always there). */
+static const char *bench_planted_value(const char *module)
+{
+    size_t i;
+
+    for (i = 0; i < bench_planted_count; i++)
+        if (strcmp(bench_planted[i].module, module) == 0)
+            return bench_planted[i].value;
+    return "";
+}
+
+struct fsw {
+    struct archive *a;
+    char last_dir[1024]; /* folders already written are the prefixes of this */
+    uint64_t entries;
+};
+
+/* Folder entries for every parent of path not written yet (the filler is
+ * written folder by folder, so comparing with the last one suffices). */
+static int fs_parents(struct fsw *w, const char *path)
+{
+    char dir[1024];
+    const char *p = path;
+    struct archive_entry *e;
+
+    while ((p = strchr(p, '/')) != NULL) {
+        size_t n = (size_t)(p - path);
+        p++;
+        if (n >= sizeof(dir))
+            return -1;
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+        if (strncmp(w->last_dir, dir, n) == 0 && (w->last_dir[n] == '/' || w->last_dir[n] == 0))
+            continue;
+        e = archive_entry_new();
+        archive_entry_set_pathname(e, dir);
+        archive_entry_set_filetype(e, AE_IFDIR);
+        archive_entry_set_perm(e, 0755);
+        archive_entry_set_mtime(e, SPAN_START, 0);
+        if (archive_write_header(w->a, e) != ARCHIVE_OK) {
+            archive_entry_free(e);
+            return -1;
+        }
+        archive_entry_free(e);
+        w->entries++;
+    }
+    {
+        const char *slash = strrchr(path, '/');
+        size_t n = slash ? (size_t)(slash - path) : 0;
+        if (n < sizeof(w->last_dir)) {
+            memcpy(w->last_dir, path, n);
+            w->last_dir[n] = '\0';
+        }
+    }
+    return 0;
+}
+
+static int fs_file(struct fsw *w, const char *path, const unsigned char *data, uint64_t len,
+                   int64_t mtime)
+{
+    struct archive_entry *e;
+    uint64_t off = 0;
+
+    if (fs_parents(w, path) != 0)
+        return -1;
+    e = archive_entry_new();
+    archive_entry_set_pathname(e, path);
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_size(e, (la_int64_t)len);
+    archive_entry_set_mtime(e, mtime, 0);
+    if (archive_write_header(w->a, e) != ARCHIVE_OK) {
+        archive_entry_free(e);
+        fprintf(stderr, "mkcorpus: %s\n", archive_error_string(w->a));
+        return -1;
+    }
+    archive_entry_free(e);
+    w->entries++;
+    while (off < len) {
+        size_t n = len - off > POOL_SIZE ? POOL_SIZE : (size_t)(len - off);
+        if (archive_write_data(w->a, data, n) < 0)
+            return -1;
+        off += n;
+    }
+    return 0;
+}
+
+static int fs_file_from(struct fsw *w, const char *path, const char *src)
+{
+    size_t len = 0;
+    char *data = vgfix_read_file(src, &len);
+    int rc;
+
+    if (!data)
+        return -1;
+    rc = fs_file(w, path, (const unsigned char *)data, len, SPAN_START + SPAN_LEN / 2);
+    free(data);
+    return rc;
+}
+
+/* The planted artifacts: sms.db linking to the SMS hit, netusage.sqlite
+ * with the planted process, the planted file path. */
+static int fs_planted(struct fsw *w, const char *tmp)
+{
+    char db[PATH_MAX], link[256];
+    struct vgfix_iosdb *sms;
+    struct vgfix_sms_message m;
+    int64_t h = 0, id = 0;
+
+    snprintf(db, sizeof(db), "%s/sms.db", tmp);
+    sms = vgfix_sms_db_new(db);
+    if (!sms || vgfix_sms_add_handle(sms, "+15555550100", "SMS", "us", &h) != 0)
+        return -1;
+    snprintf(link, sizeof(link), "see https://%s/x", bench_planted_value("sms"));
+    memset(&m, 0, sizeof(m));
+    m.text = link;
+    m.handle_id = h;
+    m.service = "SMS";
+    m.date = 700000000000000000LL;
+    if (vgfix_sms_add_message(sms, &m, &id) != 0 || vgfix_iosdb_close(sms) != 0 ||
+        fs_file_from(w, "private/var/mobile/Library/SMS/sms.db", db) != 0)
+        return -1;
+    snprintf(db, sizeof(db), "%s/netusage.sqlite", tmp);
+    {
+        char sql[1024];
+        snprintf(sql, sizeof(sql),
+                 "CREATE TABLE ZLIVEUSAGE (Z_PK INTEGER PRIMARY KEY, ZHASPROCESS INTEGER, "
+                 "ZTIMESTAMP TIMESTAMP, ZWIFIIN FLOAT, ZWIFIOUT FLOAT, ZWWANIN FLOAT, ZWWANOUT "
+                 "FLOAT); CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, ZFIRSTTIMESTAMP "
+                 "TIMESTAMP, ZTIMESTAMP TIMESTAMP, ZBUNDLENAME VARCHAR, ZPROCNAME VARCHAR);"
+                 "INSERT INTO ZPROCESS VALUES (1, 600000000, 600000100, NULL, '%s');"
+                 "INSERT INTO ZLIVEUSAGE VALUES (1, 1, 600000050, 1, 2, 3, 4);",
+                 bench_planted_value("datausage"));
+        if (vgfix_sqlite_exec(db, sql) != 0 ||
+            fs_file_from(w, "private/var/networkd/netusage.sqlite", db) != 0)
+            return -1;
+    }
+    return fs_file(w, bench_planted_value("manifest") + 1, (const unsigned char *)"x", 1,
+                   SPAN_START);
+}
+
+/* Where filler goes: app containers (3 folders in 4), system folders;
+ * 200 files a folder. */
+static void fs_filler_path(uint64_t i, char *out, size_t cap)
+{
+    static const char *const words[] = {"photos", "maps", "news", "mail", "notes", "health"};
+    uint64_t dir = i / 200;
+    const char *w = words[dir % 6];
+    char id[37];
+
+    if (dir % 4 != 0) {
+        struct bench_rng a;
+        bench_rng_init(&a, 7, 901, dir);
+        uuid(&a, id);
+        snprintf(out, cap,
+                 "private/var/mobile/Containers/Data/Application/%s/Library/Caches/f%06" PRIu64
+                 ".bin",
+                 id, i);
+    } else if (dir / 4 % 4 == 0) {
+        snprintf(out, cap, "private/var/mobile/Library/Caches/com.apple.%s%" PRIu64 "/f%06" PRIu64,
+                 w, dir, i);
+    } else if (dir / 4 % 4 == 1) {
+        snprintf(out, cap,
+                 "private/var/mobile/Media/DCIM/%03" PRIu64 "APPLE/IMG_%06" PRIu64 ".HEIC", dir, i);
+    } else if (dir / 4 % 4 == 2) {
+        snprintf(out, cap, "private/var/db/%s%" PRIu64 "/f%06" PRIu64 ".dat", w, dir, i);
+    } else {
+        snprintf(out, cap, "System/Library/PrivateFrameworks/%s%" PRIu64 ".framework/f%06" PRIu64,
+                 w, dir, i);
+    }
+}
+
+static int cmd_fsdump(int argc, char **argv)
+{
+    static const struct option opts[] = {{"files", required_argument, NULL, 'f'},
+                                         {"bytes", required_argument, NULL, 'b'},
+                                         {"seed", required_argument, NULL, 's'},
+                                         {NULL, 0, NULL, 0}};
+    uint64_t files = 100000, bytes = 4ull << 30, seed = DEFAULT_SEED, i, each;
+    const char *out = NULL;
+    struct fsw w;
+    struct bench_rng r;
+    unsigned char *pool;
+    char path[1024], *tmp;
+    int c, rc = 0;
+
+    while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            out = optarg;
+            break;
+        case 'f':
+            files = num_arg("--files", optarg, 0);
+            break;
+        case 'b':
+            bytes = num_arg("--bytes", optarg, 1);
+            break;
+        case 's':
+            seed = num_arg("--seed", optarg, 0);
+            break;
+        default:
+            die_usage();
+        }
+    }
+    if (!out || files == 0)
+        die_usage();
+    pool = make_pool(seed);
+    tmp = vgfix_tmpdir("mkcorpus-fs");
+    memset(&w, 0, sizeof(w));
+    w.a = archive_write_new();
+    if (!pool || !tmp || !w.a || archive_write_set_format_pax_restricted(w.a) != ARCHIVE_OK ||
+        archive_write_set_bytes_per_block(w.a, 1 << 20) != ARCHIVE_OK ||
+        archive_write_open_filename(w.a, out) != ARCHIVE_OK) {
+        fprintf(stderr, "mkcorpus: cannot write %s\n", out);
+        return 1;
+    }
+    rc = fs_planted(&w, tmp);
+    each = bytes / files;
+    bench_rng_init(&r, seed, 902, 0);
+    for (i = 0; rc == 0 && i < files; i++) {
+        /* sizes from 0.25x to 1.75x the mean: the total is close to bytes */
+        uint64_t n = each / 4 + bench_rng_below(&r, each * 3 / 2 + 1), off;
+        if (n > POOL_SIZE)
+            n = POOL_SIZE;
+        off = bench_rng_below(&r, POOL_SIZE - n + 1);
+        fs_filler_path(i, path, sizeof(path));
+        rc = fs_file(&w, path, pool + off, n,
+                     SPAN_START + (int64_t)bench_rng_below(&r, (uint64_t)SPAN_LEN));
+    }
+    if (archive_write_close(w.a) != ARCHIVE_OK)
+        rc = -1;
+    archive_write_free(w.a);
+    fprintf(stderr, "mkcorpus: %s: %" PRIu64 " entries\n", out, w.entries);
+    vgfix_rmtree(tmp);
+    free(tmp);
+    free(pool);
+    return rc == 0 ? 0 : 1;
+}
+
 static int cmd_planted(void)
 {
     size_t i;
@@ -1059,6 +1308,8 @@ int main(int argc, char **argv)
         return cmd_iocs(argc - 1, argv + 1);
     if (strcmp(argv[1], "backup") == 0)
         return cmd_backup(argc - 1, argv + 1);
+    if (strcmp(argv[1], "fsdump") == 0)
+        return cmd_fsdump(argc - 1, argv + 1);
     if (strcmp(argv[1], "planted") == 0 && argc == 2)
         return cmd_planted();
     if (strcmp(argv[1], "features") == 0 && argc == 2) {

@@ -62,8 +62,8 @@ static json_t *load_or_empty(const char *dir, const char *name)
 
 int vgh_no_recover;
 
-static void run_kind(enum vg_kind kind, const char *dir, const char *bundle, const char *module,
-                     struct vgh_result *r)
+void vgh_run_src(enum vg_kind kind, const char *dir, const char *bundle, const char *module,
+                 int fast, struct vgh_result *r)
 {
     struct vg_iocs *iocs = NULL;
     struct vg_diag *diag = NULL;
@@ -88,6 +88,7 @@ static void run_kind(enum vg_kind kind, const char *dir, const char *bundle, con
     so.modules = module ? mods : NULL;
     so.n_modules = module ? 1 : 0;
     so.command_line = "vigie test";
+    so.fast = fast;
     so.no_recover = vgh_no_recover;
     r->rc = vgfix_check(kind, so.target, iocs, &so, NULL, diag, &r->sum);
     if (module) {
@@ -115,12 +116,38 @@ static void run_kind(enum vg_kind kind, const char *dir, const char *bundle, con
 
 void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh_result *r)
 {
-    run_kind(VG_KIND_IOS_BACKUP, dir, bundle, module, r);
+    vgh_run_src(VG_KIND_IOS_BACKUP, dir, bundle, module, 0, r);
 }
 
 void vgh_run_fs(const char *dir, const char *bundle, const char *module, struct vgh_result *r)
 {
-    run_kind(VG_KIND_IOS_FS, dir, bundle, module, r);
+    vgh_run_src(VG_KIND_IOS_FS, dir, bundle, module, 0, r);
+}
+
+void vgh_run_dump(const struct vgfix_fs *fs, const char *const *patterns, const char *module,
+                  int fast, struct vgh_result *r)
+{
+    char *dir = vgfix_tmpdir("fs-dump"), *bundle = patterns ? vgh_bundle(patterns) : NULL;
+    char path[4096];
+
+    snprintf(path, sizeof(path), "%s/dump", dir);
+    assert_int_equal(vgfix_fs_write_folder(fs, path, ""), 0);
+    vgh_run_src(VG_KIND_IOS_FS, path, bundle, module, fast, r);
+    free(bundle);
+    vgfix_rmtree(dir);
+    free(dir);
+    assert_int_equal(r->rc, VG_OK);
+}
+
+void vgh_fs_sql(struct vgfix_fs *fs, const char *path, const char *sql)
+{
+    char *dir = vgfix_tmpdir("fs-db"), db[4096];
+
+    snprintf(db, sizeof(db), "%s/x.db", dir);
+    assert_int_equal(vgfix_sqlite_exec(db, sql), 0);
+    assert_int_equal(vgfix_fs_file_from(fs, path, db, 0), 0);
+    vgfix_rmtree(dir);
+    free(dir);
 }
 
 void vgh_result_free(struct vgh_result *r)

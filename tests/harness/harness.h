@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "fixture.h"
+#include "fsdump.h"
 #include "vigie/vigie.h"
 
 /* ---- runs ---- */
@@ -46,6 +47,10 @@ char *vgh_bundle(const char *const *patterns);
 /* Runs module `module` on the backup at dir with the bundle text (may be
  * NULL: no indicators). Fills r; free with vgh_result_free. */
 void vgh_run(const char *dir, const char *bundle, const char *module, struct vgh_result *r);
+/* The same on any kind of acquisition (VG_KIND_IOS_FS: a filesystem dump,
+ * folder or archive), with --fast or not. */
+void vgh_run_src(enum vg_kind kind, const char *path, const char *bundle, const char *module,
+                 int fast, struct vgh_result *r);
 /* Runs that follow do not recover deleted rows (--no-recover) when 1. */
 extern int vgh_no_recover;
 void vgh_result_free(struct vgh_result *r);
@@ -77,6 +82,16 @@ struct vgh_check {
 void vgh_check_saved(const char *module, const char *records_json, const char *bundle,
                      struct vgh_check *c);
 void vgh_check_free(struct vgh_check *c);
+
+/* ---- filesystem dumps ---- */
+
+/* fs written as a folder dump, module run on it with one indicator per
+ * pattern (patterns may be NULL), which must succeed. The folder is
+ * removed. */
+void vgh_run_dump(const struct vgfix_fs *fs, const char *const *patterns, const char *module,
+                  int fast, struct vgh_result *r);
+/* A SQLite database built by the SQL script, added to fs at path. */
+void vgh_fs_sql(struct vgfix_fs *fs, const char *path, const char *sql);
 
 /* ---- fixture backups (free the folder with vgh_cleanup) ---- */
 

@@ -35,7 +35,8 @@ enum vg_platform {
 };
 
 /* Where an artifact lives, for one kind of source. path is an fnmatch glob
- * (FNM_PATHNAME) unless said otherwise. */
+ * (FNM_PATHNAME) unless said otherwise; for filesystem trees a leading
+ * "**\/" stands for any number of folders ("**\/Cache.db"). */
 enum vg_loc_kind {
     VG_LOC_BACKUP = 1,     /* iOS backup: domain (exact; a prefix when it ends in
                             * '*', e.g. "AppDomainGroup-*"; NULL any) and the
@@ -52,7 +53,9 @@ enum vg_loc_kind {
     VG_LOC_LOGS,           /* newline-delimited log files (intrusion logs): path glob */
     VG_LOC_BACKUP_LISTING, /* every entry of an iOS backup's manifest: files,
                             * folders and links (path ignored) */
-    VG_LOC_FS_LISTING,     /* every entry of a filesystem dump (path ignored) */
+    VG_LOC_FS_LISTING,     /* every entry of a filesystem dump (files, folders,
+                            * links), described, not opened; path NULL: all of
+                            * them, else those the glob matches */
 };
 #define VG_LOC_BIT(k) (1u << (unsigned)(k))
 

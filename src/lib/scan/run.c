@@ -523,6 +523,8 @@ void vg_run_timeline(struct vg_run *run, const char *timestamp, const char *even
     key = (uint64_t)run->index << VG_TL_MODULE_SHIFT | run->tl_seq++;
     if (run->in_record && !run->rec_ts[0] && timestamp && *timestamp)
         (void)vg_snprintf(run->rec_ts, sizeof(run->rec_ts), "%s", timestamp);
+    vg_signals_offer(&run->signals, run->mod->name, timestamp, event, description,
+                     run->in_record ? run->rec_level : -1);
     if (run->recovering) {
         char *d = vg_asprintf("%s [deleted record recovered from %s]",
                               description ? description : "", recovered_text(run));
@@ -818,6 +820,7 @@ void vg_run_cleanup(struct vg_run *run)
     json_decref(run->coverage);
     json_decref(run->unread);
     run->alerts = run->coverage = run->unread = NULL;
+    vg_signals_free(&run->signals);
     vg_diag_free(run->diag);
     run->diag = NULL;
 }

@@ -84,6 +84,7 @@ void vg_scan_cleanup(struct vg_scan *s)
     json_decref(s->device);
     json_decref(s->unread);
     vg_tz_free(s->tz);
+    vg_signals_free(&s->signals);
     s->tz = NULL;
     s->out = NULL;
     s->tl = s->alerts_tl = NULL;
@@ -273,6 +274,7 @@ static int commit(struct vg_scan *s, struct vg_run *run)
         rc = record_module_info(run);
     if (rc != VG_OK)
         return rc;
+    vg_signals_take(&s->signals, &run->signals);
     s->sum->modules_run++;
     s->sum->records += run->n_records;
     report_module(run);
@@ -280,6 +282,108 @@ static int commit(struct vg_scan *s, struct vg_run *run)
     if (run->write_rc != VG_OK)
         return run->write_rc;
     return run->nomem ? VG_E_NOMEM : VG_OK;
+}
+
+/* ---- correlated stories ---- */
+
+struct stories {
+    struct vg_scan *s;
+    json_t *alerts; /* the stories' alerts */
+    size_t counts[VG_LEVEL_COUNT];
+    int rc;
+};
+
+#define STORY_MODULE "correlation"
+#define STORY_CLASS  "Correlation"
+#define STORY_INDEX  0xFFFFFFu /* its place among the modules: after all */
+
+static void add_story(void *ud, struct vg_story *st)
+{
+    struct stories *c = ud;
+    json_t *a;
+
+    if (c->rc != VG_OK) {
+        json_decref(st->event);
+        return;
+    }
+    a = json_pack("{s:s, s:s, s:s, s:s, s:o, s:n}", "level",
+                  vg_level_json_name((enum vg_level)st->level), "module", STORY_MODULE, "message",
+                  st->message, "event_time", st->time, "event", st->event, "matched_indicator");
+    if (!a || json_array_append_new(c->alerts, a) != 0) {
+        c->rc = VG_E_NOMEM;
+        return;
+    }
+    c->counts[st->level]++;
+    vg_diag_add(c->s->diag, VG_DIAG_DEBUG, STORY_MODULE, "%s alert: %s",
+                vg_level_name((enum vg_level)st->level), st->message);
+}
+
+/* The stories' alerts join the others (after every module's, in time
+ * order) and are reported as one more module. */
+static int commit_stories(struct vg_scan *s, struct stories *c)
+{
+    size_t n = json_array_size(c->alerts), i, l;
+    enum vg_level *levels = vg_calloc(n + 1, sizeof(*levels));
+    const char **msgs = vg_calloc(n + 1, sizeof(*msgs));
+    struct vg_module_report r;
+    json_t *a;
+    int rc = levels && msgs ? VG_OK : VG_E_NOMEM;
+
+    json_array_foreach(c->alerts, i, a)
+    {
+        uint64_t key = (uint64_t)STORY_INDEX << VG_TL_MODULE_SHIFT | i;
+        if (rc != VG_OK)
+            break;
+        if (json_array_append(s->alerts, a) != 0 ||
+            (s->alerts_tl &&
+             vg_timeline_add_key(s->alerts_tl, key,
+                                 json_string_value(json_object_get(a, "event_time")), STORY_MODULE,
+                                 STORY_CLASS, json_string_value(json_object_get(a, "level")),
+                                 json_string_value(json_object_get(a, "message"))) != VG_OK))
+            rc = VG_E_NOMEM;
+        else if (levels && msgs) {
+            if (vg_level_parse(json_string_value(json_object_get(a, "level")), &levels[i]) != VG_OK)
+                levels[i] = VG_LEVEL_HIGH;
+            msgs[i] = json_string_value(json_object_get(a, "message"));
+        }
+    }
+    for (l = 0; rc == VG_OK && l < VG_LEVEL_COUNT; l++)
+        s->sum->alerts[l] += c->counts[l];
+    if (rc == VG_OK && s->opts->on_module) {
+        memset(&r, 0, sizeof(r));
+        r.name = STORY_MODULE;
+        r.class_name = STORY_CLASS;
+        memcpy(r.alerts, c->counts, sizeof(r.alerts));
+        r.status = VG_OK;
+        r.n_alerts = n;
+        r.alert_levels = levels;
+        r.alert_messages = msgs;
+        s->opts->on_module(s->opts->ud, &r);
+    }
+    free(levels);
+    free(msgs);
+    return rc;
+}
+
+static int correlate(struct vg_scan *s)
+{
+    struct stories c = {s, json_array(), {0}, VG_OK};
+    int rc;
+
+    if (!c.alerts)
+        return VG_E_NOMEM;
+    if (s->signals.capped)
+        vg_diag_add(s->diag, VG_DIAG_WARN, STORY_MODULE,
+                    "%zu events past the first %u were not correlated", s->signals.capped,
+                    VG_MAX_SIGNALS);
+    rc = vg_correlate(&s->signals, add_story, &c);
+    if (rc == VG_OK)
+        rc = c.rc;
+    if (rc == VG_OK && json_array_size(c.alerts) > 0)
+        rc = commit_stories(s, &c);
+    json_decref(c.alerts);
+    vg_signals_free(&s->signals);
+    return rc;
 }
 
 /* ---- the pool ---- */
@@ -582,6 +686,8 @@ int vg_scan_run(struct vg_scan *s, const struct vg_module *const *mods, size_t n
     if (!p.runs || !p.state)
         goto out;
     rc = run_pool(&p);
+    if (rc == VG_OK)
+        rc = correlate(s);
     if (rc != VG_OK)
         goto out;
     s->sum->unread = json_array_size(s->unread);

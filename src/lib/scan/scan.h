@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "output/output.h"
+#include "scan/correlate.h"
 #include "scan/module.h"
 #include "scan/source.h"
 
@@ -38,6 +39,7 @@ struct vg_scan {
     json_t *device;                /* info.json "device" */
     json_t *unread;                /* what could not be read: the verdict's INCOMPLETE */
     struct vg_tz *tz;              /* the device's time zone (-t), or NULL: UTC */
+    struct vg_signals signals;     /* every module's, for correlation (in module order) */
     pthread_mutex_t lock;          /* hashes, device */
     struct vg_summary *sum;
 };
@@ -56,6 +58,7 @@ struct vg_run {
     size_t n_records;
     size_t dropped;                 /* records not emitted (failed, or past the cap) */
     uint64_t tl_seq;                /* events added so far */
+    struct vg_signals signals;      /* its events that may be part of a story */
     struct vg_out_records *writer;  /* <module>.json */
     struct vg_out_records *rwriter; /* <module>_recovered.json */
     size_t n_recovered;             /* records made of deleted rows */

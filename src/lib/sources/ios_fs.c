@@ -70,7 +70,7 @@ int vg_src_ios_fs_open(const char *path, const struct vg_source_opts *o, struct 
     src->self = t;
     src->kind = "ios-fs";
     src->platform = VG_PLATFORM_IOS;
-    if (!vg_tree_is_archive(t) && !*vg_tree_root(t))
+    if (!vg_tree_is_archive(t) && !vg_tree_folder_marker(t))
         vg_diag_add(diag, VG_DIAG_INFO, "ios-fs",
                     "%s: no private/var found at the top or one "
                     "folder down; paths are taken from the top",

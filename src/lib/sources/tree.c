@@ -25,6 +25,7 @@ struct vg_tree {
     const struct vg_tree_kind *kind;
     struct vg_diag *diag;
     char *prefix;           /* "" or "a/b/": the root inside the folder or archive */
+    int marker_found;       /* a folder: the kind's marker is at the root */
     struct vg_root *root;   /* a folder */
     struct vg_archive *ar;  /* an archive */
     struct vg_tree *parent; /* a nested archive's tree */
@@ -50,6 +51,30 @@ struct vg_tree {
 static int has_glob(const char *s)
 {
     return strpbrk(s, "*?[") != NULL;
+}
+
+/* A locator's glob against a path from the root. A leading "**\/" stands
+ * for any number of folders, none included ("**\/Cache.db": every
+ * Cache.db); the rest is fnmatch with FNM_PATHNAME. */
+static int path_match(const char *pattern, const char *path)
+{
+    const char *p = path;
+
+    if (strncmp(pattern, "**/", 3) != 0)
+        return fnmatch(pattern, path, FNM_PATHNAME) == 0;
+    pattern += 3;
+    if (!strchr(pattern, '/')) { /* a name: the last component only */
+        const char *base = strrchr(path, '/');
+        return fnmatch(pattern, base ? base + 1 : path, 0) == 0;
+    }
+    for (;;) {
+        if (fnmatch(pattern, p, FNM_PATHNAME) == 0)
+            return 1;
+        p = strchr(p, '/');
+        if (!p)
+            return 0;
+        p++;
+    }
 }
 
 /* The offset after the first n components of p, or -1 when p has fewer. */
@@ -110,6 +135,7 @@ static int folder_prefix(struct vg_tree *t)
     int rc;
 
     if (t->kind->marker && vg_root_stat(t->root, t->kind->marker, &(struct vg_stat){0}) == VG_OK) {
+        t->marker_found = 1;
         t->prefix = vg_strdup("");
         return t->prefix ? VG_OK : VG_E_NOMEM;
     }
@@ -126,6 +152,7 @@ static int folder_prefix(struct vg_tree *t)
         p = vg_asprintf("%s/%s", names[i], t->kind->marker);
         if (p && vg_root_stat(t->root, p, &(struct vg_stat){0}) == VG_OK) {
             free(p);
+            t->marker_found = 1;
             t->prefix = vg_asprintf("%s/", names[i]);
             vg_root_names_free(names, n);
             return t->prefix ? VG_OK : VG_E_NOMEM;
@@ -235,6 +262,11 @@ const char *vg_tree_root(const struct vg_tree *t)
     return t->prefix ? t->prefix : "";
 }
 
+int vg_tree_folder_marker(const struct vg_tree *t)
+{
+    return t->marker_found;
+}
+
 /* ---- archives: the one pass ---- */
 
 /* What a path would be from the root, for each root it may turn out to
@@ -246,14 +278,14 @@ static int wanted_as(const struct vg_tree *t, const char *candidate)
     size_t i, j, n = strlen(candidate);
 
     for (i = 0; i < t->n_patterns; i++) {
-        if (fnmatch(t->patterns[i], candidate, FNM_PATHNAME) == 0)
+        if (path_match(t->patterns[i], candidate))
             return 1;
         for (j = 0; j < VG_ARRAY_LEN(sidecars); j++) {
             size_t k = strlen(sidecars[j]);
             if (n > k && n - k < sizeof(base) && strcmp(candidate + n - k, sidecars[j]) == 0) {
                 memcpy(base, candidate, n - k);
                 base[n - k] = '\0';
-                if (fnmatch(t->patterns[i], base, FNM_PATHNAME) == 0)
+                if (path_match(t->patterns[i], base))
                     return 1;
             }
         }
@@ -476,7 +508,7 @@ static int archive_find_files(struct vg_tree *t, const struct vg_loc *loc,
     for (i = 0; rc == VG_OK && i < total; i++) {
         struct vg_archive_member *m = vg_archive_kept_at(t->ar, i);
         const char *lp = logical_of(t, vg_archive_member_entry(m)->name);
-        if (lp && fnmatch(loc->path, lp, FNM_PATHNAME) == 0) {
+        if (lp && path_match(loc->path, lp)) {
             hits[n].logical = lp;
             hits[n].m = m;
             hits[n].order = i;
@@ -501,6 +533,14 @@ static int archive_find_files(struct vg_tree *t, const struct vg_loc *loc,
     if (rc != VG_OK)
         return rc;
     return (int)(n > INT32_MAX ? INT32_MAX : n);
+}
+
+/* 1 for the folders that hold the root ("dump" when the root is "dump/"):
+ * they are not part of the dump, as a folder's listing starts below them. */
+static int above_root(const struct vg_tree *t, const char *name)
+{
+    size_t n = strlen(name);
+    return strncmp(t->prefix, name, n) == 0 && t->prefix[n] == '/';
 }
 
 static int list_read(FILE *f, char *buf, struct list_rec *r, const char **link)
@@ -548,7 +588,7 @@ static int archive_listing(struct vg_tree *t, const struct vg_loc *loc,
         file.path = logical_of(t, buf) ? logical_of(t, buf) : buf;
         file.display = file.path;
         file.link = *link ? link : NULL;
-        if (*file.path)
+        if (*file.path && !above_root(t, buf) && (!loc->path || path_match(loc->path, file.path)))
             rc = cb(ud, &file);
         n++;
     }
@@ -568,6 +608,8 @@ struct walk_ctx {
     int (*cb)(void *ud, const struct vg_file *f);
     void *ud;
     int n;
+    int any;             /* entries of any type (a listing), not only files */
+    const char *pattern; /* a deep walk's filter, or NULL */
 };
 
 static int folder_file(struct walk_ctx *c, const char *full, const struct vg_stat *st,
@@ -589,6 +631,38 @@ static int folder_file(struct walk_ctx *c, const char *full, const struct vg_sta
     return c->cb(c->ud, &f);
 }
 
+static int deep_visit(void *ud, const char *path, const struct vg_stat *st, const char *link)
+{
+    struct walk_ctx *c = ud;
+    size_t pl = strlen(c->t->prefix);
+
+    if (!c->any && !S_ISREG(st->mode))
+        return VG_OK;
+    if (c->pattern && (strlen(path) < pl || !path_match(c->pattern, path + pl)))
+        return VG_OK;
+    return folder_file(c, path, st, link);
+}
+
+/* A pattern that starts with "**\/": every entry below dir, filtered. */
+static int deep_walk(struct walk_ctx *c, const char *dir, const char *pattern)
+{
+    char *d = vg_strndup(dir, strlen(dir) ? strlen(dir) - 1 : 0);
+    int rc;
+
+    if (!d)
+        return VG_E_NOMEM;
+    c->pattern = pattern;
+    rc = vg_root_walk(c->t->root, d, deep_visit, c);
+    c->pattern = NULL;
+    free(d);
+    if (rc == VG_E_LIMIT) {
+        vg_diag_add(c->t->diag, VG_DIAG_WARN, c->t->kind->name,
+                    "the walk for %s stopped at the cap on entries or depth", pattern);
+        rc = VG_OK;
+    }
+    return rc;
+}
+
 /* Walks the pattern's components below dir (which ends in '/' or is ""). */
 static int glob_walk(struct walk_ctx *c, const char *dir, const char *pattern)
 {
@@ -598,6 +672,8 @@ static int glob_walk(struct walk_ctx *c, const char *dir, const char *pattern)
     size_t n = 0, i;
     int rc = VG_OK;
 
+    if (strncmp(pattern, "**/", 3) == 0)
+        return deep_walk(c, dir, pattern);
     if (clen == 0 || clen > NAME_MAX)
         return VG_OK;
     memcpy(comp, pattern, clen);
@@ -632,7 +708,7 @@ static int glob_walk(struct walk_ctx *c, const char *dir, const char *pattern)
                 char *sub = vg_asprintf("%s/", full);
                 rc = sub ? glob_walk(c, sub, slash + 1) : VG_E_NOMEM;
                 free(sub);
-            } else if (!slash && S_ISREG(st.mode)) {
+            } else if (!slash && (c->any || S_ISREG(st.mode))) {
                 rc = folder_file(c, full, &st, NULL);
             }
         }
@@ -650,10 +726,10 @@ static int walk_visit(void *ud, const char *path, const struct vg_stat *st, cons
 static int folder_find(struct vg_tree *t, const struct vg_loc *loc,
                        int (*cb)(void *ud, const struct vg_file *f), void *ud, int listing)
 {
-    struct walk_ctx c = {t, loc, cb, ud, 0};
+    struct walk_ctx c = {t, loc, cb, ud, 0, listing, NULL};
     int rc;
 
-    if (listing) {
+    if (listing && !loc->path) {
         char *d = vg_strndup(t->prefix, strlen(t->prefix) ? strlen(t->prefix) - 1 : 0);
         rc = d ? vg_root_walk(t->root, d, walk_visit, &c) : VG_E_NOMEM;
         free(d);

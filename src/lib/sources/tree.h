@@ -50,6 +50,9 @@ void vg_tree_free(struct vg_tree *t);
 int vg_tree_is_archive(const struct vg_tree *t);
 /* The root as found: "" or "prefix/" inside the folder or archive. */
 const char *vg_tree_root(const struct vg_tree *t);
+/* 1 when the tree is a folder whose root was found by the kind's marker
+ * (the root "" is also the fallback when no marker was found). */
+int vg_tree_folder_marker(const struct vg_tree *t);
 
 /* Source operations (scan/source.h). prepare is a no-op for folders. For
  * archives, extra (may be NULL) names more paths from the root to keep,

@@ -171,6 +171,13 @@
 /* Rows a module holds to relate and sort them before it emits them
  * (DataUsage: about 120 bytes each plus their strings). */
 #define VG_MAX_SORTED_ROWS (2u * 1024u * 1024u)
+/* iOS filesystem dumps (src/lib/modules/ios: Netusage, Filesystem, the
+ * fs-only modules) */
+#define VG_MAX_NET_PROCS      (1024u * 1024u) /* process rows read from one usage database */
+#define VG_MAX_NET_NAMES      65536u          /* names looked for in a dump's file listing */
+#define VG_MAX_NET_GAP_SCAN   64u             /* overlapping id gaps tried per process */
+#define VG_MAX_WEBKIT_ORIGINS 100000u         /* origin folders read from one WebKit folder */
+#define VG_MAX_JOURNAL_LINE   (64u * 1024u)   /* an Analytics-Journal's first line */
 
 /* Output */
 #define VG_MAX_DIAG_ENTRIES 100000u /* after that, diagnostics are counted only */
@@ -179,7 +186,10 @@
 #define VG_SCAN_WORKERS         2u                    /* modules run at once (at most the cores) */
 #define VG_MAX_MODULE_RECORDS   (64u * 1024u * 1024u) /* records one module emits */
 #define VG_MAX_MODULE_RECOVERED (256u * 1024u)        /* records one module makes of deleted rows */
-#define VG_MAX_RUN_SCHEMAS      4096u                 /* record shapes in one module's run */
+#define VG_MAX_SIGNALS          (4u * 1024u * 1024u) /* events kept for correlation (scan/correlate) */
+#define VG_MAX_SIGNAL_TEXT      300u                 /* bytes of an event kept for a story */
+#define VG_MAX_STORY_EVENTS     20u                  /* events listed in one story (all counted) */
+#define VG_MAX_RUN_SCHEMAS      4096u                /* record shapes in one module's run */
 #define VG_MAX_SAVED_RECORD     (256u * 1024u * 1024u) /* one record of a saved results file */
 #define VG_MAX_MESSAGE          4096u                  /* one diagnostic or alert message */
 

@@ -1,7 +1,10 @@
 /*
  * The iOS modules, in run order (MVT's, so consoles and results read
  * alike). One row per module: X(stem) names `vg_mod_<stem>`, defined in
- * <stem>.c. Adding a module: the file and one row here.
+ * <stem>.c. Adding a module: the file and one row here. The modules only
+ * backups hold, then those only filesystem dumps hold, come before the
+ * mixed ones, as MVT's check-backup and check-fs run their BACKUP_MODULES
+ * and FS_MODULES before MIXED_MODULES.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -13,6 +16,16 @@
     X(configuration_profiles)                                                                      \
     X(manifest)                                                                                    \
     X(profile_events)                                                                              \
+    X(cache_files)                                                                                 \
+    X(filesystem)                                                                                  \
+    X(netusage)                                                                                    \
+    X(analytics)                                                                                   \
+    X(analytics_ios_versions)                                                                      \
+    X(safari_favicon)                                                                              \
+    X(ios_version_history)                                                                         \
+    X(webkit_indexeddb)                                                                            \
+    X(webkit_local_storage)                                                                        \
+    X(webkit_safari_view_service)                                                                  \
     X(crash_reporter)                                                                              \
     X(calls)                                                                                       \
     X(chrome_favicon)                                                                              \
