@@ -44,9 +44,9 @@ test-plain: build
 test-asan: deps
 	@scripts/run-tests --asan-only $(BUILD) $(ASAN_BUILD)
 
-# Builds a sample infected iOS backup with the fixture builder and scans it
-# with the sample indicators shipped in samples/. Exit 1 means detections,
-# which is what the demo expects.
+# Builds a sample infected iOS backup and AndroidQF acquisition with the
+# fixture builders and scans each with the sample indicators shipped in
+# samples/. Exit 1 means detections, which is what the demo expects.
 demo: build
 	@scripts/demo $(BUILD) $(DEMO_DIR)
 

@@ -184,6 +184,15 @@ int vg_iocs_match_domain(const struct vg_iocs *iocs, const char *host, struct vg
 /* A URL with or without scheme: its host against domain and IP indicators,
  * the whole URL against url indicators. */
 int vg_iocs_match_url(const struct vg_iocs *iocs, const char *url, struct vg_ioc_match *m);
+/* A process name (its basename when a path is given). The kernel keeps only
+ * the first bytes of a name: a name of exactly that length may be a longer
+ * one cut short, and then also matches an indicator it starts (truncated =
+ * 1). The length is the platform's own: */
+#define VG_COMM_IOS     16 /* XNU's MAXCOMLEN */
+#define VG_COMM_ANDROID 15 /* Linux's TASK_COMM_LEN minus its NUL */
+int vg_iocs_match_process_cut(const struct vg_iocs *iocs, const char *name, size_t comm_len,
+                              struct vg_ioc_match *m);
+/* The same with iOS's length (VG_COMM_IOS). */
 int vg_iocs_match_process(const struct vg_iocs *iocs, const char *name, struct vg_ioc_match *m);
 int vg_iocs_match_email(const struct vg_iocs *iocs, const char *email, struct vg_ioc_match *m);
 int vg_iocs_match_file_path(const struct vg_iocs *iocs, const char *path, struct vg_ioc_match *m);
@@ -210,6 +219,7 @@ enum vg_kind {
     VG_KIND_IOS_BACKUP = 0, /* an iTunes/Finder backup folder, encrypted or not */
     VG_KIND_RESULTS,        /* an earlier -o folder, vigie's or MVT's (check-iocs) */
     VG_KIND_IOS_FS,         /* an iOS full-filesystem dump: a folder, tar or zip */
+    VG_KIND_ANDROIDQF,      /* an AndroidQF acquisition: its folder, or a zip of it */
     VG_KIND_ANDROID_BACKUP, /* an adb backup (.ab), or the folder its tar was unpacked into */
     VG_KIND_ANDROID_INTRUSION_LOGS, /* Android 16 intrusion logs: a file, folder or zip */
 };

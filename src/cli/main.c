@@ -272,6 +272,10 @@ static const struct check_cmd check_cmds[] = {
     {"ios", "check-fs", VG_KIND_IOS_FS, "DUMP",
      "Checks an iOS full-filesystem dump: a folder, or a tar (gz, zst, xz) or zip of one.",
      CMD_RECOVERS},
+    {"android", "check-androidqf", VG_KIND_ANDROIDQF, "PATH",
+     "Checks an AndroidQF acquisition: its folder, or a zip of it.\n"
+     "The files at the zip's root, or under one folder.",
+     0},
     {"android", "check-backup", VG_KIND_ANDROID_BACKUP, "BACKUP",
      "Checks an Android adb backup (backup.ab), encrypted or not.\n"
      "The file as adb, AndroidQF or abe write it, the folder its tar was unpacked into\n"

@@ -214,15 +214,49 @@ static void test_process(void **state)
     assert_int_equal(vg_iocs_match_process(x, "com.apple.rappor", &m), 1);
     assert_string_equal(m.value, "com.apple.rapports.events");
     assert_int_equal(m.truncated, 1);
-    /* 15 bytes kept by Linux */
-    assert_int_equal(vg_iocs_match_process(x, "ReminderIntents", &m), 1);
-    assert_string_equal(m.value, "ReminderIntentsUIExtension");
-    assert_int_equal(m.truncated, 1);
     assert_int_equal(vg_iocs_match_process(x, "ReminderIntentsU", &m), 1);
     assert_int_equal(m.truncated, 1);
+    /* on iOS a 15-byte name is whole, not a truncation */
+    miss(vg_iocs_match_process, x, "ReminderIntents");
+    assert_int_equal(vg_iocs_match_process_cut(x, "ReminderIntents", VG_COMM_IOS, &m), 0);
     /* a 15-byte indicator matched whole is no truncation */
     assert_int_equal(vg_iocs_match_process(x, "JarvisPluginMgr", &m), 1);
     assert_int_equal(m.truncated, 0);
+    vg_iocs_free(x);
+}
+
+/* Android (Linux) keeps 15 bytes of a name: a 15-byte name may be cut
+ * short, a 16-byte one is whole. */
+static void test_process_android(void **state)
+{
+    struct vg_iocs *x =
+        IOCS("[process:name = 'com.apple.rapports.events']",
+             "[process:name = 'ReminderIntentsUIExtension']", "[process:name = 'JarvisPluginMgr']");
+    struct vg_ioc_match m;
+    (void)state;
+    assert_int_equal(vg_iocs_match_process_cut(x, "ReminderIntents", VG_COMM_ANDROID, &m), 1);
+    assert_string_equal(m.value, "ReminderIntentsUIExtension");
+    assert_int_equal(m.truncated, 1);
+    assert_int_equal(
+        vg_iocs_match_process_cut(x, "/system/bin/ReminderIntents", VG_COMM_ANDROID, &m), 1);
+    assert_int_equal(m.truncated, 1);
+    /* 16 bytes on Android: whole, so no prefix match */
+    assert_int_equal(vg_iocs_match_process_cut(x, "com.apple.rappor", VG_COMM_ANDROID, &m), 0);
+    assert_int_equal(vg_iocs_match_process_cut(x, "ReminderIntentsU", VG_COMM_ANDROID, &m), 0);
+    /* exact names match on every platform */
+    assert_int_equal(vg_iocs_match_process_cut(x, "JarvisPluginMgr", VG_COMM_ANDROID, &m), 1);
+    assert_int_equal(m.truncated, 0);
+    assert_int_equal(vg_iocs_match_process_cut(x, "ReminderIntent", VG_COMM_ANDROID, &m), 0);
+    /* no truncation rule at all */
+    assert_int_equal(vg_iocs_match_process_cut(x, "ReminderIntents", 0, &m), 0);
+    vg_iocs_free(x);
+}
+
+static void test_process_shorter(void **state)
+{
+    struct vg_iocs *x = IOCS("[process:name = 'com.apple.rapports.events']",
+                             "[process:name = 'ReminderIntentsUIExtension']");
+    (void)state;
     /* shorter or longer observed names are not prefixes */
     miss(vg_iocs_match_process, x, "ReminderIntent");
     miss(vg_iocs_match_process, x, "com.apple.rapp");
@@ -460,6 +494,8 @@ int main(void)
         cmocka_unit_test(test_url_value),
         cmocka_unit_test(test_first_loaded),
         cmocka_unit_test(test_process),
+        cmocka_unit_test(test_process_android),
+        cmocka_unit_test(test_process_shorter),
         cmocka_unit_test(test_file_paths),
         cmocka_unit_test(test_file_names),
         cmocka_unit_test(test_case_insensitive),

@@ -125,13 +125,21 @@ static void test_every_rule(void **state)
     assert_string_equal(g.rule[0], "lookup_then_process");
 
     vg_signals_offer(&l, "whatsapp", "2021-06-01 10:00:00.000000", "message", "m", HIT);
-    vg_signals_offer(&l, "manifest", "2021-06-01 10:00:30.000000", "M-CB", "Library/x", NONE);
+    vg_signals_offer(&l, "manifest", "2021-06-01 10:00:30.000000", "M-CB", "Library/x",
+                     VG_LEVEL_HIGH);
     run(&l, &g);
     assert_int_equal(g.n, 1);
     assert_string_equal(g.rule[0], "hit_then_file");
+    assert_int_equal(g.level[0], VG_LEVEL_CRITICAL); /* the file is flagged itself */
+    /* an ordinary new file: a phone writes them every minute */
+    vg_signals_offer(&l, "whatsapp", "2021-06-01 10:00:00.000000", "message", "m", HIT);
+    vg_signals_offer(&l, "manifest", "2021-06-01 10:00:30.000000", "M-CB", "Library/x", NONE);
+    run(&l, &g);
+    assert_int_equal(g.n, 0);
     /* a file only modified is not new */
     vg_signals_offer(&l, "whatsapp", "2021-06-01 10:00:00.000000", "message", "m", HIT);
-    vg_signals_offer(&l, "manifest", "2021-06-01 10:00:30.000000", "M---", "Library/x", NONE);
+    vg_signals_offer(&l, "manifest", "2021-06-01 10:00:30.000000", "M---", "Library/x",
+                     VG_LEVEL_HIGH);
     run(&l, &g);
     assert_int_equal(g.n, 0);
 

@@ -340,7 +340,8 @@ int vg_iocs_match_app_cert(const struct vg_iocs *x, const char *hex, struct vg_i
 
 /* ------------------------------------------------------------ processes */
 
-int vg_iocs_match_process(const struct vg_iocs *x, const char *name, struct vg_ioc_match *m)
+int vg_iocs_match_process_cut(const struct vg_iocs *x, const char *name, size_t comm_len,
+                              struct vg_ioc_match *m)
 {
     char key[VG_MAX_IOC_VALUE + 1];
     const char *base;
@@ -357,12 +358,18 @@ int vg_iocs_match_process(const struct vg_iocs *x, const char *name, struct vg_i
         return 0;
     n = (size_t)len;
     exact = find(x, VG_IOC_PROCESS, key, n);
-    /* iOS keeps 16 bytes of a process name, Linux (Android) 15 */
-    if (n == 15)
+    /* only a name of the platform's own length can have been cut: on iOS a
+     * 15-byte name is whole */
+    if (n == comm_len && n == 15)
         trunc = find(x, VG_KEY_PROC15, key, n);
-    else if (n == 16)
+    else if (n == comm_len && n == 16)
         trunc = find(x, VG_KEY_PROC16, key, n);
     return report(x, first(exact, trunc), trunc < exact, m);
+}
+
+int vg_iocs_match_process(const struct vg_iocs *x, const char *name, struct vg_ioc_match *m)
+{
+    return vg_iocs_match_process_cut(x, name, VG_COMM_IOS, m);
 }
 
 /* ------------------------------------------------------------ files */

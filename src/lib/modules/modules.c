@@ -17,3 +17,13 @@ const struct vg_module *const *vg_modules(enum vg_platform p, size_t *n)
     *n = VG_ARRAY_LEN(ios_modules) - 1;
     return ios_modules;
 }
+
+enum vg_platform vg_module_platform(const struct vg_module *m)
+{
+    size_t i;
+
+    for (i = 0; android_modules[i]; i++)
+        if (android_modules[i] == m)
+            return VG_PLATFORM_ANDROID;
+    return VG_PLATFORM_IOS;
+}

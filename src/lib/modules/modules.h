@@ -17,5 +17,7 @@ VG_ANDROID_MODULES(VG_MOD_DECLARE)
 
 /* A platform's modules in run order. */
 const struct vg_module *const *vg_modules(enum vg_platform p, size_t *n);
+/* The platform whose list holds m (iOS for a module in none). */
+enum vg_platform vg_module_platform(const struct vg_module *m);
 
 #endif

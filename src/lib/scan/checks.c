@@ -227,7 +227,9 @@ int vg_check_process(struct vg_run *run, enum vg_level level, const struct vg_re
                      const char *name, const char *event_time)
 {
     struct vg_ioc_match m;
-    if (!name || !*name || !vg_iocs_match_process(vg_run_iocs(run), name, &m))
+    size_t cut = vg_run_platform(run) == VG_PLATFORM_ANDROID ? VG_COMM_ANDROID : VG_COMM_IOS;
+
+    if (!name || !*name || !vg_iocs_match_process_cut(vg_run_iocs(run), name, cut, &m))
         return 0;
     if (m.truncated)
         vg_run_alert(run, level, rec, &m, event_time,
@@ -338,5 +340,31 @@ int vg_check_hash(struct vg_run *run, enum vg_level level, const struct vg_rec *
     vg_run_alert(run, level, rec, &m, event_time,
                  "Found a known suspicious file with hash \"%s\" matching indicators from \"%s\"",
                  hex, m.collection);
+    return 1;
+}
+
+int vg_check_app_cert(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                      const char *hex, const char *event_time)
+{
+    struct vg_ioc_match m;
+    if (!hex || !*hex || !vg_iocs_match_app_cert(vg_run_iocs(run), hex, &m))
+        return 0;
+    vg_run_alert(run, level, rec, &m, event_time,
+                 "Found a known suspicious app certificate with hash \"%s\" matching indicators "
+                 "from \"%s\"",
+                 hex, m.collection);
+    return 1;
+}
+
+int vg_check_property(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                      const char *name, const char *event_time)
+{
+    struct vg_ioc_match m;
+    if (!name || !*name || !vg_iocs_match_property(vg_run_iocs(run), name, &m))
+        return 0;
+    vg_run_alert(run, level, rec, &m, event_time,
+                 "Found a known suspicious Android property \"%s\" matching indicators from "
+                 "\"%s\"",
+                 name, m.collection);
     return 1;
 }

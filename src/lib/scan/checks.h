@@ -44,6 +44,12 @@ int vg_check_app_id(struct vg_run *run, enum vg_level level, const struct vg_rec
                     const char *id, const char *event_time);
 int vg_check_hash(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
                   const char *hex, const char *event_time);
+/* An app's signing certificate digest (MD5, SHA-1 or SHA-256 by length). */
+int vg_check_app_cert(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                      const char *hex, const char *event_time);
+/* An Android system property name. */
+int vg_check_property(struct vg_run *run, enum vg_level level, const struct vg_rec *rec,
+                      const char *name, const char *event_time);
 
 /* JSON member helpers, for modules that build records from plists: a
  * string member or NULL; the same or "" (event times). */

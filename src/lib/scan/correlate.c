@@ -17,7 +17,8 @@ struct sig_source {
     const char *module; /* result name */
     const char *event;  /* NULL: any event; "B": an event whose name holds B (MACB) */
     uint8_t kind;
-    uint8_t needs_hit; /* only when its record matched an indicator */
+    uint8_t needs_hit; /* 1: only when its record matched an indicator (MEDIUM or
+                        * above); 2: when it raised any alert */
 };
 
 static const struct sig_source sources[] = {
@@ -39,8 +40,10 @@ static const struct sig_source sources[] = {
     {"crash_reporter", NULL, VG_SIG_CRASH, 0},
     {"crash_logs", NULL, VG_SIG_CRASH, 0},
     {"tombstones", NULL, VG_SIG_CRASH, 0},
-    {"manifest", "B", VG_SIG_FILE, 0},
-    {"filesystem", NULL, VG_SIG_FILE, 0},
+    /* a phone writes files every minute: only one whose path is itself
+     * flagged (an indicator, or a heuristic such as an implant's folder) */
+    {"manifest", "B", VG_SIG_FILE, 2},
+    {"filesystem", NULL, VG_SIG_FILE, 2},
     {"applications", "app_installed", VG_SIG_INSTALL, 0},
     {"configuration_profiles", NULL, VG_SIG_INSTALL, 0},
 };
@@ -97,9 +100,10 @@ size_t vg_correlation_rules(const char **names, int64_t *windows, const char **w
 /* ---- collecting ---- */
 
 static int matches_source(const struct sig_source *s, const char *module, const char *event,
-                          int hit)
+                          int level)
 {
-    if (strcmp(s->module, module) != 0 || (s->needs_hit && !hit))
+    if (strcmp(s->module, module) != 0 || (s->needs_hit == 1 && level < VG_LEVEL_MEDIUM) ||
+        (s->needs_hit == 2 && level < 0))
         return 0;
     if (!s->event)
         return 1;
@@ -168,7 +172,7 @@ void vg_signals_offer(struct vg_signals *l, const char *module, const char *time
         return;
     event = event ? event : "";
     for (i = 0; i < VG_ARRAY_LEN(sources); i++)
-        if (matches_source(&sources[i], module, event, hit))
+        if (matches_source(&sources[i], module, event, level))
             break;
     if (i == VG_ARRAY_LEN(sources) || vg_isodate_parse(timestamp, &g.us) != VG_OK)
         return;

@@ -56,6 +56,9 @@ enum vg_loc_kind {
     VG_LOC_FS_LISTING,     /* every entry of a filesystem dump (files, folders,
                             * links), described, not opened; path NULL: all of
                             * them, else those the glob matches */
+    VG_LOC_AQF_LISTING,    /* every entry of an AndroidQF acquisition, with its
+                            * times (path ignored): the logs/ files' timestamps,
+                            * without keeping their bytes */
 };
 #define VG_LOC_BIT(k) (1u << (unsigned)(k))
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "formats/sqlite.h"
+#include "modules/modules.h"
 #include "scan/checks.h"
 #include "scan/scan.h"
 #include "util/utf8.h"
@@ -48,7 +49,7 @@ int vg_run_fast(const struct vg_run *run)
 
 enum vg_platform vg_run_platform(const struct vg_run *run)
 {
-    return run->scan->src->platform;
+    return run->platform;
 }
 
 int vg_run_rechecking(const struct vg_run *run)
@@ -652,7 +653,8 @@ static int find_visit(void *ud, const struct vg_file *f)
     }
     c->visited++;
     /* a listing is one artifact, not one per entry */
-    if (f->loc && f->loc->kind != VG_LOC_BACKUP_LISTING && f->loc->kind != VG_LOC_FS_LISTING)
+    if (f->loc && f->loc->kind != VG_LOC_BACKUP_LISTING && f->loc->kind != VG_LOC_FS_LISTING &&
+        f->loc->kind != VG_LOC_AQF_LISTING)
         vg_run_coverage(c->run, VG_COV_FOUND, f->display, NULL);
     c->rc = c->cb(c->run, f, c->ud);
     return c->rc;
@@ -785,6 +787,8 @@ int vg_run_setup(struct vg_run *run, struct vg_scan *s, const struct vg_module *
     run->mod = m;
     run->index = index;
     run->rechecking = s->src->ops->records != NULL;
+    /* saved results run every platform's modules: each on its own rules */
+    run->platform = s->src->any_platform ? vg_module_platform(m) : s->src->platform;
     run->alerts = json_array();
     run->coverage = json_array();
     run->unread = json_array();

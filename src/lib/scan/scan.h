@@ -74,6 +74,9 @@ struct vg_run {
     struct vg_rec *recs; /* one reusable row per schema */
     size_t n_recs;
     const struct vg_schema *json_schemas[8]; /* the shapes vg_run_emit_json met last */
+    /* Whose rules the module's checks follow: the source's platform, or for
+     * saved results the platform whose list holds the module. */
+    enum vg_platform platform;
     /* the record being emitted: its highest alert (tags its timeline
      * events), its first event time (given to its alerts that have none) */
     int in_record;

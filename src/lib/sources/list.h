@@ -14,6 +14,7 @@
 
 #include "sources/android_backup.h"
 #include "sources/intrusion_logs.h"
+#include "sources/androidqf.h"
 #include "sources/ios_backup.h"
 #include "sources/ios_fs.h"
 #include "sources/results.h"
@@ -28,6 +29,8 @@
       VG_LOC_BIT(VG_LOC_ANDROID_BACKUP))                                                           \
     X(VG_KIND_ANDROID_INTRUSION_LOGS, "android-intrusion-logs", VG_PLATFORM_ANDROID,               \
       vg_src_intrusion_logs_open, VG_LOC_BIT(VG_LOC_LOGS))                                         \
+    X(VG_KIND_ANDROIDQF, "androidqf", VG_PLATFORM_ANDROID, vg_src_androidqf_open,                  \
+      VG_LOC_BIT(VG_LOC_AQF) | VG_LOC_BIT(VG_LOC_AQF_LISTING))                                     \
     X(VG_KIND_RESULTS, "check-iocs", -1, vg_src_results_open, 0u)
 
 #endif

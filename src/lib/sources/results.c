@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "formats/android/aqf_json.h"
 #include "io/file.h"
 #include "scan/source.h"
 #include "sources/results.h"
@@ -101,11 +102,30 @@ struct emit {
     size_t i;
 };
 
+/* An element holding integers beyond 64 bits (MVT writes an APK
+ * certificate's serial number whole), with them quoted; NULL when it has
+ * none or they cannot be quoted. */
+static json_t *parse_big_ints(const struct vg_buf *b)
+{
+    struct vg_buf quoted;
+    json_t *v = NULL;
+
+    if (!b->data || vg_aqf_json_big_ints(b->data, b->len, NULL) <= 0)
+        return NULL;
+    vg_buf_init(&quoted, VG_MAX_SAVED_RECORD * 2);
+    if (vg_aqf_json_big_ints(b->data, b->len, &quoted) > 0)
+        v = json_loadb(quoted.data, quoted.len, JSON_REJECT_DUPLICATES, NULL);
+    vg_buf_free(&quoted);
+    return v;
+}
+
 static int parse_element(struct emit *e, const struct vg_buf *b)
 {
     json_error_t jerr;
     json_t *v = json_loadb(b->data ? b->data : "", b->len, JSON_REJECT_DUPLICATES, &jerr);
 
+    if (!v)
+        v = parse_big_ints(b);
     if (!v) {
         vg_diag_add(e->diag, VG_DIAG_WARN, WHERE, "%s: record %zu is not valid JSON (%s), skipped",
                     e->name, e->i, jerr.text);

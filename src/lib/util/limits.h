@@ -225,6 +225,12 @@
 #define VG_MAX_AQF_WARNINGS  32u                   /* warnings listed per file, then counted */
 #define VG_MAX_AQF_JSON_ITEM (64u * 1024u * 1024u) /* one item of a file's top-level array */
 #define VG_MAX_GETPROP_LINES 1024u                 /* lines of one multi-line property value */
+/* AndroidQF modules (src/lib/modules/android): a file is read whole before
+ * it is parsed. files.json of a whole phone is some tens of MB, packages.json
+ * of thousands of apps some MB. */
+#define VG_MAX_AQF_FILE           (1024u * 1024u * 1024u) /* one file read whole */
+#define VG_MAX_AQF_SETTINGS       (1024u * 1024u) /* settings kept across the settings files */
+#define VG_MAX_AQF_COMPONENT_APPS (1024u * 1024u) /* apps AQFComponents keeps (a phone: 100s) */
 /* Time zones (src/lib/util/tz.c): the system's TZif files are a few KB */
 #define VG_MAX_TZ_FILE  (1024u * 1024u)
 #define VG_MAX_TZ_NAME  255u   /* bytes of a zone name ("America/Argentina/Buenos_Aires") */

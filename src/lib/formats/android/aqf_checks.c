@@ -80,13 +80,17 @@ int vg_aqf_update_package(const char *name)
 
 enum vg_aqf_install vg_aqf_package_install(const json_t *pkg)
 {
-    const char *inst = json_string_value(json_object_get(pkg, "installer"));
+    return vg_aqf_install_kind(json_string_value(json_object_get(pkg, "installer")),
+                               json_is_false(json_object_get(pkg, "system")));
+}
 
+enum vg_aqf_install vg_aqf_install_kind(const char *inst, int system_false)
+{
     if (in_list(inst, third_party_stores, VG_ARRAY_LEN(third_party_stores)))
         return VG_AQF_INSTALL_STORE;
     if (in_list(inst, browser_installers, VG_ARRAY_LEN(browser_installers)))
         return VG_AQF_INSTALL_BROWSER;
-    if (inst && strcmp(inst, "null") == 0 && json_is_false(json_object_get(pkg, "system")))
+    if (inst && strcmp(inst, "null") == 0 && system_false)
         return VG_AQF_INSTALL_NONE;
     if (in_list(inst, play_store, VG_ARRAY_LEN(play_store)))
         return VG_AQF_INSTALL_PLAY_STORE;

@@ -29,6 +29,9 @@ enum vg_aqf_install {
 /* From the record's "installer" (a string) and "system" (JSON false, not
  * missing, for VG_AQF_INSTALL_NONE). */
 enum vg_aqf_install vg_aqf_package_install(const json_t *pkg);
+/* The same from the two values: installer (NULL when not a string) and
+ * whether "system" is false (the JSON false, not missing). */
+enum vg_aqf_install vg_aqf_install_kind(const char *installer, int system_false);
 /* The messages, with installer then name (STORE, BROWSER) or name (NONE). */
 #define VG_AQF_STORE_MSG                                                                           \
     "Found a package installed via a third party store (installer=\"%s\"): \"%s\""

@@ -142,6 +142,11 @@ static long js_big_ints(const char *p, size_t n, struct vg_buf *b)
     return found;
 }
 
+long vg_aqf_json_big_ints(const char *p, size_t n, struct vg_buf *b)
+{
+    return js_big_ints(p, n, b);
+}
+
 /* One item, made fit for jansson and parsed. *out NULL: skipped (warned). */
 static int js_load(struct vg_aqf_sink *s, const char *p, size_t n, size_t at, size_t index,
                    json_t **out)

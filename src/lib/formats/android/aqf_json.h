@@ -83,4 +83,11 @@ const char *vg_aqf_root_binary_description(const char *name);
  * those joined lines. */
 int vg_aqf_mounts_parse(const void *data, size_t len, struct vg_aqf_sink *s) VG_MUST_CHECK;
 
+/* JSON text p[0..n) counted for integer literals (outside strings) that
+ * int64 cannot hold; with b set, copied into b with each of them quoted as
+ * a string of the same digits (jansson rejects such integers: an APK
+ * certificate's SerialNumber in MVT's aqf_packages.json is one). Returns
+ * how many there are, or -1 when b could not grow. */
+long vg_aqf_json_big_ints(const char *p, size_t n, struct vg_buf *b);
+
 #endif

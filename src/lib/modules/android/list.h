@@ -13,6 +13,15 @@
  * and backup.ab in check-androidqf); then the intrusion logs' in MVT's
  * order (check-intrusion-logs). */
 #define VG_ANDROID_MODULES(X)                                                                      \
+    X(aqf_packages)                                                                                \
+    X(aqf_processes)                                                                               \
+    X(aqf_getprop)                                                                                 \
+    X(aqf_settings)                                                                                \
+    X(aqf_files)                                                                                   \
+    X(aqf_log_timestamps)                                                                          \
+    X(root_binaries)                                                                               \
+    X(mounts)                                                                                      \
+    X(aqf_components)                                                                              \
     X(backup_sms)                                                                                  \
     X(il_dns_event)                                                                                \
     X(il_connect_event)                                                                            \
