@@ -14,6 +14,9 @@
  *       An iOS filesystem dump as one tar: N filler files (SIZE in all)
  *       under app containers and system folders, and the planted hits
  *       check-fs finds (sms.db, netusage.sqlite, a file path).
+ *   mkcorpus sysdiagnose -o DIR [--bytes SIZE] [--seed N]
+ *       An iOS sysdiagnose (.tar.gz) with SIZE bytes of logarchive and the
+ *       test fixture builder's planted traces (mksysdiag.c).
  *   mkcorpus planted
  *       The planted hits, one per line: module, STIX path, value.
  *   mkcorpus features
@@ -38,6 +41,7 @@
 
 #include "fixture.h"
 #include "ios_artifacts.h"
+#include "mksysdiag.h"
 #include "synth.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -62,6 +66,7 @@ static void die_usage(void)
             "                [--password PW [--kdf-iter N] [--key-out FILE]]\n"
             "                [--plant-domain D]... [--seed N]\n"
             "       mkcorpus fsdump -o FILE.tar [--files N] [--bytes SIZE] [--seed N]\n"
+            "       mkcorpus sysdiagnose -o DIR [--bytes SIZE] [--seed N]\n"
             "       mkcorpus planted\n"
             "       mkcorpus features\n"
             "Counts take k, M suffixes (10^3, 10^6); SIZE takes K, M, G (2^10, 2^20, 2^30).\n");
@@ -1310,6 +1315,8 @@ int main(int argc, char **argv)
         return cmd_backup(argc - 1, argv + 1);
     if (strcmp(argv[1], "fsdump") == 0)
         return cmd_fsdump(argc - 1, argv + 1);
+    if (strcmp(argv[1], "sysdiagnose") == 0)
+        return cmd_sysdiagnose(argc - 1, argv + 1);
     if (strcmp(argv[1], "planted") == 0 && argc == 2)
         return cmd_planted();
     if (strcmp(argv[1], "features") == 0 && argc == 2) {

@@ -222,6 +222,7 @@ enum vg_kind {
     VG_KIND_ANDROIDQF,      /* an AndroidQF acquisition: its folder, or a zip of it */
     VG_KIND_ANDROID_BACKUP, /* an adb backup (.ab), or the folder its tar was unpacked into */
     VG_KIND_ANDROID_INTRUSION_LOGS, /* Android 16 intrusion logs: a file, folder or zip */
+    VG_KIND_IOS_SYSDIAG, /* iOS sysdiagnoses: .tar.gz as the phone wrote them, or folders */
 };
 
 /* "ios-backup", ... */
@@ -241,6 +242,11 @@ struct vg_source_opts {
      * for a status line. NULL: none. */
     void (*on_status)(void *ud, const char *what);
     void *ud;
+    /* Acquisitions of one phone checked together (sysdiagnoses taken at
+     * different times): the others besides path. Ignored by sources that
+     * take one. */
+    const char *const *more_paths;
+    size_t n_more_paths;
 };
 
 struct vg_source;

@@ -158,7 +158,8 @@ void cli_diag_cb(void *ud, const struct vg_diag_entry *e)
     case VG_DIAG_INFO:
         /* the container's notes (which backup was picked, that it is
          * encrypted) matter to every reader; the modules' only with -v */
-        if (c->verbosity >= 2 || (c->verbosity >= 1 && strcmp(e->where, "backup") == 0)) {
+        if (c->verbosity >= 2 || (c->verbosity >= 1 && (strcmp(e->where, "backup") == 0 ||
+                                                        strcmp(e->where, "sysdiagnose") == 0))) {
             printf("%s%s%s", col(C_DIM), e->where, sep);
             put_safe(stdout, e->message);
             printf("%s\n", col(C_RESET));

@@ -272,6 +272,10 @@ static const struct check_cmd check_cmds[] = {
     {"ios", "check-fs", VG_KIND_IOS_FS, "DUMP",
      "Checks an iOS full-filesystem dump: a folder, or a tar (gz, zst, xz) or zip of one.",
      CMD_RECOVERS},
+    {"ios", "check-sysdiagnose", VG_KIND_IOS_SYSDIAG, "SYSDIAGNOSE...",
+     "Checks iOS sysdiagnose archives (as the phone wrote them) or their folders.\n"
+     "Several of one phone at once are merged by time.",
+     0},
     {"android", "check-androidqf", VG_KIND_ANDROIDQF, "PATH",
      "Checks an AndroidQF acquisition: its folder, or a zip of it.\n"
      "The files at the zip's root, or under one folder.",
@@ -327,6 +331,13 @@ static const struct cli_opt scan_opts[] = {
      "the device's time zone (e.g. Europe/Paris): times are written in it\n"
      "instead of UTC"},
 };
+
+/* The usage line's own convention: "WHAT..." takes one or more. */
+static int takes_several(const struct check_cmd *c)
+{
+    size_t n = strlen(c->what);
+    return n > 3 && strcmp(c->what + n - 3, "...") == 0;
+}
 
 static void list_modules(enum vg_kind kind)
 {
@@ -415,14 +426,17 @@ static int cmd_scan(const struct cli_cmd *self, int argc, char **argv)
         }
     }
     if (optind >= argc) {
-        cli_usage_error(self, "missing the %s to check", cmd->what);
+        cli_usage_error(self, "missing the %.*s to check",
+                        (int)(strlen(cmd->what) - (takes_several(cmd) ? 3 : 0)), cmd->what);
         goto out;
     }
-    if (optind + 1 != argc) {
+    if (optind + 1 != argc && !takes_several(cmd)) {
         cli_usage_error(self, "one %s at a time: %s is one too many", cmd->what, argv[optind + 1]);
         goto out;
     }
     so.target = argv[optind];
+    src_opts.more_paths = (const char *const *)argv + optind + 1;
+    src_opts.n_more_paths = (size_t)(argc - optind - 1);
     so.modules = n_modules ? modules : NULL;
     so.n_modules = n_modules;
     so.command_line = cmdline;

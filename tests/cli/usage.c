@@ -340,6 +340,8 @@ static void test_unknown_command_or_option(void **state)
     expect_one_error("ios check-backup a b", "b is one too many",
                      "(see vigie help ios check-backup)");
     expect_one_error("report", "give one results folder", "(see vigie help report)");
+    expect_one_error("ios check-sysdiagnose", "missing the SYSDIAGNOSE to check",
+                     "(see vigie help ios check-sysdiagnose)");
     expect_one_error("report --bogus x", "--bogus", "(see vigie help report)");
     expect_one_error("download-iocs --bogus", "--bogus", "(see vigie help download-iocs)");
     expect_one_error("iocs -Z", "-Z", "(see vigie help iocs)");
@@ -357,6 +359,19 @@ static void test_unknown_command_or_option(void **state)
                      "(see vigie help android check-intrusion-logs)");
     expect_one_error("ios check-backup -t UTC x", "-t does not apply to ios check-backup",
                      "(see vigie help ios check-backup)");
+}
+
+/* SYSDIAGNOSE...: several paths are one check, not a usage error. */
+static void test_several_paths(void **state)
+{
+    char *err;
+    (void)state;
+
+    assert_int_equal(vg(NULL, &err, "ios check-sysdiagnose %s/none-1 %s/none-2", work, work), 2);
+    assert_null(strstr(err, "one too many"));
+    assert_null(strstr(err, "see vigie help"));
+    assert_non_null(strstr(err, "none-1"));
+    free(err);
 }
 
 /* ---- MVT's options in MVT's places, global options after the command ---- */
@@ -641,6 +656,7 @@ int main(void)
         cmocka_unit_test(test_check_help_lists_mvt_options),
         cmocka_unit_test(test_android_help),
         cmocka_unit_test(test_unknown_command_or_option),
+        cmocka_unit_test(test_several_paths),
         cmocka_unit_test(test_iocs_in_every_place),
         cmocka_unit_test(test_output_module_hashes_fast),
         cmocka_unit_test(test_verbosity_and_colour_after_the_command),

@@ -87,17 +87,32 @@ static int claim_output(struct vg_scan *s, int force)
     return rc;
 }
 
-/* 1 when path (which may not exist yet) is the evidence or inside it. */
-static int inside_evidence(const struct vg_source *src, const char *path)
+/* 1 when path (which may not exist yet) is inside the evidence folder
+ * real. */
+static int inside(const char *real, const char *path)
 {
     struct vg_root *r = NULL;
     int in;
 
-    if (vg_root_open(src->real, &r) != VG_OK)
+    if (vg_root_open(real, &r) != VG_OK)
         return 0;
     in = vg_root_contains(r, path);
     vg_root_free(r);
     return in;
+}
+
+/* 1 when path is the evidence or inside it (any of it, when several
+ * acquisitions are checked together). */
+static int inside_evidence(const struct vg_source *src, const char *path)
+{
+    size_t i;
+
+    if (inside(src->real, path))
+        return 1;
+    for (i = 0; i < src->n_more_real; i++)
+        if (inside(src->more_real[i], path))
+            return 1;
+    return 0;
 }
 
 int vg_check(struct vg_source *src, const struct vg_iocs *iocs, const struct vg_scan_opts *opts,

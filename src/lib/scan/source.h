@@ -54,6 +54,8 @@ struct vg_source {
     int any_platform;          /* saved results: every platform's modules */
     char *path;                /* the evidence, as given */
     char *real;                /* and resolved: nothing may be written inside */
+    char **more_real;          /* the other acquisitions checked with it, resolved */
+    size_t n_more_real;        /* how many */
     json_t *facts;             /* device and acquisition facts for info.json */
     json_t *unread;            /* what could not be read at all: strings */
     char *notes;               /* one line for the console (which backup was picked) */
@@ -69,6 +71,9 @@ struct vg_source {
 
 /* For source implementations: a zeroed source for path (real resolved). */
 int vg_source_alloc(const char *path, struct vg_source **out) VG_MUST_CHECK;
+/* One more evidence path (several acquisitions at once): nothing is
+ * written inside it either. */
+int vg_source_add_path(struct vg_source *src, const char *path) VG_MUST_CHECK;
 /* Something the source could not read at all: the check is INCOMPLETE. */
 void vg_source_unread(struct vg_source *src, const char *what);
 /* A device fact (takes value). */

@@ -18,6 +18,7 @@
 #include "sources/ios_backup.h"
 #include "sources/ios_fs.h"
 #include "sources/results.h"
+#include "sources/sysdiagnose.h"
 
 #define VG_SOURCES(X)                                                                              \
     X(VG_KIND_IOS_BACKUP, "ios-backup", VG_PLATFORM_IOS, vg_src_ios_backup_open,                   \
@@ -31,6 +32,8 @@
       vg_src_intrusion_logs_open, VG_LOC_BIT(VG_LOC_LOGS))                                         \
     X(VG_KIND_ANDROIDQF, "androidqf", VG_PLATFORM_ANDROID, vg_src_androidqf_open,                  \
       VG_LOC_BIT(VG_LOC_AQF) | VG_LOC_BIT(VG_LOC_AQF_LISTING))                                     \
+    X(VG_KIND_IOS_SYSDIAG, "ios-sysdiagnose", VG_PLATFORM_IOS, vg_src_ios_sysdiag_open,            \
+      VG_LOC_BIT(VG_LOC_SYSDIAG))                                                                  \
     X(VG_KIND_RESULTS, "check-iocs", -1, vg_src_results_open, 0u)
 
 #endif

@@ -97,6 +97,9 @@ void vg_source_free(struct vg_source *src)
     json_decref(src->unread);
     free(src->path);
     free(src->real);
+    while (src->n_more_real)
+        free(src->more_real[--src->n_more_real]);
+    free(src->more_real);
     free(src->notes);
     free(src->timezone);
     free(src);
@@ -105,6 +108,21 @@ void vg_source_free(struct vg_source *src)
 const char *vg_source_notes(const struct vg_source *src)
 {
     return src->notes;
+}
+
+int vg_source_add_path(struct vg_source *src, const char *path)
+{
+    char real[PATH_MAX], **v;
+
+    v = vg_realloc_array(src->more_real, src->n_more_real + 1, sizeof(*v));
+    if (!v)
+        return VG_E_NOMEM;
+    src->more_real = v;
+    v[src->n_more_real] = vg_strdup(realpath(path, real) ? real : path);
+    if (!v[src->n_more_real])
+        return VG_E_NOMEM;
+    src->n_more_real++;
+    return VG_OK;
 }
 
 size_t vg_source_facts(const struct vg_source *src, const char **keys, const char **values,

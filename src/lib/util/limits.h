@@ -144,6 +144,10 @@
 #define VG_MAX_IPS_BODY       (8u * 1024u * 1024u) /* bytes */
 #define VG_MAX_IPS_VALUES     1000000u             /* JSON values of all kinds */
 #define VG_MAX_IPS_CONTAINERS 100000u              /* objects and lists among them */
+/* A sysdiagnose's remotectl_dumpstate.txt (some tens of KB) and its
+ * MobileInstallation logs (rotated at about 1 MB each). */
+#define VG_MAX_REMOTECTL_FILE (16u * 1024u * 1024u)
+#define VG_MAX_MI_LOG_FILE    (64u * 1024u * 1024u) /* one mobile_installation.log.N */
 /* Archives (src/lib/io/archive.c): one pass over a tar, zip or sysdiagnose;
  * each is the default of a field of struct vg_archive_opts. Why these
  * numbers: docs/formats/archives.md. */

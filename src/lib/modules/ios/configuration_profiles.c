@@ -20,6 +20,8 @@
  * takes every file of the domain whose name starts with "profile-". */
 static const struct vg_loc profile_locs[] = {
     {VG_LOC_BACKUP, CONF_PROFILES_DOMAIN, "Library/ConfigurationProfiles/profile-*"},
+    /* a sysdiagnose copies the same stubs here (SAF's mcstate_shared_profile) */
+    {VG_LOC_SYSDIAG, NULL, "logs/MCState/Shared/profile-*.stub"},
 };
 
 /* The record's keys, in MVT's order; also the fields checks and the

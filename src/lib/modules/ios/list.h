@@ -12,6 +12,7 @@
 #define VG_MODULES_IOS_LIST_H
 
 #define VG_IOS_MODULES(X)                                                                          \
+    X(sysdiagnose_info)                                                                            \
     X(backup_info)                                                                                 \
     X(configuration_profiles)                                                                      \
     X(manifest)                                                                                    \
@@ -37,6 +38,10 @@
     X(interactionc)                                                                                \
     X(locationd)                                                                                   \
     X(osanalytics_addaily)                                                                         \
+    X(shutdownlog)                                                                                 \
+    X(processes)                                                                                   \
+    X(crash_logs)                                                                                  \
+    X(mobile_installation)                                                                         \
     X(datausage)                                                                                   \
     X(safari_browserstate)                                                                         \
     X(safari_history)                                                                              \

@@ -15,6 +15,8 @@
 static const struct vg_loc tcc_locs[] = {
     {VG_LOC_BACKUP, "HomeDomain", "Library/TCC/TCC.db"},
     {VG_LOC_FS, NULL, "private/var/mobile/Library/TCC/TCC.db"},
+    /* a sysdiagnose copies the same database here (SAF's accessibility_tcc) */
+    {VG_LOC_SYSDIAG, NULL, "logs/Accessibility/TCC.db"},
 };
 
 /* The columns come under the record's keys; the row turns the codes into
