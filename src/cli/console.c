@@ -256,6 +256,8 @@ void cli_module_cb(void *ud, const struct vg_module_report *r)
         return;
     cli_clear_status();
     printf("  %-28s %8zu record%s", r->class_name, r->records, r->records == 1 ? " " : "s");
+    if (r->recovered) /* from deleted rows: <module>_recovered.json */
+        printf("  +%zu recovered", r->recovered);
     if (total)
         printf("  %s%zu alert%s%s", col(C_BOLD), total, total == 1 ? "" : "s", col(C_RESET));
     if (r->status != VG_OK)

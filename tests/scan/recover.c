@@ -332,12 +332,89 @@ static void test_whatsapp_deleted(void **state)
     vgh_cleanup(dir);
 }
 
+/* ---- Safari: a visit deleted (history cleared), its page still there ---- */
+
+static const char safari_sql[] =
+    "CREATE TABLE history_items (id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL UNIQUE, "
+    "visit_count INTEGER NOT NULL);"
+    "CREATE TABLE history_visits (id INTEGER PRIMARY KEY AUTOINCREMENT, history_item INTEGER NOT "
+    "NULL, visit_time REAL NOT NULL, title TEXT NULL, redirect_source INTEGER NULL, "
+    "redirect_destination INTEGER NULL);"
+    "INSERT INTO history_items VALUES (1, 'https://news.example.com/today/front-page', 1);"
+    "INSERT INTO history_items VALUES (2, 'https://badbadbad.example.org/landing/page', 1);"
+    "INSERT INTO history_visits VALUES (1, 1, 600000000.5, 'an ordinary page of news', NULL, "
+    "NULL);"
+    "INSERT INTO history_visits VALUES (2, 2, 600000100.5, 'the page of the planted link', NULL, "
+    "NULL);"
+    "INSERT INTO history_visits VALUES (3, 1, 600000200.5, 'an ordinary page of news again', "
+    "NULL, NULL);"
+    "PRAGMA secure_delete=OFF;"
+    "DELETE FROM history_visits WHERE id = 2;";
+
+static void test_safari_deleted_visit(void **state)
+{
+    char *dir = vgh_backup_sql("HomeDomain", "Library/Safari/History.db", safari_sql, NULL);
+    const json_t *rec;
+    struct vgh_result r;
+    (void)state;
+
+    vgh_run_ok(dir, sms_iocs, "safari_history", &r);
+    assert_int_equal(json_array_size(r.records), 2);
+    assert_int_equal(vgh_count_level(r.alerts, "CRITICAL"), 1);
+    assert_int_equal(json_array_size(r.recovered), 1);
+    rec = json_array_get(r.recovered, 0);
+    /* joined to its live page: the URL of the deleted visit */
+    assert_string_equal(vgh_must_str(rec, "url"), "https://badbadbad.example.org/landing/page");
+    assert_string_equal(vgh_must_str(json_object_get(rec, "recovered"), "table"), "history_visits");
+    assert_non_null(strstr(vgh_alert_message(&r, 0), "in a deleted record recovered from"));
+    vgh_result_free(&r);
+    vgh_cleanup(dir);
+}
+
+/* ---- TCC: a revoked grant to an implant ---- */
+
+static const char tcc_sql[] =
+    "CREATE TABLE access ( service TEXT NOT NULL, client TEXT NOT NULL, client_type INTEGER NOT "
+    "NULL, allowed INTEGER NOT NULL, prompt_count INTEGER NOT NULL, csreq BLOB, policy_id "
+    "INTEGER, indirect_object_identifier_type INTEGER, indirect_object_identifier TEXT, "
+    "indirect_object_code_identity BLOB, flags INTEGER, last_modified INTEGER NOT NULL, PRIMARY "
+    "KEY (service, client, client_type, indirect_object_identifier));"
+    "INSERT INTO access VALUES ('kTCCServiceCamera', 'com.example.camera.application', 0, 1, 1, "
+    "NULL, NULL, 0, 'UNUSED', NULL, 0, 1600000000);"
+    "INSERT INTO access VALUES ('kTCCServiceMicrophone', 'roleaccountd', 1, 1, 1, NULL, NULL, 0, "
+    "'UNUSED', NULL, 0, 1600000100);"
+    "INSERT INTO access VALUES ('kTCCServicePhotos', 'com.example.photos.application', 0, 1, 1, "
+    "NULL, NULL, 0, 'UNUSED', NULL, 0, 1600000200);"
+    "PRAGMA secure_delete=OFF;"
+    "DELETE FROM access WHERE client = 'roleaccountd';";
+
+static void test_tcc_revoked_grant(void **state)
+{
+    static const char *const iocs[] = {"[process:name='roleaccountd']", NULL};
+    char *dir = vgh_backup_sql("HomeDomain", "Library/TCC/TCC.db", tcc_sql, NULL);
+    const json_t *rec;
+    struct vgh_result r;
+    (void)state;
+
+    vgh_run_ok(dir, iocs, "tcc", &r);
+    assert_int_equal(json_array_size(r.records), 2);
+    assert_int_equal(json_array_size(r.recovered), 1);
+    rec = json_array_get(r.recovered, 0);
+    assert_string_equal(vgh_must_str(rec, "client"), "roleaccountd");
+    assert_string_equal(vgh_must_str(rec, "service"), "kTCCServiceMicrophone");
+    assert_int_equal(vgh_count_level(r.alerts, "CRITICAL"), 1);
+    assert_non_null(strstr(vgh_alert_message(&r, 0), "in a deleted record recovered from"));
+    vgh_result_free(&r);
+    vgh_cleanup(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sms_deleted_rows),  cmocka_unit_test(test_sms_secure_delete),
-        cmocka_unit_test(test_no_recover),        cmocka_unit_test(test_sms_wal),
-        cmocka_unit_test(test_recheck_recovered), cmocka_unit_test(test_whatsapp_deleted),
+        cmocka_unit_test(test_sms_deleted_rows),     cmocka_unit_test(test_sms_secure_delete),
+        cmocka_unit_test(test_no_recover),           cmocka_unit_test(test_sms_wal),
+        cmocka_unit_test(test_recheck_recovered),    cmocka_unit_test(test_whatsapp_deleted),
+        cmocka_unit_test(test_safari_deleted_visit), cmocka_unit_test(test_tcc_revoked_grant),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

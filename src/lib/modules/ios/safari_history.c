@@ -130,11 +130,15 @@ static const char *db_name(const struct vg_file *f, char *buf, size_t cap)
 
 static int history_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
 {
+    /* deleted visits (cleared history), joined to their pages, deleted or not */
+    static const char *const joined[] = {"history_items"};
+    static const struct vg_recover_spec recover = {"history_visits", joined, VG_ARRAY_LEN(joined)};
     static const struct vg_ios_query q = {
         .sql = history_sql,
         .extra = history_extra,
         .n_extra = VG_ARRAY_LEN(history_extra),
         .row = visit_row,
+        .recover = &recover,
     };
     struct sh_state *sh = sh_state(run);
     int rc;

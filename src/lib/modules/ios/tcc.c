@@ -148,9 +148,13 @@ static int row_old(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
     return VG_OK;
 }
 
-static const struct vg_ios_query query_v3 = {.sql = sql_v3, .row = row_v3};
-static const struct vg_ios_query query_v2 = {.sql = sql_v2, .row = row_old};
-static const struct vg_ios_query query_v1 = {.sql = sql_v1, .row = row_old};
+/* Deleted grants: a revoked permission leaves its row in free space. */
+static const struct vg_recover_spec tcc_recover = {"access", NULL, 0};
+static const struct vg_ios_query query_v3 = {.sql = sql_v3, .row = row_v3, .recover = &tcc_recover};
+static const struct vg_ios_query query_v2 = {
+    .sql = sql_v2, .row = row_old, .recover = &tcc_recover};
+static const struct vg_ios_query query_v1 = {
+    .sql = sql_v1, .row = row_old, .recover = &tcc_recover};
 
 static int has_columns(sqlite3 *db, const char *const *cols)
 {
