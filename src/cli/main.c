@@ -275,7 +275,7 @@ static const struct check_cmd check_cmds[] = {
     {"ios", "check-sysdiagnose", VG_KIND_IOS_SYSDIAG, "SYSDIAGNOSE...",
      "Checks iOS sysdiagnose archives (as the phone wrote them) or their folders.\n"
      "Several of one phone at once are merged by time.",
-     0},
+     CMD_RECOVERS},
     {"android", "check-androidqf", VG_KIND_ANDROIDQF, "PATH",
      "Checks an AndroidQF acquisition: its folder, or a zip of it.\n"
      "The files at the zip's root, or under one folder.",
