@@ -17,6 +17,12 @@
  *   mkcorpus sysdiagnose -o DIR [--bytes SIZE] [--seed N]
  *       An iOS sysdiagnose (.tar.gz) with SIZE bytes of logarchive and the
  *       test fixture builder's planted traces (mksysdiag.c).
+ *   mkcorpus bugreport -o FILE.zip [--bytes SIZE] [--tombstones N]
+ *       An Android bugreport zip: a dumpstate text of about SIZE (default
+ *       128M) with the sections the bugreport modules read (thousands of
+ *       packages, appops and battery history among logcat and other
+ *       services), N tombstones (text and protobuf), ANR traces; the test
+ *       fixture's planted hits (tests/fixtures/bugreport.h) are in it.
  *   mkcorpus planted
  *       The planted hits, one per line: module, STIX path, value.
  *   mkcorpus features
@@ -39,6 +45,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "bugreport.h"
 #include "fixture.h"
 #include "ios_artifacts.h"
 #include "mksysdiag.h"
@@ -67,6 +74,7 @@ static void die_usage(void)
             "                [--plant-domain D]... [--seed N]\n"
             "       mkcorpus fsdump -o FILE.tar [--files N] [--bytes SIZE] [--seed N]\n"
             "       mkcorpus sysdiagnose -o DIR [--bytes SIZE] [--seed N]\n"
+            "       mkcorpus bugreport -o FILE.zip [--bytes SIZE] [--tombstones N]\n"
             "       mkcorpus planted\n"
             "       mkcorpus features\n"
             "Counts take k, M suffixes (10^3, 10^6); SIZE takes K, M, G (2^10, 2^20, 2^30).\n");
@@ -1296,6 +1304,93 @@ static int cmd_fsdump(int argc, char **argv)
     return rc == 0 ? 0 : 1;
 }
 
+/* ======================================================== bugreports */
+
+/* The fixture's bugreport with its dumpstate grown to `bytes`, more
+ * tombstones and ANR traces. */
+static int build_bugreport(const char *out, uint64_t bytes, uint64_t tombstones)
+{
+    struct vgfix_br *b = NULL;
+    char name[256], *text = NULL;
+    size_t len = 0;
+    uint64_t i;
+    int rc = vgfix_br_new("", &b);
+
+    if (rc == 0 && !(text = vgfix_br_big_dumpstate((size_t)bytes, &len)))
+        rc = -1;
+    if (rc == 0)
+        rc = vgfix_br_set(b, VGFIX_BR_DUMPSTATE, text, len);
+    free(text);
+    for (i = 5; rc == 0 && i < tombstones; i++) {
+        unsigned char *p =
+            i % 2 ? vgfix_br_tombstone_pb("com.example.worker", 10000 + (uint32_t)i, &len)
+                  : (unsigned char *)vgfix_br_tombstone_text("mediaserver", 1013, &len);
+        snprintf(name, sizeof(name), "FS/data/tombstones/tombstone_%02" PRIu64 "%s", i,
+                 i % 2 ? ".pb" : "");
+        rc = p ? vgfix_br_set(b, name, p, len) : -1;
+        free(p);
+    }
+    for (i = 0; rc == 0 && i < 8; i++) {
+        struct text_buf {
+            char *p;
+            size_t n;
+        } t = {NULL, 0};
+        size_t cap = 1024 * 1024, k;
+        t.p = malloc(cap);
+        if (!t.p) {
+            rc = -1;
+            break;
+        }
+        for (k = 0; t.n + 200 < cap; k++)
+            t.n += (size_t)snprintf(t.p + t.n, cap - t.n,
+                                    "  at com.example.app%" PRIu64 ".Worker.run(Worker.java:%zu)\n",
+                                    i, k);
+        snprintf(name, sizeof(name), "FS/data/anr/anr_2024-04-30-10-00-%02" PRIu64, i);
+        rc = vgfix_br_set(b, name, t.p, t.n);
+        free(t.p);
+    }
+    if (rc == 0)
+        rc = vgfix_br_write_zip(b, out);
+    vgfix_br_free(b);
+    return rc;
+}
+
+static int cmd_bugreport(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"bytes", required_argument, NULL, 'b'},
+        {"tombstones", required_argument, NULL, 't'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *out = NULL;
+    uint64_t bytes = 128ull * 1024 * 1024, tombstones = 64;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            out = optarg;
+            break;
+        case 'b':
+            bytes = num_arg("--bytes", optarg, 1);
+            break;
+        case 't':
+            tombstones = num_arg("--tombstones", optarg, 0);
+            break;
+        default:
+            die_usage();
+        }
+    }
+    if (!out || optind != argc || bytes > 900ull * 1024 * 1024 || tombstones > 100000)
+        die_usage();
+    if (build_bugreport(out, bytes, tombstones) != 0)
+        return 1;
+    printf("bugreport %" PRIu64 " bytes of dumpstate, %" PRIu64 " tombstones\n", bytes,
+           tombstones < 5 ? 5 : tombstones);
+    return 0;
+}
+
 static int cmd_planted(void)
 {
     size_t i;
@@ -1317,6 +1412,8 @@ int main(int argc, char **argv)
         return cmd_fsdump(argc - 1, argv + 1);
     if (strcmp(argv[1], "sysdiagnose") == 0)
         return cmd_sysdiagnose(argc - 1, argv + 1);
+    if (strcmp(argv[1], "bugreport") == 0)
+        return cmd_bugreport(argc - 1, argv + 1);
     if (strcmp(argv[1], "planted") == 0 && argc == 2)
         return cmd_planted();
     if (strcmp(argv[1], "features") == 0 && argc == 2) {

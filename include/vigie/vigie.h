@@ -222,6 +222,7 @@ enum vg_kind {
     VG_KIND_ANDROIDQF,      /* an AndroidQF acquisition: its folder, or a zip of it */
     VG_KIND_ANDROID_BACKUP, /* an adb backup (.ab), or the folder its tar was unpacked into */
     VG_KIND_ANDROID_INTRUSION_LOGS, /* Android 16 intrusion logs: a file, folder or zip */
+    VG_KIND_BUGREPORT,              /* an Android bugreport: the zip adb writes, or its folder */
     VG_KIND_IOS_SYSDIAG, /* iOS sysdiagnoses: .tar.gz as the phone wrote them, or folders */
 };
 

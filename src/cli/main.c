@@ -290,6 +290,10 @@ static const struct check_cmd check_cmds[] = {
      "An NDJSON file, a folder of them, or a zip of them (every *.txt below the folder or in\n"
      "the zip, zips inside included).",
      CMD_TIMEZONE},
+    {"android", "check-bugreport", VG_KIND_BUGREPORT, "BUGREPORT",
+     "Checks an Android bugreport.\n"
+     "The zip `adb bugreport` writes, or the folder it was unzipped to.",
+     0},
     {NULL, "check-iocs", VG_KIND_RESULTS, "RESULTS_DIR",
      "Re-checks an earlier result folder (vigie's or MVT's) with new indicators.\n"
      "It reads the <module>.json records the folder holds.",

@@ -408,13 +408,56 @@ static void test_tcc_revoked_grant(void **state)
     vgh_cleanup(dir);
 }
 
+/* ---- DataUsage: a process row deleted to hide an implant ---- */
+
+static const char du_sql[] =
+    "CREATE TABLE ZLIVEUSAGE ( Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZKIND "
+    "INTEGER, ZMETADATA INTEGER, ZTAG INTEGER, ZHASPROCESS INTEGER, ZBILLCYCLEEND TIMESTAMP, "
+    "ZTIMESTAMP TIMESTAMP, ZWIFIIN FLOAT, ZWIFIOUT FLOAT, ZWWANIN FLOAT, ZWWANOUT FLOAT );"
+    "CREATE TABLE ZPROCESS ( Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, "
+    "ZFIRSTTIMESTAMP TIMESTAMP, ZTIMESTAMP TIMESTAMP, ZBUNDLENAME VARCHAR, ZPROCNAME VARCHAR );"
+    "INSERT INTO ZPROCESS VALUES (1, 9, 1, 600000000, 600000000, 'com.apple.mobilesafari', "
+    "'MobileSafari');"
+    "INSERT INTO ZPROCESS VALUES (2, 9, 1, 600000100, 600000100, NULL, 'bh');"
+    "INSERT INTO ZPROCESS VALUES (3, 9, 1, 600000200, 600000200, 'com.apple.news', 'News');"
+    "INSERT INTO ZLIVEUSAGE VALUES (1, 8, 1, 0, 0, 0, 1, NULL, 600000000, 10.0, 20.0, 0.0, 0.0);"
+    "INSERT INTO ZLIVEUSAGE VALUES (2, 8, 1, 0, 0, 0, 3, NULL, 600000200, 30.0, 40.0, 0.0, 0.0);"
+    "PRAGMA secure_delete=OFF;"
+    "DELETE FROM ZPROCESS WHERE ZPROCNAME = 'bh';";
+
+static void test_datausage_deleted_process(void **state)
+{
+    static const char *const iocs[] = {"[process:name='bh']", NULL};
+    char *dir =
+        vgh_backup_sql("WirelessDomain", "Library/Databases/DataUsage.sqlite", du_sql, NULL);
+    const json_t *rec;
+    struct vgh_result r;
+    (void)state;
+
+    vgh_run_ok(dir, iocs, "datausage", &r);
+    assert_int_equal(json_array_size(r.recovered), 1);
+    rec = json_array_get(r.recovered, 0);
+    assert_string_equal(vgh_must_str(rec, "proc_name"), "bh");
+    assert_string_equal(vgh_must_str(json_object_get(rec, "recovered"), "table"), "ZPROCESS");
+    assert_non_null(vgh_find_alert(r.alerts, "CRITICAL", "in a deleted record recovered from"));
+    /* the live rows never come back as recovered ones */
+    assert_null(vgh_find_record(r.recovered, "proc_name", "News"));
+    vgh_result_free(&r);
+    vgh_cleanup(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sms_deleted_rows),     cmocka_unit_test(test_sms_secure_delete),
-        cmocka_unit_test(test_no_recover),           cmocka_unit_test(test_sms_wal),
-        cmocka_unit_test(test_recheck_recovered),    cmocka_unit_test(test_whatsapp_deleted),
-        cmocka_unit_test(test_safari_deleted_visit), cmocka_unit_test(test_tcc_revoked_grant),
+        cmocka_unit_test(test_sms_deleted_rows),
+        cmocka_unit_test(test_sms_secure_delete),
+        cmocka_unit_test(test_no_recover),
+        cmocka_unit_test(test_sms_wal),
+        cmocka_unit_test(test_recheck_recovered),
+        cmocka_unit_test(test_whatsapp_deleted),
+        cmocka_unit_test(test_safari_deleted_visit),
+        cmocka_unit_test(test_tcc_revoked_grant),
+        cmocka_unit_test(test_datausage_deleted_process),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

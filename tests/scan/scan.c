@@ -11,7 +11,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "fixture.h"
@@ -420,6 +422,237 @@ static void test_incomplete_verdict(void **state)
     free(dir);
 }
 
+/* ---- an acquisition inside another ---- */
+
+/* The inner acquisition: the same files with other words. */
+static const struct mem_file inner_files[] = {
+    {"a.txt", "inner\n"},
+    {"logs/c.txt", "evil.example.org inside\n"},
+};
+
+static int inner_find(void *self, const struct vg_loc *loc,
+                      int (*cb)(void *ud, const struct vg_file *f), void *ud, struct vg_diag *diag)
+{
+    size_t i;
+    int n = 0, rc;
+
+    VG_UNUSED(self);
+    VG_UNUSED(diag);
+    if (loc->kind != VG_LOC_FS)
+        return VG_E_NOTFOUND;
+    for (i = 0; i < VG_ARRAY_LEN(inner_files); i++) {
+        struct vg_file f;
+        if (fnmatch(loc->path, inner_files[i].path, FNM_PATHNAME) != 0)
+            continue;
+        memset(&f, 0, sizeof(f));
+        f.loc = loc;
+        f.display = inner_files[i].path;
+        f.path = inner_files[i].path;
+        f.handle = &inner_files[i];
+        if ((rc = cb(ud, &f)) != VG_OK)
+            return rc;
+        n++;
+    }
+    return n;
+}
+
+static int inner_prepared;
+
+static int inner_prepare(void *self, const struct vg_loc *const *locs, size_t n,
+                         struct vg_diag *diag)
+{
+    VG_UNUSED(self);
+    VG_UNUSED(locs);
+    VG_UNUSED(diag);
+    inner_prepared += (int)n > 0;
+    return VG_OK;
+}
+
+static const struct vg_source_ops inner_ops = {
+    .prepare = inner_prepare, .find = inner_find, .open = mem_open};
+
+static int nested_there = 1;
+
+/* The outer source hands over the inner one when it has it. */
+static int outer_nested(void *self, enum vg_kind kind, struct vg_diag *diag, struct vg_source **out)
+{
+    struct vg_source *inner = NULL;
+
+    VG_UNUSED(self);
+    VG_UNUSED(diag);
+    assert_int_equal(kind, VG_KIND_BUGREPORT);
+    if (!nested_there)
+        return VG_E_NOTFOUND;
+    assert_int_equal(vg_source_alloc(".", &inner), VG_OK);
+    free(inner->path);
+    inner->path = strdup("inner.zip");
+    inner->ops = &inner_ops;
+    inner->kind = "inner";
+    inner->platform = VG_PLATFORM_ANDROID;
+    vg_source_fact(inner, "from_inner", json_string("yes"));
+    *out = inner;
+    return VG_OK;
+}
+
+static const struct vg_source_ops outer_ops = {
+    .find = mem_find, .open = mem_open, .nested = outer_nested};
+
+/* Saved results of a scan with a nested acquisition: its records under
+ * the prefixed name. */
+static int saved_nested(void *self, const char *name, int (*cb)(void *ud, json_t *rec), void *ud,
+                        struct vg_diag *diag)
+{
+    VG_UNUSED(self);
+    VG_UNUSED(diag);
+    if (strcmp(name, "inner_lines") != 0)
+        return VG_E_NOTFOUND;
+    return cb(ud,
+              json_pack("{s:s, s:s, s:i}", "file", "saved", "line", "evil.example.org", "n", 0));
+}
+
+static const struct vg_source_ops saved_nested_ops = {.records = saved_nested};
+
+static int run_nested(const struct vg_source_ops *ops, const char *const *only, size_t n_only,
+                      const char *out, struct vg_summary *sum, char **diag_text)
+{
+    const struct vg_module *mods[] = {&lines_mod};
+    const struct vg_scan_nest nest = {VG_KIND_BUGREPORT, "inner_", mods, 1};
+    struct vg_source *src = NULL;
+    struct vg_iocs *iocs = NULL;
+    struct vg_diag *diag = NULL;
+    struct vg_scan_opts so;
+    struct vg_scan s;
+    size_t i;
+    int rc;
+
+    assert_int_equal(vg_source_alloc(".", &src), VG_OK);
+    src->ops = ops;
+    src->kind = "outer";
+    assert_int_equal(vg_diag_new(NULL, NULL, &diag), VG_OK);
+    assert_int_equal(vg_iocs_new(&iocs), VG_OK);
+    assert_int_equal(vg_iocs_load_buffer(iocs, "t.stix2", bundle, strlen(bundle), diag), VG_OK);
+    memset(&so, 0, sizeof(so));
+    so.output_dir = out;
+    so.command_line = "test";
+    so.modules = only;
+    so.n_modules = n_only;
+    assert_int_equal(vg_scan_init(&s, iocs, &so, diag, sum, src), VG_OK);
+    rc = vg_scan_run_nested(&s, mods, 1, &nest, 1);
+    vg_scan_cleanup(&s);
+    *diag_text = strdup("");
+    for (i = 0; i < vg_diag_size(diag); i++) {
+        const struct vg_diag_entry *e = vg_diag_get(diag, i);
+        size_t k = strlen(*diag_text), add = strlen(e->where) + strlen(e->message) + 4;
+        *diag_text = realloc(*diag_text, k + add);
+        snprintf(*diag_text + k, add, "%s: %s\n", e->where, e->message);
+    }
+    vg_source_free(src);
+    vg_iocs_free(iocs);
+    vg_diag_free(diag);
+    return rc;
+}
+
+/* The inner acquisition's modules run after the outer ones, on its files,
+ * their results under prefixed names; nothing collides. */
+static void test_nested_prefixed(void **state)
+{
+    char *dir = vgfix_tmpdir("scan-nest"), *outer, *inner, *alerts, *info, *diag;
+    struct vg_summary sum;
+    (void)state;
+
+    nested_there = 1;
+    inner_prepared = 0;
+    assert_int_equal(run_nested(&outer_ops, NULL, 0, dir, &sum, &diag), VG_OK);
+    assert_int_equal(inner_prepared, 1);
+    assert_int_equal(sum.modules_run, 2);
+    assert_int_equal(sum.records, 5 + 2);
+    assert_int_equal(sum.alerts[VG_LEVEL_HIGH], 2);
+    outer = read_out(dir, "lines.json");
+    inner = read_out(dir, "inner_lines.json");
+    assert_non_null(outer);
+    assert_non_null(inner);
+    assert_non_null(strstr(inner, "\"line\": \"evil.example.org inside\""));
+    assert_null(strstr(outer, "inside"));
+    free(inner);
+    inner = read_out(dir, "inner_lines_detected.json");
+    assert_non_null(inner);
+    alerts = read_out(dir, "alerts.json");
+    /* in order: the outer module's alert, then the inner one's */
+    assert_non_null(strstr(alerts, "\"module\": \"lines\""));
+    assert_true(strstr(alerts, "\"module\": \"lines\"") <
+                strstr(alerts, "\"module\": \"inner_lines\""));
+    info = read_out(dir, "info.json");
+    assert_non_null(strstr(info, "\"inner_lines\": {"));
+    assert_non_null(strstr(info, "\"from_inner\": \"yes\""));
+    free(outer);
+    free(inner);
+    free(alerts);
+    free(info);
+    free(diag);
+    vgfix_rmtree(dir);
+    free(dir);
+}
+
+/* -m picks the outer module, the inner one, or both by the bare name. */
+static void test_nested_selection(void **state)
+{
+    static const char *const prefixed[] = {"inner_lines"};
+    static const char *const bare[] = {"Lines"};
+    char *dir = vgfix_tmpdir("scan-nestsel"), *diag, *json;
+    struct vg_summary sum;
+    (void)state;
+
+    nested_there = 1;
+    assert_int_equal(run_nested(&outer_ops, prefixed, 1, dir, &sum, &diag), VG_OK);
+    assert_int_equal(sum.modules_run, 1);
+    json = read_out(dir, "lines.json");
+    assert_null(json);
+    free(diag);
+    assert_int_equal(run_nested(&outer_ops, bare, 1, dir, &sum, &diag), VG_OK);
+    assert_int_equal(sum.modules_run, 2);
+    free(diag);
+    vgfix_rmtree(dir);
+    free(dir);
+}
+
+/* No inner acquisition: its modules do not run, and the scan says so. */
+static void test_nested_absent(void **state)
+{
+    char *dir = vgfix_tmpdir("scan-nestabs"), *diag, *json;
+    struct vg_summary sum;
+    (void)state;
+
+    nested_there = 0;
+    assert_int_equal(run_nested(&outer_ops, NULL, 0, dir, &sum, &diag), VG_OK);
+    assert_int_equal(sum.modules_run, 1);
+    assert_int_equal(sum.unread, 0);
+    assert_non_null(strstr(diag, "no bugreport in this acquisition"));
+    json = read_out(dir, "inner_lines.json");
+    assert_null(json);
+    nested_there = 1;
+    free(diag);
+    vgfix_rmtree(dir);
+    free(dir);
+}
+
+/* check-iocs finds the inner results under their prefixed names. */
+static void test_nested_rechecked(void **state)
+{
+    char *dir = vgfix_tmpdir("scan-nestre"), *diag, *json;
+    struct vg_summary sum;
+    (void)state;
+
+    assert_int_equal(run_nested(&saved_nested_ops, NULL, 0, dir, &sum, &diag), VG_OK);
+    assert_int_equal(sum.modules_run, 1);
+    assert_int_equal(sum.alerts[VG_LEVEL_HIGH], 1);
+    json = read_out(dir, "inner_lines.json");
+    assert_non_null(json);
+    free(json);
+    free(diag);
+    vgfix_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -429,6 +662,10 @@ int main(void)
         cmocka_unit_test(test_saved_records),
         cmocka_unit_test(test_failed_record_not_written),
         cmocka_unit_test(test_incomplete_verdict),
+        cmocka_unit_test(test_nested_prefixed),
+        cmocka_unit_test(test_nested_selection),
+        cmocka_unit_test(test_nested_absent),
+        cmocka_unit_test(test_nested_rechecked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

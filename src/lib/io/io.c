@@ -6,6 +6,7 @@
 #include "util/vg.h"
 
 #include <errno.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -223,6 +224,8 @@ int vg_io_memory_take(unsigned char *p, size_t n, struct vg_io **out)
 
 struct io_fd {
     int fd;
+    void *map; /* vg_io_map's mapping, or NULL */
+    size_t map_len;
 };
 
 static int fd_read_at(void *self, uint64_t off, void *buf, size_t n, size_t *got)
@@ -245,6 +248,8 @@ static int fd_read_at(void *self, uint64_t off, void *buf, size_t n, size_t *got
 static void fd_free(void *self)
 {
     struct io_fd *f = self;
+    if (f->map)
+        munmap(f->map, f->map_len);
     close(f->fd);
     free(f);
 }
@@ -267,6 +272,46 @@ int vg_io_fd(int fd, struct vg_io **out)
     }
     f->fd = fd;
     return vg_io_new(&fd_ops, f, (uint64_t)st.st_size, out);
+}
+
+static int fd_map(struct vg_io *io, const unsigned char **p, size_t *len)
+{
+    struct io_fd *f = io->self;
+    void *m;
+
+    if (io->size > SIZE_MAX)
+        return VG_E_LIMIT;
+    if (io->size == 0) {
+        *p = (const unsigned char *)"";
+        *len = 0;
+        return VG_OK;
+    }
+    if (!f->map) {
+        m = mmap(NULL, (size_t)io->size, PROT_READ, MAP_PRIVATE, f->fd, 0);
+        if (m == MAP_FAILED)
+            return errno == ENOMEM ? VG_E_NOMEM : VG_E_IO;
+        f->map = m;
+        f->map_len = (size_t)io->size;
+    }
+    *p = f->map;
+    *len = f->map_len;
+    return VG_OK;
+}
+
+/* A mapping assumes the evidence is not being written to while it is
+ * checked (as the whole tool does): a file cut short under the mapping
+ * would make reads past its new end fault. */
+int vg_io_map(struct vg_io *io, const unsigned char **p, size_t *len)
+{
+    if (io->ops == &mem_ops) {
+        struct io_mem *m = io->self;
+        *p = m->p ? m->p : (const unsigned char *)"";
+        *len = m->n;
+        return VG_OK;
+    }
+    if (io->ops == &fd_ops)
+        return fd_map(io, p, len);
+    return VG_E_UNSUPPORTED;
 }
 
 /* ---- range ---- */

@@ -38,6 +38,12 @@ int vg_io_read_all(struct vg_io *io, size_t max, unsigned char **data, size_t *l
  * to go on). */
 int vg_io_each_chunk(struct vg_io *io, int (*sink)(void *ud, const unsigned char *p, size_t n),
                      void *ud) VG_MUST_CHECK;
+/* The whole view as one run of bytes, borrowed until the view is freed:
+ * a memory view gives its memory, a file view is mapped read-only (mmap)
+ * on the first call. VG_E_UNSUPPORTED for other views (read them with
+ * vg_io_read_all). For text a parser must see whole (a 100 MB dumpstate)
+ * without copying it to the heap. */
+int vg_io_map(struct vg_io *io, const unsigned char **p, size_t *len) VG_MUST_CHECK;
 /* SHA-256 of the bytes, lower-case hex. */
 int vg_io_sha256(struct vg_io *io, char hex[65]) VG_MUST_CHECK;
 

@@ -6,6 +6,9 @@
  */
 #include "util/vg.h"
 
+#include <pthread.h>
+#include <stdlib.h>
+
 #include "io/file.h"
 #include "modules/modules.h"
 #include "scan/scan.h"
@@ -115,12 +118,72 @@ static int inside_evidence(const struct vg_source *src, const char *path)
     return 0;
 }
 
+/* 1 when nest i repeats an earlier row's inner kind and prefix (saved
+ * results take every row, whatever its outer kind). */
+static int nest_seen(size_t i, const struct vg_source_nest *row)
+{
+    struct vg_source_nest other;
+    size_t j;
+
+    for (j = 0; j < i && vg_source_nest_at(j, &other); j++)
+        if (other.inner == row->inner && strcmp(other.prefix, row->prefix) == 0)
+            return 1;
+    return 0;
+}
+
+/* The acquisitions a check of src may find inside it, each with its
+ * kind's modules. Free each mods and the array. */
+static struct vg_scan_nest *nests_for(const struct vg_source *src, size_t *n)
+{
+    struct vg_source_nest row;
+    struct vg_scan_nest *v = NULL, *grown;
+    size_t i, k = 0;
+    int platform;
+
+    for (i = 0; vg_source_nest_at(i, &row); i++) {
+        if (src->any_platform ? nest_seen(i, &row) : row.outer != src->kind_id)
+            continue;
+        grown = vg_realloc_array(v, k + 1, sizeof(*v));
+        if (!grown)
+            goto fail;
+        v = grown;
+        platform = vg_kind_platform(row.inner);
+        v[k].kind = row.inner;
+        v[k].prefix = row.prefix;
+        /* saved results hold every kind's results: the inner kind's modules
+         * are all of its platform's, as for the outer ones */
+        v[k].mods =
+            modules_for(src->any_platform ? VG_KIND_RESULTS : row.inner, 0,
+                        platform < 0 ? VG_PLATFORM_IOS : (enum vg_platform)platform, &v[k].n);
+        if (!v[k].mods)
+            goto fail;
+        k++;
+    }
+    *n = k;
+    return v ? v : vg_calloc(1, sizeof(*v));
+fail:
+    for (i = 0; i < k; i++)
+        free((void *)v[i].mods);
+    free(v);
+    return NULL;
+}
+
+static void nests_free(struct vg_scan_nest *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; v && i < n; i++)
+        free((void *)v[i].mods);
+    free(v);
+}
+
 int vg_check(struct vg_source *src, const struct vg_iocs *iocs, const struct vg_scan_opts *opts,
              struct vg_diag *diag, struct vg_summary *sum)
 {
     const struct vg_module **mods;
+    struct vg_scan_nest *nests;
     struct vg_scan s;
-    size_t n = 0;
+    size_t n = 0, n_nests = 0;
     int rc;
 
     memset(sum, 0, sizeof(*sum));
@@ -132,26 +195,68 @@ int vg_check(struct vg_source *src, const struct vg_iocs *iocs, const struct vg_
         return VG_E_INVAL;
     }
     mods = modules_for(src->kind_id, src->any_platform, src->platform, &n);
-    if (!mods || src->nomem) {
+    nests = nests_for(src, &n_nests);
+    if (!mods || !nests || src->nomem) {
         free(mods);
+        nests_free(nests, n_nests);
         return VG_E_NOMEM;
     }
     rc = vg_scan_init(&s, iocs, opts, diag, sum, src);
     if (rc == VG_OK && s.out)
         rc = claim_output(&s, opts->force);
     if (rc == VG_OK)
-        rc = vg_scan_run(&s, mods, n);
+        rc = vg_scan_run_nested(&s, mods, n, nests, n_nests);
     if (s.alerts)
         vg_scan_cleanup(&s);
     free(mods);
+    nests_free(nests, n_nests);
     return rc;
+}
+
+/* The prefixed names of nested modules, for --list-modules and -m: made
+ * once, kept for the life of the process (they are few). */
+#define NESTED_NAMES_MAX 256u
+#define NESTED_NAME_LEN  96u
+static char nested_names[NESTED_NAMES_MAX][NESTED_NAME_LEN];
+static pthread_once_t nested_once = PTHREAD_ONCE_INIT;
+static size_t nested_count;
+
+struct nested_entry {
+    enum vg_kind outer;
+    const struct vg_module *mod;
+    const char *name;
+};
+static struct nested_entry nested_entries[NESTED_NAMES_MAX];
+
+static void make_nested_names(void)
+{
+    struct vg_source_nest row;
+    const struct vg_module **mods;
+    size_t i, j, n;
+    int platform;
+
+    for (i = 0; vg_source_nest_at(i, &row); i++) {
+        platform = vg_kind_platform(row.inner);
+        mods = modules_for(row.inner, 0,
+                           platform < 0 ? VG_PLATFORM_IOS : (enum vg_platform)platform, &n);
+        for (j = 0; mods && j < n && nested_count < NESTED_NAMES_MAX; j++) {
+            char *buf = nested_names[nested_count];
+            if (vg_snprintf(buf, NESTED_NAME_LEN, "%s%s", row.prefix, mods[j]->name) != VG_OK)
+                continue;
+            nested_entries[nested_count].outer = row.outer;
+            nested_entries[nested_count].mod = mods[j];
+            nested_entries[nested_count].name = buf;
+            nested_count++;
+        }
+        free(mods);
+    }
 }
 
 size_t vg_module_list(enum vg_kind kind, const char **names, const char **class_names,
                       const char **descriptions, size_t cap)
 {
     const struct vg_module **mods;
-    size_t n = 0, i;
+    size_t n = 0, i, k;
     int platform = vg_kind_platform(kind);
 
     mods = modules_for(kind, platform < 0,
@@ -167,5 +272,21 @@ size_t vg_module_list(enum vg_kind kind, const char **names, const char **class_
             descriptions[i] = mods[i]->description;
     }
     free(mods);
+    /* then the modules of what it may hold inside, by their prefixed names */
+    (void)pthread_once(&nested_once, make_nested_names);
+    for (k = 0; k < nested_count; k++) {
+        const struct nested_entry *e = &nested_entries[k];
+        if (platform >= 0 && e->outer != kind)
+            continue;
+        if (n < cap) {
+            if (names)
+                names[n] = e->name;
+            if (class_names)
+                class_names[n] = e->mod->class_name;
+            if (descriptions)
+                descriptions[n] = e->mod->description;
+        }
+        n++;
+    }
     return n;
 }

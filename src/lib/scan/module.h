@@ -38,27 +38,35 @@ enum vg_platform {
  * (FNM_PATHNAME) unless said otherwise; for filesystem trees a leading
  * "**\/" stands for any number of folders ("**\/Cache.db"). */
 enum vg_loc_kind {
-    VG_LOC_BACKUP = 1,     /* iOS backup: domain (exact; a prefix when it ends in
-                            * '*', e.g. "AppDomainGroup-*"; NULL any) and the
-                            * relative path in it */
-    VG_LOC_BACKUP_META,    /* a file of the backup folder itself: "Info.plist" */
-    VG_LOC_FS,             /* iOS filesystem: a path from the root,
-                            * "private/var/mobile/Library/SMS/sms.db" */
-    VG_LOC_SYSDIAG,        /* inside a sysdiagnose: "ps.txt", "crashes_and_spins/ *.ips" */
-    VG_LOC_AQF,            /* a file of an AndroidQF acquisition: "packages.json" */
-    VG_LOC_BUGREPORT,      /* a member of a bugreport: "FS/data/tombstones/ *" */
-    VG_LOC_DUMPSYS,        /* a dumpsys section by service name (path), from a
-                            * bugreport or an AndroidQF dumpsys.txt */
-    VG_LOC_ANDROID_BACKUP, /* a member of an Android backup's tar: "apps/<pkg>/..." */
-    VG_LOC_LOGS,           /* newline-delimited log files (intrusion logs): path glob */
-    VG_LOC_BACKUP_LISTING, /* every entry of an iOS backup's manifest: files,
-                            * folders and links (path ignored) */
-    VG_LOC_FS_LISTING,     /* every entry of a filesystem dump (files, folders,
-                            * links), described, not opened; path NULL: all of
-                            * them, else those the glob matches */
-    VG_LOC_AQF_LISTING,    /* every entry of an AndroidQF acquisition, with its
-                            * times (path ignored): the logs/ files' timestamps,
-                            * without keeping their bytes */
+    VG_LOC_BACKUP = 1,        /* iOS backup: domain (exact; a prefix when it ends in
+                               * '*', e.g. "AppDomainGroup-*"; NULL any) and the
+                               * relative path in it */
+    VG_LOC_BACKUP_META,       /* a file of the backup folder itself: "Info.plist" */
+    VG_LOC_FS,                /* iOS filesystem: a path from the root,
+                               * "private/var/mobile/Library/SMS/sms.db" */
+    VG_LOC_SYSDIAG,           /* inside a sysdiagnose: "ps.txt", "crashes_and_spins/ *.ips" */
+    VG_LOC_AQF,               /* a file of an AndroidQF acquisition: "packages.json" */
+    VG_LOC_BUGREPORT,         /* a member of a bugreport: "FS/data/tombstones/ *" */
+    VG_LOC_DUMPSYS,           /* a dumpsys section by service name (path), from a
+                               * bugreport's dumpstate text or an AndroidQF
+                               * dumpsys.txt; path "------ SYSTEM PROPERTIES" is
+                               * dumpstate's getprop block. domain: how the module
+                               * decodes the text, which moves where lines and so
+                               * sections end (formats/android/dumpsys.h):
+                               * "replace" (or NULL), "ignore", "bytes" */
+    VG_LOC_ANDROID_BACKUP,    /* a member of an Android backup's tar: "apps/<pkg>/..." */
+    VG_LOC_LOGS,              /* newline-delimited log files (intrusion logs): path glob */
+    VG_LOC_BACKUP_LISTING,    /* every entry of an iOS backup's manifest: files,
+                               * folders and links (path ignored) */
+    VG_LOC_FS_LISTING,        /* every entry of a filesystem dump (files, folders,
+                               * links), described, not opened; path NULL: all of
+                               * them, else those the glob matches */
+    VG_LOC_AQF_LISTING,       /* every entry of an AndroidQF acquisition, with its
+                               * times (path ignored): the logs/ files' timestamps,
+                               * without keeping their bytes */
+    VG_LOC_BUGREPORT_LISTING, /* every entry of a bugreport, with its times (path
+                               * ignored): BugReportTimestamps, without keeping
+                               * the members' bytes */
 };
 #define VG_LOC_BIT(k) (1u << (unsigned)(k))
 
@@ -80,6 +88,10 @@ struct vg_file {
     unsigned flags;           /* VG_FILE_* */
     const char *link;         /* a link's target, or NULL */
     const void *handle;       /* the source's own */
+    size_t line;              /* a piece of a text file (a dumpsys section): the
+                               * number in the file of the line before its first
+                               * (its header), so messages name file lines; 0:
+                               * a whole file */
     int listing_flags;        /* the listing's own flags for the entry (a backup
                                * manifest's "flags": 1 file, 2 folder, 4 link,
                                * whatever else it holds), else 0 */

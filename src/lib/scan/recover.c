@@ -441,7 +441,7 @@ int vg_run_recover(struct vg_run *run, const struct vg_file *f, sqlite3 *db,
 {
     struct recover_ctx c = {run,  db,   f->display, spec->table, emit, ud,
                             NULL, NULL, NULL,       0,           0,    VG_OK};
-    struct vg_source *src = run->scan->src;
+    struct vg_source *src = run->src;
     struct vg_io *io = NULL, *wal = NULL;
     int rc;
 

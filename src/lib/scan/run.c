@@ -70,8 +70,8 @@ size_t vg_run_record_count(const struct vg_run *run)
 void vg_run_nomem(struct vg_run *run)
 {
     if (!run->nomem)
-        vg_diag_add(run->diag, VG_DIAG_ERROR, run->mod->name,
-                    "out of memory: module %s did not complete", run->mod->class_name);
+        vg_diag_add(run->diag, VG_DIAG_ERROR, run->name,
+                    "out of memory: module %s did not complete", run->label);
     run->nomem = 1;
 }
 
@@ -107,7 +107,7 @@ void vg_run_log(struct vg_run *run, enum vg_diag_level level, const char *fmt, .
     va_start(ap, fmt);
     format_line(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    vg_diag_add(run->diag, level, run->mod->name, "%s", msg);
+    vg_diag_add(run->diag, level, run->name, "%s", msg);
 }
 
 /* ---- schemas and rows ---- */
@@ -213,7 +213,7 @@ static int write_record(struct vg_run *run, const struct vg_rec *r)
     if (!s->out || run->write_rc != VG_OK)
         return run->write_rc;
     if (!run->writer)
-        run->write_rc = vg_out_records_begin(s->out, run->mod->name, &run->writer);
+        run->write_rc = vg_out_records_begin(s->out, run->name, &run->writer);
     if (run->write_rc == VG_OK)
         run->write_rc = vg_out_records_add_rec(run->writer, r);
     return run->write_rc;
@@ -230,7 +230,7 @@ static int write_recovered(struct vg_run *run, const struct vg_rec *r)
         return run->write_rc;
     if (!run->rwriter) {
         char name[VG_MAX_MESSAGE];
-        run->write_rc = vg_snprintf(name, sizeof(name), "%s_recovered", run->mod->name);
+        run->write_rc = vg_snprintf(name, sizeof(name), "%s_recovered", run->name);
         if (run->write_rc == VG_OK)
             run->write_rc = vg_out_records_begin(s->out, name, &run->rwriter);
         if (run->write_rc != VG_OK)
@@ -309,7 +309,7 @@ int vg_run_emit(struct vg_run *run, struct vg_rec *r)
     rc = write_record(run, r);
     run->n_records++;
     if ((run->n_records & 0xffff) == 0 && run->scan->opts->on_progress)
-        run->scan->opts->on_progress(run->scan->opts->ud, run->mod->class_name, run->n_records);
+        run->scan->opts->on_progress(run->scan->opts->ud, run->label, run->n_records);
     vg_rec_reset(r);
     if (run->nomem)
         return VG_E_NOMEM;
@@ -442,8 +442,8 @@ static void add_alert(struct vg_run *run, enum vg_level level, json_t *event,
     /* json_pack takes every "o" reference, even when it fails */
     if (event && match && text && when)
         alert = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "level", vg_level_json_name(level),
-                          "module", run->mod->name, "message", text, "event_time", when, "event",
-                          event, "matched_indicator", match);
+                          "module", run->name, "message", text, "event_time", when, "event", event,
+                          "matched_indicator", match);
     else {
         json_decref(event);
         json_decref(match);
@@ -451,8 +451,8 @@ static void add_alert(struct vg_run *run, enum vg_level level, json_t *event,
         json_decref(when);
     }
     if (!alert || json_array_append_new(run->alerts, alert) != 0) {
-        vg_diag_add(run->diag, VG_DIAG_ERROR, run->mod->name,
-                    "out of memory recording an alert: %s", msg);
+        vg_diag_add(run->diag, VG_DIAG_ERROR, run->name, "out of memory recording an alert: %s",
+                    msg);
         run->nomem = 1;
         return;
     }
@@ -461,8 +461,7 @@ static void add_alert(struct vg_run *run, enum vg_level level, json_t *event,
         run->rec_level = (int)level;
         (void)vg_snprintf(run->rec_ioc, sizeof(run->rec_ioc), "%s", m ? m->value : "");
     }
-    vg_diag_add(run->diag, VG_DIAG_DEBUG, run->mod->name, "%s alert: %s", vg_level_name(level),
-                msg);
+    vg_diag_add(run->diag, VG_DIAG_DEBUG, run->name, "%s alert: %s", vg_level_name(level), msg);
 }
 
 void vg_run_alert(struct vg_run *run, enum vg_level level, const struct vg_rec *r,
@@ -500,13 +499,11 @@ static void timeline_add(struct vg_run *run, uint64_t key, const char *timestamp
         char tag[VG_MAX_IOC_VALUE + 32];
         (void)vg_snprintf(tag, sizeof(tag), "%s\t%s",
                           vg_level_json_name((enum vg_level)run->rec_level), run->rec_ioc);
-        rc = vg_timeline_add_tagged(run->scan->tl, key, timestamp, run->mod->name,
-                                    run->mod->class_name, event ? event : "",
-                                    description ? description : "", tag);
+        rc = vg_timeline_add_tagged(run->scan->tl, key, timestamp, run->name, run->mod->class_name,
+                                    event ? event : "", description ? description : "", tag);
     } else {
-        rc =
-            vg_timeline_add_key(run->scan->tl, key, timestamp, run->mod->name, run->mod->class_name,
-                                event ? event : "", description ? description : "");
+        rc = vg_timeline_add_key(run->scan->tl, key, timestamp, run->name, run->mod->class_name,
+                                 event ? event : "", description ? description : "");
     }
     if (rc != VG_OK)
         vg_run_nomem(run);
@@ -576,7 +573,7 @@ void vg_run_coverage(struct vg_run *run, enum vg_cov status, const char *artifac
         va_end(ap);
     }
     if (status == VG_COV_UNREADABLE || status == VG_COV_PARTIAL) {
-        char *line = vg_asprintf("%s: %s%s%s", run->mod->class_name, artifact ? artifact : "",
+        char *line = vg_asprintf("%s: %s%s%s", run->label, artifact ? artifact : "",
                                  *detail ? " (" : "", *detail ? detail : "");
         run->unreadable++;
         if (!line || json_array_append_new(run->unread, vg_json_utf8(line, strlen(line))) != 0)
@@ -615,28 +612,35 @@ struct find_ctx {
 static void hash_input(struct vg_run *run, const struct vg_file *f, struct vg_io *io)
 {
     struct vg_scan *s = run->scan;
+    char hex[65], *nested = NULL;
+    const char *key = f->display;
     json_t *name;
-    char hex[65];
     int have;
 
     if (!s->hashes)
         return;
-    pthread_mutex_lock(&s->lock);
-    have = json_object_get(s->hashes, f->display) != NULL;
-    pthread_mutex_unlock(&s->lock);
-    if (have)
-        return;
-    if (vg_io_sha256(io, hex) != VG_OK) {
-        vg_run_log(run, VG_DIAG_WARN, "could not hash %s", f->display);
+    /* a nested acquisition's files are named from the outer one */
+    if (run->src != s->src && !(key = nested = vg_asprintf("%s/%s", run->src->path, f->display))) {
+        run->nomem = 1;
         return;
     }
-    /* a name that is not UTF-8 is listed repaired */
-    name = vg_json_utf8(f->display, strlen(f->display));
     pthread_mutex_lock(&s->lock);
-    if (!name || json_object_set_new(s->hashes, json_string_value(name), json_string(hex)) != 0)
-        run->nomem = 1;
+    have = json_object_get(s->hashes, key) != NULL;
     pthread_mutex_unlock(&s->lock);
-    json_decref(name);
+    if (!have && vg_io_sha256(io, hex) != VG_OK) {
+        vg_run_log(run, VG_DIAG_WARN, "could not hash %s", key);
+        have = 1;
+    }
+    if (!have) {
+        /* a name that is not UTF-8 is listed repaired */
+        name = vg_json_utf8(key, strlen(key));
+        pthread_mutex_lock(&s->lock);
+        if (!name || json_object_set_new(s->hashes, json_string_value(name), json_string(hex)) != 0)
+            run->nomem = 1;
+        pthread_mutex_unlock(&s->lock);
+        json_decref(name);
+    }
+    free(nested);
 }
 
 static int find_visit(void *ud, const struct vg_file *f)
@@ -654,7 +658,7 @@ static int find_visit(void *ud, const struct vg_file *f)
     c->visited++;
     /* a listing is one artifact, not one per entry */
     if (f->loc && f->loc->kind != VG_LOC_BACKUP_LISTING && f->loc->kind != VG_LOC_FS_LISTING &&
-        f->loc->kind != VG_LOC_AQF_LISTING)
+        f->loc->kind != VG_LOC_BUGREPORT_LISTING && f->loc->kind != VG_LOC_AQF_LISTING)
         vg_run_coverage(c->run, VG_COV_FOUND, f->display, NULL);
     c->rc = c->cb(c->run, f, c->ud);
     return c->rc;
@@ -663,7 +667,7 @@ static int find_visit(void *ud, const struct vg_file *f)
 int vg_run_find(struct vg_run *run, const struct vg_loc *loc,
                 int (*cb)(struct vg_run *run, const struct vg_file *f, void *ud), void *ud)
 {
-    struct vg_source *src = run->scan->src;
+    struct vg_source *src = run->src;
     struct find_ctx c = {run, cb, ud, 0, 0, VG_OK};
     char name[512];
     int rc;
@@ -701,7 +705,7 @@ int vg_run_find_all(struct vg_run *run,
 
 int vg_run_open(struct vg_run *run, const struct vg_file *f, struct vg_io **out)
 {
-    struct vg_source *src = run->scan->src;
+    struct vg_source *src = run->src;
     int rc = src->ops->open ? src->ops->open(src->self, f, out, run->diag) : VG_E_UNSUPPORTED;
 
     if (rc != VG_OK) {
@@ -716,7 +720,7 @@ int vg_run_open(struct vg_run *run, const struct vg_file *f, struct vg_io **out)
 int vg_run_open_sibling(struct vg_run *run, const struct vg_file *f, const char *suffix,
                         struct vg_io **out)
 {
-    struct vg_source *src = run->scan->src;
+    struct vg_source *src = run->src;
 
     if (!src->ops->sibling)
         return VG_E_NOTFOUND;
@@ -780,19 +784,39 @@ int vg_run_open_sqlite(struct vg_run *run, const struct vg_file *f, sqlite3 **db
 
 /* ---- the run itself ---- */
 
-int vg_run_setup(struct vg_run *run, struct vg_scan *s, const struct vg_module *m, size_t index)
+/* A nested acquisition's modules write prefix + name, and say where they
+ * ran: "DumpsysAppops (bugreport)". */
+static int name_run(struct vg_run *run, const struct vg_run_job *job)
+{
+    run->name = job->mod->name;
+    run->label = job->mod->class_name;
+    if (job->prefix && *job->prefix) {
+        run->name = run->name_own = vg_asprintf("%s%s", job->prefix, job->mod->name);
+        if (!run->name_own)
+            return VG_E_NOMEM;
+    }
+    if (job->from) {
+        run->label = run->label_own = vg_asprintf("%s (%s)", job->mod->class_name, job->from);
+        if (!run->label_own)
+            return VG_E_NOMEM;
+    }
+    return VG_OK;
+}
+
+int vg_run_setup(struct vg_run *run, struct vg_scan *s, const struct vg_run_job *job)
 {
     memset(run, 0, sizeof(*run));
     run->scan = s;
-    run->mod = m;
-    run->index = index;
-    run->rechecking = s->src->ops->records != NULL;
+    run->mod = job->mod;
+    run->src = job->src;
+    run->index = job->index;
+    run->rechecking = job->src->ops->records != NULL;
     /* saved results run every platform's modules: each on its own rules */
-    run->platform = s->src->any_platform ? vg_module_platform(m) : s->src->platform;
+    run->platform = s->src->any_platform ? vg_module_platform(job->mod) : job->src->platform;
     run->alerts = json_array();
     run->coverage = json_array();
     run->unread = json_array();
-    if (!run->alerts || !run->coverage || !run->unread ||
+    if (name_run(run, job) != VG_OK || !run->alerts || !run->coverage || !run->unread ||
         vg_diag_new(NULL, NULL, &run->diag) != VG_OK) {
         vg_run_cleanup(run);
         return VG_E_NOMEM;
@@ -827,6 +851,9 @@ void vg_run_cleanup(struct vg_run *run)
     vg_signals_free(&run->signals);
     vg_diag_free(run->diag);
     run->diag = NULL;
+    free(run->name_own);
+    free(run->label_own);
+    run->name_own = run->label_own = NULL;
 }
 
 static int saved_record(void *ud, json_t *rec)
@@ -858,17 +885,17 @@ static int saved_recovered(void *ud, json_t *rec)
     return rc;
 }
 
-/* Saved results: <module>.json, then <module>_recovered.json. */
+/* Saved results: <name>.json, then <name>_recovered.json (name: the
+ * module's result name, prefixed when it ran on a nested acquisition). */
 static int saved_records(struct vg_run *run)
 {
-    struct vg_source *src = run->scan->src;
-    const struct vg_module *m = run->mod;
+    struct vg_source *src = run->src;
     char name[VG_MAX_MESSAGE];
-    int rc = src->ops->records(src->self, m->name, saved_record, run, run->diag), rrc;
+    int rc = src->ops->records(src->self, run->name, saved_record, run, run->diag), rrc;
 
     if (rc != VG_OK && rc != VG_E_NOTFOUND)
         return rc;
-    if (vg_snprintf(name, sizeof(name), "%s_recovered", m->name) != VG_OK)
+    if (vg_snprintf(name, sizeof(name), "%s_recovered", run->name) != VG_OK)
         return rc;
     rrc = src->ops->records(src->self, name, saved_recovered, run, run->diag);
     if (rrc == VG_E_NOTFOUND)
@@ -891,7 +918,7 @@ static int finish_output(struct vg_run *run)
         return run->write_rc;
     }
     /* an empty result also goes through: it removes a stale file */
-    if (!w && (rc = vg_out_records_begin(o, run->mod->name, &w)) != VG_OK)
+    if (!w && (rc = vg_out_records_begin(o, run->name, &w)) != VG_OK)
         return rc;
     rc = vg_out_records_end(w);
     w = run->rwriter;
@@ -902,7 +929,7 @@ static int finish_output(struct vg_run *run)
         vg_out_records_abort(w);
     if (rc != VG_OK)
         return rc;
-    return vg_out_detected(o, run->mod->name, run->alerts);
+    return vg_out_detected(o, run->name, run->alerts);
 }
 
 void vg_run_execute(struct vg_run *run)
@@ -910,9 +937,9 @@ void vg_run_execute(struct vg_run *run)
     const struct vg_module *m = run->mod;
     int rc;
 
-    vg_diag_add(run->diag, VG_DIAG_DEBUG, m->name, "running module %s", m->class_name);
+    vg_diag_add(run->diag, VG_DIAG_DEBUG, run->name, "running module %s", run->label);
     if (run->scan->opts->on_progress)
-        run->scan->opts->on_progress(run->scan->opts->ud, m->class_name, 0);
+        run->scan->opts->on_progress(run->scan->opts->ud, run->label, 0);
     if (run->rechecking)
         run->status = saved_records(run);
     else
@@ -922,8 +949,8 @@ void vg_run_execute(struct vg_run *run)
     if (run->status == VG_E_LIMIT)
         run->status = VG_OK; /* the cap was reported; what was read stands */
     if (run->status != VG_OK)
-        vg_diag_add(run->diag, VG_DIAG_WARN, m->name, "module %s did not complete: %s",
-                    m->class_name, vg_strerror(run->status));
+        vg_diag_add(run->diag, VG_DIAG_WARN, run->name, "module %s did not complete: %s",
+                    run->label, vg_strerror(run->status));
     if (m->check_finish)
         m->check_finish(run);
     rc = finish_output(run);

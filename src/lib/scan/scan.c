@@ -11,9 +11,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "output/report.h"
+#include "scan/checks.h"
 #include "scan/scan.h"
 #include "util/tz.h"
 
@@ -103,15 +105,21 @@ const struct vg_module *vg_scan_find_module(const struct vg_module *const *mods,
     return NULL;
 }
 
-static int module_selected(const struct vg_scan *s, const struct vg_module *m)
+/* -m names a module by result name or class name; a nested acquisition's
+ * module also by its prefixed name ("bugreport_dumpsys_appops"). */
+static int module_selected(const struct vg_scan *s, const struct vg_module *m, const char *prefix)
 {
-    size_t i;
+    size_t i, k = prefix ? strlen(prefix) : 0;
+
     if (!s->opts->modules || s->opts->n_modules == 0)
         return 1;
-    for (i = 0; i < s->opts->n_modules; i++)
-        if (vg_str_casecmp(m->name, s->opts->modules[i]) == 0 ||
-            vg_str_casecmp(m->class_name, s->opts->modules[i]) == 0)
+    for (i = 0; i < s->opts->n_modules; i++) {
+        const char *want = s->opts->modules[i];
+        if (vg_str_casecmp(m->name, want) == 0 || vg_str_casecmp(m->class_name, want) == 0)
             return 1;
+        if (k && strncasecmp(want, prefix, k) == 0 && vg_str_casecmp(m->name, want + k) == 0)
+            return 1;
+    }
     return 0;
 }
 
@@ -149,8 +157,8 @@ static void report_module(struct vg_run *run)
     if (!s->opts->on_module)
         goto out;
     memset(&r, 0, sizeof(r));
-    r.name = run->mod->name;
-    r.class_name = run->mod->class_name;
+    r.name = run->name;
+    r.class_name = run->label;
     r.records = run->n_records;
     r.recovered = run->n_recovered;
     memcpy(r.alerts, run->alert_counts, sizeof(r.alerts));
@@ -210,7 +218,7 @@ static int record_module_info(struct vg_run *run)
     }
     if (!o)
         return VG_E_NOMEM;
-    return json_object_set_new(run->scan->modules, run->mod->name, o) == 0 ? VG_OK : VG_E_NOMEM;
+    return json_object_set_new(run->scan->modules, run->name, o) == 0 ? VG_OK : VG_E_NOMEM;
 }
 
 static int collect_alerts(struct vg_run *run)
@@ -225,11 +233,10 @@ static int collect_alerts(struct vg_run *run)
         if (json_array_append(s->alerts, a) != 0)
             return VG_E_NOMEM;
         if (s->alerts_tl &&
-            vg_timeline_add_key(s->alerts_tl, key,
-                                json_string_value(json_object_get(a, "event_time")), run->mod->name,
-                                run->mod->class_name,
-                                json_string_value(json_object_get(a, "level")),
-                                json_string_value(json_object_get(a, "message"))) != VG_OK)
+            vg_timeline_add_key(
+                s->alerts_tl, key, json_string_value(json_object_get(a, "event_time")), run->name,
+                run->mod->class_name, json_string_value(json_object_get(a, "level")),
+                json_string_value(json_object_get(a, "message"))) != VG_OK)
             return VG_E_NOMEM;
     }
     for (l = 0; l < VG_LEVEL_COUNT; l++)
@@ -249,8 +256,7 @@ static int note_unread(struct vg_run *run)
             return VG_E_NOMEM;
     }
     if (run->status != VG_OK && run->status != VG_E_NOMEM) {
-        char *line = vg_asprintf("%s: did not complete (%s)", run->mod->class_name,
-                                 vg_strerror(run->status));
+        char *line = vg_asprintf("%s: did not complete (%s)", run->label, vg_strerror(run->status));
         if (!line || json_array_append_new(run->scan->unread, json_string(line)) != 0) {
             free(line);
             return VG_E_NOMEM;
@@ -390,8 +396,7 @@ static int correlate(struct vg_scan *s)
 
 struct pool {
     struct vg_scan *s;
-    const struct vg_module *const *mods;
-    const size_t *index; /* each selected module's place in the list */
+    const struct vg_run_job *jobs; /* the selected modules, in commit order */
     size_t n;
     struct vg_run *runs;
     int *state; /* 0 waiting, 1 running, 2 done, 3 failed to set up */
@@ -403,7 +408,7 @@ struct pool {
 
 static void run_one(struct pool *p, size_t i)
 {
-    int ok = vg_run_setup(&p->runs[i], p->s, p->mods[i], p->index[i]) == VG_OK;
+    int ok = vg_run_setup(&p->runs[i], p->s, &p->jobs[i]) == VG_OK;
 
     if (ok)
         vg_run_execute(&p->runs[i]);
@@ -628,58 +633,185 @@ static int write_outputs(struct vg_scan *s)
 
 /* ---- selection ---- */
 
-static void prepare_source(struct vg_scan *s, const struct vg_module *const *sel, size_t n)
+/* What could not be read makes the check INCOMPLETE. */
+static void scan_unread(struct vg_scan *s, const char *what)
+{
+    if (json_array_append_new(s->unread, vg_json_utf8(what, strlen(what))) != 0)
+        vg_diag_add(s->diag, VG_DIAG_ERROR, "scan", "out of memory: %s", what);
+}
+
+/* Gives the source the locators of the jobs that read it, so an archive
+ * is read once keeping what they need. VG_E_NOTFOUND from a nested
+ * source: it is not there after all (an archive of an archive says so
+ * only once read). */
+static int prepare_source(struct vg_scan *s, struct vg_source *src, const struct vg_run_job *jobs,
+                          size_t n)
 {
     const struct vg_loc **locs;
     size_t total = 0, i, j, k = 0;
+    int rc;
 
-    if (!s->src->ops->prepare)
-        return;
+    if (!src->ops->prepare || src->ops->records)
+        return VG_OK;
     for (i = 0; i < n; i++)
-        total += sel[i]->n_locs;
+        if (jobs[i].src == src)
+            total += jobs[i].mod->n_locs;
     locs = vg_calloc(total + 1, sizeof(*locs));
     if (!locs) {
         vg_diag_add(s->diag, VG_DIAG_ERROR, "scan", "out of memory");
-        return;
+        return VG_E_NOMEM;
     }
     for (i = 0; i < n; i++)
-        for (j = 0; j < sel[i]->n_locs; j++)
-            locs[k++] = &sel[i]->locs[j];
-    /* the scan copied the source's list at its start: add to both */
-    if (s->src->ops->prepare(s->src->self, locs, k, s->diag) != VG_OK &&
-        json_array_append_new(s->unread, json_string("the acquisition could not be read whole")) !=
-            0)
-        vg_diag_add(s->diag, VG_DIAG_ERROR, "scan", "out of memory");
+        for (j = 0; jobs[i].src == src && j < jobs[i].mod->n_locs; j++)
+            locs[k++] = &jobs[i].mod->locs[j];
+    rc = src->ops->prepare(src->self, locs, k, s->diag);
     free(locs);
+    if (rc != VG_OK && rc != VG_E_NOTFOUND) {
+        char *what = src == s->src ? NULL : vg_asprintf("%s could not be read whole", src->path);
+        scan_unread(s, what ? what : "the acquisition could not be read whole");
+        free(what);
+    }
+    return rc;
 }
 
-int vg_scan_run(struct vg_scan *s, const struct vg_module *const *mods, size_t n)
+/* Adds the selected modules of list mods, read from src, to jobs. */
+static size_t select_jobs(struct vg_scan *s, struct vg_run_job *jobs, size_t k,
+                          const struct vg_module *const *mods, size_t n, struct vg_source *src,
+                          const char *prefix, const char *from, size_t base)
 {
-    const struct vg_module **sel = vg_calloc(n + 1, sizeof(*sel));
-    size_t *index = vg_calloc(n + 1, sizeof(*index));
-    struct pool p;
-    size_t i, k = 0;
-    int rc = VG_E_NOMEM;
+    size_t i;
 
-    memset(&p, 0, sizeof(p));
-    if (!sel || !index)
-        goto out;
     for (i = 0; i < n; i++) {
-        if (!module_selected(s, mods[i]))
+        if (!module_selected(s, mods[i], prefix))
             continue;
         if (s->opts->fast && mods[i]->slow) {
             vg_diag_add(s->diag, VG_DIAG_WARN, mods[i]->name,
                         "skipped by --fast: its artifacts were not checked");
             continue;
         }
-        index[k] = i;
-        sel[k++] = mods[i];
+        jobs[k].mod = mods[i];
+        jobs[k].src = src;
+        jobs[k].prefix = prefix;
+        jobs[k].from = from;
+        jobs[k].index = base + i;
+        k++;
     }
-    if (!s->src->ops->records)
-        prepare_source(s, sel, k);
+    return k;
+}
+
+/* What the nested source knew of the device (the outer source's facts
+ * win) and could not read. */
+static void merge_nested(struct vg_scan *s, const struct vg_source *inner)
+{
+    const char *key;
+    json_t *v;
+    size_t i;
+
+    json_object_foreach(inner->facts, key, v)
+    {
+        if (!json_object_get(s->device, key) && json_object_set(s->device, key, v) != 0)
+            vg_diag_add(s->diag, VG_DIAG_ERROR, "scan", "out of memory");
+    }
+    json_array_foreach(inner->unread, i, v)
+    {
+        if (json_array_append(s->unread, v) != 0)
+            vg_diag_add(s->diag, VG_DIAG_ERROR, "scan", "out of memory");
+    }
+}
+
+/* The acquisition nest names inside the scanned one, or NULL (said in
+ * diag). Saved results hold nested results under prefixed names in the
+ * same folder: the source itself. */
+static struct vg_source *open_nested(struct vg_scan *s, const struct vg_scan_nest *nest)
+{
+    struct vg_source *inner = NULL;
+    const char *name = vg_kind_name(nest->kind);
+    int rc;
+
+    if (s->src->ops->records)
+        return s->src;
+    if (!s->src->ops->nested)
+        return NULL;
+    rc = s->src->ops->nested(s->src->self, nest->kind, s->diag, &inner);
+    if (rc == VG_E_NOTFOUND) {
+        vg_diag_add(s->diag, VG_DIAG_INFO, name,
+                    "no %s in this acquisition: its modules did not run", name);
+        return NULL;
+    }
+    if (rc != VG_OK) {
+        char *what = vg_asprintf("the %s inside could not be read (%s)", name, vg_strerror(rc));
+        vg_diag_add(s->diag, VG_DIAG_WARN, name, "%s", what ? what : "cannot be read");
+        scan_unread(s, what ? what : "a nested acquisition could not be read");
+        free(what);
+        return NULL;
+    }
+    inner->kind_id = nest->kind;
+    return inner;
+}
+
+static void free_nested(struct vg_scan *s, struct vg_source **inner, size_t n)
+{
+    size_t i;
+
+    for (i = 0; inner && i < n; i++)
+        if (inner[i] != s->src)
+            vg_source_free(inner[i]);
+    free(inner);
+}
+
+/* The nested acquisitions' jobs, after the outer ones (already in jobs,
+ * k of them). */
+static size_t nested_jobs(struct vg_scan *s, struct vg_run_job *jobs, size_t k,
+                          const struct vg_scan_nest *nests, size_t n_nests,
+                          struct vg_source **inner, size_t base)
+{
+    size_t i, first;
+
+    for (i = 0; i < n_nests; i++) {
+        const char *from = vg_kind_name(nests[i].kind);
+        first = k;
+        inner[i] = open_nested(s, &nests[i]);
+        if (inner[i])
+            k = select_jobs(s, jobs, k, nests[i].mods, nests[i].n, inner[i], nests[i].prefix, from,
+                            base);
+        base += nests[i].n;
+        if (!inner[i] || inner[i] == s->src)
+            continue;
+        if (prepare_source(s, inner[i], jobs + first, k - first) == VG_E_NOTFOUND) {
+            vg_diag_add(s->diag, VG_DIAG_INFO, from,
+                        "no %s in this acquisition: its modules did not run", from);
+            k = first;
+        }
+        merge_nested(s, inner[i]);
+    }
+    return k;
+}
+
+int vg_scan_run(struct vg_scan *s, const struct vg_module *const *mods, size_t n)
+{
+    return vg_scan_run_nested(s, mods, n, NULL, 0);
+}
+
+int vg_scan_run_nested(struct vg_scan *s, const struct vg_module *const *mods, size_t n,
+                       const struct vg_scan_nest *nests, size_t n_nests)
+{
+    struct vg_source **inner = vg_calloc(n_nests + 1, sizeof(*inner));
+    struct vg_run_job *jobs;
+    struct pool p;
+    size_t total = n, i, k;
+    int rc = VG_E_NOMEM;
+
+    memset(&p, 0, sizeof(p));
+    for (i = 0; i < n_nests; i++)
+        total += nests[i].n;
+    jobs = vg_calloc(total + 1, sizeof(*jobs));
+    if (!jobs || !inner)
+        goto out;
+    k = select_jobs(s, jobs, 0, mods, n, s->src, NULL, NULL, 0);
+    (void)prepare_source(s, s->src, jobs, k);
+    k = nested_jobs(s, jobs, k, nests, n_nests, inner, n);
     p.s = s;
-    p.mods = sel;
-    p.index = index;
+    p.jobs = jobs;
     p.n = k;
     p.runs = vg_calloc(k + 1, sizeof(*p.runs));
     p.state = vg_calloc(k + 1, sizeof(*p.state));
@@ -697,8 +829,8 @@ int vg_scan_run(struct vg_scan *s, const struct vg_module *const *mods, size_t n
 out:
     free(p.runs);
     free(p.state);
-    free(sel);
-    free(index);
+    free(jobs);
+    free_nested(s, inner, n_nests);
     return rc;
 }
 

@@ -49,6 +49,10 @@ struct vg_run_schema; /* schemas the run made, freed with it */
 struct vg_run {
     struct vg_scan *scan;
     const struct vg_module *mod;
+    struct vg_source *src; /* what it reads: the scan's, or one nested in it */
+    const char *name;      /* its result name: the module's, or prefix + it */
+    const char *label;     /* its class name for people: "DumpsysAppops (bugreport)" */
+    char *name_own, *label_own;
     size_t index;         /* in the platform's list: the timeline order */
     struct vg_diag *diag; /* the run's own, forwarded in order on commit */
     json_t *alerts;
@@ -92,11 +96,32 @@ void vg_scan_cleanup(struct vg_scan *s);
 /* Runs every selected module of the list, then writes the outputs. */
 int vg_scan_run(struct vg_scan *s, const struct vg_module *const *mods, size_t n) VG_MUST_CHECK;
 
+/* Acquisitions inside the scanned one (AndroidQF's bugreport.zip): after
+ * the outer source is prepared, each is asked of it (its nested() op; for
+ * saved results, the same source) and, when there, its kind's modules run
+ * on it after the outer modules, their results named prefix + name. */
+struct vg_scan_nest {
+    enum vg_kind kind;
+    const char *prefix; /* "bugreport_" */
+    const struct vg_module *const *mods;
+    size_t n;
+};
+int vg_scan_run_nested(struct vg_scan *s, const struct vg_module *const *mods, size_t n,
+                       const struct vg_scan_nest *nests, size_t n_nests) VG_MUST_CHECK;
+
+/* One module's place in a scan. */
+struct vg_run_job {
+    const struct vg_module *mod;
+    struct vg_source *src;
+    const char *prefix; /* NULL or "bugreport_" */
+    const char *from;   /* the nested acquisition's kind name, or NULL */
+    size_t index;       /* the timeline order */
+};
+
 /* Runs one module (the worker's job): extract or saved records, checks,
  * <module>.json. The run must have been set up by the engine. */
 void vg_run_execute(struct vg_run *run);
-int vg_run_setup(struct vg_run *run, struct vg_scan *s, const struct vg_module *m,
-                 size_t index) VG_MUST_CHECK;
+int vg_run_setup(struct vg_run *run, struct vg_scan *s, const struct vg_run_job *job) VG_MUST_CHECK;
 void vg_run_cleanup(struct vg_run *run);
 
 /* Looks a module up by result name or class name (case-insensitive). */

@@ -38,10 +38,19 @@ struct vg_source_ops {
     int (*sibling)(void *self, const struct vg_file *f, const char *suffix, struct vg_io **out,
                    struct vg_diag *diag);
     /* Saved results: the records an earlier run wrote in <name>.json (a
-     * module's result name, or "<name>_recovered"), one JSON object at a
-     * time (cb takes it), or VG_E_NOTFOUND. NULL for acquisitions. */
+     * module's result name, with the prefix of the acquisition it came from
+     * when it was nested: "bugreport_dumpsys_appops"; or "<name>_recovered"),
+     * one JSON object at a time (cb takes it), or VG_E_NOTFOUND. NULL for
+     * acquisitions. */
     int (*records)(void *self, const char *name, int (*cb)(void *ud, json_t *rec), void *ud,
                    struct vg_diag *diag);
+    /* The acquisition of kind held inside this one (AndroidQF's
+     * bugreport.zip), as a source of its own: called once prepare() has
+     * run, for each row of sources/list.h's VG_SOURCE_NESTS naming this
+     * source's kind. The engine runs kind's modules on it and frees it;
+     * this source outlives it. VG_E_NOTFOUND when there is none. NULL:
+     * never any. */
+    int (*nested)(void *self, enum vg_kind kind, struct vg_diag *diag, struct vg_source **out);
     void (*free)(void *self);
 };
 
@@ -52,7 +61,8 @@ struct vg_source {
     enum vg_kind kind_id;
     enum vg_platform platform; /* whose modules run */
     int any_platform;          /* saved results: every platform's modules */
-    char *path;                /* the evidence, as given */
+    char *path;                /* the evidence, as given (a nested source: its path
+                                * inside the outer one, "bugreport.zip") */
     char *real;                /* and resolved: nothing may be written inside */
     char **more_real;          /* the other acquisitions checked with it, resolved */
     size_t n_more_real;        /* how many */
@@ -71,6 +81,10 @@ struct vg_source {
 
 /* For source implementations: a zeroed source for path (real resolved). */
 int vg_source_alloc(const char *path, struct vg_source **out) VG_MUST_CHECK;
+/* The same for a source nested in outer (nested()): path is where it lies
+ * in outer, and real is outer's. */
+int vg_source_alloc_nested(const struct vg_source *outer, const char *path,
+                           struct vg_source **out) VG_MUST_CHECK;
 /* One more evidence path (several acquisitions at once): nothing is
  * written inside it either. */
 int vg_source_add_path(struct vg_source *src, const char *path) VG_MUST_CHECK;
@@ -83,5 +97,15 @@ void vg_source_fact(struct vg_source *src, const char *key, json_t *value);
 unsigned vg_kind_locs(enum vg_kind kind);
 /* Whose modules a kind of source runs: a platform, or -1 for every one. */
 int vg_kind_platform(enum vg_kind kind);
+
+/* The acquisitions held inside others (sources/list.h VG_SOURCE_NESTS):
+ * the i-th row, 0 past the last. A check of outer kind (or of saved
+ * results, which may hold such results) also runs inner's modules, their
+ * results named prefix + module name. */
+struct vg_source_nest {
+    enum vg_kind outer, inner;
+    const char *prefix; /* "bugreport_" */
+};
+int vg_source_nest_at(size_t i, struct vg_source_nest *out);
 
 #endif

@@ -13,6 +13,7 @@
 #define VG_SOURCES_LIST_H
 
 #include "sources/android_backup.h"
+#include "sources/bugreport.h"
 #include "sources/intrusion_logs.h"
 #include "sources/androidqf.h"
 #include "sources/ios_backup.h"
@@ -34,6 +35,19 @@
       VG_LOC_BIT(VG_LOC_AQF) | VG_LOC_BIT(VG_LOC_AQF_LISTING))                                     \
     X(VG_KIND_IOS_SYSDIAG, "ios-sysdiagnose", VG_PLATFORM_IOS, vg_src_ios_sysdiag_open,            \
       VG_LOC_BIT(VG_LOC_SYSDIAG))                                                                  \
+    X(VG_KIND_BUGREPORT, "bugreport", VG_PLATFORM_ANDROID, vg_src_bugreport_open,                  \
+      VG_LOC_BIT(VG_LOC_BUGREPORT) | VG_LOC_BIT(VG_LOC_DUMPSYS) |                                  \
+          VG_LOC_BIT(VG_LOC_BUGREPORT_LISTING))                                                    \
     X(VG_KIND_RESULTS, "check-iocs", -1, vg_src_results_open, 0u)
+
+/* Acquisitions held inside others. X(outer, inner, prefix): a check of an
+ * outer acquisition also opens the inner one (the outer source's nested()
+ * op) and runs the inner kind's modules on it in the same scan, their
+ * results named prefix + module name so they never collide with the outer
+ * modules' own (AndroidQF's dumpsys.txt and the dumpstate of its
+ * bugreport.zip feed the same dumpsys modules). check-iocs re-checks such
+ * results under the same names. Adding one: a row here and the outer
+ * source's nested() op (scan/source.h). */
+#define VG_SOURCE_NESTS(X)
 
 #endif

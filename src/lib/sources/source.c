@@ -70,6 +70,36 @@ int vg_source_alloc(const char *path, struct vg_source **out)
     return VG_OK;
 }
 
+int vg_source_alloc_nested(const struct vg_source *outer, const char *path, struct vg_source **out)
+{
+    struct vg_source *src = vg_calloc(1, sizeof(*src));
+
+    if (!src)
+        return VG_E_NOMEM;
+    src->path = vg_strdup(path);
+    src->real = vg_strdup(outer->real);
+    src->facts = json_object();
+    src->unread = json_array();
+    if (!src->path || !src->real || !src->facts || !src->unread) {
+        vg_source_free(src);
+        return VG_E_NOMEM;
+    }
+    *out = src;
+    return VG_OK;
+}
+
+#define VG_NEST_ROW(outer, inner, prefix) {outer, inner, prefix},
+static const struct vg_source_nest nests[] = {VG_SOURCE_NESTS(VG_NEST_ROW){0, 0, NULL}};
+#undef VG_NEST_ROW
+
+int vg_source_nest_at(size_t i, struct vg_source_nest *out)
+{
+    if (i >= VG_ARRAY_LEN(nests) || !nests[i].prefix)
+        return 0; /* the last row marks the end */
+    *out = nests[i];
+    return 1;
+}
+
 int vg_source_open(enum vg_kind kind, const char *path, const struct vg_source_opts *o,
                    struct vg_diag *diag, struct vg_source **out)
 {

@@ -79,6 +79,30 @@ int vg_isodate_double(double t, char *buf)
     return vg_isodate(s, us, buf);
 }
 
+int vg_isodate_local(int64_t secs, int32_t nanos, char *buf)
+{
+    double t = (double)secs + (double)nanos / 1e9, whole, frac = modf(t, &whole);
+    int64_t s = (int64_t)whole;
+    int32_t us = (int32_t)rint(frac * 1e6); /* the default rounding: half-even */
+    struct tm tm;
+    time_t tt;
+
+    if (us < 0) {
+        us += 1000000;
+        s -= 1;
+    }
+    if (us >= 1000000) {
+        us -= 1000000;
+        s += 1;
+    }
+    tt = (time_t)s;
+    if ((int64_t)tt != s || !localtime_r(&tt, &tm)) {
+        buf[0] = '\0';
+        return VG_E_INVAL;
+    }
+    return vg_isodate(s + (int64_t)tm.tm_gmtoff, us, buf);
+}
+
 int vg_isodate_cocoa(double cocoa, char *buf)
 {
     /* iOS 11+ stores some Cocoa times in nanoseconds */

@@ -67,6 +67,11 @@ int vg_hex_decode(const char *hex, unsigned char *out, size_t n) VG_MUST_CHECK;
 #define VG_ISODATE_LEN 26
 int vg_isodate(int64_t unix_seconds, int32_t micros, char *buf);
 int vg_isodate_double(double unix_seconds, char *buf);
+/* The same in the machine's time zone, as Python's
+ * datetime.fromtimestamp(st_mtime) gives it (MVT's times of Android
+ * bugreport files): the float of seconds, its fraction rounded half-even
+ * to microseconds. */
+int vg_isodate_local(int64_t unix_seconds, int32_t nanos, char *buf);
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian, no time zone);
  * m 1..12 and d 1..31 are the caller's to check. */
 int64_t vg_days_from_civil(int64_t y, unsigned m, unsigned d);

@@ -182,6 +182,11 @@ int vg_dumpsys_receivers(const struct vg_dumpsys_section *sec,
 int vg_dumpsys_adb(const struct vg_dumpsys_section *sec,
                    struct vg_dumpsys_sink *sink) VG_MUST_CHECK;
 
+/* The title line (stripped, its start) of dumpstate's getprop block, which
+ * MVT's DumpsysGetProp reads up to a line "------": not a DUMP OF SERVICE
+ * section, but served by the same locator kind (VG_LOC_DUMPSYS). */
+#define VG_DUMPSYS_GETPROP_BLOCK "------ SYSTEM PROPERTIES"
+
 /* ---- every parser, with what MVT calls it and where it reads ---- */
 
 enum vg_dumpsys_kind {

@@ -50,6 +50,21 @@ static const char sql_wifi[] =
     USAGE_SQL("ZLIVEUSAGE.ZWIFIIN AS wifi_in, ZLIVEUSAGE.ZWIFIOUT AS wifi_out");
 static const char sql_no_wifi[] = USAGE_SQL("NULL AS wifi_in, NULL AS wifi_out");
 
+/* A deleted process (what Pegasus was seen removing), recovered: the same
+ * columns, from the process with its live usage, deleted or not. */
+#define RECOVERED_SQL(wifi)                                                                        \
+    "SELECT ZPROCESS.ZFIRSTTIMESTAMP AS first_ts, ZPROCESS.ZTIMESTAMP AS ts, "                     \
+    "ZPROCESS.ZPROCNAME AS proc_name, ZPROCESS.ZBUNDLENAME AS bundle_id, "                         \
+    "ZPROCESS.Z_PK AS proc_id, " wifi ", ZLIVEUSAGE.ZWWANIN AS wwan_in, "                          \
+    "ZLIVEUSAGE.ZWWANOUT AS wwan_out, ZLIVEUSAGE.Z_PK AS live_id, "                                \
+    "ZLIVEUSAGE.ZHASPROCESS AS live_proc_id, ZLIVEUSAGE.ZTIMESTAMP AS live_ts "                    \
+    "FROM ZPROCESS LEFT JOIN ZLIVEUSAGE ON ZLIVEUSAGE.ZHASPROCESS = ZPROCESS.Z_PK"
+static const char recovered_wifi[] =
+    RECOVERED_SQL("ZLIVEUSAGE.ZWIFIIN AS wifi_in, ZLIVEUSAGE.ZWIFIOUT AS wifi_out");
+static const char recovered_no_wifi[] = RECOVERED_SQL("NULL AS wifi_in, NULL AS wifi_out");
+static const char *const du_joined[] = {"ZLIVEUSAGE"};
+static const struct vg_recover_spec du_recover = {"ZPROCESS", du_joined, VG_ARRAY_LEN(du_joined)};
+
 /* The record's keys, in MVT's order; the statement's columns are the same
  * but for the three times (first_ts, ts, live_ts), which become isodates. */
 enum {
@@ -685,7 +700,9 @@ static int check_process_names(struct vg_run *run, const struct vg_rec *r,
     const char *slash;
     char part[256];
 
-    if (!name || !vg_val_truthy(vg_rec_val(r, F_PROC_ID)))
+    /* a recovered process whose cell header (its id) was overwritten is
+     * still a name to check */
+    if (!name || (!vg_val_truthy(vg_rec_val(r, F_PROC_ID)) && !vg_run_recovering(run)))
         return 0;
     if (probe(run, r, name, when))
         return 1;
@@ -763,6 +780,9 @@ static int col_val(sqlite3_stmt *st, int i, struct vg_val *v, char **b64)
 struct usage_ctx {
     struct vg_run *run;
     struct du_state *st;
+    const struct vg_file *f;
+    int wifi;      /* ZLIVEUSAGE has the Wi-Fi columns */
+    int recovered; /* the rows are deleted ones (recover_emit) */
 };
 
 static int keep_row(struct du_state *st, struct vg_val *v)
@@ -780,6 +800,24 @@ static int keep_row(struct du_state *st, struct vg_val *v)
         return VG_E_NOMEM;
     st->rows[st->n_rows++] = row;
     return learn(st, row);
+}
+
+/* A recovered row is not part of the tampering checks (they are about the
+ * live table): it is a record of its own, checked as it is emitted. */
+static int emit_recovered(struct vg_run *run, struct du_state *st, struct vg_val *v)
+{
+    struct du_row *row = du_row_new(v, st->seq++);
+    struct vg_rec *r = row ? vg_run_rec(run, st->schema) : NULL;
+    int rc;
+
+    if (!r) {
+        du_unref(row);
+        return VG_E_NOMEM;
+    }
+    du_fill(r, row);
+    rc = vg_run_emit(run, r);
+    du_unref(row);
+    return rc;
 }
 
 static int usage_row(void *ud, sqlite3_stmt *st)
@@ -804,7 +842,7 @@ static int usage_row(void *ud, sqlite3_stmt *st)
             mactime_val(&t, &v[F_LIVE_ISO], live);
         else
             v[F_LIVE_ISO] = v[F_FIRST];
-        rc = keep_row(c->st, v);
+        rc = c->recovered ? emit_recovered(c->run, c->st, v) : keep_row(c->st, v);
     }
     for (f = 0; f < N_FIELDS; f++)
         free(b64[f]);
@@ -816,9 +854,22 @@ static int usage_row(void *ud, sqlite3_stmt *st)
     return rc;
 }
 
+/* Deleted processes: the recovery query on one recovered row at a time. */
+static int recover_emit(struct vg_run *run, sqlite3 *db, void *ud)
+{
+    struct usage_ctx *c = ud;
+    int rc;
+
+    c->recovered = 1;
+    rc = vg_ios_sql_each(run, c->f, db, c->wifi ? recovered_wifi : recovered_no_wifi, usage_row, c,
+                         NULL);
+    c->recovered = 0;
+    return rc == VG_E_NOMEM || rc == VG_E_LIMIT ? rc : VG_OK;
+}
+
 static int usage_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
 {
-    struct usage_ctx c = {run, ud};
+    struct usage_ctx c = {run, ud, NULL, 0, 0};
     int rc;
 
     if (!vg_sqlite_has_table(db, "ZLIVEUSAGE") || !vg_sqlite_has_table(db, "ZPROCESS")) {
@@ -826,11 +877,16 @@ static int usage_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, vo
         vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "no ZLIVEUSAGE/ZPROCESS table");
         return VG_OK;
     }
-    rc = vg_ios_sql_each(run, f, db,
-                         vg_sqlite_has_column(db, "ZLIVEUSAGE", "ZWIFIIN") ? sql_wifi : sql_no_wifi,
-                         usage_row, &c, NULL);
+    c.wifi = vg_sqlite_has_column(db, "ZLIVEUSAGE", "ZWIFIIN");
+    rc = vg_ios_sql_each(run, f, db, c.wifi ? sql_wifi : sql_no_wifi, usage_row, &c, NULL);
     if (rc == VG_E_NOMEM)
         return rc;
+    if (rc == VG_OK) {
+        c.f = f;
+        rc = vg_run_recover(run, f, db, &du_recover, recover_emit, &c);
+        if (rc == VG_E_NOMEM)
+            return rc;
+    }
     if (rc == VG_E_LIMIT) {
         vg_run_coverage(run, VG_COV_PARTIAL, f->display, "more than %u rows", VG_MAX_SORTED_ROWS);
     } else if (rc == VG_E_NOTFOUND) {
