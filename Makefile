@@ -44,7 +44,7 @@ test-plain: build
 test-asan: deps
 	@scripts/run-tests --asan-only $(BUILD) $(ASAN_BUILD)
 
-# Builds a sample infected iOS backup and AndroidQF acquisition with the
+# Builds a sample infected acquisition of each kind vigie reads with the
 # fixture builders and scans each with the sample indicators shipped in
 # samples/. Exit 1 means detections, which is what the demo expects.
 demo: build
