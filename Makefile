@@ -4,8 +4,10 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 DEMO_DIR ?= demo-out
 MESON_FLAGS ?=
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: all deps build test test-plain test-asan lint format demo fuzz bench clean
+.PHONY: all deps build install test test-plain test-asan lint format demo fuzz bench clean
 
 all: build
 
@@ -17,6 +19,14 @@ $(BUILD)/build.ninja:
 
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
+
+# The program, vigie(1) and the bash, zsh and fish completions under PREFIX
+# (an absolute path), staged under DESTDIR when it is set (packaging). The
+# build folder keeps PREFIX for the next install.
+install: deps $(BUILD)/build.ninja
+	meson configure $(BUILD) -Dprefix=$(abspath $(PREFIX))
+	ninja -C $(BUILD)
+	meson install -C $(BUILD) --no-rebuild $(if $(DESTDIR),--destdir $(abspath $(DESTDIR)))
 
 lint: deps
 	@scripts/lint

@@ -412,46 +412,6 @@ int cli_check_module_names(enum vg_kind kind, const char *const *names, size_t n
     return 0;
 }
 
-/* "--password" and the abbreviations getopt_long accepts for it ("--pass"),
- * with or without "=VALUE". */
-/* --password, --backup-password (MVT's name), or a prefix getopt takes */
-static int is_password_long(const char *a)
-{
-    size_t n = strcspn(a, "=");
-    return n >= 3 && ((n <= 10 && strncmp(a, "--password", n) == 0) ||
-                      (n <= 17 && strncmp(a, "--backup-password", n) == 0));
-}
-
-static int is_secret_opt(const char *a)
-{
-    return strcmp(a, "-p") == 0 || (is_password_long(a) && !strchr(a, '='));
-}
-
-char *cli_command_line(int argc, char **argv)
-{
-    size_t n = 1, i;
-    char *s, *p;
-
-    for (i = 0; i < (size_t)argc; i++)
-        n += strlen(argv[i]) + 3;
-    s = malloc(n);
-    if (!s)
-        return NULL;
-    p = s;
-    *p = '\0';
-    for (i = 0; i < (size_t)argc; i++) {
-        const char *a = argv[i];
-        if (i > 0 && is_secret_opt(argv[i - 1]))
-            a = "***";
-        else if (is_password_long(a) && strchr(a, '='))
-            a = "--password=***";
-        else if (strncmp(a, "-p", 2) == 0 && a[2] && i > 0)
-            a = "-p***";
-        p += snprintf(p, n - (size_t)(p - s), "%s%s", i ? " " : "", a);
-    }
-    return s;
-}
-
 /* ---- decrypt-backup progress ---- */
 
 static double progress_start = -1;

@@ -29,12 +29,18 @@
 
 struct console cons;
 
+/* argv joined, passwords out, for command.log */
+static char *cmdline;
+
 /* ---- indicator loading shared by every command ---- */
 
 struct ioc_args {
     const char *paths[64];
     size_t n;
 };
+
+/* -i given before the command */
+static struct ioc_args lead_iocs;
 
 static int add_ioc_path(struct ioc_args *a, const char *p)
 {
@@ -102,35 +108,34 @@ static int load_iocs(const struct ioc_args *a, struct vg_diag *diag, struct vg_i
 
 /* ---- vigie iocs ---- */
 
-static int cmd_iocs(int argc, char **argv)
+static const struct cli_opt iocs_opts[] = {
+    {"iocs", 'i', "PATH", CLI_ARG_FILE, 0,
+     "STIX2 file or folder (repeatable); also VIGIE_IOCS, MVT_STIX2"},
+};
+
+static int cmd_iocs(const struct cli_cmd *cmd, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"iocs", required_argument, NULL, 'i'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    struct ioc_args a = {{NULL}, 0};
+    struct ioc_args a = lead_iocs;
     struct vg_iocs *iocs = NULL;
     struct vg_diag *diag = NULL;
+    struct cli_parser p;
     int c, rc = EXIT_ERROR;
 
-    while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
+    cli_parser_init(&p, cmd);
+    while ((c = cli_next_opt(&p, argc, argv)) != CLI_END) {
         switch (c) {
         case 'i':
             if (add_ioc_path(&a, optarg) != 0)
                 return EXIT_ERROR;
             break;
-        case 'h':
-            printf("usage: vigie iocs [--iocs PATH]...\n"
-                   "Lists the loaded indicator collections, per-type counts, files and their "
-                   "SHA-256.\n");
+        case CLI_HELP:
             return EXIT_CLEAN;
         default:
             return EXIT_ERROR;
         }
     }
     if (optind != argc) {
-        cli_error("unexpected argument: %s", argv[optind]);
+        cli_usage_error(cmd, "unexpected argument: %s", argv[optind]);
         return EXIT_ERROR;
     }
     if (vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
@@ -242,10 +247,11 @@ static int ask_secret(void *ud, const char *what, char *buf, size_t cap)
 
 /* ---- scans ---- */
 
-enum { OPT_FORCE = 256, OPT_COVERAGE, OPT_NO_COLOR };
+enum { OPT_FORCE = 256, OPT_COVERAGE, OPT_NO_RECOVER };
 
 /* The checks, one row each: `vigie <platform> <name>` (platform NULL: a
- * top-level command) checks an acquisition of kind. */
+ * top-level command) checks an acquisition of kind. The help's summary is
+ * its help up to the first '.' or newline. */
 struct check_cmd {
     const char *platform;
     const char *name;
@@ -257,36 +263,77 @@ struct check_cmd {
 #define CMD_IOS_SECRETS     1 /* -p / -k, MVT_IOS_BACKUP_PASSWORD */
 #define CMD_ANDROID_SECRETS 2 /* -p / -n, MVT_ANDROID_BACKUP_PASSWORD */
 #define CMD_TIMEZONE        4 /* -t: times written in the device's zone */
+#define CMD_RECOVERS        8 /* reads databases: --no-recover (saved results hold no pages) */
 
 static const struct check_cmd check_cmds[] = {
     {"ios", "check-backup", VG_KIND_IOS_BACKUP, "BACKUP",
-     "Checks an iTunes/Finder backup (the folder, or the folder holding one backup).", 1},
+     "Checks an iTunes/Finder backup (the folder, or the folder holding one backup).",
+     CMD_IOS_SECRETS | CMD_RECOVERS},
     {"ios", "check-fs", VG_KIND_IOS_FS, "DUMP",
-     "Checks an iOS full-filesystem dump: a folder, or a tar (gz, zst, xz) or zip of one.", 0},
+     "Checks an iOS full-filesystem dump: a folder, or a tar (gz, zst, xz) or zip of one.",
+     CMD_RECOVERS},
     {"ios", "check-sysdiagnose", VG_KIND_IOS_SYSDIAG, "SYSDIAGNOSE...",
-     "Checks iOS sysdiagnose archives (as the phone wrote them) or their folders;\n"
-     "several of one phone at once are merged by time.",
-     0},
+     "Checks iOS sysdiagnose archives (as the phone wrote them) or their folders.\n"
+     "Several of one phone at once are merged by time.",
+     CMD_RECOVERS},
     {"android", "check-androidqf", VG_KIND_ANDROIDQF, "PATH",
-     "Checks an AndroidQF acquisition: its folder, or a zip of it (files at the zip's\n"
-     "root, or under one folder).",
+     "Checks an AndroidQF acquisition: its folder, or a zip of it.\n"
+     "The files at the zip's root, or under one folder.",
      0},
     {"android", "check-backup", VG_KIND_ANDROID_BACKUP, "BACKUP",
-     "Checks an adb backup file (encrypted or not) or the folder its tar was unpacked into\n"
-     "(apps/...): backup.ab as adb, AndroidQF or abe write it, or abe's tar.",
+     "Checks an Android adb backup (backup.ab), encrypted or not.\n"
+     "The file as adb, AndroidQF or abe write it, the folder its tar was unpacked into\n"
+     "(apps/...), or abe's tar. Read once as a stream; nothing decrypted is written to disk.",
      CMD_ANDROID_SECRETS},
     {"android", "check-intrusion-logs", VG_KIND_ANDROID_INTRUSION_LOGS, "LOGS",
-     "Checks Android 16 intrusion logs: an NDJSON file, a folder of them, or a zip of them\n"
-     "(every *.txt below the folder or in the zip, zips inside included).",
+     "Checks Android 16 intrusion logs.\n"
+     "An NDJSON file, a folder of them, or a zip of them (every *.txt below the folder or in\n"
+     "the zip, zips inside included).",
      CMD_TIMEZONE},
     {"android", "check-bugreport", VG_KIND_BUGREPORT, "BUGREPORT",
-     "Checks an Android bugreport: the zip `adb bugreport` writes, or the folder it was\n"
-     "unzipped to.",
+     "Checks an Android bugreport.\n"
+     "The zip `adb bugreport` writes, or the folder it was unzipped to.",
      0},
     {NULL, "check-iocs", VG_KIND_RESULTS, "RESULTS_DIR",
-     "Re-checks an earlier result folder (vigie's or MVT's) with new indicators: the\n"
-     "<module>.json records it holds.",
+     "Re-checks an earlier result folder (vigie's or MVT's) with new indicators.\n"
+     "It reads the <module>.json records the folder holds.",
      0},
+};
+
+/* The checks' options, one row each, MVT's names where they mean the same;
+ * a row with `when` only for the checks with one of those CMD_* flags.
+ * getopt's table, the help and the completions are made from these rows. */
+static const struct cli_opt scan_opts[] = {
+    {"iocs", 'i', "PATH", CLI_ARG_FILE, 0,
+     "STIX2 file or folder (repeatable); also VIGIE_IOCS, MVT_STIX2"},
+    {"output", 'o', "DIR", CLI_ARG_DIR, 0,
+     "write the results there: JSON, timelines, info.json, report.html"},
+    {"module", 'm', "NAME", CLI_ARG_MODULE, 0, "run only this module (repeatable)"},
+    {"list-modules", 'l', NULL, CLI_ARG_NONE, 0, "list the modules and exit"},
+    {"hashes", 'H', NULL, CLI_ARG_NONE, 0, "record the SHA-256 of every input file read"},
+    {"fast", 'f', NULL, CLI_ARG_NONE, 0, "skip slow modules (whole file listings)"},
+    {"force", OPT_FORCE, NULL, CLI_ARG_NONE, 0,
+     "-o into a folder holding results: replace vigie's files there"},
+    {"coverage", OPT_COVERAGE, NULL, CLI_ARG_NONE, 0,
+     "list every place each module looked at, not only the missing"},
+    {"no-recover", OPT_NO_RECOVER, NULL, CLI_ARG_NONE, CMD_RECOVERS,
+     "do not recover deleted SQLite rows (by default they go to\n"
+     "<module>_recovered.json, alerts and the timeline, marked as recovered)"},
+    {"password", 'p', "PASS", CLI_ARG_SECRET, CMD_IOS_SECRETS,
+     "password of an encrypted backup (better: VIGIE_BACKUP_PASSWORD,\n"
+     "or let vigie ask); also MVT_BACKUP_PASSWORD"},
+    {"backup-password", 'p', "PASS", CLI_ARG_SECRET, CMD_IOS_SECRETS,
+     "the same as --password (MVT's name)"},
+    {"key-file", 'k', "FILE", CLI_ARG_FILE, CMD_IOS_SECRETS,
+     "key from `vigie ios extract-key` instead of the password"},
+    {"backup-password", 'p', "PASS", CLI_ARG_SECRET, CMD_ANDROID_SECRETS,
+     "password of an encrypted backup, asked only when it is (better:\n"
+     "VIGIE_BACKUP_PASSWORD or MVT_ANDROID_BACKUP_PASSWORD, or let vigie ask)"},
+    {"password", 'p', "PASS", CLI_ARG_SECRET, CMD_ANDROID_SECRETS, "the same as --backup-password"},
+    {"non-interactive", 'n', NULL, CLI_ARG_NONE, CMD_ANDROID_SECRETS, "never ask for a password"},
+    {"timezone", 't', "ZONE", CLI_ARG_NONE, CMD_TIMEZONE,
+     "the device's time zone (e.g. Europe/Paris): times are written in it\n"
+     "instead of UTC"},
 };
 
 /* The usage line's own convention: "WHAT..." takes one or more. */
@@ -294,55 +341,6 @@ static int takes_several(const struct check_cmd *c)
 {
     size_t n = strlen(c->what);
     return n > 3 && strcmp(c->what + n - 3, "...") == 0;
-}
-
-static const struct check_cmd *find_check(const char *platform, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < sizeof(check_cmds) / sizeof(check_cmds[0]); i++) {
-        const struct check_cmd *c = &check_cmds[i];
-        if (strcmp(c->name, name) == 0 &&
-            ((!c->platform && !platform) ||
-             (c->platform && platform && !strcmp(c->platform, platform))))
-            return c;
-    }
-    return NULL;
-}
-
-static void usage_scan(const struct check_cmd *c)
-{
-    printf("usage: vigie %s%s%s [--iocs PATH]... [-o DIR] [--list-modules] [-m MODULE]\n"
-           "       [--hashes] [--fast]%s%s %s\n%s\n",
-           c->platform ? c->platform : "", c->platform ? " " : "", c->name,
-           c->flags & CMD_IOS_SECRETS       ? " [-p PASSWORD | -k KEYFILE]"
-           : c->flags & CMD_ANDROID_SECRETS ? " [-p PASSWORD] [-n]"
-                                            : "",
-           c->flags & CMD_TIMEZONE ? " [-t TIMEZONE]" : "", c->what, c->help);
-    printf("  -i, --iocs PATH      STIX2 file or folder (repeatable); also VIGIE_IOCS, "
-           "MVT_STIX2\n"
-           "  -o, --output DIR     write JSON results, timelines, info.json there\n"
-           "  -m, --module NAME    run only this module (repeatable)\n"
-           "  -l, --list-modules   list the modules and exit\n"
-           "  -H, --hashes         record the SHA-256 of every input file read\n"
-           "  -f, --fast           skip slow modules (whole file listings)\n"
-           "      --force          -o into a folder holding results: replace them\n"
-           "      --coverage       list every place each module looked at\n"
-           "  -q, --quiet / -v, --verbose / --no-color   as before the command\n");
-    if (c->flags & CMD_IOS_SECRETS)
-        printf("  -p, --password PASS  password of an encrypted backup (better: "
-               "VIGIE_BACKUP_PASSWORD,\n"
-               "                       or let vigie ask); also MVT_BACKUP_PASSWORD\n"
-               "  -k, --key-file FILE  key from `vigie ios extract-key` instead of the "
-               "password\n");
-    if (c->flags & CMD_ANDROID_SECRETS)
-        printf("  -p, --backup-password PASS  password of an encrypted backup, asked only when\n"
-               "                       it is (better: VIGIE_BACKUP_PASSWORD or\n"
-               "                       MVT_ANDROID_BACKUP_PASSWORD, or let vigie ask)\n"
-               "  -n, --non-interactive  never ask for a password\n");
-    if (c->flags & CMD_TIMEZONE)
-        printf("  -t, --timezone ZONE  the device's time zone (e.g. Europe/Paris): times are\n"
-               "                       written in it instead of UTC\n");
 }
 
 static void list_modules(enum vg_kind kind)
@@ -354,31 +352,10 @@ static void list_modules(enum vg_kind kind)
         printf("%-30s %-28s %s\n", classes[i], names[i], desc[i]);
 }
 
-static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const char *cmdline)
+static int cmd_scan(const struct cli_cmd *self, int argc, char **argv)
 {
-    /* MVT's option names where they mean the same, and the global ones
-     * after the command too */
-    static const struct option opts[] = {
-        {"iocs", required_argument, NULL, 'i'},
-        {"output", required_argument, NULL, 'o'},
-        {"module", required_argument, NULL, 'm'},
-        {"list-modules", no_argument, NULL, 'l'},
-        {"hashes", no_argument, NULL, 'H'},
-        {"fast", no_argument, NULL, 'f'},
-        {"password", required_argument, NULL, 'p'},
-        {"backup-password", required_argument, NULL, 'p'},
-        {"key-file", required_argument, NULL, 'k'},
-        {"non-interactive", no_argument, NULL, 'n'},
-        {"timezone", required_argument, NULL, 't'},
-        {"force", no_argument, NULL, OPT_FORCE},
-        {"coverage", no_argument, NULL, OPT_COVERAGE},
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"no-color", no_argument, NULL, OPT_NO_COLOR},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    struct ioc_args a = {{NULL}, 0};
+    const struct check_cmd *cmd = self->row;
+    struct ioc_args a = lead_iocs;
     const char *modules[64];
     struct vg_scan_opts so;
     struct vg_source_opts src_opts;
@@ -386,6 +363,7 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
     struct vg_iocs *iocs = NULL;
     struct vg_diag *diag = NULL;
     struct vg_source *src = NULL;
+    struct cli_parser p;
     struct secret sec;
     struct asking ask;
     size_t n_modules = 0, errors;
@@ -397,7 +375,8 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
     ask.sec = &sec;
     ask.android = (cmd->flags & CMD_ANDROID_SECRETS) != 0;
     ask.interactive = 1;
-    while ((c = getopt_long(argc, argv, "i:o:m:lhp:k:nt:fHqv", opts, NULL)) != -1) {
+    cli_parser_init(&p, self);
+    while ((c = cli_next_opt(&p, argc, argv)) != CLI_END) {
         switch (c) {
         case 'i':
             if (add_ioc_path(&a, optarg) != 0)
@@ -429,53 +408,34 @@ static int cmd_scan(const struct check_cmd *cmd, int argc, char **argv, const ch
         case OPT_COVERAGE:
             cons.coverage_all = 1;
             break;
-        case 'q':
-            cons.verbosity = 0;
-            break;
-        case 'v':
-            cons.verbosity = 2;
-            break;
-        case OPT_NO_COLOR:
-            cons.color = 0;
+        case OPT_NO_RECOVER:
+            so.no_recover = 1;
             break;
         case 'p':
         case 'k':
-            if (!(cmd->flags & (CMD_IOS_SECRETS | CMD_ANDROID_SECRETS)) ||
-                (c == 'k' && !(cmd->flags & CMD_IOS_SECRETS))) {
-                cli_error("-%c is for encrypted backups (vigie %s)", c,
-                          c == 'k' ? "ios check-backup" : "ios/android check-backup");
-                goto out;
-            }
             if (secret_option(&sec, c, optarg) != 0)
                 goto out;
             break;
         case 'n':
-            if (!(cmd->flags & CMD_ANDROID_SECRETS)) {
-                cli_error("-n is for encrypted backups");
-                goto out;
-            }
             ask.interactive = 0;
             break;
         case 't':
-            if (!(cmd->flags & CMD_TIMEZONE)) {
-                cli_error("-t is for logs written without a time zone (vigie android "
-                          "check-intrusion-logs)");
-                goto out;
-            }
             so.timezone = optarg;
             break;
-        case 'h':
-            usage_scan(cmd);
+        case CLI_HELP:
             ret = EXIT_CLEAN;
             goto out;
         default:
-            usage_scan(cmd);
             goto out;
         }
     }
-    if (optind >= argc || (optind + 1 != argc && !takes_several(cmd))) {
-        cli_error(optind >= argc ? "missing the folder to check" : "too many arguments");
-        usage_scan(cmd);
+    if (optind >= argc) {
+        cli_usage_error(self, "missing the %.*s to check",
+                        (int)(strlen(cmd->what) - (takes_several(cmd) ? 3 : 0)), cmd->what);
+        goto out;
+    }
+    if (optind + 1 != argc && !takes_several(cmd)) {
+        cli_usage_error(self, "one %s at a time: %s is one too many", cmd->what, argv[optind + 1]);
         goto out;
     }
     so.target = argv[optind];
@@ -536,19 +496,13 @@ out:
 
 /* ---- vigie ios decrypt-backup / extract-key ---- */
 
-static void usage_decrypt(void)
-{
-    printf("usage: vigie ios decrypt-backup -d DEST [-p PASSWORD | -k KEYFILE] [-w N] BACKUP\n"
-           "Writes a decrypted copy of an encrypted backup to DEST (created if needed; an\n"
-           "unfinished decryption there is completed). MVT, iLEAPP and vigie read it as an\n"
-           "ordinary backup. `vigie ios check-backup` does not need this: it reads encrypted\n"
-           "backups in place, without writing plaintext anywhere.\n"
-           "  -d, --destination DEST  where to write\n"
-           "  -p, --password PASS     the backup password (better: VIGIE_BACKUP_PASSWORD, or\n"
-           "                          let vigie ask)\n"
-           "  -k, --key-file FILE     key from `vigie ios extract-key` instead\n"
-           "  -w, --workers N         threads decrypting (default: one per core)\n");
-}
+static const struct cli_opt decrypt_opts[] = {
+    {"destination", 'd', "DEST", CLI_ARG_DIR, 0, "where to write"},
+    {"password", 'p', "PASS", CLI_ARG_SECRET, 0,
+     "the backup password (better: VIGIE_BACKUP_PASSWORD, or let\nvigie ask)"},
+    {"key-file", 'k', "FILE", CLI_ARG_FILE, 0, "key from `vigie ios extract-key` instead"},
+    {"workers", 'w', "N", CLI_ARG_NONE, 0, "threads decrypting (default: one per core)"},
+};
 
 static void print_decrypt_summary(const struct vg_decrypt_summary *s, const char *dest)
 {
@@ -562,19 +516,12 @@ static void print_decrypt_summary(const struct vg_decrypt_summary *s, const char
     printf("\n");
 }
 
-static int cmd_decrypt(int argc, char **argv)
+static int cmd_decrypt(const struct cli_cmd *cmd, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"destination", required_argument, NULL, 'd'},
-        {"password", required_argument, NULL, 'p'},
-        {"key-file", required_argument, NULL, 'k'},
-        {"workers", required_argument, NULL, 'w'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct vg_decrypt_opts o;
     struct vg_decrypt_summary sum;
     struct vg_diag *diag = NULL;
+    struct cli_parser p;
     struct secret sec;
     char *end = NULL;
     unsigned long w;
@@ -582,7 +529,8 @@ static int cmd_decrypt(int argc, char **argv)
 
     memset(&o, 0, sizeof(o));
     memset(&sec, 0, sizeof(sec));
-    while ((c = getopt_long(argc, argv, "d:p:k:w:h", opts, NULL)) != -1) {
+    cli_parser_init(&p, cmd);
+    while ((c = cli_next_opt(&p, argc, argv)) != CLI_END) {
         switch (c) {
         case 'd':
             o.dest = optarg;
@@ -601,18 +549,15 @@ static int cmd_decrypt(int argc, char **argv)
             }
             o.workers = (unsigned)w;
             break;
-        case 'h':
-            usage_decrypt();
+        case CLI_HELP:
             ret = EXIT_CLEAN;
             goto out;
         default:
-            usage_decrypt();
             goto out;
         }
     }
     if (optind + 1 != argc || !o.dest) {
-        cli_error(!o.dest ? "missing -d DEST" : "give one backup folder");
-        usage_decrypt();
+        cli_usage_error(cmd, "%s", !o.dest ? "missing -d DEST" : "give one backup folder");
         goto out;
     }
     o.target = argv[optind];
@@ -641,22 +586,25 @@ out:
     return ret;
 }
 
-static int cmd_extract_key(int argc, char **argv)
+static const struct cli_opt extract_key_opts[] = {
+    {"password", 'p', "PASS", CLI_ARG_SECRET, 0,
+     "the backup password (better: VIGIE_BACKUP_PASSWORD, or let\nvigie ask)"},
+    {"key-file", 'k', "FILE", CLI_ARG_FILE, 0,
+     "write the key to FILE (mode 0600) instead of printing it"},
+};
+
+static int cmd_extract_key(const struct cli_cmd *cmd, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"password", required_argument, NULL, 'p'},
-        {"key-file", required_argument, NULL, 'k'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     unsigned char key[VG_BACKUP_KEY_LEN];
     struct vg_diag *diag = NULL;
+    struct cli_parser p;
     struct secret sec;
     const char *out_path = NULL;
     int c, rc, ret = EXIT_ERROR;
 
     memset(&sec, 0, sizeof(sec));
-    while ((c = getopt_long(argc, argv, "p:k:h", opts, NULL)) != -1) {
+    cli_parser_init(&p, cmd);
+    while ((c = cli_next_opt(&p, argc, argv)) != CLI_END) {
         switch (c) {
         case 'p':
             if (secret_option(&sec, c, optarg) != 0)
@@ -665,12 +613,7 @@ static int cmd_extract_key(int argc, char **argv)
         case 'k':
             out_path = optarg;
             break;
-        case 'h':
-            printf("usage: vigie ios extract-key [-p PASSWORD] [-k KEYFILE] BACKUP\n"
-                   "Derives the backup's key from its password (the slow step) and prints it\n"
-                   "in hex, or writes it to KEYFILE (mode 0600). Give it to check-backup or\n"
-                   "decrypt-backup with -k. It opens the whole backup: keep it as safe as the\n"
-                   "password.\n");
+        case CLI_HELP:
             ret = EXIT_CLEAN;
             goto out;
         default:
@@ -678,7 +621,7 @@ static int cmd_extract_key(int argc, char **argv)
         }
     }
     if (optind + 1 != argc) {
-        cli_error("give one backup folder");
+        cli_usage_error(cmd, "give one backup folder");
         goto out;
     }
     if (get_secret(&sec, argv[optind], 1, 0) != 0 ||
@@ -710,45 +653,44 @@ static void on_fetch(void *ud, const char *url)
         fprintf(stderr, "download-iocs: fetching %s\n", url);
 }
 
-static int cmd_download_iocs(int argc, char **argv)
+enum { OPT_INDEX_URL = 256, OPT_CA_FILE };
+
+static const struct cli_opt download_opts[] = {
+    {"index-url", OPT_INDEX_URL, "URL", CLI_ARG_NONE, 0,
+     "another index (also VIGIE_IOCS_INDEX_URL)"},
+    {"ca-file", OPT_CA_FILE, "FILE", CLI_ARG_FILE, 0,
+     "trust these certificate authorities (also VIGIE_CA_FILE)"},
+};
+
+static int cmd_download_iocs(const struct cli_cmd *cmd, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"ca-file", required_argument, NULL, 'c'},
-        {"index-url", required_argument, NULL, 'u'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     struct vg_download_opts o;
     struct vg_download_summary sum;
     struct vg_diag *diag = NULL;
+    struct cli_parser p;
     char *dir = NULL;
     int c, rc;
 
     memset(&o, 0, sizeof(o));
     o.index_url = getenv("VIGIE_IOCS_INDEX_URL");
     o.ca_file = getenv("VIGIE_CA_FILE");
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    cli_parser_init(&p, cmd);
+    while ((c = cli_next_opt(&p, argc, argv)) != CLI_END) {
         switch (c) {
-        case 'c':
+        case OPT_CA_FILE:
             o.ca_file = optarg;
             break;
-        case 'u':
+        case OPT_INDEX_URL:
             o.index_url = optarg;
             break;
-        case 'h':
-            printf("usage: vigie download-iocs [--index-url URL] [--ca-file FILE]\n"
-                   "Downloads the public indicator files (the index MVT reads, and every STIX2\n"
-                   "file it lists) into $XDG_DATA_HOME/vigie/indicators, where checks find them.\n"
-                   "The only command that uses the network. HTTPS only.\n"
-                   "  --index-url URL  another index (also VIGIE_IOCS_INDEX_URL)\n"
-                   "  --ca-file FILE   trust these certificate authorities (also VIGIE_CA_FILE)\n");
+        case CLI_HELP:
             return EXIT_CLEAN;
         default:
             return EXIT_ERROR;
         }
     }
     if (optind != argc) {
-        cli_error("unexpected argument: %s", argv[optind]);
+        cli_usage_error(cmd, "unexpected argument: %s", argv[optind]);
         return EXIT_ERROR;
     }
     if (vg_iocs_user_dir(&dir) != VG_OK) {
@@ -780,92 +722,140 @@ static int cmd_download_iocs(int argc, char **argv)
 
 /* ---- vigie report ---- */
 
-static int cmd_report(int argc, char **argv)
+static int cmd_report(const struct cli_cmd *cmd, int argc, char **argv)
 {
     struct vg_diag *diag = NULL;
-    int rc;
+    struct cli_parser p;
+    const char *dir;
+    int c, rc;
 
-    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        printf("usage: vigie report RESULTS_DIR\n"
-               "Writes RESULTS_DIR/report.html from the files of a results folder (vigie's or\n"
-               "MVT's): one self-contained page, readable offline, with the verdict, the alerts\n"
-               "and what happened around each, coverage, warnings and the whole timeline.\n");
-        return EXIT_CLEAN;
-    }
-    if (argc != 2) {
-        cli_error("give one results folder (see vigie report --help)");
+    cli_parser_init(&p, cmd);
+    while ((c = cli_next_opt(&p, argc, argv)) != CLI_END)
+        return c == CLI_HELP ? EXIT_CLEAN : EXIT_ERROR;
+    if (optind + 1 != argc) {
+        cli_usage_error(cmd, "give one results folder");
         return EXIT_ERROR;
     }
+    dir = argv[optind];
     if (vg_diag_new(cli_diag_cb, &cons, &diag) != VG_OK)
         return EXIT_ERROR;
-    rc = vg_report(argv[1], diag);
+    rc = vg_report(dir, diag);
     vg_diag_free(diag);
     if (rc != VG_OK) {
-        cli_error("%s: cannot write report.html: %s", argv[1], vg_strerror(rc));
+        cli_error("%s: cannot write report.html: %s", dir, vg_strerror(rc));
         return EXIT_ERROR;
     }
     if (cons.verbosity >= 1)
-        printf("Report written to %s/report.html\n", argv[1]);
+        printf("Report written to %s/report.html\n", dir);
     return EXIT_CLEAN;
+}
+
+/* ---- vigie version ---- */
+
+static int cmd_version(const struct cli_cmd *cmd, int argc, char **argv)
+{
+    struct cli_parser p;
+    int c;
+
+    cli_parser_init(&p, cmd);
+    while ((c = cli_next_opt(&p, argc, argv)) != CLI_END)
+        return c == CLI_HELP ? EXIT_CLEAN : EXIT_ERROR;
+    if (optind != argc) {
+        cli_usage_error(cmd, "unexpected argument: %s", argv[optind]);
+        return EXIT_ERROR;
+    }
+    printf("vigie %s\n", VG_VERSION);
+    return EXIT_CLEAN;
+}
+
+/* ---- the command table ---- */
+
+/* The commands besides the checks, one row each. The help's first
+ * sentence is the command's summary in the lists. */
+struct other_cmd {
+    const char *platform; /* NULL: a top-level command */
+    const char *name;
+    int (*run)(const struct cli_cmd *cmd, int argc, char **argv);
+    const char *args;      /* in the usage line */
+    enum cli_arg complete; /* what completes args */
+    const struct cli_opt *opts;
+    size_t n_opts;
+    const char *help;
+};
+#define OPTS(t) t, sizeof(t) / sizeof((t)[0])
+#define NO_OPTS NULL, 0
+
+static const struct other_cmd other_cmds[] = {
+    {"ios", "decrypt-backup", cmd_decrypt, "-d DEST BACKUP", CLI_ARG_DIR, OPTS(decrypt_opts),
+     "Writes a decrypted copy of an encrypted backup.\n"
+     "DEST is created if needed; an unfinished decryption there is completed. MVT, iLEAPP and\n"
+     "vigie read the copy as an ordinary backup. `vigie ios check-backup` does not need it:\n"
+     "it reads encrypted backups in place, without writing plaintext anywhere."},
+    {"ios", "extract-key", cmd_extract_key, "BACKUP", CLI_ARG_DIR, OPTS(extract_key_opts),
+     "Prints the key of an encrypted backup, for -k.\n"
+     "Derives it from the password (the slow step) and prints it in hex, or writes it to a\n"
+     "file. Give it to check-backup or decrypt-backup with -k. It opens the whole backup:\n"
+     "keep it as safe as the password."},
+    {NULL, "report", cmd_report, "RESULTS_DIR", CLI_ARG_DIR, NO_OPTS,
+     "Writes report.html in a results folder (vigie's or MVT's).\n"
+     "One self-contained page, readable offline: the verdict, the alerts and what happened\n"
+     "around each, coverage, warnings and the whole timeline."},
+    {NULL, "download-iocs", cmd_download_iocs, "", CLI_ARG_NONE, OPTS(download_opts),
+     "Downloads the public indicators; the only command that uses the network.\n"
+     "The index MVT reads, and every STIX2 file it lists, go into\n"
+     "$XDG_DATA_HOME/vigie/indicators, where checks find them. HTTPS only."},
+    {NULL, "iocs", cmd_iocs, "", CLI_ARG_NONE, OPTS(iocs_opts),
+     "Lists the loaded indicators: collections, per-type counts, files and their SHA-256."},
+    {NULL, "help", cli_cmd_help, "[PLATFORM] [COMMAND]", CLI_ARG_COMMAND, NO_OPTS,
+     "Shows the commands, a platform's commands, or a command's usage and options."},
+    {NULL, "version", cmd_version, "", CLI_ARG_NONE, NO_OPTS, "Prints the version."},
+};
+
+int cli_command_at(size_t i, struct cli_cmd *out)
+{
+    const size_t n_checks = sizeof(check_cmds) / sizeof(check_cmds[0]);
+
+    memset(out, 0, sizeof(*out));
+    if (i < n_checks) {
+        const struct check_cmd *c = &check_cmds[i];
+        out->platform = c->platform;
+        out->name = c->name;
+        out->args = c->what;
+        out->complete = CLI_ARG_FILE;
+        out->help = c->help;
+        out->opts = scan_opts;
+        out->n_opts = sizeof(scan_opts) / sizeof(scan_opts[0]);
+        out->flags = c->flags;
+        out->kind = (int)c->kind;
+        out->run = cmd_scan;
+        out->row = c;
+        return 1;
+    }
+    i -= n_checks;
+    if (i < sizeof(other_cmds) / sizeof(other_cmds[0])) {
+        const struct other_cmd *c = &other_cmds[i];
+        out->platform = c->platform;
+        out->name = c->name;
+        out->args = c->args;
+        out->complete = c->complete;
+        out->help = c->help;
+        out->opts = c->opts;
+        out->n_opts = c->n_opts;
+        out->kind = -1;
+        out->run = c->run;
+        out->row = c;
+        return 1;
+    }
+    return 0;
 }
 
 /* ---- dispatch ---- */
 
-/* `vigie android` alone (or with --help): that platform's commands. 1 when
- * word is a platform. */
-static int usage_platform(const char *word)
-{
-    size_t i;
-    int found = 0;
-
-    for (i = 0; i < sizeof(check_cmds) / sizeof(check_cmds[0]); i++) {
-        const struct check_cmd *c = &check_cmds[i];
-        if (!c->platform || strcmp(c->platform, word) != 0)
-            continue;
-        if (!found)
-            printf("usage: vigie %s COMMAND [ARGS] (each: vigie %s COMMAND --help)\n\n", word,
-                   word);
-        found = 1;
-        printf("  %-24s %.*s\n", c->name, (int)strcspn(c->help, ".\n"), c->help);
-    }
-    if (found && strcmp(word, "ios") == 0)
-        printf("  %-24s write a decrypted copy of an encrypted backup\n"
-               "  %-24s print the key of an encrypted backup (for -k)\n",
-               "decrypt-backup", "extract-key");
-    return found;
-}
-
-static void usage(void)
-{
-    size_t i;
-
-    printf("vigie %s: find traces of mercenary spyware in phone acquisitions\n\n"
-           "usage: vigie [--quiet|--verbose] [--no-color] COMMAND [ARGS]\n\n"
-           "checks (each: vigie COMMAND --help):\n",
-           VG_VERSION);
-    for (i = 0; i < sizeof(check_cmds) / sizeof(check_cmds[0]); i++) {
-        const struct check_cmd *c = &check_cmds[i];
-        char name[64];
-        snprintf(name, sizeof(name), "%s%s%s", c->platform ? c->platform : "",
-                 c->platform ? " " : "", c->name);
-        printf("  %-30s %.*s\n", name, (int)strcspn(c->help, ".\n"), c->help);
-    }
-    printf("\nother commands:\n"
-           "  ios decrypt-backup       write a decrypted copy of an encrypted backup\n"
-           "  ios extract-key          print the key of an encrypted backup (for -k)\n"
-           "  report                   write report.html in a results folder (vigie's or "
-           "MVT's)\n"
-           "  download-iocs            download the public indicator files (uses the network)\n"
-           "  iocs                     list the loaded indicators\n"
-           "  version                  print the version\n\n"
-           "exit status: 0 no detections, 1 detections, 2 error (or an incomplete check)\n");
-}
-
 int main(int argc, char **argv)
 {
-    const struct check_cmd *check;
-    char *cmdline;
-    int i, ret;
+    struct cli_cmd cmd;
+    char name[128];
+    int first, n, ret;
 
 #if defined(__GLIBC__)
     /* A module's records are millions of small JSON nodes freed together;
@@ -874,62 +864,27 @@ int main(int argc, char **argv)
     mallopt(M_MXFAST, 0);
 #endif
     cli_console_init(&cons);
-    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-        if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)
-            cons.verbosity = 0;
-        else if (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "-v") == 0)
-            cons.verbosity = 2;
-        else if (strcmp(argv[i], "--no-color") == 0)
-            cons.color = 0;
-        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage();
-            return EXIT_CLEAN;
-        } else if (strcmp(argv[i], "--version") == 0) {
-            printf("vigie %s\n", VG_VERSION);
-            return EXIT_CLEAN;
-        } else {
-            cli_error("unknown option %s", argv[i]);
-            return EXIT_ERROR;
-        }
-    }
-    if (i >= argc) {
-        usage();
+    first = cli_parse_global(argc, argv, lead_iocs.paths,
+                             sizeof(lead_iocs.paths) / sizeof(lead_iocs.paths[0]), &lead_iocs.n);
+    if (first < 0)
+        return first == CLI_HELP ? EXIT_CLEAN : EXIT_ERROR;
+    n = cli_find_command(argc - first, argv + first, &cmd);
+    if (n < 0)
+        return n == CLI_HELP ? EXIT_CLEAN : EXIT_ERROR;
+    if (lead_iocs.n && !cli_has_opt(&cmd, "iocs")) {
+        cli_cmd_name(&cmd, name, sizeof(name));
+        cli_usage_error(&cmd, "--iocs does not apply to %s", name);
         return EXIT_ERROR;
     }
-    cmdline = cli_command_line(argc, argv);
+    cmdline = cli_command_line(&cmd, argc, argv);
     if (!cmdline) {
         cli_error("out of memory");
         return EXIT_ERROR;
     }
     install_signals();
-    argc -= i;
-    argv += i;
-    optind = 1;
-    if (strcmp(argv[0], "version") == 0) {
-        printf("vigie %s\n", VG_VERSION);
-        ret = EXIT_CLEAN;
-    } else if (strcmp(argv[0], "iocs") == 0) {
-        ret = cmd_iocs(argc, argv);
-    } else if (strcmp(argv[0], "download-iocs") == 0) {
-        ret = cmd_download_iocs(argc, argv);
-    } else if (strcmp(argv[0], "report") == 0) {
-        ret = cmd_report(argc, argv);
-    } else if ((check = find_check(NULL, argv[0])) != NULL) {
-        ret = cmd_scan(check, argc, argv, cmdline);
-    } else if (argc >= 2 && (check = find_check(argv[0], argv[1])) != NULL) {
-        ret = cmd_scan(check, argc - 1, argv + 1, cmdline);
-    } else if (strcmp(argv[0], "ios") == 0 && argc >= 2 && strcmp(argv[1], "decrypt-backup") == 0) {
-        ret = cmd_decrypt(argc - 1, argv + 1);
-    } else if (strcmp(argv[0], "ios") == 0 && argc >= 2 && strcmp(argv[1], "extract-key") == 0) {
-        ret = cmd_extract_key(argc - 1, argv + 1);
-    } else if ((argc == 1 ||
-                (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))) &&
-               usage_platform(argv[0])) {
-        ret = argc == 1 ? EXIT_ERROR : EXIT_CLEAN;
-    } else {
-        cli_error("unknown command: %s (see vigie --help)", argv[0]);
-        ret = EXIT_ERROR;
-    }
+    /* the command's last word is its argv[0] */
+    first += n - 1;
+    ret = cmd.run(&cmd, argc - first, argv + first);
     free(cmdline);
     return ret;
 }
