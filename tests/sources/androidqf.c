@@ -20,6 +20,7 @@
 
 #include "androidqf.h"
 #include "archives.h"
+#include "bugreport.h"
 #include "fixture.h"
 
 /* Every result file the modules write on the sample. */
@@ -340,13 +341,58 @@ static void test_not_an_acquisition(void **state)
     free(work);
 }
 
+/* The bugreport.zip androidqf takes: every bugreport module runs on it,
+ * its results named bugreport_<module> (beyond MVT, which reads none of
+ * it), in a folder and a zip of the acquisition alike. */
+static void test_nested_bugreport(void **state)
+{
+    static const enum vgfix_aqf_layout layouts[] = {VGFIX_AQF_FOLDER, VGFIX_AQF_ZIP_ROOT};
+    char *work = vgfix_tmpdir("aqf-br"), path[4096], out[4096], br[4096], *text;
+    struct vgfix_aqf *a = sample();
+    struct vgfix_br *b = NULL;
+    struct vgfix_aqf_run r;
+    size_t len = 0, i;
+    (void)state;
+
+    /* the bugreport's zip bytes, as a member of the acquisition */
+    assert_true(snprintf(br, sizeof(br), "%s/bugreport.zip", work) < (int)sizeof(br));
+    assert_int_equal(vgfix_br_new("", &b), 0);
+    assert_int_equal(vgfix_br_write_zip(b, br), 0);
+    vgfix_br_free(b);
+    text = vgfix_read_file(br, &len);
+    assert_non_null(text);
+    assert_int_equal(vgfix_aqf_add(a, "bugreport.zip", text, len, 0), 0);
+    free(text);
+    for (i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+        assert_true(snprintf(path, sizeof(path), "%s/acq-%zu%s", work, i, i ? ".zip" : "") <
+                    (int)sizeof(path));
+        assert_true(snprintf(out, sizeof(out), "%s/out-%zu", work, i) < (int)sizeof(out));
+        assert_int_equal(vgfix_aqf_write(a, layouts[i], path), 0);
+        assert_int_equal(
+            vgfix_aqf_check(VG_KIND_ANDROIDQF, path, out, vgfix_br_bundle(), NULL, 0, &r), 0);
+        assert_int_equal(r.rc, VG_OK);
+        text = read_in(out, "bugreport_dumpsys_packages.json");
+        assert_non_null(text);
+        assert_true(has(text, VGFIX_BR_APP));
+        free(text);
+        text = read_in(out, "alerts.json");
+        assert_non_null(text);
+        assert_true(has(text, "\"module\": \"bugreport_dumpsys_packages\""));
+        free(text);
+        vgfix_aqf_run_free(&r);
+    }
+    vgfix_aqf_free(a);
+    vgfix_rmtree(work);
+    free(work);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_everywhere),    cmocka_unit_test(test_wrong_shape),
         cmocka_unit_test(test_truncated_zip),      cmocka_unit_test(test_escaping_member),
         cmocka_unit_test(test_zip_bomb),           cmocka_unit_test(test_folder_link),
-        cmocka_unit_test(test_not_an_acquisition),
+        cmocka_unit_test(test_not_an_acquisition), cmocka_unit_test(test_nested_bugreport),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 
 #include "io/file.h"
 #include "sources/androidqf.h"
+#include "sources/bugreport.h"
 #include "sources/tree.h"
 
 /* No marker: the root is the top of the folder or zip, or the one folder
@@ -28,9 +29,29 @@ static const char *const aqf_known[] = {
     "ps.txt",           "processes.txt", "processes.json", "files.json",   "settings_secure.txt",
 };
 
+/* The acquisition's files, and its source (for the bugreport inside). */
+struct aqf {
+    struct vg_tree *t;
+    struct vg_source *src;
+};
+
+/* The pass also keeps bugreport.zip, the bugreport androidqf takes: its
+ * modules run on it as a nested acquisition (sources/list.h). */
 static int aqf_prepare(void *self, const struct vg_loc *const *locs, size_t n, struct vg_diag *diag)
 {
-    return vg_tree_prepare(self, locs, n, NULL, 0, diag);
+    static const char *const extra[] = {"bugreport.zip"};
+    struct aqf *a = self;
+
+    return vg_tree_prepare(a->t, locs, n, extra, VG_ARRAY_LEN(extra), diag);
+}
+
+static int aqf_nested(void *self, enum vg_kind kind, struct vg_diag *diag, struct vg_source **out)
+{
+    struct aqf *a = self;
+
+    if (kind != VG_KIND_BUGREPORT)
+        return VG_E_NOTFOUND;
+    return vg_src_bugreport_nested(a->src, a->t, "bugreport.zip", diag, out);
 }
 
 static int aqf_find(void *self, const struct vg_loc *loc,
@@ -39,11 +60,10 @@ static int aqf_find(void *self, const struct vg_loc *loc,
     switch (loc->kind) {
     case VG_LOC_AQF:
     case VG_LOC_AQF_LISTING:
-        return vg_tree_find(self, loc, cb, ud, diag);
-    /* Not served yet, each awaiting its reader: bugreport.zip as a nested
-     * tree (vg_tree_open_nested with the bugreport source's kind, its name
-     * passed to vg_tree_prepare as an extra so the pass keeps it);
-     * backup.ab through the Android backup source's stream; dumpsys.txt
+        return vg_tree_find(((struct aqf *)self)->t, loc, cb, ud, diag);
+    /* Not served yet, each awaiting its reader (bugreport.zip is: as a
+     * nested acquisition, aqf_nested): backup.ab through the Android
+     * backup source's stream; dumpsys.txt
      * split into sections (formats/android/dumpsys.h); intrusion_logs/ as
      * log files. Until then the modules of those locators find nothing
      * here, and say nothing (VG_E_NOTFOUND: no such place). */
@@ -58,18 +78,22 @@ static int aqf_find(void *self, const struct vg_loc *loc,
 
 static int aqf_open(void *self, const struct vg_file *f, struct vg_io **out, struct vg_diag *diag)
 {
-    return vg_tree_open_file(self, f, out, diag);
+    return vg_tree_open_file(((struct aqf *)self)->t, f, out, diag);
 }
 
 static void aqf_free(void *self)
 {
-    vg_tree_free(self);
+    struct aqf *a = self;
+
+    vg_tree_free(a->t);
+    free(a);
 }
 
 static const struct vg_source_ops aqf_ops = {
     .prepare = aqf_prepare,
     .find = aqf_find,
     .open = aqf_open,
+    .nested = aqf_nested,
     .free = aqf_free,
 };
 
@@ -114,6 +138,7 @@ int vg_src_androidqf_open(const char *path, const struct vg_source_opts *o, stru
 {
     struct vg_tree *t = NULL;
     struct vg_source *src = NULL;
+    struct aqf *a;
     int rc;
 
     VG_UNUSED(o);
@@ -128,13 +153,17 @@ int vg_src_androidqf_open(const char *path, const struct vg_source_opts *o, stru
     rc = vg_tree_open(path, &aqf_kind, diag, &t);
     if (rc != VG_OK)
         return rc;
-    rc = vg_source_alloc(path, &src);
+    a = vg_calloc(1, sizeof(*a));
+    rc = a ? vg_source_alloc(path, &src) : VG_E_NOMEM;
     if (rc != VG_OK) {
+        free(a);
         vg_tree_free(t);
         return rc;
     }
+    a->t = t;
+    a->src = src;
     src->ops = &aqf_ops;
-    src->self = t;
+    src->self = a;
     src->kind = "androidqf";
     src->platform = VG_PLATFORM_ANDROID;
     if (!vg_tree_is_archive(t))

@@ -48,6 +48,6 @@
  * bugreport.zip feed the same dumpsys modules). check-iocs re-checks such
  * results under the same names. Adding one: a row here and the outer
  * source's nested() op (scan/source.h). */
-#define VG_SOURCE_NESTS(X)
+#define VG_SOURCE_NESTS(X) X(VG_KIND_ANDROIDQF, VG_KIND_BUGREPORT, "bugreport_")
 
 #endif
