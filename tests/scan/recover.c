@@ -446,6 +446,49 @@ static void test_datausage_deleted_process(void **state)
     vgh_cleanup(dir);
 }
 
+/* ---- interactionC: a deleted interaction with an attacker's account ---- */
+
+static const char ic_sql[] =
+    "CREATE TABLE ZINTERACTIONS ( Z_PK INTEGER PRIMARY KEY, ZDIRECTION INTEGER,"
+    " ZISRESPONSE INTEGER, ZMECHANISM INTEGER, ZRECIPIENTCOUNT INTEGER, ZSENDER INTEGER,"
+    " ZCREATIONDATE TIMESTAMP, ZENDDATE TIMESTAMP, ZSTARTDATE TIMESTAMP, ZACCOUNT VARCHAR,"
+    " ZBUNDLEID VARCHAR, ZCONTENTURL VARCHAR, ZDOMAINIDENTIFIER VARCHAR,"
+    " ZLOCATIONUUID VARCHAR );"
+    "CREATE TABLE ZCONTACTS ( Z_PK INTEGER PRIMARY KEY, ZINCOMINGRECIPIENTCOUNT INTEGER,"
+    " ZINCOMINGSENDERCOUNT INTEGER, ZOUTGOINGRECIPIENTCOUNT INTEGER,"
+    " ZCREATIONDATE TIMESTAMP, ZFIRSTINCOMINGRECIPIENTDATE TIMESTAMP,"
+    " ZFIRSTINCOMINGSENDERDATE TIMESTAMP, ZFIRSTOUTGOINGRECIPIENTDATE TIMESTAMP,"
+    " ZLASTINCOMINGRECIPIENTDATE TIMESTAMP, ZLASTINCOMINGSENDERDATE TIMESTAMP,"
+    " ZLASTOUTGOINGRECIPIENTDATE TIMESTAMP, ZDISPLAYNAME VARCHAR, ZIDENTIFIER VARCHAR,"
+    " ZPERSONID VARCHAR );"
+    "INSERT INTO ZCONTACTS (Z_PK, ZIDENTIFIER, ZDISPLAYNAME) VALUES"
+    " (1, 'mailto:friend.of.mine@example.com', 'A friend of mine'),"
+    " (2, 'mailto:attacker.account@example.com', 'Apple Support Team');"
+    "INSERT INTO ZINTERACTIONS (Z_PK, ZDIRECTION, ZSENDER, ZSTARTDATE, ZBUNDLEID, ZCONTENTURL)"
+    " VALUES (1, 0, 1, 779000000.0, 'com.apple.MobileSMS', NULL),"
+    " (2, 0, 2, 779000100.0, 'com.apple.MobileSMS', NULL),"
+    " (3, 0, 1, 779000200.0, 'com.apple.MobileSMS', NULL);"
+    "PRAGMA secure_delete=OFF;"
+    "DELETE FROM ZINTERACTIONS WHERE Z_PK = 2;";
+
+static void test_interactionc_deleted(void **state)
+{
+    static const char *const iocs[] = {"[email-addr:value='attacker.account@example.com']", NULL};
+    char *dir =
+        vgh_backup_sql("HomeDomain", "Library/CoreDuet/People/interactionC.db", ic_sql, NULL);
+    struct vgh_result r;
+    (void)state;
+
+    vgh_run_ok(dir, iocs, "interaction_c", &r);
+    assert_int_equal(json_array_size(r.records), 2);
+    assert_int_equal(json_array_size(r.recovered), 1);
+    /* joined to its live sender: the attacker's address, and the alert */
+    assert_non_null(vgh_find_alert(r.alerts, "CRITICAL", "attacker.account@example.com"));
+    assert_non_null(vgh_find_alert(r.alerts, "CRITICAL", "in a deleted record recovered from"));
+    vgh_result_free(&r);
+    vgh_cleanup(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -458,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_safari_deleted_visit),
         cmocka_unit_test(test_tcc_revoked_grant),
         cmocka_unit_test(test_datausage_deleted_process),
+        cmocka_unit_test(test_interactionc_deleted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -445,6 +445,8 @@ static int postprocess(struct wa_maps *m, json_t *rec)
 struct row_ctx {
     struct vg_run *run;
     struct wa_maps *m;
+    const struct vg_file *f;
+    const char *sql; /* the query this schema answered */
 };
 
 static int interaction_row(void *ud, sqlite3_stmt *st)
@@ -488,9 +490,25 @@ static int load_contacts(struct vg_run *run, struct wa_maps *m)
     return VG_OK;
 }
 
+/* Deleted interactions, joined to their contacts, attachments and
+ * recipients (deleted or not): the same query on one recovered row at a
+ * time. */
+static const char *const ic_joined[] = {"ZCONTACTS", "Z_1INTERACTIONS", "ZATTACHMENT",
+                                        "Z_2INTERACTIONRECIPIENT"};
+static const struct vg_recover_spec ic_recover = {"ZINTERACTIONS", ic_joined,
+                                                  VG_ARRAY_LEN(ic_joined)};
+
+static int recover_emit(struct vg_run *run, sqlite3 *db, void *ud)
+{
+    struct row_ctx *c = ud;
+    int rc = vg_ios_sql_each(run, c->f, db, c->sql, interaction_row, c, NULL);
+
+    return rc == VG_E_NOMEM || rc == VG_E_LIMIT ? rc : VG_OK;
+}
+
 static int interaction_visit(struct vg_run *run, const struct vg_file *f, void *ud)
 {
-    struct row_ctx c = {run, ud};
+    struct row_ctx c = {run, ud, f, NULL};
     sqlite3 *db = NULL;
     size_t i;
     int rc = VG_E_NOTFOUND;
@@ -502,8 +520,12 @@ static int interaction_visit(struct vg_run *run, const struct vg_file *f, void *
         return rc;
     }
     rc = VG_E_NOTFOUND;
-    for (i = 0; i < VG_ARRAY_LEN(interactionc_sql) && rc == VG_E_NOTFOUND; i++)
-        rc = vg_ios_sql_each(run, f, db, interactionc_sql[i], interaction_row, &c, NULL);
+    for (i = 0; i < VG_ARRAY_LEN(interactionc_sql) && rc == VG_E_NOTFOUND; i++) {
+        c.sql = interactionc_sql[i];
+        rc = vg_ios_sql_each(run, f, db, c.sql, interaction_row, &c, NULL);
+    }
+    if (rc == VG_OK && vg_run_recover(run, f, db, &ic_recover, recover_emit, &c) == VG_E_NOMEM)
+        rc = VG_E_NOMEM;
     vg_sqlite_close(db);
     if (rc == VG_E_NOTFOUND) {
         /* not damage: this iOS version's schema has no such tables */
