@@ -7,6 +7,7 @@
  */
 #include "util/vg.h"
 
+#include "formats/android/aqf_checks.h"
 #include "formats/android/dumpsys_int.h"
 
 /* ---- appops ---- */
@@ -128,34 +129,6 @@ int vg_dumpsys_battery_daily_alert(const json_t *record, char *msg, size_t cap)
 
 /* ---- packages ---- */
 
-static const char *const root_packages[] = {
-    "com.noshufou.android.su",
-    "com.noshufou.android.su.elite",
-    "eu.chainfire.supersu",
-    "com.koushikdutta.superuser",
-    "com.thirdparty.superuser",
-    "com.yellowes.su",
-    "com.koushikdutta.rommanager",
-    "com.koushikdutta.rommanager.license",
-    "com.dimonvideo.luckypatcher",
-    "com.chelpus.lackypatch",
-    "com.ramdroid.appquarantine",
-    "com.ramdroid.appquarantinepro",
-    "com.devadvance.rootcloak",
-    "com.devadvance.rootcloakplus",
-    "de.robv.android.xposed.installer",
-    "com.saurik.substrate",
-    "com.zachspong.temprootremovejb",
-    "com.amphoras.hidemyroot",
-    "com.amphoras.hidemyrootadfree",
-    "com.formyhm.hiderootPremium",
-    "com.formyhm.hideroot",
-    "me.phh.superuser",
-    "eu.chainfire.supersu.pro",
-    "com.kingouser.com",
-    "com.topjohnwu.magisk",
-};
-
 static const char *const dangerous_permissions[] = {
     "android.permission.ACCESS_COARSE_LOCATION",
     "android.permission.ACCESS_FINE_LOCATION",
@@ -189,9 +162,10 @@ static int in_list(const char *s, const char *const *list, size_t n)
     return 0;
 }
 
+/* MVT's ROOT_PACKAGES, the list the AndroidQF packages check uses too */
 int vg_dumpsys_is_root_package(const char *name)
 {
-    return in_list(name, root_packages, VG_ARRAY_LEN(root_packages));
+    return vg_aqf_root_package(name);
 }
 
 size_t vg_dumpsys_dangerous_permissions(const json_t *record)
