@@ -1325,69 +1325,95 @@ static int hset_add(struct hset *h, const unsigned char *key, size_t max)
     return VG_OK;
 }
 
-static void put_be64(unsigned char b[8], uint64_t v)
+/* SHA-256 fetched once per run (EVP_sha256() in every init would look the
+ * algorithm up under a lock, row after row), fed through a small buffer:
+ * a row is many short fields. */
+struct hasher {
+    EVP_MD_CTX *ctx;
+    EVP_MD *sha;
+    unsigned char b[256];
+    size_t n;
+    int ok;
+};
+
+static int hasher_init(struct hasher *h)
 {
+    h->ctx = EVP_MD_CTX_new();
+    h->sha = EVP_MD_fetch(NULL, "SHA256", NULL);
+    return h->ctx && h->sha ? VG_OK : VG_E_NOMEM;
+}
+
+static void hasher_clear(struct hasher *h)
+{
+    EVP_MD_CTX_free(h->ctx);
+    EVP_MD_free(h->sha);
+}
+
+static void hb_flush(struct hasher *h)
+{
+    if (h->n && h->ok)
+        h->ok = EVP_DigestUpdate(h->ctx, h->b, h->n);
+    h->n = 0;
+}
+
+static void hb_put(struct hasher *h, const void *p, size_t n)
+{
+    if (n > sizeof(h->b) - h->n)
+        hb_flush(h);
+    if (n >= sizeof(h->b)) {
+        h->ok = h->ok && EVP_DigestUpdate(h->ctx, p, n);
+        return;
+    }
+    memcpy(h->b + h->n, p, n);
+    h->n += n;
+}
+
+static void hb_u64(struct hasher *h, uint64_t v)
+{
+    unsigned char b[8];
     size_t i;
 
     for (i = 8; i-- > 0;) {
         b[i] = (unsigned char)v;
         v >>= 8;
     }
+    hb_put(h, b, sizeof(b));
 }
 
-static int md_u64(EVP_MD_CTX *md, uint64_t v)
+static void hb_value(struct hasher *h, const struct vg_sqlr_value *v, int as_null)
 {
-    unsigned char b[8];
-
-    put_be64(b, v);
-    return EVP_DigestUpdate(md, b, sizeof(b));
-}
-
-static int md_value(EVP_MD_CTX *md, const struct vg_sqlr_value *v, int as_null)
-{
-    unsigned char t = (unsigned char)(as_null ? VG_SQLR_NULL : v->type);
+    enum vg_sqlr_type t = as_null ? VG_SQLR_NULL : v->type;
+    unsigned char tb = (unsigned char)t;
     uint64_t bits;
 
-    if (!EVP_DigestUpdate(md, &t, 1))
-        return 0;
-    switch (as_null ? VG_SQLR_NULL : v->type) {
-    case VG_SQLR_INT:
-        return md_u64(md, (uint64_t)v->i);
-    case VG_SQLR_REAL:
+    hb_put(h, &tb, 1);
+    if (t == VG_SQLR_INT) {
+        hb_u64(h, (uint64_t)v->i);
+    } else if (t == VG_SQLR_REAL) {
         memcpy(&bits, &v->r, sizeof(bits));
-        return md_u64(md, bits);
-    case VG_SQLR_TEXT:
-    case VG_SQLR_BLOB:
-        return md_u64(md, v->n) && (v->n == 0 || EVP_DigestUpdate(md, v->p, v->n));
-    case VG_SQLR_NULL:
-    default:
-        return 1;
+        hb_u64(h, bits);
+    } else if (t == VG_SQLR_TEXT || t == VG_SQLR_BLOB) {
+        hb_u64(h, v->n);
+        if (v->n)
+            hb_put(h, v->p, v->n);
     }
 }
 
-/* SHA-256 (first 16 bytes) of a row's values, with its rowid when rowid is
- * not NULL. The rowid alias counts as NULL (the record stores it so) and
- * trailing NULLs are dropped, so a row read before and after an ALTER TABLE
- * ADD COLUMN hashes alike. */
-static int row_hash(EVP_MD_CTX *md, const struct vg_sqlr_schema *s, const int64_t *rowid,
-                    const struct vg_sqlr_value *v, size_t n, unsigned char out[HASH_LEN])
+static int hb_begin(struct hasher *h, unsigned char tag)
 {
-    unsigned char dg[EVP_MAX_MD_SIZE], tag = rowid ? 'K' : 'C';
-    unsigned int dl = 0;
-    size_t i;
+    h->n = 0;
+    h->ok = EVP_DigestInit_ex2(h->ctx, h->sha, NULL);
+    hb_put(h, &tag, 1);
+    return h->ok;
+}
 
-    while (n > 0 && (v[n - 1].type == VG_SQLR_NULL || n - 1 == s->rowid_col))
-        n--;
-    if (!EVP_DigestInit_ex(md, EVP_sha256(), NULL) || !EVP_DigestUpdate(md, &tag, 1))
-        return VG_E_CRYPTO;
-    if (rowid && !md_u64(md, (uint64_t)*rowid))
-        return VG_E_CRYPTO;
-    if (!md_u64(md, n))
-        return VG_E_CRYPTO;
-    for (i = 0; i < n; i++)
-        if (!md_value(md, &v[i], i == s->rowid_col))
-            return VG_E_CRYPTO;
-    if (!EVP_DigestFinal_ex(md, dg, &dl) || dl < HASH_LEN)
+static int hb_end(struct hasher *h, unsigned char out[HASH_LEN])
+{
+    unsigned char dg[EVP_MAX_MD_SIZE];
+    unsigned int dl = 0;
+
+    hb_flush(h);
+    if (!h->ok || !EVP_DigestFinal_ex(h->ctx, dg, &dl) || dl < HASH_LEN)
         return VG_E_CRYPTO;
     memcpy(out, dg, HASH_LEN);
     if (key_empty(out))
@@ -1395,10 +1421,38 @@ static int row_hash(EVP_MD_CTX *md, const struct vg_sqlr_schema *s, const int64_
     return VG_OK;
 }
 
+/* The hashes of a row: c over its values (SHA-256, first 16 bytes), and
+ * when k is not NULL, k over its rowid and c. The rowid alias counts as
+ * NULL (the record stores it so) and trailing NULLs are dropped, so a row
+ * read before and after an ALTER TABLE ADD COLUMN hashes alike. */
+static int row_hash(struct hasher *h, const struct vg_sqlr_schema *s, int64_t rowid,
+                    const struct vg_sqlr_value *v, size_t n, unsigned char c[HASH_LEN],
+                    unsigned char k[HASH_LEN])
+{
+    size_t i;
+    int rc;
+
+    while (n > 0 && (v[n - 1].type == VG_SQLR_NULL || n - 1 == s->rowid_col))
+        n--;
+    if (!hb_begin(h, 'C'))
+        return VG_E_CRYPTO;
+    hb_u64(h, n);
+    for (i = 0; i < n; i++)
+        hb_value(h, &v[i], i == s->rowid_col);
+    rc = hb_end(h, c);
+    if (rc != VG_OK || !k)
+        return rc;
+    if (!hb_begin(h, 'K'))
+        return VG_E_CRYPTO;
+    hb_u64(h, (uint64_t)rowid);
+    hb_put(h, c, HASH_LEN);
+    return hb_end(h, k);
+}
+
 struct vg_sqlr_live {
     struct hset keys;     /* rowid and values */
     struct hset contents; /* values alone */
-    EVP_MD_CTX *md;
+    struct hasher h;
     size_t rows;
 };
 
@@ -1408,9 +1462,8 @@ int vg_sqlr_live_new(struct vg_sqlr_live **out)
 
     if (!l)
         return VG_E_NOMEM;
-    l->md = EVP_MD_CTX_new();
-    if (!l->md) {
-        free(l);
+    if (hasher_init(&l->h) != VG_OK) {
+        vg_sqlr_live_free(l);
         return VG_E_NOMEM;
     }
     *out = l;
@@ -1421,7 +1474,7 @@ static void live_clear(struct vg_sqlr_live *l)
 {
     free(l->keys.k);
     free(l->contents.k);
-    EVP_MD_CTX_free(l->md);
+    hasher_clear(&l->h);
 }
 
 void vg_sqlr_live_free(struct vg_sqlr_live *l)
@@ -1432,14 +1485,12 @@ void vg_sqlr_live_free(struct vg_sqlr_live *l)
     free(l);
 }
 
-static int live_add(struct vg_sqlr_live *l, EVP_MD_CTX *md, const struct vg_sqlr_schema *s,
+static int live_add(struct vg_sqlr_live *l, struct hasher *h, const struct vg_sqlr_schema *s,
                     int64_t rowid, const struct vg_sqlr_value *v, size_t n)
 {
     unsigned char k[HASH_LEN], c[HASH_LEN];
-    int rc = row_hash(md, s, &rowid, v, n, k);
+    int rc = row_hash(h, s, rowid, v, n, c, k);
 
-    if (rc == VG_OK)
-        rc = row_hash(md, s, NULL, v, n, c);
     if (rc == VG_OK)
         rc = hset_add(&l->keys, k, VG_SQLR_MAX_LIVE_ROWS);
     if (rc == VG_OK)
@@ -1454,7 +1505,7 @@ int vg_sqlr_live_add(struct vg_sqlr_live *l, const struct vg_sqlr_schema *s, int
 {
     if (n > s->ncols)
         return VG_E_INVAL;
-    return live_add(l, l->md, s, rowid, values, n);
+    return live_add(l, &l->h, s, rowid, values, n);
 }
 
 /* ------------------------------------------------------------ a run */
@@ -1471,6 +1522,17 @@ struct trunk {
 struct bitmap {
     uint8_t *b;
     uint32_t n; /* bits */
+};
+
+/* What decoding a cell fills in. The live rows are read only when a pass
+ * finds its first candidate (a database where nothing was deleted costs no
+ * hashing), in the middle of that pass: then with a spare set, as the
+ * candidate's values point into these. */
+struct dec {
+    unsigned char *pg, *pay;
+    size_t pay_cap;
+    uint64_t *types;
+    struct vg_sqlr_value *vals;
 };
 
 struct run {
@@ -1502,7 +1564,9 @@ struct run {
     struct vg_sqlr_live own;
     const struct vg_sqlr_live *live;
     struct hset got_keys, got_contents;
-    EVP_MD_CTX *md;
+    struct hasher h;
+    int live_ready;   /* the live rows are read (at the first candidate) */
+    struct dec spare; /* decoding buffers for reading them in mid-pass */
     /* looking a table up in sqlite_master */
     const char *want;
     char *found_sql;
@@ -1581,10 +1645,10 @@ static int run_init(struct run *x, struct vg_sqlr *r, const struct vg_sqlr_schem
     x->types_save = vg_calloc(s->ncols, sizeof(*x->types_save));
     x->vals = vg_calloc(s->ncols, sizeof(*x->vals));
     x->chain = vg_calloc(chain, sizeof(*x->chain));
-    x->md = EVP_MD_CTX_new();
-    x->own.md = x->md;
     x->live = &x->own;
-    if (!x->pg || !x->ovf || !x->types || !x->types_save || !x->vals || !x->chain || !x->md)
+    if (!x->pg || !x->ovf || !x->types || !x->types_save || !x->vals || !x->chain)
+        return VG_E_NOMEM;
+    if (hasher_init(&x->h) != VG_OK)
         return VG_E_NOMEM;
     if (bitmap_init(&x->table_pages, bits) || bitmap_init(&x->trunks, bits) ||
         bitmap_init(&x->fl_seen, bits) || bitmap_init(&x->chain_seen, bits))
@@ -1615,7 +1679,11 @@ static void run_free(struct run *x)
     free(x->got_keys.k);
     free(x->got_contents.k);
     free(x->found_sql);
-    EVP_MD_CTX_free(x->md);
+    free(x->spare.pg);
+    free(x->spare.pay);
+    free(x->spare.types);
+    free(x->spare.vals);
+    hasher_clear(&x->h);
 }
 
 /* Counts a page read against the cap. */
@@ -1935,15 +2003,20 @@ static int plausible(const struct run *x, size_t n)
     return 0;
 }
 
+static void live_build(struct run *x);
+
 /* Is the row already known (live, or delivered)? Adds it to the delivered
  * ones when not. */
 static int known(struct run *x, int has_rowid, int64_t rowid, size_t n)
 {
     unsigned char k[HASH_LEN], c[HASH_LEN];
-    int rc = row_hash(x->md, x->s, NULL, x->vals, n, c);
+    int rc;
 
-    if (rc == VG_OK && has_rowid)
-        rc = row_hash(x->md, x->s, &rowid, x->vals, n, k);
+    if (!x->live_ready)
+        live_build(x);
+    if (x->rc != VG_OK)
+        return 1;
+    rc = row_hash(&x->h, x->s, rowid, x->vals, n, c, has_rowid ? k : NULL);
     if (rc != VG_OK) {
         x->rc = rc;
         return 1;
@@ -2597,7 +2670,8 @@ static void walk_interior(struct run *x, const unsigned char *pg, uint32_t pgno,
     tree_push(x, child, pgno);
 }
 
-static void walk_leaf(struct run *x, const unsigned char *pg, uint32_t pgno,
+/* Hands every cell of a live leaf page to on_row. */
+static void leaf_rows(struct run *x, const unsigned char *pg, uint32_t pgno,
                       void (*on_row)(struct run *x, int64_t rowid, size_t n))
 {
     struct leaf_hdr l;
@@ -2610,8 +2684,6 @@ static void walk_leaf(struct run *x, const unsigned char *pg, uint32_t pgno,
         x->damaged = 1;
         return;
     }
-    if (!u32v_push(x, &x->leaves, pgno))
-        return;
     for (i = 0; i < l.ncell && x->rc == VG_OK; i++) {
         n = cell_at(x, pg, &l, i, &c) ? cell_decode(x, pg, c, &rowid, 1) : 0;
         if (!n) {
@@ -2621,6 +2693,22 @@ static void walk_leaf(struct run *x, const unsigned char *pg, uint32_t pgno,
         }
         on_row(x, rowid, n);
     }
+}
+
+/* Lists a leaf page of the table, and hands its rows to on_row unless it
+ * is NULL (recovery reads them later, when it needs them: live_build). */
+static void walk_leaf(struct run *x, const unsigned char *pg, uint32_t pgno,
+                      void (*on_row)(struct run *x, int64_t rowid, size_t n))
+{
+    struct leaf_hdr l;
+
+    if (!leaf_header(x, pg, pgno, &l)) {
+        note(x->r, VG_DIAG_WARN, "page %u: table leaf header out of place", pgno);
+        x->damaged = 1;
+        return;
+    }
+    if (u32v_push(x, &x->leaves, pgno) && on_row)
+        leaf_rows(x, pg, pgno, on_row);
 }
 
 /* Walks the table's b-tree from root, breadth first, handing every live
@@ -2659,12 +2747,75 @@ static void walk_table(struct run *x, uint32_t root,
 
 static void live_row(struct run *x, int64_t rowid, size_t n)
 {
-    int rc = live_add(&x->own, x->md, x->s, rowid, x->vals, n);
+    int rc = live_add(&x->own, &x->h, x->s, rowid, x->vals, n);
 
     if (rc == VG_E_LIMIT)
         stop_limit(x, "live rows");
     else if (rc != VG_OK && x->rc == VG_OK)
         x->rc = rc;
+}
+
+static void dec_swap(struct run *x)
+{
+    struct dec d = x->spare;
+
+    x->spare.pg = x->pg;
+    x->spare.pay = x->pay;
+    x->spare.pay_cap = x->pay_cap;
+    x->spare.types = x->types;
+    x->spare.vals = x->vals;
+    x->pg = d.pg;
+    x->pay = d.pay;
+    x->pay_cap = d.pay_cap;
+    x->types = d.types;
+    x->vals = d.vals;
+}
+
+static int spare_alloc(struct run *x)
+{
+    x->spare.pg = vg_malloc(x->r->page_size);
+    x->spare.types = vg_calloc(x->s->ncols, sizeof(*x->spare.types));
+    x->spare.vals = vg_calloc(x->s->ncols, sizeof(*x->spare.vals));
+    if (x->spare.pg && x->spare.types && x->spare.vals)
+        return 1;
+    x->rc = x->rc ? x->rc : VG_E_NOMEM;
+    return 0;
+}
+
+/* Reads the table's live rows into the live set, at the first candidate a
+ * pass finds, with the spare buffers (the candidate's stay as they are).
+ * A live row that cannot be read stops the recovery: a recovered row could
+ * not be told apart from it. */
+static void live_build(struct run *x)
+{
+    size_t hi = x->hi, lost_end = x->lost_end, i;
+    uint32_t pgno;
+
+    x->live_ready = 1;
+    if (!spare_alloc(x))
+        return;
+    dec_swap(x);
+    x->lenient = 1;
+    for (i = 0; i < x->leaves.n && x->rc == VG_OK; i++) {
+        pgno = x->leaves.v[i];
+        if (page_live(x, pgno, x->pg)) {
+            leaf_rows(x, x->pg, pgno, live_row);
+        } else if (x->rc == VG_OK) {
+            note(x->r, VG_DIAG_WARN, "page %u cannot be read", pgno);
+            x->damaged = 1;
+        }
+    }
+    x->lenient = 0;
+    dec_swap(x);
+    x->hi = hi;
+    x->lost_end = lost_end;
+    x->st.live_rows = x->live->rows;
+    if (x->rc == VG_OK && x->damaged) {
+        note(x->r, VG_DIAG_WARN,
+             "the table's live rows cannot all be read: nothing recovered, as "
+             "a live row could not be told apart");
+        x->rc = VG_E_CORRUPT;
+    }
 }
 
 /* ------------------------------------------------------------ freelist */
@@ -2883,9 +3034,10 @@ int vg_sqlr_recover(struct vg_sqlr *r, const struct vg_sqlr_schema *s,
     x.cb = cb;
     x.ud = ud;
     x.live = given ? given : &x.own;
+    x.live_ready = given != NULL;
     freelist_walk(&x);
     if (s->root)
-        walk_table(&x, s->root, live_row);
+        walk_table(&x, s->root, NULL);
     else if (!given)
         x.rc = VG_E_INVAL;
     if (x.rc == VG_OK && x.damaged && !given) {
