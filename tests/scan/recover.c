@@ -446,6 +446,82 @@ static void test_datausage_deleted_process(void **state)
     vgh_cleanup(dir);
 }
 
+/* ---- netusage (filesystem dumps): the same, through NetBase ---- */
+
+static void test_netusage_deleted_process(void **state)
+{
+    static const char *const iocs[] = {"[process:name='bh']", NULL};
+    struct vgfix_fs *fs = vgfix_fs_new();
+    const json_t *rec;
+    struct vgh_result r;
+    (void)state;
+
+    assert_non_null(fs);
+    vgh_fs_sql(fs, "private/var/networkd/netusage.sqlite", du_sql);
+    vgh_run_dump(fs, iocs, "netusage", 1, &r);
+    assert_int_equal(json_array_size(r.recovered), 1);
+    rec = json_array_get(r.recovered, 0);
+    assert_string_equal(vgh_must_str(rec, "proc_name"), "bh");
+    assert_string_equal(vgh_must_str(json_object_get(rec, "recovered"), "table"), "ZPROCESS");
+    assert_non_null(vgh_find_alert(r.alerts, "CRITICAL", "in a deleted record recovered from"));
+    /* MVT's check on the live table still sees the gap the deletion left */
+    assert_non_null(vgh_find_alert(r.alerts, "LOW", "Missing process 2."));
+    assert_null(vgh_find_record(r.recovered, "proc_name", "News"));
+    assert_non_null(strstr(r.timeline, "[deleted record recovered from"));
+    vgh_result_free(&r);
+    vgfix_fs_free(fs);
+}
+
+/* ---- check-iocs: a recovered process stays out of the tampering checks ---- */
+
+static void test_recheck_recovered_process(void **state)
+{
+    static const char *const iocs[] = {"[process:name='bh']", NULL};
+    char *dir =
+        vgh_backup_sql("WirelessDomain", "Library/Databases/DataUsage.sqlite", du_sql, NULL);
+    char *out = vgfix_tmpdir("recover-du-in"), *out2 = vgfix_tmpdir("recover-du-out");
+    char *bundle = vgh_bundle(iocs), path[4096];
+    struct vg_iocs *set = NULL;
+    struct vg_diag *diag = NULL;
+    struct vg_scan_opts so;
+    struct vg_summary sum;
+    struct vgh_result r;
+    json_t *alerts;
+    size_t i;
+    (void)state;
+
+    vgh_run_ok(dir, iocs, "datausage", &r);
+    assert_non_null(vgh_find_alert(r.alerts, "LOW", "Missing process 2."));
+    /* check-iocs on what the check wrote: the recovered process 2 does
+     * not close the gap its deletion left in the live table */
+    for (i = 0; i < 2; i++) {
+        const char *name = i ? "datausage_recovered.json" : "datausage.json";
+        json_t *j = i ? r.recovered : r.records;
+        snprintf(path, sizeof(path), "%s/%s", out, name);
+        assert_int_equal(json_dump_file(j, path, 0), 0);
+    }
+    assert_int_equal(vg_iocs_new(&set), VG_OK);
+    assert_int_equal(vg_diag_new(NULL, NULL, &diag), VG_OK);
+    assert_int_equal(vg_iocs_load_buffer(set, "t.stix2", bundle, strlen(bundle), diag), VG_OK);
+    memset(&so, 0, sizeof(so));
+    so.target = out;
+    so.output_dir = out2;
+    assert_int_equal(vgfix_check(VG_KIND_RESULTS, out, set, &so, NULL, diag, &sum), VG_OK);
+    snprintf(path, sizeof(path), "%s/datausage_detected.json", out2);
+    alerts = json_load_file(path, 0, NULL);
+    assert_non_null(alerts);
+    assert_non_null(vgh_find_alert(alerts, "LOW", "Missing process 2."));
+    assert_non_null(vgh_find_alert(alerts, "CRITICAL", "in a deleted record recovered from"));
+    json_decref(alerts);
+    vgh_cleanup(out2);
+    vg_iocs_free(set);
+    vg_diag_free(diag);
+    free(bundle);
+    vgh_result_free(&r);
+    vgh_cleanup(dir);
+    vgh_cleanup(out);
+}
+
 /* ---- interactionC: a deleted interaction with an attacker's account ---- */
 
 static const char ic_sql[] =
@@ -501,6 +577,8 @@ int main(void)
         cmocka_unit_test(test_safari_deleted_visit),
         cmocka_unit_test(test_tcc_revoked_grant),
         cmocka_unit_test(test_datausage_deleted_process),
+        cmocka_unit_test(test_netusage_deleted_process),
+        cmocka_unit_test(test_recheck_recovered_process),
         cmocka_unit_test(test_interactionc_deleted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -47,6 +47,22 @@ static const char sql_wifi[] =
     USAGE_SQL("ZLIVEUSAGE.ZWIFIIN AS wifi_in, ZLIVEUSAGE.ZWIFIOUT AS wifi_out");
 static const char sql_no_wifi[] = USAGE_SQL("NULL AS wifi_in, NULL AS wifi_out");
 
+/* A deleted process (what Pegasus was seen removing), recovered: the same
+ * columns, from the process with its live usage, deleted or not. */
+#define RECOVERED_SQL(wifi)                                                                        \
+    "SELECT ZPROCESS.ZFIRSTTIMESTAMP AS first_ts, ZPROCESS.ZTIMESTAMP AS ts, "                     \
+    "ZPROCESS.ZPROCNAME AS proc_name, ZPROCESS.ZBUNDLENAME AS bundle_id, "                         \
+    "ZPROCESS.Z_PK AS proc_id, " wifi ", ZLIVEUSAGE.ZWWANIN AS wwan_in, "                          \
+    "ZLIVEUSAGE.ZWWANOUT AS wwan_out, ZLIVEUSAGE.Z_PK AS live_id, "                                \
+    "ZLIVEUSAGE.ZHASPROCESS AS live_proc_id, ZLIVEUSAGE.ZTIMESTAMP AS live_ts "                    \
+    "FROM ZPROCESS LEFT JOIN ZLIVEUSAGE ON ZLIVEUSAGE.ZHASPROCESS = ZPROCESS.Z_PK"
+static const char recovered_wifi[] =
+    RECOVERED_SQL("ZLIVEUSAGE.ZWIFIIN AS wifi_in, ZLIVEUSAGE.ZWIFIOUT AS wifi_out");
+static const char recovered_no_wifi[] = RECOVERED_SQL("NULL AS wifi_in, NULL AS wifi_out");
+static const char *const net_joined[] = {"ZLIVEUSAGE"};
+static const struct vg_recover_spec net_recover = {"ZPROCESS", net_joined,
+                                                   VG_ARRAY_LEN(net_joined)};
+
 /* The record's keys are MVT's (net_base.h); the statement's columns are
  * the same but for the three times (first_ts, ts, live_ts), which become
  * isodates. */
@@ -574,7 +590,7 @@ static int add_missing(struct vg_run *run, struct du_state *st, struct du_row *r
     int64_t id = row->u[F_PROC_ID].i;
     int rc;
 
-    if (!vg_run_rechecking(run)) {
+    if (!vg_run_rechecking(run) || vg_run_recovering(run)) {
         if (grow_ptrs(&st->rows, &st->cap_rows, st->n_rows, sizeof(*st->rows)) != VG_OK) {
             du_unref(row);
             return VG_E_NOMEM;
@@ -683,7 +699,9 @@ static int check_process_names(struct vg_run *run, const struct vg_rec *r, du_pr
     const char *slash;
     char part[256];
 
-    if (!name || !vg_val_truthy(vg_rec_val(r, F_PROC_ID)))
+    /* a recovered process whose cell header (its id) was overwritten is
+     * still a name to check */
+    if (!name || (!vg_val_truthy(vg_rec_val(r, F_PROC_ID)) && !vg_run_recovering(run)))
         return 0;
     if (probe(run, r, name, when))
         return 1;
@@ -758,12 +776,12 @@ static int col_val(sqlite3_stmt *st, int i, struct vg_val *v, char **b64)
     }
 }
 
-/* Statement column of each field (the times are the raw timestamps). */
-static const int du_col[N_FIELDS] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
-
 struct usage_ctx {
     struct vg_run *run;
     struct du_state *st;
+    const struct vg_file *f;
+    int wifi;      /* ZLIVEUSAGE has the Wi-Fi columns */
+    int recovered; /* the rows are deleted ones (recover_emit) */
 };
 
 static int keep_row(struct du_state *st, struct vg_val *v)
@@ -783,6 +801,24 @@ static int keep_row(struct du_state *st, struct vg_val *v)
     return learn(st, row);
 }
 
+/* A recovered row is not part of the tampering checks (they are about the
+ * live table): it is a record of its own, checked as it is emitted. */
+static int emit_recovered(struct vg_run *run, struct du_state *st, struct vg_val *v)
+{
+    struct du_row *row = du_row_new(v, st->seq++);
+    struct vg_rec *r = row ? vg_run_rec(run, st->schema) : NULL;
+    int rc;
+
+    if (!r) {
+        du_unref(row);
+        return VG_E_NOMEM;
+    }
+    du_fill(r, row);
+    rc = vg_run_emit(run, r);
+    du_unref(row);
+    return rc;
+}
+
 static int usage_row(void *ud, sqlite3_stmt *st)
 {
     struct usage_ctx *c = ud;
@@ -791,8 +827,9 @@ static int usage_row(void *ud, sqlite3_stmt *st)
     struct vg_val v[N_FIELDS], t;
     int f, rc = VG_OK;
 
+    /* the statement's columns are the fields, the times raw */
     for (f = 0; f < N_FIELDS && rc == VG_OK; f++)
-        rc = col_val(st, du_col[f], &v[f], &b64[f]);
+        rc = col_val(st, f, &v[f], &b64[f]);
     if (rc == VG_OK) {
         /* each time on its own (MVT leaves both raw when one is missing) */
         t = v[F_FIRST];
@@ -804,7 +841,7 @@ static int usage_row(void *ud, sqlite3_stmt *st)
             mactime_val(&t, &v[F_LIVE_ISO], live);
         else
             v[F_LIVE_ISO] = v[F_FIRST];
-        rc = keep_row(c->st, v);
+        rc = c->recovered ? emit_recovered(c->run, c->st, v) : keep_row(c->st, v);
     }
     for (f = 0; f < N_FIELDS; f++)
         free(b64[f]);
@@ -816,9 +853,22 @@ static int usage_row(void *ud, sqlite3_stmt *st)
     return rc;
 }
 
+/* Deleted processes: the recovery query on one recovered row at a time. */
+static int recover_emit(struct vg_run *run, sqlite3 *db, void *ud)
+{
+    struct usage_ctx *c = ud;
+    int rc;
+
+    c->recovered = 1;
+    rc = vg_ios_sql_each(run, c->f, db, c->wifi ? recovered_wifi : recovered_no_wifi, usage_row, c,
+                         NULL);
+    c->recovered = 0;
+    return rc == VG_E_NOMEM || rc == VG_E_LIMIT ? rc : VG_OK;
+}
+
 static int usage_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
 {
-    struct usage_ctx c = {run, ud};
+    struct usage_ctx c = {run, ud, f, 0, 0};
     int rc;
 
     if (!vg_sqlite_has_table(db, "ZLIVEUSAGE") || !vg_sqlite_has_table(db, "ZPROCESS")) {
@@ -826,17 +876,21 @@ static int usage_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, vo
         vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "no ZLIVEUSAGE/ZPROCESS table");
         return VG_OK;
     }
-    rc = vg_ios_sql_each(run, f, db,
-                         vg_sqlite_has_column(db, "ZLIVEUSAGE", "ZWIFIIN") ? sql_wifi : sql_no_wifi,
-                         usage_row, &c, NULL);
+    c.wifi = vg_sqlite_has_column(db, "ZLIVEUSAGE", "ZWIFIIN");
+    rc = vg_ios_sql_each(run, f, db, c.wifi ? sql_wifi : sql_no_wifi, usage_row, &c, NULL);
     if (rc == VG_E_NOMEM)
         return rc;
+    if (rc == VG_OK) {
+        rc = vg_run_recover(run, f, db, &net_recover, recover_emit, &c);
+        if (rc == VG_E_NOMEM)
+            return rc;
+    }
     if (rc == VG_E_LIMIT) {
         vg_run_coverage(run, VG_COV_PARTIAL, f->display, "more than %u rows", VG_MAX_SORTED_ROWS);
     } else if (rc == VG_E_NOTFOUND) {
         vg_run_log(run, VG_DIAG_INFO, "%s: %s", f->display,
                    "table or column not in this iOS version's schema");
-        vg_run_coverage(run, VG_COV_PARTIAL, f->display,
+        vg_run_coverage(run, VG_COV_SCHEMA, f->display,
                         "table or column not in this iOS version's schema");
     } else if (rc != VG_OK) {
         vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "%s", vg_strerror(rc));
@@ -998,7 +1052,9 @@ void vg_net_check_one(struct vg_run *run, const struct vg_rec *r)
 {
     struct du_state *st;
 
-    if (!vg_run_rechecking(run)) {
+    /* a recovered record (saved in <module>_recovered.json) stays out of the
+     * tampering checks, as on a fresh extraction */
+    if (!vg_run_rechecking(run) || vg_run_recovering(run)) {
         check_process_names(run, r, probe_alert);
         return;
     }
@@ -1016,11 +1072,6 @@ static int int64_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int pending_cmp(const void *a, const void *b)
-{
-    return first_cmp(a, b);
-}
-
 static int pending_seq_cmp(const void *a, const void *b)
 {
     const struct du_row *x = *(const struct du_row *const *)a;
@@ -1029,7 +1080,8 @@ static int pending_seq_cmp(const void *a, const void *b)
 }
 
 /* Saved results: the tampering checks, the placeholders the saved
- * records lack, then the process alerts in the records' sorted order. */
+ * records lack, then the process alerts in the records' sorted order
+ * (without the checks, short of memory, in the records' order). */
 void vg_net_finish(struct vg_run *run)
 {
     struct du_state *st = *vg_run_state(run);
@@ -1040,24 +1092,21 @@ void vg_net_finish(struct vg_run *run)
         return;
     if (st->failed) {
         vg_run_log(run, VG_DIAG_ERROR, "out of memory: deleted and missing processes not checked");
-        vg_run_nomem(run);
-        du_state_free(run);
-        return;
-    }
-    if (st->analyse) {
+        rc = VG_E_NOMEM;
+    } else if (st->analyse) {
         if (st->n_placeholders > 1)
             qsort(st->placeholders, st->n_placeholders, sizeof(*st->placeholders), int64_cmp);
         report_manipulated(run, st);
         st->finishing = 1;
         rc = report_missing(run, st);
-        if (st->n_pending > 1)
-            qsort(st->pending, st->n_pending, sizeof(*st->pending),
-                  st->sorted ? pending_cmp : pending_seq_cmp);
-        for (i = 0; i < st->n_pending; i++) {
-            du_fill(&st->rec, st->pending[i]);
-            check_process_names(run, &st->rec, probe_alert);
-            vg_rec_reset(&st->rec);
-        }
+    }
+    if (st->n_pending > 1)
+        qsort(st->pending, st->n_pending, sizeof(*st->pending),
+              st->sorted ? first_cmp : pending_seq_cmp);
+    for (i = 0; i < st->n_pending; i++) {
+        du_fill(&st->rec, st->pending[i]);
+        check_process_names(run, &st->rec, probe_alert);
+        vg_rec_reset(&st->rec);
     }
     if (rc == VG_E_NOMEM)
         vg_run_nomem(run);

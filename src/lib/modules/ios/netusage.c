@@ -479,7 +479,8 @@ const struct vg_module vg_mod_netusage = {
     .class_name = "Netusage",
     .description = "per-process network use from netusage.sqlite; process indicators, deleted "
                    "process rows, gaps in process ids, binaries missing from the dump, processes "
-                   "deleted from one of netusage.sqlite and DataUsage.sqlite",
+                   "deleted from one of netusage.sqlite and DataUsage.sqlite, deleted processes "
+                   "recovered",
     .locs = nu_locs,
     .n_locs = VG_ARRAY_LEN(nu_locs),
     .fields = vg_net_fields,
