@@ -595,6 +595,42 @@ static void test_secure_delete(void **state)
     vg_diag_free(d);
 }
 
+/* Nothing deleted. Free space holding no record: the pages are read and
+ * no live row is hashed (they are read only when a candidate turns up).
+ * Page splits leave copies of live rows in free space: then the live rows
+ * are read, and the copies dropped. */
+static void nothing_deleted(int rows, int page_size, size_t live_rows)
+{
+    struct vg_diag *d = diag_new();
+    struct haul h = {0};
+    struct vg_sqlr_stats st;
+    struct img m;
+    char pragmas[96];
+    sqlite3 *db;
+
+    snprintf(pragmas, sizeof(pragmas), "PRAGMA secure_delete=OFF; PRAGMA page_size=%d", page_size);
+    db = img_open(&m, pragmas);
+    plant(db, 1, rows, 0);
+    img_read(&m, db, 1, rows);
+    assert_int_equal(vgfix_sqlite_close(db), 0);
+    memset(&st, 0, sizeof(st));
+    assert_int_equal(recover_bytes(m.db, m.db_len, NULL, 0, 0, d, &h, &st), VG_OK);
+    assert_int_equal(h.n, 0);
+    assert_true(st.pages > 1);
+    assert_int_equal(st.live_rows, live_rows);
+    assert_true(live_rows == 0 || st.live_skipped > 0);
+    free(h.g);
+    img_free(&m);
+    vg_diag_free(d);
+}
+
+static void test_nothing_deleted(void **state)
+{
+    VG_UNUSED(state);
+    nothing_deleted(10, 4096, 0);
+    nothing_deleted(400, 1024, 400);
+}
+
 /* Whole leaf pages emptied go to the freelist with their cells; pages
  * rebalanced keep copies of live rows, which must not come back. */
 static void test_freelist_pages(void **state)
@@ -2140,6 +2176,7 @@ int main(void)
         cmocka_unit_test(test_schema_errors),
         cmocka_unit_test(test_leaf_freeblocks),
         cmocka_unit_test(test_secure_delete),
+        cmocka_unit_test(test_nothing_deleted),
         cmocka_unit_test(test_freelist_pages),
         cmocka_unit_test(test_updated_row),
         cmocka_unit_test(test_wal_before_checkpoint),
