@@ -27,6 +27,16 @@ static void test_lower_casecmp(void **state)
     assert_int_not_equal(vg_str_casecmp("a", "b"), 0);
 }
 
+static void test_in_list(void **state)
+{
+    static const char *const list[] = {"com.example.a", "com.example.b"};
+    (void)state;
+    assert_true(vg_str_in("com.example.b", list, 2));
+    assert_false(vg_str_in("com.example.bb", list, 2));
+    assert_false(vg_str_in("com.example.b", list, 1));
+    assert_false(vg_str_in(NULL, list, 2));
+}
+
 static void test_parse_ints(void **state)
 {
     int64_t v;
@@ -85,9 +95,13 @@ static void test_snprintf_truncation(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_prefix_suffix),  cmocka_unit_test(test_lower_casecmp),
-        cmocka_unit_test(test_parse_ints),     cmocka_unit_test(test_hex),
-        cmocka_unit_test(test_bounded_reader), cmocka_unit_test(test_snprintf_truncation),
+        cmocka_unit_test(test_prefix_suffix),
+        cmocka_unit_test(test_lower_casecmp),
+        cmocka_unit_test(test_in_list),
+        cmocka_unit_test(test_parse_ints),
+        cmocka_unit_test(test_hex),
+        cmocka_unit_test(test_bounded_reader),
+        cmocka_unit_test(test_snprintf_truncation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,6 +40,16 @@ int vg_strcmp_ptr(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+int vg_str_in(const char *s, const char *const *list, size_t n)
+{
+    size_t i;
+
+    for (i = 0; s && i < n; i++)
+        if (strcmp(s, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
 int vg_parse_i64(const char *s, int64_t *out)
 {
     char *end;

@@ -54,6 +54,8 @@ void vg_str_lower(char *s);
 int vg_str_casecmp(const char *a, const char *b);
 /* qsort comparator for an array of const char *. */
 int vg_strcmp_ptr(const void *a, const void *b);
+/* 1 when s (may be NULL) is one of list[0..n-1]: short fixed lists. */
+int vg_str_in(const char *s, const char *const *list, size_t n);
 /* Parses a whole decimal integer; VG_E_INVAL if not all of s is a number. */
 int vg_parse_i64(const char *s, int64_t *out) VG_MUST_CHECK;
 int vg_parse_u64(const char *s, uint64_t *out) VG_MUST_CHECK;

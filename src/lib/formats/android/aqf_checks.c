@@ -3,16 +3,6 @@
 
 #include "formats/android/aqf_checks.h"
 
-static int in_list(const char *s, const char *const *list, size_t n)
-{
-    size_t i;
-
-    for (i = 0; s && i < n; i++)
-        if (strcmp(s, list[i]) == 0)
-            return 1;
-    return 0;
-}
-
 static const char *const root_packages[] = {
     "com.noshufou.android.su",
     "com.noshufou.android.su.elite",
@@ -65,17 +55,17 @@ const char *const vg_aqf_cert_hash_keys[] = {"Md5", "Sha1", "Sha256", NULL};
 
 int vg_aqf_root_package(const char *name)
 {
-    return in_list(name, root_packages, VG_ARRAY_LEN(root_packages));
+    return vg_str_in(name, root_packages, VG_ARRAY_LEN(root_packages));
 }
 
 int vg_aqf_security_package(const char *name)
 {
-    return in_list(name, security_packages, VG_ARRAY_LEN(security_packages));
+    return vg_str_in(name, security_packages, VG_ARRAY_LEN(security_packages));
 }
 
 int vg_aqf_update_package(const char *name)
 {
-    return in_list(name, update_packages, VG_ARRAY_LEN(update_packages));
+    return vg_str_in(name, update_packages, VG_ARRAY_LEN(update_packages));
 }
 
 enum vg_aqf_install vg_aqf_package_install(const json_t *pkg)
@@ -86,13 +76,13 @@ enum vg_aqf_install vg_aqf_package_install(const json_t *pkg)
 
 enum vg_aqf_install vg_aqf_install_kind(const char *inst, int system_false)
 {
-    if (in_list(inst, third_party_stores, VG_ARRAY_LEN(third_party_stores)))
+    if (vg_str_in(inst, third_party_stores, VG_ARRAY_LEN(third_party_stores)))
         return VG_AQF_INSTALL_STORE;
-    if (in_list(inst, browser_installers, VG_ARRAY_LEN(browser_installers)))
+    if (vg_str_in(inst, browser_installers, VG_ARRAY_LEN(browser_installers)))
         return VG_AQF_INSTALL_BROWSER;
     if (inst && strcmp(inst, "null") == 0 && system_false)
         return VG_AQF_INSTALL_NONE;
-    if (in_list(inst, play_store, VG_ARRAY_LEN(play_store)))
+    if (vg_str_in(inst, play_store, VG_ARRAY_LEN(play_store)))
         return VG_AQF_INSTALL_PLAY_STORE;
     return VG_AQF_INSTALL_OTHER;
 }

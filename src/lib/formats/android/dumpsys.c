@@ -295,6 +295,28 @@ int vg_dumpsys_lines_next(struct vg_dumpsys_lines *r, struct vg_str *line)
     return 0;
 }
 
+int vg_dumpsys_actions_next(struct vg_dumpsys_lines *r, const char *table, int *state,
+                            struct vg_str *line)
+{
+    int rc;
+
+    while ((rc = vg_dumpsys_lines_next(r, line)) == 1) {
+        if (vg_str_starts(*line, table)) { /* skipped wherever it comes, as MVT does */
+            *state = *state ? *state : 1;
+            continue;
+        }
+        if (*state == 0)
+            continue;
+        if (vg_str_starts(*line, "  Non-Data Actions:")) {
+            *state = 2;
+            continue;
+        }
+        if (*state == 2)
+            return vg_dumpsys_blank(*line) ? 0 : 1;
+    }
+    return rc;
+}
+
 /* ---- records ---- */
 
 void vg_dumpsys_warn(struct vg_dumpsys_sink *sink, const char *what, size_t line, const char *fmt,

@@ -40,23 +40,9 @@ static int second_field(struct vg_str line, struct vg_str *out)
 static int parse(struct vg_dumpsys_lines *r, struct vg_dumpsys_sink *sink, struct vg_buf *intent)
 {
     struct vg_str line, cur = {NULL, 0}, activity;
-    int in_table = 0, in_actions = 0, rc;
+    int state = 0, rc;
 
-    while ((rc = vg_dumpsys_lines_next(r, &line)) == 1) {
-        if (vg_str_starts(line, "Activity Resolver Table:")) {
-            in_table = 1;
-            continue;
-        }
-        if (!in_table)
-            continue;
-        if (vg_str_starts(line, "  Non-Data Actions:")) {
-            in_actions = 1;
-            continue;
-        }
-        if (!in_actions)
-            continue;
-        if (vg_dumpsys_blank(line))
-            break;
+    while ((rc = vg_dumpsys_actions_next(r, "Activity Resolver Table:", &state, &line)) == 1) {
         if (is_action(line)) {
             if ((rc = vg_dumpsys_remove_all(intent, vg_str_py_strip(line), ":", &cur)) != VG_OK)
                 return rc;

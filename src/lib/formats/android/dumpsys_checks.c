@@ -152,16 +152,6 @@ static const char *const dangerous_permissions[] = {
     "com.android.browser.permission.READ_HISTORY_BOOKMARKS",
 };
 
-static int in_list(const char *s, const char *const *list, size_t n)
-{
-    size_t i;
-
-    for (i = 0; s && i < n; i++)
-        if (strcmp(s, list[i]) == 0)
-            return 1;
-    return 0;
-}
-
 /* MVT's ROOT_PACKAGES, the list the AndroidQF packages check uses too */
 int vg_dumpsys_is_root_package(const char *name)
 {
@@ -176,7 +166,7 @@ size_t vg_dumpsys_dangerous_permissions(const json_t *record)
     json_array_foreach(json_object_get(record, "permissions"), i, perm)
     {
         const char *name = json_string_value(json_object_get(perm, "name"));
-        n += (size_t)in_list(name, dangerous_permissions, VG_ARRAY_LEN(dangerous_permissions));
+        n += (size_t)vg_str_in(name, dangerous_permissions, VG_ARRAY_LEN(dangerous_permissions));
     }
     return n;
 }

@@ -34,6 +34,13 @@ int vg_dumpsys_py_int(struct vg_str s, int64_t *out);
 /* arr.append(value), stealing value (NULL: out of memory). */
 int vg_dumpsys_append(json_t *arr, json_t *value) VG_MUST_CHECK;
 
+/* The lines of a resolver table's "Non-Data Actions" part (the package
+ * service's table, whose title line starts with table), up to the blank
+ * line that ends it, as MVT reads them. *state starts at 0. Returns 1 and a
+ * line, 0 at its end, or vg_dumpsys_lines_next's error. */
+int vg_dumpsys_actions_next(struct vg_dumpsys_lines *r, const char *table, int *state,
+                            struct vg_str *line);
+
 /* line.strip() == "" */
 static inline int vg_dumpsys_blank(struct vg_str line)
 {

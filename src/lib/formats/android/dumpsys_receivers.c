@@ -127,23 +127,9 @@ static int parse(struct vg_dumpsys_lines *r, struct vg_dumpsys_sink *sink, struc
                  struct vg_buf *tmp)
 {
     struct vg_str line;
-    int in_table = 0, in_actions = 0, rc;
+    int state = 0, rc;
 
-    while ((rc = vg_dumpsys_lines_next(r, &line)) == 1) {
-        if (vg_str_starts(line, "Receiver Resolver Table:")) {
-            in_table = 1;
-            continue;
-        }
-        if (!in_table)
-            continue;
-        if (vg_str_starts(line, "  Non-Data Actions:")) {
-            in_actions = 1;
-            continue;
-        }
-        if (!in_actions)
-            continue;
-        if (vg_dumpsys_blank(line))
-            break;
+    while ((rc = vg_dumpsys_actions_next(r, "Receiver Resolver Table:", &state, &line)) == 1) {
         if ((rc = action_line(t, sink, r->lineno, line, tmp)) != VG_OK)
             return rc;
     }
