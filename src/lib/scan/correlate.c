@@ -251,8 +251,33 @@ static int story_level(const struct vg_signals *l, size_t from, size_t to, unsig
     return n >= 3 ? VG_LEVEL_CRITICAL : VG_LEVEL_HIGH;
 }
 
+struct collect {
+    struct vg_story *v;
+    size_t n, cap;
+    int nomem;
+};
+
+/* Keeps a story: takes its message and its event's reference (its time is
+ * the trigger signal's, which outlives the collection). */
+static void keep(struct collect *c, struct vg_story *story)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 8;
+        struct vg_story *v = vg_realloc_array(c->v, cap, sizeof(*v));
+        if (!v) {
+            c->nomem = 1;
+            free(story->message);
+            json_decref(story->event);
+            return;
+        }
+        c->v = v;
+        c->cap = cap;
+    }
+    c->v[c->n++] = *story;
+}
+
 static int emit_story(const struct vg_signals *l, const struct rule *r, size_t ti, size_t end,
-                      void (*cb)(void *ud, struct vg_story *story), void *ud)
+                      struct collect *c)
 {
     const struct vg_signal *t = &l->v[ti], *first = NULL;
     json_t *events = json_array(), *ev;
@@ -286,8 +311,7 @@ static int emit_story(const struct vg_signals *l, const struct rule *r, size_t t
         json_decref(ev);
         return VG_E_NOMEM;
     }
-    cb(ud, &st);
-    free(st.message);
+    keep(c, &st);
     return VG_OK;
 nomem:
     json_decref(events);
@@ -310,8 +334,7 @@ static int window_of(const struct vg_signals *l, const struct rule *r, size_t ti
     return any;
 }
 
-static int run_rule(const struct vg_signals *l, const struct rule *r,
-                    void (*cb)(void *ud, struct vg_story *story), void *ud)
+static int run_rule(const struct vg_signals *l, const struct rule *r, struct collect *c)
 {
     size_t ti, end, covered = 0;
     int rc = VG_OK;
@@ -324,43 +347,9 @@ static int run_rule(const struct vg_signals *l, const struct rule *r,
         if (end <= covered)
             continue;
         covered = end;
-        rc = emit_story(l, r, ti, end, cb, ud);
+        rc = emit_story(l, r, ti, end, c);
     }
     return rc;
-}
-
-struct collect {
-    struct vg_story *v;
-    size_t n, cap;
-    int nomem;
-};
-
-static void keep(void *ud, struct vg_story *story)
-{
-    struct collect *c = ud;
-
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 8;
-        struct vg_story *v = vg_realloc_array(c->v, cap, sizeof(*v));
-        if (!v) {
-            c->nomem = 1;
-            json_decref(story->event);
-            return;
-        }
-        c->v = v;
-        c->cap = cap;
-    }
-    c->v[c->n] = *story;
-    c->v[c->n].message = vg_strdup(story->message);
-    c->v[c->n].time = vg_strdup(story->time);
-    if (!c->v[c->n].message || !c->v[c->n].time) {
-        free(c->v[c->n].message);
-        free(c->v[c->n].time);
-        json_decref(story->event);
-        c->nomem = 1;
-        return;
-    }
-    c->n++;
 }
 
 static int by_story_time(const void *a, const void *b)
@@ -381,7 +370,7 @@ int vg_correlate(struct vg_signals *l, void (*cb)(void *ud, struct vg_story *sto
     if (l->n > 1)
         qsort(l->v, l->n, sizeof(*l->v), by_time);
     for (i = 0; i < VG_ARRAY_LEN(rules) && rc == VG_OK; i++)
-        rc = run_rule(l, &rules[i], keep, &c);
+        rc = run_rule(l, &rules[i], &c);
     if (c.nomem)
         rc = VG_E_NOMEM;
     if (c.n > 1)
@@ -392,7 +381,6 @@ int vg_correlate(struct vg_signals *l, void (*cb)(void *ud, struct vg_story *sto
         else
             json_decref(c.v[i].event);
         free(c.v[i].message);
-        free(c.v[i].time);
     }
     free(c.v);
     return rc;

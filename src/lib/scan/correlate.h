@@ -58,10 +58,10 @@ void vg_signals_take(struct vg_signals *to, struct vg_signals *from);
 
 /* One story found by vg_correlate. */
 struct vg_story {
-    int level;     /* enum vg_level */
-    char *message; /* the alert's message */
-    char *time;    /* the trigger's */
-    json_t *event; /* {rule, why, window_seconds, trigger, events: [...]} */
+    int level;        /* enum vg_level */
+    char *message;    /* the alert's message */
+    const char *time; /* the trigger's (borrowed from the signals) */
+    json_t *event;    /* {rule, why, window_seconds, trigger, events: [...]} */
 };
 
 /* The stories in l (whose signals it sorts by time), in time order;
