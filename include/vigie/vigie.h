@@ -295,6 +295,7 @@ struct vg_scan_opts {
     int fast;                 /* skip slow modules */
     int force;                /* -o into a folder holding results: replace vigie's files */
     int no_recover;           /* do not recover deleted rows (--no-recover) */
+    int no_correlate;         /* do not link events into stories (--no-correlate) */
     const char *command_line; /* written to command.log (no secrets) */
     /* The device's time zone, an IANA name ("Europe/Paris"): times read
      * without a zone (Android's) are written in it, as MVT's --timezone

@@ -247,7 +247,7 @@ static int ask_secret(void *ud, const char *what, char *buf, size_t cap)
 
 /* ---- scans ---- */
 
-enum { OPT_FORCE = 256, OPT_COVERAGE, OPT_NO_RECOVER };
+enum { OPT_FORCE = 256, OPT_COVERAGE, OPT_NO_RECOVER, OPT_NO_CORRELATE };
 
 /* The checks, one row each: `vigie <platform> <name>` (platform NULL: a
  * top-level command) checks an acquisition of kind. The help's summary is
@@ -319,6 +319,9 @@ static const struct cli_opt scan_opts[] = {
     {"no-recover", OPT_NO_RECOVER, NULL, CLI_ARG_NONE, CMD_RECOVERS,
      "do not recover deleted SQLite rows (by default they go to\n"
      "<module>_recovered.json, alerts and the timeline, marked as recovered)"},
+    {"no-correlate", OPT_NO_CORRELATE, NULL, CLI_ARG_NONE, 0,
+     "do not link events of different modules into stories (the\n"
+     "\"correlation\" module's alerts; docs/correlation.md)"},
     {"password", 'p', "PASS", CLI_ARG_SECRET, CMD_IOS_SECRETS,
      "password of an encrypted backup (better: VIGIE_BACKUP_PASSWORD,\n"
      "or let vigie ask); also MVT_BACKUP_PASSWORD"},
@@ -410,6 +413,9 @@ static int cmd_scan(const struct cli_cmd *self, int argc, char **argv)
             break;
         case OPT_NO_RECOVER:
             so.no_recover = 1;
+            break;
+        case OPT_NO_CORRELATE:
+            so.no_correlate = 1;
             break;
         case 'p':
         case 'k':

@@ -61,6 +61,7 @@ static json_t *load_or_empty(const char *dir, const char *name)
 }
 
 int vgh_no_recover;
+int vgh_no_correlate;
 
 void vgh_run_src(enum vg_kind kind, const char *dir, const char *bundle, const char *module,
                  int fast, struct vgh_result *r)
@@ -90,6 +91,7 @@ void vgh_run_src(enum vg_kind kind, const char *dir, const char *bundle, const c
     so.command_line = "vigie test";
     so.fast = fast;
     so.no_recover = vgh_no_recover;
+    so.no_correlate = vgh_no_correlate;
     r->rc = vgfix_check(kind, so.target, iocs, &so, NULL, diag, &r->sum);
     if (module) {
         snprintf(name, sizeof(name), "%s.json", module);

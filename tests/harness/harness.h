@@ -53,6 +53,8 @@ void vgh_run_src(enum vg_kind kind, const char *path, const char *bundle, const 
                  int fast, struct vgh_result *r);
 /* Runs that follow do not recover deleted rows (--no-recover) when 1. */
 extern int vgh_no_recover;
+/* Runs that follow link no events into stories (--no-correlate) when 1. */
+extern int vgh_no_correlate;
 void vgh_result_free(struct vgh_result *r);
 /* The same on an iOS filesystem dump (a folder holding private/var). */
 void vgh_run_fs(const char *dir, const char *bundle, const char *module, struct vgh_result *r);

@@ -222,11 +222,14 @@ static void test_backup_story(void **state)
     char sql[1024], *dir;
     struct vgh_result r;
     const json_t *a;
-    int late;
+    int k, late;
     (void)state;
 
-    for (late = 0; late < 2; late++) {
-        int t = late ? 644234400 + 3600 : 644234400 + 90;
+    /* k: 0 the story, 1 the process an hour late, 2 --no-correlate */
+    for (k = 0; k < 3; k++) {
+        int t = k == 1 ? 644234400 + 3600 : 644234400 + 90;
+        late = k == 1;
+        vgh_no_correlate = k == 2;
         snprintf(sql, sizeof(sql), du, t, t, t);
         {
             const struct vgh_file files[] = {
@@ -236,8 +239,11 @@ static void test_backup_story(void **state)
             dir = vgh_backup(files, 2);
         }
         vgh_run_ok(dir, iocs, NULL, &r);
+        vgh_no_correlate = 0;
         a = vgh_find_alert(r.alerts, "HIGH", "Correlated events (message_then_process)");
-        if (late) {
+        /* the parts stay alerts of their own */
+        assert_non_null(vgh_find_alert(r.alerts, "CRITICAL", "badbadbad.example.org"));
+        if (late || k == 2) {
             assert_null(a);
         } else {
             assert_non_null(a);

@@ -521,8 +521,9 @@ void vg_run_timeline(struct vg_run *run, const char *timestamp, const char *even
     key = (uint64_t)run->index << VG_TL_MODULE_SHIFT | run->tl_seq++;
     if (run->in_record && !run->rec_ts[0] && timestamp && *timestamp)
         (void)vg_snprintf(run->rec_ts, sizeof(run->rec_ts), "%s", timestamp);
-    vg_signals_offer(&run->signals, run->mod->name, timestamp, event, description,
-                     run->in_record ? run->rec_level : -1);
+    if (!run->scan->opts->no_correlate)
+        vg_signals_offer(&run->signals, run->mod->name, timestamp, event, description,
+                         run->in_record ? run->rec_level : -1);
     if (run->recovering) {
         char *d = vg_asprintf("%s [deleted record recovered from %s]",
                               description ? description : "", recovered_text(run));

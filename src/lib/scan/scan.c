@@ -818,7 +818,7 @@ int vg_scan_run_nested(struct vg_scan *s, const struct vg_module *const *mods, s
     if (!p.runs || !p.state)
         goto out;
     rc = run_pool(&p);
-    if (rc == VG_OK)
+    if (rc == VG_OK && !s->opts->no_correlate)
         rc = correlate(s);
     if (rc != VG_OK)
         goto out;
