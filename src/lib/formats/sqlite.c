@@ -31,15 +31,26 @@
 
 /* What vigie keeps per handle. SQLite 3.40 has no client-data slot, so the
  * handles are found again through a small list. */
+/* A statement kept prepared while the temp schema may change: recovery
+ * runs a module's query once per recovered row, and preparing it each time
+ * cost more than running it. */
+#define SQ_CACHE 4
+struct sq_cached {
+    char *sql;
+    sqlite3_stmt *st;
+    int busy; /* handed out (a query may run inside another's callback) */
+};
+
 struct sq_ctx {
     sqlite3 *db;
     struct vg_sq_image *img; /* what the handle reads */
     uint64_t calls;          /* progress-handler calls in the running statement */
     uint64_t max_calls;
-    struct timespec start; /* of the running statement */
-    int stopped;           /* why the progress handler stopped it: SQ_STOP_* */
-    char view[128];        /* a view met where a table was read */
-    int temp_writes;       /* vg_sqlite_temp_writes: the temp schema may change */
+    struct timespec start;            /* of the running statement */
+    int stopped;                      /* why the progress handler stopped it: SQ_STOP_* */
+    char view[128];                   /* a view met where a table was read */
+    int temp_writes;                  /* vg_sqlite_temp_writes: the temp schema may change */
+    struct sq_cached cache[SQ_CACHE]; /* while temp_writes */
     struct sq_ctx *next;
 };
 
@@ -140,6 +151,9 @@ static int sq_is_write(int action)
     switch (action) {
     case SQLITE_CREATE_TEMP_TABLE:
     case SQLITE_DROP_TEMP_TABLE:
+    case SQLITE_CREATE_TEMP_INDEX:
+    case SQLITE_DROP_TEMP_INDEX:
+    case SQLITE_REINDEX: /* CREATE INDEX builds its index so */
     case SQLITE_INSERT:
     case SQLITE_UPDATE: /* CREATE TEMP TABLE ... AS updates sqlite_temp_master */
     case SQLITE_DELETE:
@@ -172,6 +186,7 @@ static int sq_authorize(void *ud, int action, const char *a3, const char *a4, co
     if (w == 1) {
         /* CREATE TEMP TABLE names no database; INSERT and DELETE do */
         int temp = action == SQLITE_CREATE_TEMP_TABLE || action == SQLITE_DROP_TEMP_TABLE ||
+                   action == SQLITE_CREATE_TEMP_INDEX || action == SQLITE_DROP_TEMP_INDEX ||
                    (dbname && strcmp(dbname, "temp") == 0) ||
                    (a3 && strcmp(a3, "sqlite_temp_master") == 0);
         /* otherwise query_only refuses writes; SQLite itself asks for
@@ -228,6 +243,17 @@ static int sq_harden(sqlite3 *db, struct sq_ctx *c)
     return sqlite3_set_authorizer(db, sq_authorize, c) == SQLITE_OK ? VG_OK : VG_E_UNSUPPORTED;
 }
 
+static void sq_cache_clear(struct sq_ctx *c)
+{
+    size_t i;
+
+    for (i = 0; i < SQ_CACHE; i++) {
+        sqlite3_finalize(c->cache[i].st);
+        free(c->cache[i].sql);
+    }
+    memset(c->cache, 0, sizeof(c->cache));
+}
+
 int vg_sqlite_temp_writes(sqlite3 *db, int on)
 {
     struct sq_ctx *c = sq_find(db, 0);
@@ -244,6 +270,7 @@ int vg_sqlite_temp_writes(sqlite3 *db, int on)
         }
         return VG_OK;
     }
+    sq_cache_clear(c);
     if (sqlite3_exec(db, "PRAGMA query_only=1;", NULL, NULL, NULL) != SQLITE_OK)
         return VG_E_IO;
     c->temp_writes = 0;
@@ -514,6 +541,8 @@ void vg_sqlite_close(sqlite3 *db)
     if (!db)
         return;
     c = sq_find(db, 1);
+    if (c)
+        sq_cache_clear(c);
     sqlite3_close_v2(db);
     sq_free_ctx(c);
 }
@@ -674,9 +703,51 @@ static void sq_damage_warning(struct sq_run *r, int lost_known, uint64_t lost)
                     r->rows, r->msg);
 }
 
+/* A statement for sql, from the cache when the temp schema may change
+ * (*slot then says where it goes back), else prepared anew. */
+static int sq_get(struct sq_run *r, const char *sql, sqlite3_stmt **st, struct sq_cached **slot)
+{
+    struct sq_ctx *c = sq_find(r->db, 0);
+    struct sq_cached *free_slot = NULL;
+    size_t i;
+    int rc;
+
+    *slot = NULL;
+    for (i = 0; c && c->temp_writes && i < SQ_CACHE; i++) {
+        struct sq_cached *e = &c->cache[i];
+        if (!e->st) {
+            free_slot = free_slot ? free_slot : e;
+        } else if (!e->busy && strcmp(e->sql, sql) == 0) {
+            e->busy = 1;
+            *st = e->st;
+            *slot = e;
+            return VG_OK;
+        }
+    }
+    rc = sq_prepare(r, sql, st);
+    if (rc == VG_OK && free_slot && (free_slot->sql = vg_strdup(sql)) != NULL) {
+        free_slot->st = *st;
+        free_slot->busy = 1;
+        *slot = free_slot;
+    }
+    return rc;
+}
+
+static void sq_put(sqlite3_stmt *st, struct sq_cached *slot)
+{
+    if (!slot) {
+        sqlite3_finalize(st);
+        return;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    slot->busy = 0;
+}
+
 int vg_sqlite_each(sqlite3 *db, const char *sql, const char *display, struct vg_diag *diag,
                    int (*cb)(void *ud, sqlite3_stmt *st), void *ud, size_t *rows)
 {
+    struct sq_cached *slot = NULL;
     struct sq_run r;
     sqlite3_stmt *st = NULL;
     size_t n;
@@ -689,10 +760,10 @@ int vg_sqlite_each(sqlite3 *db, const char *sql, const char *display, struct vg_
     r.cb = cb;
     r.ud = ud;
     r.rowid_col = -1;
-    rc = sq_prepare(&r, sql, &st);
+    rc = sq_get(&r, sql, &st, &slot);
     if (rc == VG_OK)
         rc = sq_drain(&r, st, -1, &n, &end);
-    sqlite3_finalize(st);
+    sq_put(st, slot);
     if (rows)
         *rows = r.rows;
     if (rc != VG_OK)

@@ -280,6 +280,77 @@ static int shadow_live(sqlite3 *db, const char *table, const struct vg_sqlr_sche
     return rc;
 }
 
+/* An index on temp.<table>(cols), cols quoted already. */
+static int shadow_index_on(sqlite3 *db, const char *table, int k, const char *cols)
+{
+    return exec(
+        db, sqlite3_mprintf("CREATE INDEX temp.\"vg_%w_%d\" ON \"%w\"(%s)", table, k, table, cols));
+}
+
+/* The columns of index idx of main.<table>, quoted ("a","b"; sqlite3_free
+ * it); NULL for an index on expressions, or when out of memory. */
+static char *index_columns(sqlite3 *db, const char *idx)
+{
+    sqlite3_stmt *st = NULL;
+    char *cols = sqlite3_mprintf("%s", "");
+    int n = 0;
+
+    if (cols &&
+        sqlite3_prepare_v2(db, "SELECT name FROM pragma_index_info(?1, 'main') ORDER BY seqno", -1,
+                           &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_text(st, 1, idx, -1, SQLITE_STATIC) == SQLITE_OK) {
+        while (cols && sqlite3_step(st) == SQLITE_ROW) {
+            const char *name = (const char *)sqlite3_column_text(st, 0);
+            char *more = name ? sqlite3_mprintf("%s%s\"%w\"", cols, n++ ? "," : "", name) : NULL;
+            sqlite3_free(cols);
+            cols = more;
+        }
+    }
+    sqlite3_finalize(st);
+    if (cols && !*cols) {
+        sqlite3_free(cols);
+        cols = NULL;
+    }
+    return cols;
+}
+
+/* Indexes on a joined shadow table, so that each recovered row's query
+ * finds the rows it joins by index, not by an automatic index SQLite would
+ * build anew for every row (the cost grew with rows x table size): on the
+ * rowid alias (CREATE TABLE AS made it a plain column) and on the columns
+ * of each of the table's own indexes (without UNIQUE: deleted rows may
+ * repeat a live row's values). At most VG_SHADOW_INDEXES of them. */
+#define VG_SHADOW_INDEXES 16
+static int shadow_index(sqlite3 *db, const char *table, const struct vg_sqlr_schema *s)
+{
+    sqlite3_stmt *st = NULL;
+    size_t i;
+    int k = 0, rc = VG_OK;
+
+    for (i = 0; i < vg_sqlr_schema_ncols(s) && rc == VG_OK; i++)
+        if (vg_sqlr_schema_col(s, i)->rowid_alias) {
+            char *col = sqlite3_mprintf("\"%w\"", vg_sqlr_schema_col(s, i)->name);
+            rc = col ? shadow_index_on(db, table, k++, col) : VG_E_NOMEM;
+            sqlite3_free(col);
+        }
+    if (rc != VG_OK ||
+        sqlite3_prepare_v2(db, "SELECT name FROM pragma_index_list(?1, 'main')", -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC) != SQLITE_OK)
+        goto out;
+    while (rc == VG_OK && k < VG_SHADOW_INDEXES && sqlite3_step(st) == SQLITE_ROW) {
+        const char *idx = (const char *)sqlite3_column_text(st, 0);
+        char *cols = idx ? index_columns(db, idx) : NULL;
+        if (cols)
+            rc = shadow_index_on(db, table, k++, cols);
+        sqlite3_free(cols);
+    }
+out:
+    sqlite3_finalize(st);
+    /* an index is an optimisation: without it the query is slower, as right */
+    return rc == VG_E_NOMEM ? rc : VG_OK;
+}
+
 /* ---- recovery of one table ---- */
 
 static int open_table(struct vg_sqlr *r, const char *table, struct vg_run *run, const char *display,
@@ -325,6 +396,8 @@ static int shadow_joined(struct recover_ctx *c, struct vg_sqlr *r, const char *t
         rc = vg_sqlr_recover(r, s, NULL, joined_row, &j, NULL);
     if (rc == VG_E_LIMIT)
         rc = VG_OK;
+    if (rc == VG_OK)
+        rc = shadow_index(c->db, table, s);
     sqlite3_finalize(j.insert);
     vg_sqlr_schema_free(s);
     return rc;
