@@ -278,8 +278,9 @@ static const struct check_cmd check_cmds[] = {
      CMD_RECOVERS},
     {"android", "check-androidqf", VG_KIND_ANDROIDQF, "PATH",
      "Checks an AndroidQF acquisition: its folder, or a zip of it.\n"
-     "The files at the zip's root, or under one folder.",
-     0},
+     "The files at the zip's root, or under one folder; the bugreport.zip and backup.ab\n"
+     "inside are checked too (the backup's password is asked only when it is encrypted).",
+     CMD_ANDROID_SECRETS},
     {"android", "check-backup", VG_KIND_ANDROID_BACKUP, "BACKUP",
      "Checks an Android adb backup (backup.ab), encrypted or not.\n"
      "The file as adb, AndroidQF or abe write it, the folder its tar was unpacked into\n"
