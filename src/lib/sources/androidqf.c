@@ -49,25 +49,25 @@ struct aqf {
 
 /* dumpsys.txt (`adb shell dumpsys`, no dumpstate around it) for the
  * dumpsys modules, as MVT's AndroidQF modules read it up to 2.5. A
- * dumpsys.txt that cannot be read costs those modules only. */
-static void load_dumpsys(struct aqf *a, struct vg_diag *diag)
+ * dumpsys.txt that cannot be read costs those modules only: a warning
+ * naming it, and the error (the check is INCOMPLETE). */
+static int load_dumpsys(struct aqf *a, struct vg_diag *diag)
 {
     const unsigned char *p = NULL;
     size_t len = 0;
     int rc = vg_tree_open_path(a->t, DUMPSYS_TXT, &a->dump_io);
 
     if (rc == VG_E_NOTFOUND)
-        return; /* each module says what it did not find */
+        return VG_OK; /* each module says what it did not find */
     if (rc == VG_OK)
         rc = vg_io_map(a->dump_io, &p, &len);
     if (rc == VG_OK)
         rc = vg_dumpsys_text_new(DUMPSYS_TXT, p, len, &a->dumpsys);
-    if (rc == VG_OK)
-        return;
-    vg_diag_add(diag, VG_DIAG_WARN, "androidqf",
-                DUMPSYS_TXT ": cannot be read: %s; the dumpsys modules have nothing to read",
-                rc == VG_E_LIMIT ? "larger than the cap on dumpsys text" : vg_strerror(rc));
-    vg_source_unread(a->src, DUMPSYS_TXT);
+    if (rc != VG_OK)
+        vg_diag_add(diag, VG_DIAG_WARN, "androidqf",
+                    DUMPSYS_TXT ": cannot be read: %s; the dumpsys modules have nothing to read",
+                    rc == VG_E_LIMIT ? "larger than the cap on dumpsys text" : vg_strerror(rc));
+    return rc;
 }
 
 /* The pass also keeps bugreport.zip and backup.ab, the bugreport and the
@@ -84,8 +84,10 @@ static int aqf_prepare(void *self, const struct vg_loc *const *locs, size_t n, s
     for (i = 0; i < n; i++)
         dumpsys |= locs[i]->kind == VG_LOC_DUMPSYS;
     rc = vg_tree_prepare(a->t, locs, n, extra, VG_ARRAY_LEN(extra) - (dumpsys ? 0 : 1), diag);
-    if (dumpsys && rc != VG_E_NOMEM)
-        load_dumpsys(a, diag);
+    if (dumpsys && rc != VG_E_NOMEM) {
+        int lrc = load_dumpsys(a, diag);
+        rc = rc == VG_OK ? lrc : rc;
+    }
     return rc;
 }
 
