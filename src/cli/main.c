@@ -218,6 +218,7 @@ struct asking {
     struct secret *sec;
     int android;     /* Android backups: no key file, MVT's Android variable */
     int interactive; /* 0 with -n: never prompt */
+    int inside;      /* the backup is inside the acquisition: skipped, the rest checked */
 };
 
 /* The source found an encrypted acquisition and no password was given. */
@@ -228,7 +229,12 @@ static int ask_secret(void *ud, const char *what, char *buf, size_t cap)
     size_t n;
 
     if (!a->interactive || cli_secret_prompt(sec, "Backup password") != 1) {
-        if (a->android)
+        if (a->inside)
+            cli_warn("%s is an encrypted backup: give its password (-p, or set "
+                     "VIGIE_BACKUP_PASSWORD or MVT_ANDROID_BACKUP_PASSWORD)%s; its modules are "
+                     "skipped, the rest of the acquisition is checked",
+                     what, a->interactive ? "" : "; -n forbids asking for it");
+        else if (a->android)
             cli_error("%s is an encrypted backup: give its password (-p, or set "
                       "VIGIE_BACKUP_PASSWORD or MVT_ANDROID_BACKUP_PASSWORD)%s",
                       what, a->interactive ? "" : "; -n forbids asking for it");
@@ -278,8 +284,9 @@ static const struct check_cmd check_cmds[] = {
      CMD_RECOVERS},
     {"android", "check-androidqf", VG_KIND_ANDROIDQF, "PATH",
      "Checks an AndroidQF acquisition: its folder, or a zip of it.\n"
-     "The files at the zip's root, or under one folder.",
-     0},
+     "The files at the zip's root, or under one folder; the bugreport.zip and backup.ab\n"
+     "inside are checked too (the backup's password is asked only when it is encrypted).",
+     CMD_ANDROID_SECRETS},
     {"android", "check-backup", VG_KIND_ANDROID_BACKUP, "BACKUP",
      "Checks an Android adb backup (backup.ab), encrypted or not.\n"
      "The file as adb, AndroidQF or abe write it, the folder its tar was unpacked into\n"
@@ -378,6 +385,7 @@ static int cmd_scan(const struct cli_cmd *self, int argc, char **argv)
     ask.sec = &sec;
     ask.android = (cmd->flags & CMD_ANDROID_SECRETS) != 0;
     ask.interactive = 1;
+    ask.inside = cmd->kind == VG_KIND_ANDROIDQF;
     cli_parser_init(&p, self);
     while ((c = cli_next_opt(&p, argc, argv)) != CLI_END) {
         switch (c) {

@@ -141,7 +141,8 @@ static struct vg_scan_nest *nests_for(const struct vg_source *src, size_t *n)
     int platform;
 
     for (i = 0; vg_source_nest_at(i, &row); i++) {
-        if (src->any_platform ? nest_seen(i, &row) : row.outer != src->kind_id)
+        /* saved results: unprefixed names are the outer modules' to read */
+        if (src->any_platform ? !*row.prefix || nest_seen(i, &row) : row.outer != src->kind_id)
             continue;
         grown = vg_realloc_array(v, k + 1, sizeof(*v));
         if (!grown)
@@ -223,6 +224,7 @@ static size_t nested_count;
 
 struct nested_entry {
     enum vg_kind outer;
+    const char *prefix;
     const struct vg_module *mod;
     const char *name;
 };
@@ -244,6 +246,7 @@ static void make_nested_names(void)
             if (vg_snprintf(buf, NESTED_NAME_LEN, "%s%s", row.prefix, mods[j]->name) != VG_OK)
                 continue;
             nested_entries[nested_count].outer = row.outer;
+            nested_entries[nested_count].prefix = row.prefix;
             nested_entries[nested_count].mod = mods[j];
             nested_entries[nested_count].name = buf;
             nested_count++;
@@ -276,7 +279,8 @@ size_t vg_module_list(enum vg_kind kind, const char **names, const char **class_
     (void)pthread_once(&nested_once, make_nested_names);
     for (k = 0; k < nested_count; k++) {
         const struct nested_entry *e = &nested_entries[k];
-        if (platform >= 0 && e->outer != kind)
+        /* saved results list every module once: unprefixed ones are there */
+        if (platform >= 0 ? e->outer != kind : !*e->prefix)
             continue;
         if (n < cap) {
             if (names)

@@ -87,7 +87,8 @@ const struct vg_ab_header *vg_ab_src_header(const struct vg_ab_src *b)
 
 /* The password given, else asked now that the backup is known to be
  * encrypted; then the master key. */
-static int unlock(struct vg_ab_src *b, const struct vg_source_opts *o, struct vg_diag *diag)
+static int unlock(struct vg_ab_src *b, const struct vg_source_opts *o, enum vg_diag_level lvl,
+                  struct vg_diag *diag)
 {
     char pw[VG_MAX_PASSWORD];
     const char *use = o ? o->password : NULL;
@@ -99,23 +100,22 @@ static int unlock(struct vg_ab_src *b, const struct vg_source_opts *o, struct vg
         if (rc == VG_OK && !memchr(pw, '\0', sizeof(pw)))
             rc = VG_E_INVAL;
         if (rc != VG_OK) {
-            vg_diag_add(diag, VG_DIAG_ERROR, WHERE, "%s is encrypted and no password was given",
-                        b->display);
+            vg_diag_add(diag, lvl, WHERE, "%s is encrypted and no password was given", b->display);
             rc = VG_E_PASSWORD;
         }
         use = pw;
     }
     if (rc == VG_OK && !use) {
-        vg_diag_add(diag, VG_DIAG_ERROR, WHERE,
+        vg_diag_add(diag, lvl, WHERE,
                     "%s is encrypted: give its password (-p, or set VIGIE_BACKUP_PASSWORD)",
                     b->display);
         rc = VG_E_PASSWORD;
     } else if (rc == VG_OK) {
         rc = vg_ab_stream_unlock(b->s, use, strlen(use));
         if (rc == VG_E_PASSWORD)
-            vg_diag_add(diag, VG_DIAG_ERROR, WHERE, "%s: wrong backup password", b->display);
+            vg_diag_add(diag, lvl, WHERE, "%s: wrong backup password", b->display);
         else if (rc != VG_OK)
-            vg_diag_add(diag, VG_DIAG_ERROR, WHERE,
+            vg_diag_add(diag, lvl, WHERE,
                         "%s: the password cannot unlock it, the backup is damaged: %s", b->display,
                         vg_ab_stream_error(b->s));
     }
@@ -123,8 +123,10 @@ static int unlock(struct vg_ab_src *b, const struct vg_source_opts *o, struct vg
     return rc;
 }
 
-int vg_ab_src_new(struct vg_io *io, const char *display, const struct vg_source_opts *opts,
-                  struct vg_diag *diag, struct vg_ab_src **out)
+/* vg_ab_src_new, its messages at level lvl: a backup inside another
+ * acquisition that cannot be opened costs that backup only (a warning). */
+static int ab_src_new(struct vg_io *io, const char *display, const struct vg_source_opts *opts,
+                      enum vg_diag_level lvl, struct vg_diag *diag, struct vg_ab_src **out)
 {
     struct vg_ab_src *b = vg_calloc(1, sizeof(*b));
     char err[256];
@@ -142,13 +144,13 @@ int vg_ab_src_new(struct vg_io *io, const char *display, const struct vg_source_
         goto out;
     if (rc != VG_OK) {
         /* the header parser's message names the line and what is wrong */
-        vg_diag_add(diag, VG_DIAG_ERROR, WHERE, "%s: %s%s", b->display,
+        vg_diag_add(diag, lvl, WHERE, "%s: %s%s", b->display,
                     rc == VG_E_UNSUPPORTED ? "" : "damaged backup header: ",
                     err[0] ? err : vg_strerror(rc));
         goto out;
     }
     if (!vg_ab_stream_ready(b->s))
-        rc = unlock(b, opts, diag);
+        rc = unlock(b, opts, lvl, diag);
 out:
     if (rc != VG_OK) {
         vg_ab_src_free(b);
@@ -156,6 +158,12 @@ out:
     }
     *out = b;
     return VG_OK;
+}
+
+int vg_ab_src_new(struct vg_io *io, const char *display, const struct vg_source_opts *opts,
+                  struct vg_diag *diag, struct vg_ab_src **out)
+{
+    return ab_src_new(io, display, opts, VG_DIAG_ERROR, diag, out);
 }
 
 /* ---- the pass ---- */
@@ -376,27 +384,78 @@ static const struct vg_tree_kind unpacked_kind = {
 struct absrc {
     struct vg_ab_src *ab; /* a .ab file... */
     struct vg_tree *tree; /* ...or its tar unpacked (a folder), or the tar */
+    /* Nested (a backup.ab inside another acquisition): its bytes, read
+     * only in prepare() and only when a backup module runs, so no
+     * password is asked for a check that reads nothing of it. */
+    struct vg_io *io;
+    char *display;
+    const struct vg_source_opts *opts; /* the outer source's, borrowed */
+    struct vg_source *src;             /* for its facts */
 };
+
+static void ab_facts(struct vg_source *src, const struct vg_ab_header *h);
+
+/* 1 when a locator of the backup's kind is among locs. */
+static int reads_backup(const struct vg_loc *const *locs, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (locs[i]->kind == VG_LOC_ANDROID_BACKUP)
+            return 1;
+    return 0;
+}
+
+/* A failure here costs the backup alone: warnings naming it, and the
+ * error goes back to the scan, which marks the check INCOMPLETE and goes
+ * on with the outer acquisition. */
+static int nested_prepare(struct absrc *a, const struct vg_loc *const *locs, size_t n,
+                          struct vg_diag *diag)
+{
+    struct vg_io *io = a->io;
+    int rc;
+
+    if (!reads_backup(locs, n))
+        return VG_OK;
+    a->io = NULL;
+    rc = ab_src_new(io, a->display, a->opts, VG_DIAG_WARN, diag, &a->ab);
+    if (rc != VG_OK)
+        return rc;
+    ab_facts(a->src, vg_ab_src_header(a->ab));
+    return vg_ab_src_prepare(a->ab, locs, n, diag);
+}
 
 static int src_prepare(void *self, const struct vg_loc *const *locs, size_t n, struct vg_diag *diag)
 {
     struct absrc *a = self;
-    return a->ab ? vg_ab_src_prepare(a->ab, locs, n, diag)
-                 : vg_tree_prepare(a->tree, locs, n, NULL, 0, diag);
+
+    if (a->io)
+        return nested_prepare(a, locs, n, diag);
+    if (a->ab)
+        return vg_ab_src_prepare(a->ab, locs, n, diag);
+    return a->tree ? vg_tree_prepare(a->tree, locs, n, NULL, 0, diag) : VG_OK;
 }
 
 static int src_find(void *self, const struct vg_loc *loc,
                     int (*cb)(void *ud, const struct vg_file *f), void *ud, struct vg_diag *diag)
 {
     struct absrc *a = self;
-    return a->ab ? vg_ab_src_find(a->ab, loc, cb, ud, diag)
-                 : vg_tree_find(a->tree, loc, cb, ud, diag);
+
+    if (a->ab)
+        return vg_ab_src_find(a->ab, loc, cb, ud, diag);
+    if (a->tree)
+        return vg_tree_find(a->tree, loc, cb, ud, diag);
+    /* a nested backup that could not be opened: nothing in it */
+    return loc->kind == VG_LOC_ANDROID_BACKUP ? 0 : VG_E_NOTFOUND;
 }
 
 static int src_open(void *self, const struct vg_file *f, struct vg_io **out, struct vg_diag *diag)
 {
     struct absrc *a = self;
-    return a->ab ? vg_ab_src_open(a->ab, f, out, diag) : vg_tree_open_file(a->tree, f, out, diag);
+
+    if (a->ab)
+        return vg_ab_src_open(a->ab, f, out, diag);
+    return a->tree ? vg_tree_open_file(a->tree, f, out, diag) : VG_E_NOTFOUND;
 }
 
 static void src_free(void *self)
@@ -407,6 +466,8 @@ static void src_free(void *self)
         return;
     vg_ab_src_free(a->ab);
     vg_tree_free(a->tree);
+    vg_io_free(a->io);
+    free(a->display);
     free(a);
 }
 
@@ -494,6 +555,35 @@ int vg_src_android_backup_open(const char *path, const struct vg_source_opts *o,
                     "%s: no apps folder found at the top or one folder down; paths are taken "
                     "from the top",
                     path);
+    *out = src;
+    return VG_OK;
+}
+
+int vg_src_android_backup_nested(const struct vg_source *outer, struct vg_io *io,
+                                 const char *logical, const struct vg_source_opts *o,
+                                 struct vg_source **out)
+{
+    struct absrc *a = vg_calloc(1, sizeof(*a));
+    struct vg_source *src = NULL;
+    int rc = a ? vg_source_alloc_nested(outer, logical, &src) : VG_E_NOMEM;
+
+    if (rc == VG_OK && !(a->display = vg_strdup(logical)))
+        rc = VG_E_NOMEM;
+    if (rc != VG_OK) {
+        vg_source_free(src);
+        if (a)
+            free(a->display);
+        free(a);
+        vg_io_free(io);
+        return rc;
+    }
+    a->io = io;
+    a->opts = o;
+    a->src = src;
+    src->ops = &ab_ops;
+    src->self = a;
+    src->kind = "android-backup";
+    src->platform = VG_PLATFORM_ANDROID;
     *out = src;
     return VG_OK;
 }

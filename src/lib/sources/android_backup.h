@@ -35,24 +35,25 @@ int vg_src_android_backup_open(const char *path, const struct vg_source_opts *o,
 
 /* ---- a .ab inside another acquisition ----
  *
- * The .ab reader on its own, for sources holding a backup.ab among other
- * files (AndroidQF). How such a source uses it:
- *   1. in its prepare(), when one of the locators it is given is of kind
- *      VG_LOC_ANDROID_BACKUP (and only then: an unencrypted check must not
- *      ask for a password it does not need), find backup.ab, open its bytes
- *      as a vg_io (a folder's file, or a member its own pass kept), and call
- *      vg_ab_src_new(io, "backup.ab", opts, diag, &ab) with the
- *      vg_source_opts it was opened with (kept until then: the password,
- *      or the ask_password callback, which is called only when the backup
- *      is encrypted);
- *   2. then vg_ab_src_prepare(ab, locs, n, diag) with the same locators;
- *   3. forward find() of VG_LOC_ANDROID_BACKUP locators to vg_ab_src_find,
- *      and open() of the files it gave (f->loc->kind says which) to
- *      vg_ab_src_open; vg_ab_src_free(ab) in its own free().
- * A failure of step 1 or 2 is the backup's alone: report it
- * (vg_source_unread: the check is INCOMPLETE) and go on with the other
- * files; VG_E_PASSWORD means a wrong password, VG_E_CORRUPT or
- * VG_E_TRUNCATED a damaged backup, VG_E_UNSUPPORTED not a backup at all.
+ * AndroidQF's backup.ab, as a nested acquisition (sources/list.h
+ * VG_SOURCE_NESTS): the outer source's nested() op finds the backup's
+ * bytes and hands them over here with the vg_source_opts it was opened
+ * with (kept: the password, or the ask_password callback). Nothing is read
+ * until prepare(), and then only when a locator of kind
+ * VG_LOC_ANDROID_BACKUP is among those given: a check that runs no backup
+ * module never asks for a password. A backup that cannot be opened
+ * (damaged header, encrypted without a password, wrong password) is a
+ * warning naming it, and prepare() returns the error: the scan marks the
+ * check INCOMPLETE and goes on with the outer acquisition. */
+int vg_src_android_backup_nested(const struct vg_source *outer, struct vg_io *io,
+                                 const char *logical, const struct vg_source_opts *o,
+                                 struct vg_source **out) VG_MUST_CHECK;
+
+/* ---- the .ab reader on its own ----
+ *
+ * vg_ab_src_* below: the reader the two sources above are made of.
+ * VG_E_PASSWORD means a wrong password, VG_E_CORRUPT or VG_E_TRUNCATED a
+ * damaged backup, VG_E_UNSUPPORTED not a backup at all.
  */
 struct vg_ab_src;
 

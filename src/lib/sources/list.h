@@ -32,7 +32,7 @@
     X(VG_KIND_ANDROID_INTRUSION_LOGS, "android-intrusion-logs", VG_PLATFORM_ANDROID,               \
       vg_src_intrusion_logs_open, VG_LOC_BIT(VG_LOC_LOGS))                                         \
     X(VG_KIND_ANDROIDQF, "androidqf", VG_PLATFORM_ANDROID, vg_src_androidqf_open,                  \
-      VG_LOC_BIT(VG_LOC_AQF) | VG_LOC_BIT(VG_LOC_AQF_LISTING))                                     \
+      VG_LOC_BIT(VG_LOC_AQF) | VG_LOC_BIT(VG_LOC_AQF_LISTING) | VG_LOC_BIT(VG_LOC_DUMPSYS))        \
     X(VG_KIND_IOS_SYSDIAG, "ios-sysdiagnose", VG_PLATFORM_IOS, vg_src_ios_sysdiag_open,            \
       VG_LOC_BIT(VG_LOC_SYSDIAG))                                                                  \
     X(VG_KIND_BUGREPORT, "bugreport", VG_PLATFORM_ANDROID, vg_src_bugreport_open,                  \
@@ -43,11 +43,17 @@
 /* Acquisitions held inside others. X(outer, inner, prefix): a check of an
  * outer acquisition also opens the inner one (the outer source's nested()
  * op) and runs the inner kind's modules on it in the same scan, their
- * results named prefix + module name so they never collide with the outer
- * modules' own (AndroidQF's dumpsys.txt and the dumpstate of its
- * bugreport.zip feed the same dumpsys modules). check-iocs re-checks such
- * results under the same names. Adding one: a row here and the outer
- * source's nested() op (scan/source.h). */
-#define VG_SOURCE_NESTS(X) X(VG_KIND_ANDROIDQF, VG_KIND_BUGREPORT, "bugreport_")
+ * results named prefix + module name. A prefix keeps them from colliding
+ * with the outer modules' own (AndroidQF's dumpsys.txt, an AndroidQF
+ * source's own file, and the dumpstate of its bugreport.zip feed the same
+ * dumpsys modules: "bugreport_dumpsys_appops"); "" where MVT's own
+ * check-androidqf writes the inner modules' names unprefixed and no outer
+ * module has them (backup.ab's "sms"). check-iocs re-checks such results
+ * under the same names (an empty prefix: as the outer modules' own).
+ * Adding one: a row here and the outer source's nested() op
+ * (scan/source.h). */
+#define VG_SOURCE_NESTS(X)                                                                         \
+    X(VG_KIND_ANDROIDQF, VG_KIND_BUGREPORT, "bugreport_")                                          \
+    X(VG_KIND_ANDROIDQF, VG_KIND_ANDROID_BACKUP, "")
 
 #endif

@@ -50,10 +50,17 @@
     "MEDIUM aqf_packages Security package \"com.samsung.android.securitylogagent\" disabled on "   \
     "the phone\n"                                                                                  \
     "MEDIUM aqf_settings Found suspicious \"global\" setting \"package_verifier_enable = 0\" "     \
-    "(disabled Google Play Protect)\n"                                                             \
-    "MEDIUM mounts Suspicious mount options found for /system: rw\n"
+    "(disabled Google Play Protect)\n"
+#define HEURISTIC_MOUNTS "MEDIUM mounts Suspicious mount options found for /system: rw\n"
+/* dumpsys.txt's accessibility services, each MEDIUM as MVT flags them (the
+ * enabled ones as MVT's parser cuts "{{a/.X}, {b/.Y}}") */
+#define A11Y_MEDIUM(x)                                                                             \
+    "MEDIUM dumpsys_accessibility Found accessibility service: \".A11y\"\n" x                      \
+    "MEDIUM dumpsys_accessibility Found accessibility service: \"com.example.sideload/.Reader\"\n" \
+    "MEDIUM dumpsys_accessibility Found accessibility service: "                                   \
+    "\"com.google.android.marvin.talkback/.TalkBackService\"\n"
 
-static const char with_iocs[] =
+static const char *const with_iocs[] = {
     "CRITICAL aqf_components Accessibility service \"" VGFIX_AQF_APP "/.SpyAccessibilityService\" "
     "belongs to \"" VGFIX_AQF_APP
     "\", an app that matches indicators from \"AqfTest\" | " VGFIX_AQF_APP "\n"
@@ -80,10 +87,19 @@ static const char with_iocs[] =
     " | " VGFIX_AQF_PROCESS "\n"
     "CRITICAL aqf_processes Found a truncated known suspicious process name \"" VGFIX_AQF_COMM COLL
     " (the observed name is cut short; the indicator is \"" VGFIX_AQF_PROCESS_LONG
-    "\") | " VGFIX_AQF_PROCESS_LONG "\n" HEURISTIC_HIGH HEURISTIC_INFO HEURISTIC_MEDIUM;
+    "\") | " VGFIX_AQF_PROCESS_LONG "\n",
+    /* the planted app's accessibility service (installed and enabled) and
+     * boot receiver in dumpsys.txt; its near miss com.example.evilx is quiet */
+    "CRITICAL dumpsys_accessibility Found a known suspicious app with ID \"" VGFIX_AQF_APP COLL
+    " | " VGFIX_AQF_APP "\n"
+    "CRITICAL dumpsys_accessibility Found a known suspicious app with ID \"" VGFIX_AQF_APP COLL
+    " | " VGFIX_AQF_APP "\n"
+    "CRITICAL dumpsys_receivers Found a known suspicious app with ID \"" VGFIX_AQF_APP COLL
+    " | " VGFIX_AQF_APP "\n",
+    HEURISTIC_HIGH HEURISTIC_INFO HEURISTIC_MEDIUM A11Y_MEDIUM("") HEURISTIC_MOUNTS, NULL};
 
 /* without indicators the file-path hit is still a file in /data/local/tmp/ */
-static const char without_iocs[] =
+static const char *const without_iocs[] = {
     "HIGH aqf_components Accessibility service \"" VGFIX_AQF_APP "/.SpyAccessibilityService\" "
     "belongs to \"" VGFIX_AQF_APP "\", a non-system package installed via adb or another method\n"
     "HIGH aqf_components Accessibility service \"com.example.sideload/.Reader\" belongs to "
@@ -96,7 +112,12 @@ static const char without_iocs[] =
     "HIGH aqf_files Found file at suspicious path \"" VGFIX_AQF_FILE_PATH "\"\n"
     "HIGH mounts Root detected /system partition is mounted as read-write (rw)\n"
     "HIGH root_binaries Found root binary \"su\" at path \"/system/xbin/su\"\n" HEURISTIC_INFO
-        HEURISTIC_MEDIUM;
+        HEURISTIC_MEDIUM A11Y_MEDIUM("MEDIUM dumpsys_accessibility Found accessibility service: "
+                                     "\".SpyAccessibilityService\"\n"
+                                     "MEDIUM dumpsys_accessibility Found accessibility service: "
+                                     "\"" VGFIX_AQF_APP "/.SpyAccessibilityService\"\n")
+            HEURISTIC_MOUNTS,
+    NULL};
 
 struct env {
     char *work, *acq, *out;
@@ -144,6 +165,25 @@ static void expect_alerts(const char *out, const char *want)
     free(got);
 }
 
+/* The lines of parts, joined (one string would be longer than C11 lets
+ * a literal be). */
+static void expect_alerts_v(const char *out, const char *const *parts)
+{
+    size_t n = 1, i, k = 0;
+    char *want;
+
+    for (i = 0; parts[i]; i++)
+        n += strlen(parts[i]);
+    want = calloc(1, n);
+    assert_non_null(want);
+    for (i = 0; parts[i]; i++) {
+        memcpy(want + k, parts[i], strlen(parts[i]));
+        k += strlen(parts[i]);
+    }
+    expect_alerts(out, want);
+    free(want);
+}
+
 static void test_planted_hits(void **state)
 {
     struct env *e = *state;
@@ -153,8 +193,8 @@ static void test_planted_hits(void **state)
     assert_int_equal(
         vgfix_aqf_check(VG_KIND_ANDROIDQF, e->acq, e->out, vgfix_aqf_stix2(), NULL, 0, &r), 0);
     assert_int_equal(r.rc, VG_OK);
-    expect_alerts(e->out, with_iocs);
-    assert_int_equal(r.sum.alerts[VG_LEVEL_CRITICAL], 11);
+    expect_alerts_v(e->out, with_iocs);
+    assert_int_equal(r.sum.alerts[VG_LEVEL_CRITICAL], 14);
     vgfix_aqf_run_free(&r);
 
     /* the results folder checked again gives the same alerts */
@@ -162,7 +202,7 @@ static void test_planted_hits(void **state)
     assert_int_equal(vgfix_aqf_check(VG_KIND_RESULTS, e->out, out2, vgfix_aqf_stix2(), NULL, 0, &r),
                      0);
     assert_int_equal(r.rc, VG_OK);
-    expect_alerts(out2, with_iocs);
+    expect_alerts_v(out2, with_iocs);
     vgfix_aqf_run_free(&r);
 }
 
@@ -175,7 +215,7 @@ static void test_heuristics_alone(void **state)
     assert_true(snprintf(out, sizeof(out), "%s/noiocs", e->work) < (int)sizeof(out));
     assert_int_equal(vgfix_aqf_check(VG_KIND_ANDROIDQF, e->acq, out, NULL, NULL, 0, &r), 0);
     assert_int_equal(r.rc, VG_OK);
-    expect_alerts(out, without_iocs);
+    expect_alerts_v(out, without_iocs);
     vgfix_aqf_run_free(&r);
 }
 
