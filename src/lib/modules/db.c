@@ -1,4 +1,5 @@
-/* Modules that read SQLite databases (see db.h).
+/*
+ * Modules that read SQLite databases (see db.h).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -141,26 +142,15 @@ int vg_db_each_records(struct vg_run *run, const struct vg_db_query *q)
     return vg_db_each(run, records_db, (void *)q);
 }
 
-static int first_db(struct vg_run *run, const struct vg_file *f, void *ud)
-{
-    sqlite3 *db = NULL;
-    int rc;
-
-    if (vg_run_open_sqlite(run, f, &db) != VG_OK)
-        return VG_OK; /* already reported; the other files still run */
-    rc = vg_db_query_records(run, f, db, ud);
-    vg_sqlite_close(db);
-    return rc;
-}
-
 int vg_db_first_records(struct vg_run *run, const struct vg_db_query *q)
 {
     const struct vg_module *m = vg_run_module(run);
+    struct db_ctx c = {records_db, (void *)q};
     size_t i;
     int n = 0;
 
     for (i = 0; i < m->n_locs && n == 0; i++) {
-        n = vg_run_find(run, &m->locs[i], first_db, (void *)q);
+        n = vg_run_find(run, &m->locs[i], db_visit, &c);
         if (n == VG_E_NOTFOUND)
             n = 0;
     }
