@@ -224,6 +224,7 @@ enum vg_kind {
     VG_KIND_ANDROID_INTRUSION_LOGS, /* Android 16 intrusion logs: a file, folder or zip */
     VG_KIND_BUGREPORT,              /* an Android bugreport: the zip adb writes, or its folder */
     VG_KIND_IOS_SYSDIAG, /* iOS sysdiagnoses: .tar.gz as the phone wrote them, or folders */
+    VG_KIND_ANDROID_FS,  /* an Android full-filesystem dump: a folder, tar or zip */
 };
 
 /* "ios-backup", ... */

@@ -301,6 +301,10 @@ static const struct check_cmd check_cmds[] = {
      "Checks an Android bugreport.\n"
      "The zip `adb bugreport` writes, or the folder it was unzipped to.",
      0},
+    {"android", "check-fs", VG_KIND_ANDROID_FS, "DUMP",
+     "Checks an Android full-filesystem dump: a folder, or a tar (gz, zst, xz) or zip of one.\n"
+     "data/data (or data/user/0) at its root or one or two folders down.",
+     CMD_RECOVERS},
     {NULL, "check-iocs", VG_KIND_RESULTS, "RESULTS_DIR",
      "Re-checks an earlier result folder (vigie's or MVT's) with new indicators.\n"
      "It reads the <module>.json records the folder holds.",

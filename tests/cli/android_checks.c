@@ -1,6 +1,6 @@
 /*
- * `vigie android check-backup` and `check-intrusion-logs` as an analyst
- * runs them: exit codes (1 on the planted hits, 0 on the near misses, 2
+ * `vigie android check-backup`, `check-intrusion-logs` and `check-fs` as an
+ * analyst runs them: exit codes (1 on the planted hits, 0 on the near misses, 2
  * for a wrong password, a refused prompt, an unknown zone, an incomplete
  * check), MVT's option names (-p/--backup-password, -n, -t/--timezone,
  * MVT_ANDROID_BACKUP_PASSWORD), the password kept out of what is written.
@@ -18,6 +18,7 @@
 
 #include "ab.h"
 #include "fixture.h"
+#include "fsdump.h"
 
 static const char *vigie_bin(void)
 {
@@ -196,11 +197,84 @@ static void test_check_intrusion_logs(void **state)
     free(dir);
 }
 
+/* A dump (tar.gz, one folder down) whose mmssms.db holds a planted link
+ * in a live message and in a deleted one. */
+static char *write_fs_dump(const char *dir)
+{
+    static const char sql[] =
+        "CREATE TABLE sms (_id INTEGER PRIMARY KEY, address TEXT, date INTEGER, date_sent "
+        "INTEGER, type INTEGER, body TEXT);"
+        "INSERT INTO sms VALUES (1, '+15550001111', 1700000000000, 1699999999000, 1, 'look at "
+        "https://badbadbad.example.org/a right now');"
+        "INSERT INTO sms VALUES (2, '+15550002222', 1700000100000, 1700000099000, 1, 'a deleted "
+        "one: https://badbadbad.example.org/deleted-link');"
+        "PRAGMA secure_delete=OFF; DELETE FROM sms WHERE _id = 2;";
+    struct vgfix_fs *fs = vgfix_fs_new();
+    char db[4200], *p = malloc(4096);
+
+    assert_non_null(fs);
+    snprintf(db, sizeof(db), "%s/mmssms.db", dir);
+    assert_int_equal(vgfix_sqlite_exec(db, sql), 0);
+    assert_int_equal(
+        vgfix_fs_file_from(fs, "data/data/com.android.providers.telephony/databases/mmssms.db", db,
+                           0),
+        0);
+    snprintf(p, 4096, "%s/dump.tar.gz", dir);
+    assert_int_equal(vgfix_fs_write_archive(fs, p, VGFIX_AR_TAR_GZ, "dump/"), 0);
+    vgfix_fs_free(fs);
+    return p;
+}
+
+static void test_check_fs(void **state)
+{
+    char *dir = vgfix_tmpdir("cli-afs"), *hit = write_text(dir, "hit.stix2", hit_bundle),
+         *miss = write_text(dir, "miss.stix2", miss_bundle), *dump = write_fs_dump(dir),
+         *out = NULL, path[4200];
+    size_t len;
+    (void)state;
+
+    assert_int_equal(run(NULL, "%s -q android check-fs -i %s -o %s/out %s 2>/dev/null", vigie_bin(),
+                         hit, dir, dump),
+                     1);
+    snprintf(path, sizeof(path), "%s/out/sms_recovered.json", dir);
+    out = vgfix_read_file(path, &len);
+    assert_non_null(out);
+    assert_non_null(strstr(out, "https://badbadbad.example.org/deleted-link"));
+    free(out);
+    snprintf(path, sizeof(path), "%s/out/sms_detected.json", dir);
+    out = vgfix_read_file(path, &len);
+    assert_non_null(out);
+    assert_non_null(strstr(out, "in a deleted record recovered from"));
+    free(out);
+    assert_int_equal(
+        run(NULL, "%s -q android check-fs -i %s %s 2>/dev/null", vigie_bin(), miss, dump), 0);
+    /* --no-recover: no recovered file */
+    assert_int_equal(run(NULL,
+                         "%s -q android check-fs --no-recover -i %s -o %s/out2 %s 2>/dev/null",
+                         vigie_bin(), hit, dir, dump),
+                     1);
+    snprintf(path, sizeof(path), "%s/out2/sms_recovered.json", dir);
+    assert_null(vgfix_read_file(path, &len));
+    assert_int_equal(run(&out, "%s android check-fs --list-modules", vigie_bin()), 0);
+    assert_non_null(strstr(out, "SMS"));
+    assert_non_null(strstr(out, "ChromeHistory"));
+    assert_null(strstr(out, "AQFPackages"));
+    free(out);
+    assert_int_equal(run(NULL, "%s android check-fs -p x %s 2>/dev/null", vigie_bin(), dump), 2);
+    assert_int_equal(run(NULL, "%s android check-fs %s/nothere 2>/dev/null", vigie_bin(), dir), 2);
+    vgfix_rmtree(dir);
+    free(hit);
+    free(miss);
+    free(dump);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_check_backup),
         cmocka_unit_test(test_check_intrusion_logs),
+        cmocka_unit_test(test_check_fs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

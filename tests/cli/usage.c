@@ -290,8 +290,16 @@ static void test_android_help(void **state)
     assert_non_null(strstr(h, "--timezone\t"));
     assert_null(strstr(h, "--backup-password"));
     free(h);
+    /* check-fs reads databases: --no-recover, no secrets */
+    assert_int_equal(vg(&h, NULL, "android check-fs --help"), 0);
+    assert_non_null(strstr(h, "usage: vigie android check-fs [OPTIONS] DUMP\n"));
+    assert_non_null(strstr(h, "--no-recover"));
+    assert_null(strstr(h, "--backup-password"));
+    assert_null(strstr(h, "--timezone"));
+    free(h);
     assert_int_equal(vg(&h, NULL, "--complete-words -- android ''"), 0);
     assert_non_null(strstr(h, "check-intrusion-logs\t"));
+    assert_non_null(strstr(h, "check-fs\t"));
     assert_null(strstr(h, "extract-key"));
     free(h);
 }

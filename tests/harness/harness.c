@@ -129,12 +129,18 @@ void vgh_run_fs(const char *dir, const char *bundle, const char *module, struct 
 void vgh_run_dump(const struct vgfix_fs *fs, const char *const *patterns, const char *module,
                   int fast, struct vgh_result *r)
 {
+    vgh_run_dump_kind(VG_KIND_IOS_FS, fs, patterns, module, fast, r);
+}
+
+void vgh_run_dump_kind(enum vg_kind kind, const struct vgfix_fs *fs, const char *const *patterns,
+                       const char *module, int fast, struct vgh_result *r)
+{
     char *dir = vgfix_tmpdir("fs-dump"), *bundle = patterns ? vgh_bundle(patterns) : NULL;
     char path[4096];
 
     snprintf(path, sizeof(path), "%s/dump", dir);
     assert_int_equal(vgfix_fs_write_folder(fs, path, ""), 0);
-    vgh_run_src(VG_KIND_IOS_FS, path, bundle, module, fast, r);
+    vgh_run_src(kind, path, bundle, module, fast, r);
     free(bundle);
     vgfix_rmtree(dir);
     free(dir);

@@ -92,6 +92,9 @@ void vgh_check_free(struct vgh_check *c);
  * removed. */
 void vgh_run_dump(const struct vgfix_fs *fs, const char *const *patterns, const char *module,
                   int fast, struct vgh_result *r);
+/* The same for a dump of kind (VG_KIND_ANDROID_FS: paths from data/...). */
+void vgh_run_dump_kind(enum vg_kind kind, const struct vgfix_fs *fs, const char *const *patterns,
+                       const char *module, int fast, struct vgh_result *r);
 /* A SQLite database built by the SQL script, added to fs at path. */
 void vgh_fs_sql(struct vgfix_fs *fs, const char *path, const char *sql);
 

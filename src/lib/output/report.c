@@ -1067,9 +1067,13 @@ static const char *kind_label(const char *kind)
     static const struct {
         const char *kind, *label;
     } kinds[] = {
-        {"ios-backup", "iOS backup (iTunes / Finder)"},   {"ios-fs", "iOS filesystem dump"},
-        {"sysdiagnose", "iOS sysdiagnose archive"},       {"androidqf", "AndroidQF acquisition"},
-        {"android-bugreport", "Android bug report"},      {"android-backup", "Android backup"},
+        {"ios-backup", "iOS backup (iTunes / Finder)"},
+        {"ios-fs", "iOS filesystem dump"},
+        {"sysdiagnose", "iOS sysdiagnose archive"},
+        {"androidqf", "AndroidQF acquisition"},
+        {"android-bugreport", "Android bug report"},
+        {"android-backup", "Android backup"},
+        {"android-fs", "Android filesystem dump"},
         {"check-iocs", "Earlier results, checked again"},
     };
     size_t i;

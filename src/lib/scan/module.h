@@ -67,6 +67,8 @@ enum vg_loc_kind {
     VG_LOC_BUGREPORT_LISTING, /* every entry of a bugreport, with its times (path
                                * ignored): BugReportTimestamps, without keeping
                                * the members' bytes */
+    VG_LOC_ANDROID_FS,        /* Android filesystem: a path from the root,
+                               * "data/data/com.android.chrome/app_chrome/Default/History" */
 };
 #define VG_LOC_BIT(k) (1u << (unsigned)(k))
 

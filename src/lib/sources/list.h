@@ -13,6 +13,7 @@
 #define VG_SOURCES_LIST_H
 
 #include "sources/android_backup.h"
+#include "sources/android_fs.h"
 #include "sources/bugreport.h"
 #include "sources/intrusion_logs.h"
 #include "sources/androidqf.h"
@@ -38,6 +39,8 @@
     X(VG_KIND_BUGREPORT, "bugreport", VG_PLATFORM_ANDROID, vg_src_bugreport_open,                  \
       VG_LOC_BIT(VG_LOC_BUGREPORT) | VG_LOC_BIT(VG_LOC_DUMPSYS) |                                  \
           VG_LOC_BIT(VG_LOC_BUGREPORT_LISTING))                                                    \
+    X(VG_KIND_ANDROID_FS, "android-fs", VG_PLATFORM_ANDROID, vg_src_android_fs_open,               \
+      VG_LOC_BIT(VG_LOC_ANDROID_FS))                                                               \
     X(VG_KIND_RESULTS, "check-iocs", -1, vg_src_results_open, 0u)
 
 /* Acquisitions held inside others. X(outer, inner, prefix): a check of an

@@ -109,7 +109,35 @@ static long marker_at(const char *p, const char *marker)
     return -1;
 }
 
+/* Where one of the kind's markers starts (marker_at), or -1. */
+static long any_marker_at(const struct vg_tree_kind *kind, const char *p)
+{
+    long off = kind->marker ? marker_at(p, kind->marker) : -1;
+    size_t i;
+
+    for (i = 0; off < 0 && kind->more_markers && kind->more_markers[i]; i++)
+        off = marker_at(p, kind->more_markers[i]);
+    return off;
+}
+
 /* ---- opening ---- */
+
+/* 1 when one of the kind's markers is in the folder at dir ("" or
+ * "name/"). */
+static int folder_has_marker(struct vg_tree *t, const char *dir)
+{
+    const char *m = t->kind->marker;
+    size_t i = 0;
+    int found = 0;
+
+    while (m && !found) {
+        char *p = vg_asprintf("%s%s", dir, m);
+        found = p && vg_root_stat(t->root, p, &(struct vg_stat){0}) == VG_OK;
+        free(p);
+        m = t->kind->more_markers ? t->kind->more_markers[i++] : NULL;
+    }
+    return found;
+}
 
 static struct vg_tree *tree_new(const struct vg_tree_kind *kind, struct vg_diag *diag)
 {
@@ -134,7 +162,7 @@ static int folder_prefix(struct vg_tree *t)
     char *p;
     int rc;
 
-    if (t->kind->marker && vg_root_stat(t->root, t->kind->marker, &(struct vg_stat){0}) == VG_OK) {
+    if (folder_has_marker(t, "")) {
         t->marker_found = 1;
         t->prefix = vg_strdup("");
         return t->prefix ? VG_OK : VG_E_NOMEM;
@@ -149,8 +177,8 @@ static int folder_prefix(struct vg_tree *t)
         only = names[i];
         if (!t->kind->marker)
             continue;
-        p = vg_asprintf("%s/%s", names[i], t->kind->marker);
-        if (p && vg_root_stat(t->root, p, &(struct vg_stat){0}) == VG_OK) {
+        p = vg_asprintf("%s/", names[i]);
+        if (p && folder_has_marker(t, p)) {
             free(p);
             t->marker_found = 1;
             t->prefix = vg_asprintf("%s/", names[i]);
@@ -312,7 +340,7 @@ static void learn_root(struct vg_tree *t, const char *name)
     size_t n = strcspn(name, "/");
 
     if (t->kind->marker && !t->marker_prefix) {
-        long off = marker_at(name, t->kind->marker);
+        long off = any_marker_at(t->kind, name);
         if (off >= 0)
             t->marker_prefix = vg_strndup(name, (size_t)off);
     }

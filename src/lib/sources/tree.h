@@ -31,6 +31,9 @@ struct vg_tree_kind {
      * holding it, at the top or one or two folders down. NULL: the root is
      * the top, or the one folder every entry is under. */
     const char *marker;
+    /* Other paths that mark the root the same way, NULL-terminated, or
+     * NULL (an Android dump holds data/data, or only data/user). */
+    const char *const *more_markers;
 };
 
 struct vg_tree;

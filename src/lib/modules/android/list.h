@@ -30,7 +30,7 @@
  * and backup.ab in check-androidqf); then the intrusion logs' in MVT's
  * order (check-intrusion-logs). The bugreport's modules come after
  * AndroidQF's, as the bugreport.zip inside an AndroidQF acquisition is
- * checked after it. */
+ * checked after it. Filesystem dumps' modules (check-fs) come last. */
 #define VG_ANDROID_MODULES(X)                                                                      \
     X(aqf_packages)                                                                                \
     X(aqf_processes)                                                                               \
@@ -45,6 +45,8 @@
     X(backup_sms)                                                                                  \
     X(il_dns_event)                                                                                \
     X(il_connect_event)                                                                            \
-    X(il_security_event)
+    X(il_security_event)                                                                           \
+    X(fs_sms)                                                                                      \
+    X(fs_chrome_history)
 
 #endif

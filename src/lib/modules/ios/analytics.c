@@ -122,8 +122,8 @@ static int an_db(struct vg_run *run, const struct vg_file *f, void *ud)
     c->f = f;
     c->artifact = slash ? slash + 1 : f->path;
     c->bad = 0;
-    rc = vg_ios_sql_each(run, f, db, vg_sqlite_has_table(db, "all_events") ? sql_all : sql_failures,
-                         an_row, c, NULL);
+    rc = vg_db_sql_each(run, f, db, vg_sqlite_has_table(db, "all_events") ? sql_all : sql_failures,
+                        an_row, c, NULL);
     vg_sqlite_close(db);
     if (c->bad)
         vg_run_log(run, VG_DIAG_WARN,

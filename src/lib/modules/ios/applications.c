@@ -291,10 +291,10 @@ static int fs_metadata(struct vg_run *run, const struct vg_file *f, plist_t root
             return VG_E_NOMEM;
         name = folder;
     }
-    rc = bad_name(run, name, f->display) ? VG_IOS_SKIP : VG_OK;
+    rc = bad_name(run, name, f->display) ? VG_DB_SKIP : VG_OK;
     rec = rc == VG_OK ? json_pack("{s:s}", "name", name) : NULL;
     free(folder);
-    if (rc == VG_IOS_SKIP)
+    if (rc == VG_DB_SKIP)
         return VG_OK;
     rc = rec ? merge_metadata(run, rec, f->display, root) : VG_E_NOMEM;
     if (rc == VG_OK)

@@ -82,7 +82,7 @@ static int cache_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, vo
     vg_run_log(run, VG_DIAG_DEBUG, "Processing cache file at path: %s", f->display);
     if (!vg_sqlite_has_table(db, "cfurl_cache_response"))
         return VG_OK; /* MVT skips a Cache.db without the table */
-    rc = vg_ios_sql_each(run, f, db, "SELECT * FROM cfurl_cache_response", cache_row, &c, NULL);
+    rc = vg_db_sql_each(run, f, db, "SELECT * FROM cfurl_cache_response", cache_row, &c, NULL);
     if (rc == VG_E_NOMEM)
         return rc;
     if (rc == VG_E_NOTFOUND) {
@@ -101,7 +101,7 @@ static int cache_extract(struct vg_run *run)
 
     if (vg_run_schema(run, cache_fields, N_FIELDS, &s) != VG_OK)
         return VG_E_NOMEM;
-    rc = vg_ios_each_db(run, cache_db, (void *)s);
+    rc = vg_db_each(run, cache_db, (void *)s);
     vg_run_log(run, VG_DIAG_INFO, "Extracted %zu cached responses", vg_run_record_count(run));
     return rc;
 }

@@ -107,7 +107,7 @@ static int calendar_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
     return VG_OK;
 }
 
-static const struct vg_ios_query calendar_query = {
+static const struct vg_db_query calendar_query = {
     .sql = calendar_sql,
     .row = calendar_row,
 };
@@ -120,12 +120,12 @@ static int calendar_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db,
         vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "no CalendarItem/Participant table");
         return VG_OK;
     }
-    return vg_ios_query_records(run, f, db, &calendar_query);
+    return vg_db_query_records(run, f, db, &calendar_query);
 }
 
 static int calendar_extract(struct vg_run *run)
 {
-    return vg_ios_each_db(run, calendar_db, NULL);
+    return vg_db_each(run, calendar_db, NULL);
 }
 
 static int str_is(const struct vg_rec *rec, int f, const char *want)

@@ -32,7 +32,7 @@ static int call_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
 
 /* The record's keys are the column aliases. MVT has no ORDER BY; Z_PK
  * gives every run the same order. */
-static const struct vg_ios_query calls_query = {
+static const struct vg_db_query calls_query = {
     .sql = "SELECT ZDATE AS isodate, ZDURATION AS duration, ZLOCATION AS location,"
            " ZADDRESS AS number, ZSERVICE_PROVIDER AS provider"
            " FROM ZCALLRECORD ORDER BY Z_PK",
@@ -42,7 +42,7 @@ static const struct vg_ios_query calls_query = {
 
 static int calls_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db_records(run, &calls_query);
+    int rc = vg_db_each_records(run, &calls_query);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu calls", vg_run_record_count(run));
     return rc;
 }

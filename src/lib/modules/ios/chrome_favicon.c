@@ -68,17 +68,17 @@ static int favicon_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
 
 static int chrome_favicon_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
 {
-    struct vg_ios_query q = {.sql = favicon_sql, .row = favicon_row};
+    struct vg_db_query q = {.sql = favicon_sql, .row = favicon_row};
 
     VG_UNUSED(ud);
     if (!vg_sqlite_has_column(db, "favicon_bitmaps", "last_requested"))
         q.sql = favicon_sql_old;
-    return vg_ios_query_records(run, f, db, &q);
+    return vg_db_query_records(run, f, db, &q);
 }
 
 static int chrome_favicon_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db(run, chrome_favicon_db, NULL);
+    int rc = vg_db_each(run, chrome_favicon_db, NULL);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu favicon records",
                vg_run_record_count(run));
     return rc;

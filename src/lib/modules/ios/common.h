@@ -9,53 +9,17 @@
 #include <plist/plist.h>
 
 #include "formats/sqlite.h"
+#include "modules/db.h"
 #include "scan/checks.h"
 #include "scan/module.h"
 
-/* For every file the module's locators find: open it as SQLite (read-only,
- * hardened, WAL applied) and call fn. A file that does not open is a
- * warning and coverage entry; the others still run. Returns VG_OK or the
- * first error fn returned. */
-int vg_ios_each_db(struct vg_run *run,
-                   int (*fn)(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud),
-                   void *ud) VG_MUST_CHECK;
-
-/* Same for property lists: fn gets the parsed plist (freed after). */
+/* For every file the module's locators find: parse it as a property list
+ * and call fn (the plist is freed after). A file that does not parse is a
+ * warning and coverage entry; the others still run. */
 int vg_ios_each_plist(struct vg_run *run,
                       int (*fn)(struct vg_run *run, const struct vg_file *f, plist_t root,
                                 void *ud),
                       void *ud) VG_MUST_CHECK;
-
-/* vg_sqlite_each for modules: damage warnings go to the run's diagnostics
- * naming the file, and a salvaged read is recorded as PARTIAL coverage.
- * Same return values as vg_sqlite_each. */
-int vg_ios_sql_each(struct vg_run *run, const struct vg_file *f, sqlite3 *db, const char *sql,
-                    int (*cb)(void *ud, sqlite3_stmt *st), void *ud, size_t *rows) VG_MUST_CHECK;
-
-/* A query whose rows become records: every result column (in order, under
- * its name), then the extra keys the module adds, which row fills (and
- * may change the columns' values). row returns VG_OK to emit the record,
- * VG_IOS_SKIP to drop the row, or an error. NULL row: the columns alone. */
-#define VG_IOS_SKIP 1
-struct vg_ios_query {
-    const char *sql;
-    const char *const *extra;
-    size_t n_extra;
-    int blob_as_text; /* blobs as UTF-8 text (MVT's encoder), not base64 */
-    int (*row)(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st);
-    /* The table whose deleted rows the same query makes records of
-     * (<module>_recovered.json), or NULL. */
-    const struct vg_recover_spec *recover;
-};
-
-/* Runs q on db and emits one record per row. Damaged files are salvaged
- * with a warning; a table or column this iOS version lacks is a note and
- * VG_OK. */
-int vg_ios_query_records(struct vg_run *run, const struct vg_file *f, sqlite3 *db,
-                         const struct vg_ios_query *q) VG_MUST_CHECK;
-
-/* vg_ios_query_records on every database the module's locators find. */
-int vg_ios_each_db_records(struct vg_run *run, const struct vg_ios_query *q) VG_MUST_CHECK;
 
 /* Times of record values as MVT writes them, into buf (VG_ISODATE_LEN + 1
  * bytes); "" when there is no usable time. The rules are those of the

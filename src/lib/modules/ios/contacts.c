@@ -21,7 +21,7 @@ static const char *const contacts_fields[] = {"value"};
 /* The aliases are the names MVT's records carry: SQLite names an
  * unaliased column after its declaration in the real database ("First").
  * multi.rowid orders one person's values, which MVT leaves to SQLite. */
-static const struct vg_ios_query contacts_query = {
+static const struct vg_db_query contacts_query = {
     .sql = "SELECT multi.value AS value, person.first AS First, person.middle AS Middle,"
            " person.last AS Last, person.organization AS Organization"
            " FROM ABPerson person, ABMultiValue multi"
@@ -31,7 +31,7 @@ static const struct vg_ios_query contacts_query = {
 
 static int contacts_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db_records(run, &contacts_query);
+    int rc = vg_db_each_records(run, &contacts_query);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu contacts from the address book",
                vg_run_record_count(run));
     return rc;

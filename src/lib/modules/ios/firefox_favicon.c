@@ -41,14 +41,14 @@ static int favicon_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
     return VG_OK;
 }
 
-static const struct vg_ios_query firefox_favicon_query = {
+static const struct vg_db_query firefox_favicon_query = {
     .sql = firefox_favicon_sql,
     .row = favicon_row,
 };
 
 static int firefox_favicon_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db_records(run, &firefox_favicon_query);
+    int rc = vg_db_each_records(run, &firefox_favicon_query);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu favicon items",
                vg_run_record_count(run));
     return rc;

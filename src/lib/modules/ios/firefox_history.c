@@ -37,14 +37,14 @@ static int visit_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
     return VG_OK;
 }
 
-static const struct vg_ios_query firefox_history_query = {
+static const struct vg_db_query firefox_history_query = {
     .sql = firefox_history_sql,
     .row = visit_row,
 };
 
 static int firefox_history_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db_records(run, &firefox_history_query);
+    int rc = vg_db_each_records(run, &firefox_history_query);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu history items",
                vg_run_record_count(run));
     return rc;

@@ -322,8 +322,8 @@ static int contacts_visit(struct vg_run *run, const struct vg_file *f, void *ud)
 
     if (vg_run_open_sqlite(run, f, &db) != VG_OK)
         return VG_OK;
-    rc = vg_ios_sql_each(run, f, db, "SELECT * FROM ZWAADDRESSBOOKCONTACT ORDER BY Z_PK",
-                         contact_row, ud, NULL);
+    rc = vg_db_sql_each(run, f, db, "SELECT * FROM ZWAADDRESSBOOKCONTACT ORDER BY Z_PK",
+                        contact_row, ud, NULL);
     vg_sqlite_close(db);
     if (rc != VG_OK && rc != VG_E_NOMEM) {
         vg_run_log(run, VG_DIAG_INFO, "%s: no WhatsApp contacts to resolve identifiers with (%s)",
@@ -501,7 +501,7 @@ static const struct vg_recover_spec ic_recover = {"ZINTERACTIONS", ic_joined,
 static int recover_emit(struct vg_run *run, sqlite3 *db, void *ud)
 {
     struct row_ctx *c = ud;
-    int rc = vg_ios_sql_each(run, c->f, db, c->sql, interaction_row, c, NULL);
+    int rc = vg_db_sql_each(run, c->f, db, c->sql, interaction_row, c, NULL);
 
     return rc == VG_E_NOMEM || rc == VG_E_LIMIT ? rc : VG_OK;
 }
@@ -522,7 +522,7 @@ static int interaction_visit(struct vg_run *run, const struct vg_file *f, void *
     rc = VG_E_NOTFOUND;
     for (i = 0; i < VG_ARRAY_LEN(interactionc_sql) && rc == VG_E_NOTFOUND; i++) {
         c.sql = interactionc_sql[i];
-        rc = vg_ios_sql_each(run, f, db, c.sql, interaction_row, &c, NULL);
+        rc = vg_db_sql_each(run, f, db, c.sql, interaction_row, &c, NULL);
     }
     if (rc == VG_OK && vg_run_recover(run, f, db, &ic_recover, recover_emit, &c) == VG_E_NOMEM)
         rc = VG_E_NOMEM;

@@ -860,8 +860,8 @@ static int recover_emit(struct vg_run *run, sqlite3 *db, void *ud)
     int rc;
 
     c->recovered = 1;
-    rc = vg_ios_sql_each(run, c->f, db, c->wifi ? recovered_wifi : recovered_no_wifi, usage_row, c,
-                         NULL);
+    rc = vg_db_sql_each(run, c->f, db, c->wifi ? recovered_wifi : recovered_no_wifi, usage_row, c,
+                        NULL);
     c->recovered = 0;
     return rc == VG_E_NOMEM || rc == VG_E_LIMIT ? rc : VG_OK;
 }
@@ -877,7 +877,7 @@ static int usage_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, vo
         return VG_OK;
     }
     c.wifi = vg_sqlite_has_column(db, "ZLIVEUSAGE", "ZWIFIIN");
-    rc = vg_ios_sql_each(run, f, db, c.wifi ? sql_wifi : sql_no_wifi, usage_row, &c, NULL);
+    rc = vg_db_sql_each(run, f, db, c.wifi ? sql_wifi : sql_no_wifi, usage_row, &c, NULL);
     if (rc == VG_E_NOMEM)
         return rc;
     if (rc == VG_OK) {

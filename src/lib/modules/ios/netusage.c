@@ -141,8 +141,8 @@ static int read_procs(struct vg_run *run, const struct vg_file *f, sqlite3 *db, 
 
     if (!vg_sqlite_has_table(db, "ZPROCESS"))
         return VG_OK; /* reported by NetBase, or not a usage database */
-    rc = vg_ios_sql_each(run, f, db, "SELECT Z_PK, ZPROCNAME, ZFIRSTTIMESTAMP FROM ZPROCESS",
-                         proc_row, p, NULL);
+    rc = vg_db_sql_each(run, f, db, "SELECT Z_PK, ZPROCNAME, ZFIRSTTIMESTAMP FROM ZPROCESS",
+                        proc_row, p, NULL);
     if (rc == VG_E_LIMIT)
         vg_run_log(run, VG_DIAG_WARN, "%s: more than %u processes; the rest are not compared",
                    f->display, VG_MAX_NET_PROCS);

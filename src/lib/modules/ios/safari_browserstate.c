@@ -144,7 +144,7 @@ static int bs_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
 
 static int bs_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
 {
-    struct vg_ios_query q = {.extra = bs_extra, .n_extra = VG_ARRAY_LEN(bs_extra), .row = bs_row};
+    struct vg_db_query q = {.extra = bs_extra, .n_extra = VG_ARRAY_LEN(bs_extra), .row = bs_row};
     struct bs_db c;
     int rc;
 
@@ -154,7 +154,7 @@ static int bs_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void 
     c.name = db_name(f, c.id_name, sizeof(c.id_name));
     q.sql = vg_sqlite_has_table(db, "tab_sessions") ? tabs_sql : tabs_sql_old;
     *vg_run_state(run) = &c;
-    rc = vg_ios_query_records(run, f, db, &q);
+    rc = vg_db_query_records(run, f, db, &q);
     *vg_run_state(run) = NULL;
     if (c.bad_sessions) {
         vg_run_coverage(run, VG_COV_PARTIAL, f->display,
@@ -168,7 +168,7 @@ static int bs_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void 
 
 static int bs_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db(run, bs_db, NULL);
+    int rc = vg_db_each(run, bs_db, NULL);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu tab records", vg_run_record_count(run));
     return rc;
 }

@@ -73,7 +73,7 @@ static int fav_query(struct fav_ctx *c, sqlite3 *db, const char *sql, const char
     int rc;
 
     c->type = type;
-    rc = vg_ios_sql_each(c->run, c->f, db, sql, fav_row, c, NULL);
+    rc = vg_db_sql_each(c->run, c->f, db, sql, fav_row, c, NULL);
     if (rc == VG_E_NOMEM)
         return rc;
     if (rc == VG_E_NOTFOUND)
@@ -101,7 +101,7 @@ static int fav_extract(struct vg_run *run)
     int rc;
 
     memset(&s, 0, sizeof(s));
-    rc = vg_ios_each_db(run, fav_db, &s);
+    rc = vg_db_each(run, fav_db, &s);
     if (rc != VG_OK) {
         vg_sorted_free(&s);
         return rc;

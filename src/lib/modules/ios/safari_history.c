@@ -133,7 +133,7 @@ static int history_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, 
     /* deleted visits (cleared history), joined to their pages, deleted or not */
     static const char *const joined[] = {"history_items"};
     static const struct vg_recover_spec recover = {"history_visits", joined, VG_ARRAY_LEN(joined)};
-    static const struct vg_ios_query q = {
+    static const struct vg_db_query q = {
         .sql = history_sql,
         .extra = history_extra,
         .n_extra = VG_ARRAY_LEN(history_extra),
@@ -154,14 +154,14 @@ static int history_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, 
     }
     vg_run_log(run, VG_DIAG_INFO, "Found Safari history database at path: %s", f->display);
     sh->db = db_name(f, sh->db_buf, sizeof(sh->db_buf));
-    rc = vg_ios_query_records(run, f, db, &q);
+    rc = vg_db_query_records(run, f, db, &q);
     sh->db = NULL;
     return rc;
 }
 
 static int safari_history_extract(struct vg_run *run)
 {
-    return vg_ios_each_db(run, history_db, NULL);
+    return vg_db_each(run, history_db, NULL);
 }
 
 /* ---- check ---- */

@@ -249,7 +249,7 @@ static int shortcuts_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db
 
     if (!sql)
         return VG_E_NOMEM;
-    rc = vg_ios_sql_each(run, f, db, sql, shortcut_row, &q, NULL);
+    rc = vg_db_sql_each(run, f, db, sql, shortcut_row, &q, NULL);
     free(sql);
     if (rc == VG_E_NOMEM || rc == VG_E_LIMIT)
         return rc;
@@ -272,7 +272,7 @@ static int shortcuts_extract(struct vg_run *run)
     int rc = vg_run_schema(run, shortcut_fields, VG_ARRAY_LEN(shortcut_fields), &schema);
 
     if (rc == VG_OK)
-        rc = vg_ios_each_db(run, shortcuts_db, &schema);
+        rc = vg_db_each(run, shortcuts_db, &schema);
     if (rc != VG_OK && rc != VG_E_NOTFOUND)
         return rc;
     vg_run_log(run, VG_DIAG_INFO, "extracted a total of %zu Shortcuts", vg_run_record_count(run));

@@ -128,7 +128,7 @@ static int sms_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
 static const char *const sms_joined[] = {"handle"};
 static const struct vg_recover_spec sms_recover = {"message", sms_joined, VG_ARRAY_LEN(sms_joined)};
 
-static const struct vg_ios_query sms_query = {
+static const struct vg_db_query sms_query = {
     .sql = sms_sql,
     .recover = &sms_recover,
     .extra = sms_extra,
@@ -138,7 +138,7 @@ static const struct vg_ios_query sms_query = {
 
 static int sms_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db_records(run, &sms_query);
+    int rc = vg_db_each_records(run, &sms_query);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu SMS messages",
                vg_run_record_count(run));
     return rc;

@@ -77,7 +77,7 @@ static int att_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
     return VG_OK;
 }
 
-static const struct vg_ios_query att_query = {
+static const struct vg_db_query att_query = {
     .sql = att_sql,
     .extra = att_extra,
     .n_extra = VG_ARRAY_LEN(att_extra),
@@ -98,12 +98,12 @@ static int att_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void
             return VG_OK;
         }
     }
-    return vg_ios_query_records(run, f, db, &att_query);
+    return vg_db_query_records(run, f, db, &att_query);
 }
 
 static int att_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db(run, att_db, NULL);
+    int rc = vg_db_each(run, att_db, NULL);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu SMS attachments",
                vg_run_record_count(run));
     return rc;

@@ -150,11 +150,9 @@ static int row_old(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
 
 /* Deleted grants: a revoked permission leaves its row in free space. */
 static const struct vg_recover_spec tcc_recover = {"access", NULL, 0};
-static const struct vg_ios_query query_v3 = {.sql = sql_v3, .row = row_v3, .recover = &tcc_recover};
-static const struct vg_ios_query query_v2 = {
-    .sql = sql_v2, .row = row_old, .recover = &tcc_recover};
-static const struct vg_ios_query query_v1 = {
-    .sql = sql_v1, .row = row_old, .recover = &tcc_recover};
+static const struct vg_db_query query_v3 = {.sql = sql_v3, .row = row_v3, .recover = &tcc_recover};
+static const struct vg_db_query query_v2 = {.sql = sql_v2, .row = row_old, .recover = &tcc_recover};
+static const struct vg_db_query query_v1 = {.sql = sql_v1, .row = row_old, .recover = &tcc_recover};
 
 static int has_columns(sqlite3 *db, const char *const *cols)
 {
@@ -172,11 +170,11 @@ static int tcc_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void
     (void)ud;
 
     if (has_columns(db, v3))
-        return vg_ios_query_records(run, f, db, &query_v3);
+        return vg_db_query_records(run, f, db, &query_v3);
     if (has_columns(db, v2))
-        return vg_ios_query_records(run, f, db, &query_v2);
+        return vg_db_query_records(run, f, db, &query_v2);
     if (has_columns(db, v1))
-        return vg_ios_query_records(run, f, db, &query_v1);
+        return vg_db_query_records(run, f, db, &query_v1);
     vg_run_log(run, VG_DIAG_WARN, "%s: no access table in a known TCC schema", f->display);
     vg_run_coverage(run, VG_COV_UNREADABLE, f->display, "no access table in a known TCC schema");
     return VG_OK;
@@ -184,7 +182,7 @@ static int tcc_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void
 
 static int tcc_extract(struct vg_run *run)
 {
-    return vg_ios_each_db(run, tcc_db, NULL);
+    return vg_db_each(run, tcc_db, NULL);
 }
 
 /* the grant's time dates the alert (MVT: none) */

@@ -153,7 +153,7 @@ static int rls_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
 
 static int rls_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void *ud)
 {
-    struct vg_ios_query q = {.row = rls_row};
+    struct vg_db_query q = {.row = rls_row};
     struct rls_db c;
     size_t k;
     int rc;
@@ -174,14 +174,14 @@ static int rls_db(struct vg_run *run, const struct vg_file *f, sqlite3 *db, void
         c.has[k] = vg_sqlite_has_column(db, "ObservedDomains", rls_optional[k]);
     q.sql = rls_sql[c.has[0] + 2 * c.has[1]];
     *vg_run_state(run) = &c;
-    rc = vg_ios_query_records(run, f, db, &q);
+    rc = vg_db_query_records(run, f, db, &q);
     *vg_run_state(run) = NULL;
     return rc;
 }
 
 static int rls_extract(struct vg_run *run)
 {
-    int rc = vg_ios_each_db(run, rls_db, NULL);
+    int rc = vg_db_each(run, rls_db, NULL);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu records", vg_run_record_count(run));
     return rc;
 }

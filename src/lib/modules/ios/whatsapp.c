@@ -340,7 +340,7 @@ static int lid_visit(struct vg_run *run, const struct vg_file *f, void *ud)
 
     if (vg_run_open_sqlite(run, f, &db) != VG_OK)
         return VG_OK;
-    rc = vg_ios_sql_each(run, f, db, lid_pairs_sql, lid_row, &p, NULL);
+    rc = vg_db_sql_each(run, f, db, lid_pairs_sql, lid_row, &p, NULL);
     vg_sqlite_close(db);
     if (rc == VG_E_NOMEM)
         return rc;
@@ -370,7 +370,7 @@ static int extract_lid_pairs(struct vg_run *run, struct wa_ctx *c)
 
     if (rc != 0)
         return rc < 0 ? rc : VG_OK;
-    rc = vg_ios_sql_each(run, c->chat_file, c->chat, lid_pairs_sql, lid_row, &p, NULL);
+    rc = vg_db_sql_each(run, c->chat_file, c->chat, lid_pairs_sql, lid_row, &p, NULL);
     if (rc == VG_E_NOTFOUND)
         vg_run_log(run, VG_DIAG_INFO,
                    "No WhatsApp LID database found: LID chat identifiers cannot be resolved to "
@@ -424,7 +424,7 @@ static int session_row(void *ud, sqlite3_stmt *st)
 }
 
 /* Runs sql, trying each form in turn while the schema lacks a table or
- * column; reports like vg_ios_query_records. */
+ * column; reports like vg_db_query_records. */
 /* 1 when sql prepares on db (its tables and columns are there). */
 static int query_prepares(sqlite3 *db, const char *sql)
 {
@@ -449,11 +449,11 @@ static int messages(struct vg_run *run, const struct vg_file *f, sqlite3 *db)
     int rc = VG_OK;
 
     for (i = 0; i < VG_ARRAY_LEN(messages_sql); i++) {
-        struct vg_ios_query q = {messages_sql[i], message_extra,   VG_ARRAY_LEN(message_extra), 0,
-                                 message_row,     &message_recover};
+        struct vg_db_query q = {messages_sql[i], message_extra,   VG_ARRAY_LEN(message_extra), 0,
+                                message_row,     &message_recover};
         if (i + 1 < VG_ARRAY_LEN(messages_sql) && !query_prepares(db, messages_sql[i]))
             continue;
-        return vg_ios_query_records(run, f, db, &q);
+        return vg_db_query_records(run, f, db, &q);
     }
     return rc;
 }
@@ -465,7 +465,7 @@ static int query(struct vg_run *run, const struct vg_file *f, sqlite3 *db, const
     int rc = VG_E_NOTFOUND;
 
     for (i = 0; i < n && rc == VG_E_NOTFOUND; i++)
-        rc = vg_ios_sql_each(run, f, db, sql[i], row, ud, NULL);
+        rc = vg_db_sql_each(run, f, db, sql[i], row, ud, NULL);
     if (rc == VG_E_NOTFOUND) {
         /* not damage: this WhatsApp version's schema has no such table */
         vg_run_log(run, VG_DIAG_INFO, "%s: table or column not in this WhatsApp version's schema",

@@ -239,7 +239,7 @@ static int whatsapp_contacts_db(struct vg_run *run, const struct vg_file *f, sql
                    "%s: no ZDISAPPEARINGMODEDURATION column: disappearing messages state is "
                    "unknown",
                    f->display);
-    rc = vg_ios_sql_each(run, f, db, contacts_sql, contact_row, ud, NULL);
+    rc = vg_db_sql_each(run, f, db, contacts_sql, contact_row, ud, NULL);
     if (rc == VG_E_NOTFOUND) {
         vg_run_log(run, VG_DIAG_INFO, "%s: table or column not in this iOS version's schema",
                    f->display);
@@ -258,7 +258,7 @@ static int whatsapp_contacts_db(struct vg_run *run, const struct vg_file *f, sql
 static int whatsapp_contacts_extract(struct vg_run *run)
 {
     struct contacts_ctx c = {run, 0};
-    int rc = vg_ios_each_db(run, whatsapp_contacts_db, &c);
+    int rc = vg_db_each(run, whatsapp_contacts_db, &c);
 
     vg_run_log(run, VG_DIAG_INFO,
                "Extracted a total of %zu WhatsApp contacts (%zu with disappearing messages "

@@ -1,0 +1,50 @@
+/*
+ * ChromeHistory (Android filesystem dumps): every visit in Chrome's History
+ * database, as MVT's adb module reads it over a rooted adb (modules/chrome.h:
+ * the query, records and check iOS's ChromeHistory shares). Deleted visits
+ * are recovered and joined to their page (urls, live or deleted).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "util/vg.h"
+
+#include "modules/chrome.h"
+
+/* MVT's path, then the multi-user layout it is a view of (a dump holding
+ * both reads the first). */
+static const struct vg_loc chrome_history_locs[] = {
+    {VG_LOC_ANDROID_FS, NULL, "data/data/com.android.chrome/app_chrome/Default/History"},
+    {VG_LOC_ANDROID_FS, NULL, "data/user/0/com.android.chrome/app_chrome/Default/History"},
+};
+
+static const char *const chrome_joined[] = {"urls"};
+static const struct vg_recover_spec chrome_recover = {"visits", chrome_joined,
+                                                      VG_ARRAY_LEN(chrome_joined)};
+
+static const struct vg_db_query chrome_history_query = {
+    .sql = vg_chrome_history_sql,
+    .row = vg_chrome_history_row,
+    .recover = &chrome_recover,
+};
+
+static int chrome_history_extract(struct vg_run *run)
+{
+    int rc = vg_db_first_records(run, &chrome_history_query);
+    vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu history items",
+               vg_run_record_count(run));
+    return rc;
+}
+
+const struct vg_module vg_mod_fs_chrome_history = {
+    .name = "chrome_history",
+    .class_name = "ChromeHistory",
+    .description = "Chrome visits (History database of a filesystem dump), deleted ones "
+                   "recovered; url, domain and IP indicators on each URL",
+    .locs = chrome_history_locs,
+    .n_locs = VG_ARRAY_LEN(chrome_history_locs),
+    .fields = vg_chrome_history_fields,
+    .n_fields = VG_CHROME_HISTORY_N_FIELDS,
+    .extract = chrome_history_extract,
+    .check_record = vg_chrome_history_check, /* streamed */
+    .timeline = vg_chrome_history_timeline,
+};
