@@ -848,3 +848,65 @@ int vg_tree_sibling(struct vg_tree *t, const struct vg_file *f, const char *suff
     free(p);
     return rc;
 }
+
+/* ---- a source that is a tree ---- */
+
+static int ts_prepare(void *self, const struct vg_loc *const *locs, size_t n, struct vg_diag *diag)
+{
+    return vg_tree_prepare(self, locs, n, NULL, 0, diag);
+}
+
+static int ts_find(void *self, const struct vg_loc *loc,
+                   int (*cb)(void *ud, const struct vg_file *f), void *ud, struct vg_diag *diag)
+{
+    return vg_tree_find(self, loc, cb, ud, diag);
+}
+
+static int ts_open(void *self, const struct vg_file *f, struct vg_io **out, struct vg_diag *diag)
+{
+    return vg_tree_open_file(self, f, out, diag);
+}
+
+static int ts_sibling(void *self, const struct vg_file *f, const char *suffix, struct vg_io **out,
+                      struct vg_diag *diag)
+{
+    return vg_tree_sibling(self, f, suffix, out, diag);
+}
+
+static void ts_free(void *self)
+{
+    vg_tree_free(self);
+}
+
+static const struct vg_source_ops tree_source_ops = {
+    .prepare = ts_prepare,
+    .find = ts_find,
+    .open = ts_open,
+    .sibling = ts_sibling,
+    .free = ts_free,
+};
+
+int vg_tree_source_open(const char *path, const struct vg_tree_kind *kind,
+                        enum vg_platform platform, const char *no_root, struct vg_diag *diag,
+                        struct vg_source **out)
+{
+    struct vg_tree *t = NULL;
+    struct vg_source *src = NULL;
+    int rc = vg_tree_open(path, kind, diag, &t);
+
+    if (rc != VG_OK)
+        return rc;
+    rc = vg_source_alloc(path, &src);
+    if (rc != VG_OK) {
+        vg_tree_free(t);
+        return rc;
+    }
+    src->ops = &tree_source_ops;
+    src->self = t;
+    src->kind = kind->name;
+    src->platform = platform;
+    if (!vg_tree_is_archive(t) && !vg_tree_folder_marker(t))
+        vg_diag_add(diag, VG_DIAG_INFO, kind->name, "%s: %s", path, no_root);
+    *out = src;
+    return VG_OK;
+}

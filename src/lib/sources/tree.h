@@ -74,4 +74,12 @@ int vg_tree_sibling(struct vg_tree *t, const struct vg_file *f, const char *suff
  * any file; an archive: what prepare kept). VG_E_NOTFOUND when absent. */
 int vg_tree_open_path(struct vg_tree *t, const char *path, struct vg_io **out) VG_MUST_CHECK;
 
+/* A source that is a tree and nothing more (an iOS or Android filesystem
+ * dump): path opened as a tree of kind, the source named kind->name, its
+ * modules the platform's. A folder whose root was not found by the kind's
+ * markers is noted with "<path>: <no_root>". */
+int vg_tree_source_open(const char *path, const struct vg_tree_kind *kind,
+                        enum vg_platform platform, const char *no_root, struct vg_diag *diag,
+                        struct vg_source **out) VG_MUST_CHECK;
+
 #endif
