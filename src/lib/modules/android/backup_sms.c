@@ -14,7 +14,7 @@
 
 #include "formats/android/sms_backup.h"
 #include "modules/android/backup.h"
-#include "util/buf.h"
+#include "modules/sms.h"
 
 /* MVT's patterns, SMS files first (its run order). */
 static const struct vg_loc sms_locs[] = {
@@ -106,11 +106,7 @@ static void sms_check(struct vg_run *run, const struct vg_rec *rec)
 {
     const char *when = vg_rec_time(rec, F_ISODATE);
 
-    /* MVT checks the links of messages that have a body, and names the
-     * first link that hits; the body's bare host names come after */
-    if (vg_rec_key(rec, F_BODY) >= 0 &&
-        !vg_check_url_list(run, VG_LEVEL_CRITICAL, rec, vg_rec_json(rec, F_LINKS), when))
-        vg_check_text(run, VG_LEVEL_CRITICAL, rec, vg_rec_text(rec, F_BODY), when);
+    vg_sms_check_body(run, rec, F_BODY, F_LINKS, when);
     check_addresses(run, rec, when);
 }
 
@@ -118,27 +114,8 @@ static void sms_check(struct vg_run *run, const struct vg_rec *rec)
 
 static void sms_timeline(struct vg_run *run, const struct vg_rec *rec)
 {
-    const char *dir = vg_rec_text(rec, F_DIRECTION), *body = vg_rec_text(rec, F_BODY);
-    struct vg_buf b;
-    int rc;
-
-    vg_buf_init(&b, VG_MAX_TEXT_SCAN + 4096);
-    rc = vg_val_py_append(&b, vg_rec_val(rec, F_ADDRESS));
-    if (rc == VG_OK)
-        rc = vg_buf_append_str(&b, ": ");
-    /* one message is one CSV line */
-    for (; rc == VG_OK && body && *body; body++)
-        rc = *body == '\n' ? vg_buf_append(&b, "\\n", 2) : vg_buf_append_char(&b, *body);
-    if (rc == VG_OK)
-        rc = vg_buf_append_char(&b, '\0');
-    if (rc == VG_OK)
-        vg_run_timeline(run, vg_rec_time(rec, F_ISODATE),
-                        dir && strcmp(dir, "sent") == 0 ? "sms_sent" : "sms_received", b.data);
-    else
-        vg_run_log(run, rc == VG_E_LIMIT ? VG_DIAG_WARN : VG_DIAG_ERROR,
-                   "a message of %s left out of the timeline: %s", vg_rec_time(rec, F_ISODATE),
-                   vg_strerror(rc));
-    vg_buf_free(&b);
+    vg_sms_android_timeline(run, vg_rec_val(rec, F_ADDRESS), vg_rec_text(rec, F_BODY),
+                            vg_rec_text(rec, F_DIRECTION), vg_rec_time(rec, F_ISODATE), 0);
 }
 
 const struct vg_module vg_mod_backup_sms = {

@@ -12,10 +12,9 @@
  */
 #include "util/vg.h"
 
-#include "indicators/url.h"
 #include "modules/db.h"
+#include "modules/sms.h"
 #include "scan/checks.h"
-#include "util/buf.h"
 
 /* Android 7 and later keep the database in device-encrypted storage
  * (user_de); earlier ones, and MVT's path, in data/data; then the
@@ -70,42 +69,15 @@ static const char *sms_time_iso(const struct vg_rec *r, char *buf)
     return buf;
 }
 
-struct links_ctx {
-    json_t *links;
-    int failed;
-};
-
-static int add_link(void *ud, const char *s, size_t n, enum vg_text_kind kind)
-{
-    struct links_ctx *c = ud;
-    json_t *j = json_stringn(s, n);
-
-    VG_UNUSED(kind);
-    if (!j || json_array_append_new(c->links, j) != 0) {
-        c->failed = 1;
-        return 1;
-    }
-    return 0;
-}
-
 /* MVT sets "links" only for a non-empty body. */
 static void set_links(struct vg_rec *r)
 {
     const struct vg_val *body = vg_rec_val(r, F_BODY);
-    struct links_ctx c = {NULL, 0};
 
-    if (body->t != VG_VT_TEXT || body->u.s.n == 0) {
+    if (body->t != VG_VT_TEXT || body->u.s.n == 0)
         vg_rec_set_absent(r, F_LINKS);
-        return;
-    }
-    c.links = json_array();
-    if (c.links)
-        (void)vg_text_each_link(body->u.s.p, body->u.s.n, add_link, &c);
-    if (c.failed) {
-        json_decref(c.links);
-        c.links = NULL;
-    }
-    vg_rec_set_json(r, F_LINKS, c.links); /* NULL: the record is marked failed */
+    else
+        vg_rec_set_json(r, F_LINKS, vg_sms_links(body->u.s.p, body->u.s.n));
 }
 
 static int sms_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
@@ -116,7 +88,7 @@ static int sms_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
 
     VG_UNUSED(run);
     VG_UNUSED(st);
-    vg_rec_set_text_ref(r, F_DIRECTION, received ? "received" : "sent", received ? 8 : 4);
+    vg_sms_set_direction(r, F_DIRECTION, !received);
     vg_rec_set_text(r, F_ISODATE, sms_time_iso(r, buf));
     set_links(r);
     return VG_OK;
@@ -143,37 +115,15 @@ static void sms_check(struct vg_run *run, const struct vg_rec *r)
 {
     const char *when = vg_rec_time(r, F_ISODATE);
 
-    /* MVT checks the links of the messages that have a body and names the
-     * first that hits; the body's bare host names come after */
-    if (vg_rec_key(r, F_BODY) >= 0 &&
-        !vg_check_url_list(run, VG_LEVEL_CRITICAL, r, vg_rec_json(r, F_LINKS), when))
-        vg_check_text(run, VG_LEVEL_CRITICAL, r, vg_rec_text(r, F_BODY), when);
+    vg_sms_check_body(run, r, F_BODY, F_LINKS, when);
     vg_check_counterpart(run, VG_LEVEL_CRITICAL, r, vg_rec_text(r, F_ADDRESS), when);
 }
 
 /* MVT's: sms_<direction>, `address: "body"` with newlines as \n. */
 static void sms_timeline(struct vg_run *run, const struct vg_rec *r)
 {
-    const char *dir = vg_rec_text(r, F_DIRECTION), *body = vg_rec_text(r, F_BODY);
-    struct vg_buf b;
-    int rc;
-
-    vg_buf_init(&b, VG_MAX_TEXT_SCAN + 4096);
-    rc = vg_val_py_append(&b, vg_rec_val(r, F_ADDRESS));
-    if (rc == VG_OK)
-        rc = vg_buf_append_str(&b, ": \"");
-    for (; rc == VG_OK && body && *body; body++)
-        rc = *body == '\n' ? vg_buf_append(&b, "\\n", 2) : vg_buf_append_char(&b, *body);
-    if (rc == VG_OK)
-        rc = vg_buf_append(&b, "\"", 2); /* with its NUL */
-    if (rc == VG_OK)
-        vg_run_timeline(run, vg_rec_time(r, F_ISODATE),
-                        dir && strcmp(dir, "sent") == 0 ? "sms_sent" : "sms_received", b.data);
-    else
-        vg_run_log(run, rc == VG_E_LIMIT ? VG_DIAG_WARN : VG_DIAG_ERROR,
-                   "a message of %s left out of the timeline: %s", vg_rec_time(r, F_ISODATE),
-                   vg_strerror(rc));
-    vg_buf_free(&b);
+    vg_sms_android_timeline(run, vg_rec_val(r, F_ADDRESS), vg_rec_text(r, F_BODY),
+                            vg_rec_text(r, F_DIRECTION), vg_rec_time(r, F_ISODATE), 1);
 }
 
 const struct vg_module vg_mod_fs_sms = {

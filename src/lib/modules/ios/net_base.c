@@ -582,13 +582,28 @@ static int has_placeholder(const struct du_state *st, int64_t id)
     return lo < st->n_placeholders && st->placeholders[lo] == id;
 }
 
+/* Emits row as a record of its own and drops the caller's reference;
+ * NULL row (its allocation failed) is VG_E_NOMEM. */
+static int emit_row(struct vg_run *run, struct du_state *st, struct du_row *row)
+{
+    struct vg_rec *r = row ? vg_run_rec(run, st->schema) : NULL;
+    int rc;
+
+    if (!r) {
+        du_unref(row);
+        return VG_E_NOMEM;
+    }
+    du_fill(r, row);
+    rc = vg_run_emit(run, r);
+    du_unref(row);
+    return rc;
+}
+
 /* A placeholder joins the rows (extraction), or is emitted after the saved
  * records unless they hold it already. */
 static int add_missing(struct vg_run *run, struct du_state *st, struct du_row *row)
 {
-    struct vg_rec *r;
     int64_t id = row->u[F_PROC_ID].i;
-    int rc;
 
     if (!vg_run_rechecking(run) || vg_run_recovering(run)) {
         if (grow_ptrs(&st->rows, &st->cap_rows, st->n_rows, sizeof(*st->rows)) != VG_OK) {
@@ -602,15 +617,7 @@ static int add_missing(struct vg_run *run, struct du_state *st, struct du_row *r
         du_unref(row);
         return VG_OK;
     }
-    r = vg_run_rec(run, st->schema);
-    if (!r) {
-        du_unref(row);
-        return VG_E_NOMEM;
-    }
-    du_fill(r, row);
-    rc = vg_run_emit(run, r);
-    du_unref(row);
-    return rc;
+    return emit_row(run, st, row);
 }
 
 /* Reports ids a+1 .. b-1 after prev; returns how many were reported. */
@@ -805,18 +812,7 @@ static int keep_row(struct du_state *st, struct vg_val *v)
  * live table): it is a record of its own, checked as it is emitted. */
 static int emit_recovered(struct vg_run *run, struct du_state *st, struct vg_val *v)
 {
-    struct du_row *row = du_row_new(v, st->seq++);
-    struct vg_rec *r = row ? vg_run_rec(run, st->schema) : NULL;
-    int rc;
-
-    if (!r) {
-        du_unref(row);
-        return VG_E_NOMEM;
-    }
-    du_fill(r, row);
-    rc = vg_run_emit(run, r);
-    du_unref(row);
-    return rc;
+    return emit_row(run, st, du_row_new(v, st->seq++));
 }
 
 static int usage_row(void *ud, sqlite3_stmt *st)

@@ -15,8 +15,8 @@
 #include <openssl/evp.h>
 
 #include "formats/apple/typedstream.h"
-#include "indicators/url.h"
 #include "modules/ios/common.h"
+#include "modules/sms.h"
 #include "util/buf.h"
 
 /* MVT's query: the inner join drops messages without a handle (the
@@ -72,37 +72,6 @@ static const char *const sms_fields[] = {
 /* Keys SMS records have after the columns, in MVT's order. */
 static const char *const sms_extra[] = {"isodate", "isodate_read", "direction", "links"};
 
-struct links_ctx {
-    json_t *links;
-    int failed;
-};
-
-static int add_link(void *ud, const char *s, size_t n, enum vg_text_kind kind)
-{
-    struct links_ctx *c = ud;
-    json_t *j = json_stringn(s, n);
-
-    VG_UNUSED(kind);
-    if (!j || json_array_append_new(c->links, j) != 0) {
-        c->failed = 1; /* out of memory: the record is marked failed */
-        return 1;
-    }
-    return 0;
-}
-
-static json_t *links_json(const char *text, size_t n)
-{
-    struct links_ctx c = {json_array(), 0};
-
-    if (c.links && text)
-        (void)vg_text_each_link(text, n, add_link, &c);
-    if (c.failed) {
-        json_decref(c.links);
-        return NULL;
-    }
-    return c.links;
-}
-
 static int sms_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
 {
     char buf[VG_ISODATE_LEN + 1];
@@ -113,14 +82,12 @@ static int sms_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
     VG_UNUSED(st);
     vg_rec_set_text(r, F_ISODATE, vg_val_sms_date_iso(vg_rec_val(r, F_DATE), buf));
     vg_rec_set_text(r, F_ISODATE_READ, vg_val_sms_date_iso(vg_rec_val(r, F_DATE_READ), buf));
-    vg_rec_set_text_ref(r, F_DIRECTION,
-                        vg_rec_int(r, F_FROM_ME, &from_me) && from_me == 1 ? "sent" : "received",
-                        vg_rec_int(r, F_FROM_ME, &from_me) && from_me == 1 ? 4 : 8);
+    vg_sms_set_direction(r, F_DIRECTION, vg_rec_int(r, F_FROM_ME, &from_me) && from_me == 1);
     if (text->t != VG_VT_TEXT || text->u.s.n == 0) {
         vg_rec_set_text_ref(r, F_TEXT, "", 0);
         text = vg_rec_val(r, F_TEXT);
     }
-    vg_rec_set_json(r, F_LINKS, links_json(text->u.s.p, text->u.s.n));
+    vg_rec_set_json(r, F_LINKS, vg_sms_links(text->u.s.p, text->u.s.n));
     return VG_OK;
 }
 
@@ -257,15 +224,6 @@ static void sms_check_one(struct vg_run *run, const struct vg_rec *rec)
 
 /* ---- timeline ---- */
 
-/* MVT escapes new lines of the text so one message is one CSV line. */
-static int append_escaped(struct vg_buf *b, const char *s)
-{
-    int rc = VG_OK;
-    for (; s && *s && rc == VG_OK; s++)
-        rc = *s == '\n' ? vg_buf_append(b, "\\n", 2) : vg_buf_append_char(b, *s);
-    return rc;
-}
-
 static char *sms_description(const struct vg_rec *rec, int *err)
 {
     struct vg_buf b;
@@ -280,7 +238,7 @@ static char *sms_description(const struct vg_rec *rec, int *err)
     if (rc == VG_OK)
         rc = vg_buf_append_str(&b, " \"");
     if (rc == VG_OK)
-        rc = append_escaped(&b, vg_rec_text(rec, F_TEXT));
+        rc = vg_sms_append_escaped(&b, vg_rec_text(rec, F_TEXT));
     if (rc == VG_OK)
         rc = vg_buf_append_str(&b, "\" from ");
     if (rc == VG_OK)

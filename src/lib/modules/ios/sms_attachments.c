@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "modules/ios/common.h"
+#include "modules/sms.h"
 #include "util/buf.h"
 
 static const char att_sql[] =
@@ -68,7 +69,7 @@ static int att_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
     VG_UNUSED(st);
     vg_rec_set_text(r, F_ISODATE, vg_val_sms_date_iso(vg_rec_val(r, F_CREATED), buf));
     vg_rec_set_text(r, F_START, vg_val_sms_date_iso(vg_rec_val(r, F_START), buf));
-    vg_rec_set_text_ref(r, F_DIRECTION, sent ? "sent" : "received", sent ? 4 : 8);
+    vg_sms_set_direction(r, F_DIRECTION, sent);
     vg_rec_set_bool(r, F_HAS_USER_INFO, !vg_rec_is_null(r, F_USER_INFO));
     if (!vg_val_truthy(vg_rec_val(r, F_SERVICE)))
         vg_rec_set_text_ref(r, F_SERVICE, "Unknown", 7);
