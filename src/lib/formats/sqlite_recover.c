@@ -1368,25 +1368,35 @@ static void hb_put(struct hasher *h, const void *p, size_t n)
     h->n += n;
 }
 
+/* Big-endian, straight into the buffer: a row is mostly such fields. */
 static void hb_u64(struct hasher *h, uint64_t v)
 {
-    unsigned char b[8];
+    unsigned char *p;
     size_t i;
 
+    if (sizeof(h->b) - h->n < 8)
+        hb_flush(h);
+    p = h->b + h->n;
     for (i = 8; i-- > 0;) {
-        b[i] = (unsigned char)v;
+        p[i] = (unsigned char)v;
         v >>= 8;
     }
-    hb_put(h, b, sizeof(b));
+    h->n += 8;
+}
+
+static void hb_byte(struct hasher *h, unsigned char c)
+{
+    if (h->n == sizeof(h->b))
+        hb_flush(h);
+    h->b[h->n++] = c;
 }
 
 static void hb_value(struct hasher *h, const struct vg_sqlr_value *v, int as_null)
 {
     enum vg_sqlr_type t = as_null ? VG_SQLR_NULL : v->type;
-    unsigned char tb = (unsigned char)t;
     uint64_t bits;
 
-    hb_put(h, &tb, 1);
+    hb_byte(h, (unsigned char)t);
     if (t == VG_SQLR_INT) {
         hb_u64(h, (uint64_t)v->i);
     } else if (t == VG_SQLR_REAL) {
@@ -1403,7 +1413,7 @@ static int hb_begin(struct hasher *h, unsigned char tag)
 {
     h->n = 0;
     h->ok = EVP_DigestInit_ex2(h->ctx, h->sha, NULL);
-    hb_put(h, &tag, 1);
+    hb_byte(h, tag);
     return h->ok;
 }
 
@@ -1421,14 +1431,18 @@ static int hb_end(struct hasher *h, unsigned char out[HASH_LEN])
     return VG_OK;
 }
 
-/* The hashes of a row: c over its values (SHA-256, first 16 bytes), and
- * when k is not NULL, k over its rowid and c. The rowid alias counts as
- * NULL (the record stores it so) and trailing NULLs are dropped, so a row
- * read before and after an ALTER TABLE ADD COLUMN hashes alike. */
+/* The keys of a row: c, the hash of its values (SHA-256, first 16 bytes),
+ * and when k is not NULL, k: c's first 8 bytes and the rowid (big-endian),
+ * so that a row equal to a live one in rowid and values is told with one
+ * hash of the row; forging a row that passes for a live row of the same
+ * rowid takes a second preimage of 64 bits of SHA-256. The rowid alias
+ * counts as NULL (the record stores it so) and trailing NULLs are dropped,
+ * so a row read before and after an ALTER TABLE ADD COLUMN hashes alike. */
 static int row_hash(struct hasher *h, const struct vg_sqlr_schema *s, int64_t rowid,
                     const struct vg_sqlr_value *v, size_t n, unsigned char c[HASH_LEN],
                     unsigned char k[HASH_LEN])
 {
+    uint64_t r;
     size_t i;
     int rc;
 
@@ -1442,11 +1456,12 @@ static int row_hash(struct hasher *h, const struct vg_sqlr_schema *s, int64_t ro
     rc = hb_end(h, c);
     if (rc != VG_OK || !k)
         return rc;
-    if (!hb_begin(h, 'K'))
-        return VG_E_CRYPTO;
-    hb_u64(h, (uint64_t)rowid);
-    hb_put(h, c, HASH_LEN);
-    return hb_end(h, k);
+    memcpy(k, c, 8);
+    for (i = HASH_LEN, r = (uint64_t)rowid; i-- > 8; r >>= 8)
+        k[i] = (unsigned char)r;
+    if (key_empty(k))
+        k[0] = 1;
+    return VG_OK;
 }
 
 struct vg_sqlr_live {
