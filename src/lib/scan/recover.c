@@ -34,6 +34,7 @@ struct recover_ctx {
     int (*emit)(struct vg_run *run, sqlite3 *db, void *ud);
     void *ud;
     const struct vg_sqlr_schema *schema;
+    int has_rid;          /* the schema's rowid has a name (rowid_name) */
     sqlite3_stmt *insert; /* a recovered row into the shadow table */
     sqlite3_stmt *clear;  /* and out again */
     size_t rows;          /* recovered rows seen */
@@ -199,8 +200,10 @@ static int bind_value(sqlite3_stmt *st, int i, const struct vg_sqlr_value *v)
 }
 
 /* The recovered row into the shadow table: the rowid alias holds the rowid
- * (SQLite stores NULL in its place), columns an old row lacks are NULL. */
-static int insert_row(sqlite3_stmt *st, const struct vg_sqlr_schema *s,
+ * (SQLite stores NULL in its place), columns an old row lacks are NULL.
+ * has_rid: the statement sets the rowid first (rowid_name(s), looked up
+ * once per table, not per row). */
+static int insert_row(sqlite3_stmt *st, const struct vg_sqlr_schema *s, int has_rid,
                       const struct vg_sqlr_row *row)
 {
     int p = 1, rc = SQLITE_OK;
@@ -208,10 +211,8 @@ static int insert_row(sqlite3_stmt *st, const struct vg_sqlr_schema *s,
 
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    if (rowid_name(s))
-        rc = row->has_rowid ? sqlite3_bind_int64(st, p, row->rowid) : sqlite3_bind_null(st, p);
-    if (rowid_name(s))
-        p++;
+    if (has_rid)
+        rc = row->has_rowid ? sqlite3_bind_int64(st, p++, row->rowid) : sqlite3_bind_null(st, p++);
     for (i = 0; rc == SQLITE_OK && i < vg_sqlr_schema_ncols(s); i++, p++) {
         if (vg_sqlr_schema_col(s, i)->rowid_alias)
             rc = row->has_rowid ? sqlite3_bind_int64(st, p, row->rowid) : sqlite3_bind_null(st, p);
@@ -367,6 +368,7 @@ static int open_table(struct vg_sqlr *r, const char *table, struct vg_run *run, 
 struct joined_ctx {
     sqlite3_stmt *insert;
     const struct vg_sqlr_schema *s;
+    int has_rid;
     size_t rows;
 };
 
@@ -375,7 +377,7 @@ static int joined_row(void *ud, const struct vg_sqlr_row *row)
     struct joined_ctx *j = ud;
 
     j->rows++;
-    return insert_row(j->insert, j->s, row);
+    return insert_row(j->insert, j->s, j->has_rid, row);
 }
 
 /* A joined table: its live rows, then its deleted rows whose rowid no live
@@ -383,7 +385,7 @@ static int joined_row(void *ud, const struct vg_sqlr_row *row)
 static int shadow_joined(struct recover_ctx *c, struct vg_sqlr *r, const char *table)
 {
     struct vg_sqlr_schema *s = NULL;
-    struct joined_ctx j = {NULL, NULL, 0};
+    struct joined_ctx j = {NULL, NULL, 0, 0};
     int rc = open_table(r, table, c->run, c->display, &s);
 
     if (rc != VG_OK)
@@ -392,6 +394,7 @@ static int shadow_joined(struct recover_ctx *c, struct vg_sqlr *r, const char *t
     if (rc == VG_OK)
         rc = prepare_insert(c->db, table, s, &j.insert);
     j.s = s;
+    j.has_rid = s && rowid_name(s) != NULL;
     if (rc == VG_OK)
         rc = vg_sqlr_recover(r, s, NULL, joined_row, &j, NULL);
     if (rc == VG_E_LIMIT)
@@ -422,7 +425,7 @@ static int main_row(void *ud, const struct vg_sqlr_row *row)
         return VG_E_NOMEM;
     }
     run->recovering_text = text;
-    rc = insert_row(c->insert, c->schema, row);
+    rc = insert_row(c->insert, c->schema, c->has_rid, row);
     if (rc == VG_OK)
         rc = c->emit(run, c->db, c->ud);
     if (sqlite3_step(c->clear) != SQLITE_DONE && rc == VG_OK)
@@ -445,6 +448,7 @@ static int recover_main(struct recover_ctx *c, struct vg_sqlr *r)
     if (rc != VG_OK)
         return rc;
     c->schema = s;
+    c->has_rid = rowid_name(s) != NULL;
     rc = shadow_new(c->db, c->table);
     if (rc == VG_OK)
         rc = prepare_insert(c->db, c->table, s, &c->insert);
@@ -512,8 +516,8 @@ int vg_run_recover(struct vg_run *run, const struct vg_file *f, sqlite3 *db,
                    const struct vg_recover_spec *spec,
                    int (*emit)(struct vg_run *run, sqlite3 *db, void *ud), void *ud)
 {
-    struct recover_ctx c = {run,  db,   f->display, spec->table, emit, ud,
-                            NULL, NULL, NULL,       0,           0,    VG_OK};
+    struct recover_ctx c = {run, db,   f->display, spec->table, emit, ud,   NULL,
+                            0,   NULL, NULL,       0,           0,    VG_OK};
     struct vg_source *src = run->src;
     struct vg_io *io = NULL, *wal = NULL;
     int rc;
