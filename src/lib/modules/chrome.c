@@ -75,3 +75,15 @@ void vg_chrome_history_timeline(struct vg_run *run, const struct vg_rec *r)
     vg_run_timeline(run, vg_rec_time(r, F_ISODATE), "visit", desc);
     free(desc);
 }
+
+/* Deleted visits are recovered and joined to their page (urls, live or
+ * deleted: Chrome deletes a page with its last visit). */
+static const char *const chrome_joined[] = {"urls"};
+static const struct vg_recover_spec chrome_recover = {"visits", chrome_joined,
+                                                      VG_ARRAY_LEN(chrome_joined)};
+
+const struct vg_db_query vg_chrome_history_query = {
+    .sql = vg_chrome_history_sql,
+    .row = vg_chrome_history_row,
+    .recover = &chrome_recover,
+};

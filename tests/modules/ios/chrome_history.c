@@ -1,8 +1,8 @@
 /*
  * ChromeHistory: records as MVT writes them (Chrome's 1601-based
  * microsecond times), URL checks with a planted hit and near misses, the
- * timeline, damaged and older databases, check-iocs on saved records, and
- * MVT's test backup.
+ * timeline, a deleted visit recovered, damaged and older databases,
+ * check-iocs on saved records, and MVT's test backup.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -105,6 +105,39 @@ static void test_hit_and_near_misses(void **state)
     vgh_cleanup(dir);
 }
 
+/* A deleted visit, the planted one: recovered, joined to its live page,
+ * checked, its alert saying where it was found; with secure_delete on,
+ * nothing remains. */
+static void test_deleted_visit(void **state)
+{
+    char sql[sizeof(schema) + sizeof(rows) + 128];
+    struct vgh_result r;
+    const json_t *rec, *a;
+    char *dir;
+    int secure;
+
+    (void)state;
+    for (secure = 0; secure < 2; secure++) {
+        snprintf(sql, sizeof(sql), "%s%sPRAGMA secure_delete=%s; DELETE FROM visits WHERE id = 1;",
+                 schema, rows, secure ? "ON" : "OFF");
+        dir = vgh_backup_sql(DOMAIN, RELPATH, sql, NULL);
+        vgh_run_ok(dir, iocs, "chrome_history", &r);
+        assert_int_equal(json_array_size(r.records), 4);
+        assert_int_equal(json_array_size(r.recovered), secure ? 0 : 1);
+        assert_int_equal(json_array_size(r.alerts), secure ? 0 : 1);
+        if (!secure) {
+            rec = json_array_get(r.recovered, 0);
+            assert_string_equal(vgh_str(rec, "url"), "https://badbadbad.example.org/landing");
+            assert_string_equal(vgh_must_str(json_object_get(rec, "recovered"), "table"), "visits");
+            a = vgh_alert(&r, 0);
+            vgh_assert_alert(a, "CRITICAL", "example.org", "domains");
+            assert_non_null(strstr(vgh_str(a, "message"), "in a deleted record recovered from"));
+        }
+        vgh_result_free(&r);
+        vgh_cleanup(dir);
+    }
+}
+
 static void test_timeline(void **state)
 {
     struct vgh_result r;
@@ -203,13 +236,10 @@ static void test_mvt_backup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_records),
-        cmocka_unit_test(test_hit_and_near_misses),
-        cmocka_unit_test(test_timeline),
-        cmocka_unit_test(test_not_sqlite),
-        cmocka_unit_test(test_missing_table),
-        cmocka_unit_test(test_hostile_values),
-        cmocka_unit_test(test_check_records_alone),
+        cmocka_unit_test(test_records),        cmocka_unit_test(test_hit_and_near_misses),
+        cmocka_unit_test(test_deleted_visit),  cmocka_unit_test(test_timeline),
+        cmocka_unit_test(test_not_sqlite),     cmocka_unit_test(test_missing_table),
+        cmocka_unit_test(test_hostile_values), cmocka_unit_test(test_check_records_alone),
         cmocka_unit_test(test_mvt_backup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,19 +17,9 @@ static const struct vg_loc chrome_history_locs[] = {
     {VG_LOC_ANDROID_FS, NULL, "data/user/0/com.android.chrome/app_chrome/Default/History"},
 };
 
-static const char *const chrome_joined[] = {"urls"};
-static const struct vg_recover_spec chrome_recover = {"visits", chrome_joined,
-                                                      VG_ARRAY_LEN(chrome_joined)};
-
-static const struct vg_db_query chrome_history_query = {
-    .sql = vg_chrome_history_sql,
-    .row = vg_chrome_history_row,
-    .recover = &chrome_recover,
-};
-
 static int chrome_history_extract(struct vg_run *run)
 {
-    int rc = vg_db_first_records(run, &chrome_history_query);
+    int rc = vg_db_first_records(run, &vg_chrome_history_query);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu history items",
                vg_run_record_count(run));
     return rc;

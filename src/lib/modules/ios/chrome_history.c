@@ -1,6 +1,7 @@
 /*
- * ChromeHistory: every visit in Chrome's History database (modules/chrome.h:
- * MVT's query, records and check, shared with Android's).
+ * ChromeHistory: every visit in Chrome's History database, deleted ones
+ * recovered (modules/chrome.h: MVT's query, records and check, shared with
+ * Android's).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -16,14 +17,9 @@ static const struct vg_loc chrome_history_locs[] = {
      "Default/History"},
 };
 
-static const struct vg_db_query chrome_history_query = {
-    .sql = vg_chrome_history_sql,
-    .row = vg_chrome_history_row,
-};
-
 static int chrome_history_extract(struct vg_run *run)
 {
-    int rc = vg_db_each_records(run, &chrome_history_query);
+    int rc = vg_db_each_records(run, &vg_chrome_history_query);
     vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu history items",
                vg_run_record_count(run));
     return rc;
@@ -32,7 +28,8 @@ static int chrome_history_extract(struct vg_run *run)
 const struct vg_module vg_mod_chrome_history = {
     .name = "chrome_history",
     .class_name = "ChromeHistory",
-    .description = "Chrome visits (History database); url, domain and IP indicators on each URL",
+    .description = "Chrome visits (History database), deleted ones recovered; url, domain and IP "
+                   "indicators on each URL",
     .locs = chrome_history_locs,
     .n_locs = VG_ARRAY_LEN(chrome_history_locs),
     .fields = vg_chrome_history_fields,
