@@ -16,11 +16,12 @@
 /* visit_time breaks ties by visit id: MVT orders by time alone, which
  * leaves same-time visits in whatever order SQLite picks. The NULL column
  * holds MVT's isodate at its place among the keys. */
-const char vg_chrome_history_sql[] = "SELECT urls.id AS id, urls.url AS url, visits.id AS visit_id,"
-                                     " visits.visit_time AS timestamp, NULL AS isodate,"
-                                     " visits.from_visit AS redirect_source"
-                                     " FROM urls JOIN visits ON visits.url = urls.id"
-                                     " ORDER BY visits.visit_time, visits.id";
+static const char chrome_history_sql[] =
+    "SELECT urls.id AS id, urls.url AS url, visits.id AS visit_id,"
+    " visits.visit_time AS timestamp, NULL AS isodate,"
+    " visits.from_visit AS redirect_source"
+    " FROM urls JOIN visits ON visits.url = urls.id"
+    " ORDER BY visits.visit_time, visits.id";
 
 enum { F_ID, F_URL, F_VISIT_ID, F_TIMESTAMP, F_ISODATE, F_REDIRECT_SOURCE };
 const char *const vg_chrome_history_fields[VG_CHROME_HISTORY_N_FIELDS] = {
@@ -45,7 +46,7 @@ static const char *chrome_time_iso(const struct vg_val *v, char *buf)
     return buf;
 }
 
-int vg_chrome_history_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
+static int chrome_history_row(struct vg_run *run, struct vg_rec *r, sqlite3_stmt *st)
 {
     char buf[VG_ISODATE_LEN + 1];
 
@@ -82,8 +83,25 @@ static const char *const chrome_joined[] = {"urls"};
 static const struct vg_recover_spec chrome_recover = {"visits", chrome_joined,
                                                       VG_ARRAY_LEN(chrome_joined)};
 
-const struct vg_db_query vg_chrome_history_query = {
-    .sql = vg_chrome_history_sql,
-    .row = vg_chrome_history_row,
+static const struct vg_db_query chrome_history_query = {
+    .sql = chrome_history_sql,
+    .row = chrome_history_row,
     .recover = &chrome_recover,
 };
+
+static int chrome_history_log(struct vg_run *run, int rc)
+{
+    vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu history items",
+               vg_run_record_count(run));
+    return rc;
+}
+
+int vg_chrome_history_extract_all(struct vg_run *run)
+{
+    return chrome_history_log(run, vg_db_each_records(run, &chrome_history_query));
+}
+
+int vg_chrome_history_extract_first(struct vg_run *run)
+{
+    return chrome_history_log(run, vg_db_first_records(run, &chrome_history_query));
+}

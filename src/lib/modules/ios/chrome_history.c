@@ -17,14 +17,6 @@ static const struct vg_loc chrome_history_locs[] = {
      "Default/History"},
 };
 
-static int chrome_history_extract(struct vg_run *run)
-{
-    int rc = vg_db_each_records(run, &vg_chrome_history_query);
-    vg_run_log(run, VG_DIAG_INFO, "Extracted a total of %zu history items",
-               vg_run_record_count(run));
-    return rc;
-}
-
 const struct vg_module vg_mod_chrome_history = {
     .name = "chrome_history",
     .class_name = "ChromeHistory",
@@ -34,7 +26,7 @@ const struct vg_module vg_mod_chrome_history = {
     .n_locs = VG_ARRAY_LEN(chrome_history_locs),
     .fields = vg_chrome_history_fields,
     .n_fields = VG_CHROME_HISTORY_N_FIELDS,
-    .extract = chrome_history_extract,
+    .extract = vg_chrome_history_extract_all,
     .check_record = vg_chrome_history_check, /* streamed */
     .timeline = vg_chrome_history_timeline,
 };
