@@ -83,6 +83,34 @@ static void test_bounded_reader(void **state)
     assert_false(vg_rd_skip(&r, (size_t)-1)); /* no overflow into a pointer */
 }
 
+/* vg_fmt_i64 writes what "%lld" writes, at the ends of the range too. */
+static void test_fmt_i64(void **state)
+{
+    static const int64_t cases[] = {0,
+                                    1,
+                                    -1,
+                                    9,
+                                    10,
+                                    -10,
+                                    123456789,
+                                    INT64_MAX,
+                                    INT64_MIN,
+                                    INT64_MIN + 1,
+                                    1000000000000000000LL};
+    char got[VG_I64_BUF], want[32];
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]) + 1000; i++) {
+        int64_t v = i < sizeof(cases) / sizeof(cases[0]) ? cases[i] : (int64_t)(x >> (i % 64));
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        snprintf(want, sizeof(want), "%lld", (long long)v);
+        assert_int_equal(vg_fmt_i64(got, v), strlen(want));
+        assert_string_equal(got, want);
+    }
+}
+
 static void test_snprintf_truncation(void **state)
 {
     char small[4];
@@ -102,6 +130,7 @@ int main(void)
         cmocka_unit_test(test_hex),
         cmocka_unit_test(test_bounded_reader),
         cmocka_unit_test(test_snprintf_truncation),
+        cmocka_unit_test(test_fmt_i64),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

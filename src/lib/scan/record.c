@@ -640,8 +640,7 @@ static void write_val(struct vg_sink *s, const struct vg_val *v)
         vg_sink_puts(s, v->u.i ? "true" : "false");
         break;
     case VG_VT_INT:
-        (void)vg_snprintf(num, sizeof(num), "%lld", (long long)v->u.i);
-        vg_sink_puts(s, num);
+        vg_sink_put(s, num, vg_fmt_i64(num, v->u.i));
         break;
     case VG_VT_REAL:
         vg_py_repr_real(v->u.d, num);

@@ -89,6 +89,12 @@ int vg_buf_append_str(struct vg_buf *b, const char *s)
 
 int vg_buf_append_char(struct vg_buf *b, char c)
 {
+    /* room already (cap never exceeds max + 1): no overflow or growth check */
+    if (b->len + 2 <= b->cap) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return VG_OK;
+    }
     return vg_buf_append(b, &c, 1);
 }
 

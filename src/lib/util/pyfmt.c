@@ -92,21 +92,35 @@ static size_t try_digits(double x, int p, char *digits, int *exp10)
 /* Shortest digits that read back as x (x > 0, finite), the closest such
  * when there are several: David Gay's dtoa mode 0, Python's repr. Reading
  * back is monotonic in the digit count (the p+1 digit grid holds the p digit
- * one), so a binary search over 1..17 finds the length; 17 always works. */
+ * one), so the least count that works is searched for; 17 always works.
+ * Timestamps and measures mostly need 15 or more: those are tried first
+ * (two or three formatting rounds instead of six), then a binary search
+ * below 15 for the values that need fewer. */
 static size_t real_digits(double x, char *digits, int *exp10)
 {
     char tmp[24];
-    int lo = 1, hi = 17, mid, e;
-    size_t n;
+    int lo = 1, hi = 15, mid, e;
+    size_t n, m;
 
-    while (lo < hi) {
-        mid = (lo + hi) / 2;
-        if (try_digits(x, mid, tmp, &e) != 0)
-            hi = mid;
-        else
-            lo = mid + 1;
+    n = try_digits(x, 15, digits, exp10);
+    if (n == 0) {
+        n = try_digits(x, 16, digits, exp10);
+        if (n == 0)
+            n = try_digits(x, 17, digits, exp10);
+        lo = hi;
     }
-    n = try_digits(x, lo, digits, exp10);
+    while (lo < hi) { /* digits hold the answer for hi */
+        mid = (lo + hi) / 2;
+        m = try_digits(x, mid, tmp, &e);
+        if (m != 0) {
+            hi = mid;
+            memcpy(digits, tmp, m + 1);
+            *exp10 = e;
+            n = m;
+        } else {
+            lo = mid + 1;
+        }
+    }
     while (n > 1 && digits[n - 1] == '0')
         digits[--n] = '\0';
     return n;

@@ -50,6 +50,24 @@ int vg_str_in(const char *s, const char *const *list, size_t n)
     return 0;
 }
 
+size_t vg_fmt_i64(char *buf, int64_t v)
+{
+    char tmp[VG_I64_BUF];
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    size_t n = 0, i = 0;
+
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        buf[i++] = '-';
+    while (n)
+        buf[i++] = tmp[--n];
+    buf[i] = '\0';
+    return i;
+}
+
 int vg_parse_i64(const char *s, int64_t *out)
 {
     char *end;
