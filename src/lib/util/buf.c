@@ -87,17 +87,6 @@ int vg_buf_append_str(struct vg_buf *b, const char *s)
     return vg_buf_append(b, s, strlen(s));
 }
 
-int vg_buf_append_char(struct vg_buf *b, char c)
-{
-    /* room already (cap never exceeds max + 1): no overflow or growth check */
-    if (b->len + 2 <= b->cap) {
-        b->data[b->len++] = c;
-        b->data[b->len] = '\0';
-        return VG_OK;
-    }
-    return vg_buf_append(b, &c, 1);
-}
-
 int vg_buf_printf(struct vg_buf *b, const char *fmt, ...)
 {
     va_list ap;

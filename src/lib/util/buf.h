@@ -23,9 +23,21 @@ void vg_buf_free(struct vg_buf *b);
 void vg_buf_reset(struct vg_buf *b);
 int vg_buf_append(struct vg_buf *b, const void *p, size_t n) VG_MUST_CHECK;
 int vg_buf_append_str(struct vg_buf *b, const char *s) VG_MUST_CHECK;
-int vg_buf_append_char(struct vg_buf *b, char c) VG_MUST_CHECK;
 int vg_buf_printf(struct vg_buf *b, const char *fmt, ...) VG_PRINTF(2, 3) VG_MUST_CHECK;
 /* Hands the string to the caller (who frees it); the buffer is left empty. */
 char *vg_buf_take(struct vg_buf *b);
+
+/* One byte: in place when there is room (cap never exceeds max + 1, so no
+ * cap check is due), else through vg_buf_append. Inline: parsers append
+ * byte by byte. */
+VG_MUST_CHECK static inline int vg_buf_append_char(struct vg_buf *b, char c)
+{
+    if (b->len + 2 <= b->cap) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return VG_OK;
+    }
+    return vg_buf_append(b, &c, 1);
+}
 
 #endif
