@@ -631,6 +631,49 @@ static void test_nothing_deleted(void **state)
     nothing_deleted(400, 1024, 400);
 }
 
+static int count_rows(void *ud, const struct vg_sqlr_row *row);
+
+/* A hostile table of 300,000 rows with equal values (only the rowid
+ * differs) and one deleted: the live rows' keys must still spread over the
+ * hash set (they once shared one slot: a quadratic probe, a hang). The
+ * deleted row equals the live ones, so nothing is recovered. */
+static void test_equal_rows(void **state)
+{
+    struct vg_diag *d = diag_new();
+    struct vg_sqlr_stats st;
+    struct vg_sqlr_mem mdb;
+    struct vg_sqlr_src sdb;
+    struct vg_sqlr *r = NULL;
+    struct vg_sqlr_schema *s = NULL;
+    size_t rows = 0;
+    char path[4096];
+    struct img m;
+    sqlite3 *db = img_open(&m, "PRAGMA secure_delete=OFF; PRAGMA page_size=4096");
+
+    VG_UNUSED(state);
+    assert_int_equal(vgfix_sqlite_script(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT "
+                                             "i + 1 FROM c WHERE i < 300000) INSERT INTO t "
+                                             "SELECT i, 'same', 1, 1.5, x'00' FROM c;"
+                                             "DELETE FROM t WHERE id = 150000;"),
+                     0);
+    assert_int_equal(vgfix_sqlite_close(db), 0);
+    snprintf(path, sizeof(path), "%s/t.db", m.dir);
+    m.db = (unsigned char *)vgfix_read_file(path, &m.db_len);
+    assert_non_null(m.db);
+    vg_sqlr_src_mem(&sdb, &mdb, m.db, m.db_len);
+    assert_int_equal(vg_sqlr_open(&sdb, NULL, "t.db", d, &r), VG_OK);
+    assert_int_equal(vg_sqlr_table(r, "t", &s), VG_OK);
+    memset(&st, 0, sizeof(st));
+    assert_int_equal(vg_sqlr_recover(r, s, NULL, count_rows, &rows, &st), VG_OK);
+    assert_int_equal(st.live_rows, 299999);
+    assert_true(st.live_skipped > 0);
+    assert_int_equal(rows, 0);
+    vg_sqlr_schema_free(s);
+    vg_sqlr_free(r);
+    img_free(&m);
+    vg_diag_free(d);
+}
+
 /* Whole leaf pages emptied go to the freelist with their cells; pages
  * rebalanced keep copies of live rows, which must not come back. */
 static void test_freelist_pages(void **state)
@@ -2177,6 +2220,7 @@ int main(void)
         cmocka_unit_test(test_leaf_freeblocks),
         cmocka_unit_test(test_secure_delete),
         cmocka_unit_test(test_nothing_deleted),
+        cmocka_unit_test(test_equal_rows),
         cmocka_unit_test(test_freelist_pages),
         cmocka_unit_test(test_updated_row),
         cmocka_unit_test(test_wal_before_checkpoint),
