@@ -18,6 +18,7 @@
 #include <math.h>
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include "formats/sqlite_recover.h"
 #include "io/io.h"
@@ -1253,10 +1254,14 @@ static size_t local_size(const struct vg_sqlr *r, uint64_t p)
 /* ------------------------------------------------------------ row hashes */
 
 /* Open addressing over 16-byte keys; an all-zero key marks an empty slot
- * (a hash that comes out all zero is nudged). */
+ * (a hash that comes out all zero is nudged). The slot is the key's first
+ * 8 bytes mixed with a random seed drawn when the set is first allocated:
+ * rows crafted so that their hashes share low bits cannot crowd one region
+ * (membership alone is asked, so the output does not depend on the seed). */
 struct hset {
     unsigned char *k;
     size_t cap, n;
+    uint64_t seed;
 };
 
 static int key_empty(const unsigned char *k)
@@ -1274,6 +1279,10 @@ static size_t hset_slot(const struct hset *h, const unsigned char *key)
     uint64_t v;
 
     memcpy(&v, key, sizeof(v));
+    v ^= h->seed; /* splitmix64's finaliser */
+    v = (v ^ (v >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    v = (v ^ (v >> 27)) * 0x94d049bb133111ebULL;
+    v ^= v >> 31;
     return (size_t)v & (h->cap - 1);
 }
 
@@ -1309,9 +1318,12 @@ static int hset_add(struct hset *h, const unsigned char *key, size_t max)
     if (h->n >= max)
         return VG_E_LIMIT;
     if ((h->n + 1) * 2 > h->cap) {
-        struct hset g = {NULL, h->cap ? h->cap * 2 : 64, 0};
+        struct hset g = {NULL, h->cap ? h->cap * 2 : 64, 0, h->seed};
         size_t i;
 
+        /* no seed (RAND_bytes failed): the slots are still the hash's */
+        if (!h->cap && RAND_bytes((unsigned char *)&g.seed, sizeof(g.seed)) != 1)
+            g.seed = 0;
         g.k = vg_calloc(g.cap, HASH_LEN);
         if (!g.k)
             return VG_E_NOMEM;
