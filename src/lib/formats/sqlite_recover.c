@@ -1279,7 +1279,7 @@ static size_t hset_slot(const struct hset *h, const unsigned char *key)
     uint64_t v;
 
     memcpy(&v, key, sizeof(v));
-    v ^= h->seed; /* splitmix64's finaliser */
+    v ^= h->seed; /* then splitmix64's finaliser */
     v = (v ^ (v >> 30)) * 0xbf58476d1ce4e5b9ULL;
     v = (v ^ (v >> 27)) * 0x94d049bb133111ebULL;
     v ^= v >> 31;
@@ -1444,17 +1444,20 @@ static int hb_end(struct hasher *h, unsigned char out[HASH_LEN])
 }
 
 /* The keys of a row: c, the hash of its values (SHA-256, first 16 bytes),
- * and when k is not NULL, k: c's first 8 bytes mixed with the rowid, then
+ * and when k is not NULL, k: c's first 8 bytes XORed with the rowid, then
  * the rowid (big-endian), so that a row equal to a live one in rowid and
  * values is told with one hash of the row; forging a row that passes for a
- * live row of the same rowid takes a second preimage of 64 bits of SHA-256. The rowid alias
- * counts as NULL (the record stores it so) and trailing NULLs are dropped,
- * so a row read before and after an ALTER TABLE ADD COLUMN hashes alike. */
+ * live row of the same rowid takes a second preimage of 64 bits of
+ * SHA-256. The XOR makes rows of equal values (a hostile table of copies)
+ * differ in the bytes hset_slot mixes, so they still spread. The rowid
+ * alias counts as NULL (the record stores it so) and trailing NULLs are
+ * dropped, so a row read before and after an ALTER TABLE ADD COLUMN hashes
+ * alike. */
 static int row_hash(struct hasher *h, const struct vg_sqlr_schema *s, int64_t rowid,
                     const struct vg_sqlr_value *v, size_t n, unsigned char c[HASH_LEN],
                     unsigned char k[HASH_LEN])
 {
-    uint64_t r, m;
+    uint64_t r;
     size_t i;
     int rc;
 
@@ -1468,16 +1471,10 @@ static int row_hash(struct hasher *h, const struct vg_sqlr_schema *s, int64_t ro
     rc = hb_end(h, c);
     if (rc != VG_OK || !k)
         return rc;
-    /* the first 8 bytes pick the key's slot: mixed with the rowid, so that
-     * many rows of equal values (a hostile table of copies) still spread */
-    m = (uint64_t)rowid + 0x9e3779b97f4a7c15ULL; /* splitmix64's finaliser */
-    m = (m ^ (m >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    m = (m ^ (m >> 27)) * 0x94d049bb133111ebULL;
-    m ^= m >> 31;
-    for (i = 0; i < 8; i++)
-        k[i] = (unsigned char)(c[i] ^ (m >> (8 * i)));
-    for (i = HASH_LEN, r = (uint64_t)rowid; i-- > 8; r >>= 8)
+    for (i = HASH_LEN, r = (uint64_t)rowid; i-- > 8; r >>= 8) {
         k[i] = (unsigned char)r;
+        k[i - 8] = (unsigned char)(c[i - 8] ^ r);
+    }
     if (key_empty(k))
         k[0] = 1;
     return VG_OK;
