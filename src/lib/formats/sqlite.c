@@ -29,8 +29,6 @@
 #define SQ_ERRMSG      256u
 #define SQ_DEFAULT_OPS ((uint64_t)VG_SQLITE_MAX_PROGRESS_CALLS)
 
-/* What vigie keeps per handle. SQLite 3.40 has no client-data slot, so the
- * handles are found again through a small list. */
 /* A statement kept prepared while the temp schema may change: recovery
  * runs a module's query once per recovered row, and preparing it each time
  * cost more than running it. */
@@ -41,6 +39,8 @@ struct sq_cached {
     int busy; /* handed out (a query may run inside another's callback) */
 };
 
+/* What vigie keeps per handle. SQLite 3.40 has no client-data slot, so the
+ * handles are found again through a small list. */
 struct sq_ctx {
     sqlite3 *db;
     struct vg_sq_image *img; /* what the handle reads */
