@@ -109,14 +109,24 @@ static long marker_at(const char *p, const char *marker)
     return -1;
 }
 
+/* The kind's i-th marker: its marker, then its more_markers; NULL past
+ * the last. */
+static const char *kind_marker(const struct vg_tree_kind *kind, size_t i)
+{
+    if (i == 0)
+        return kind->marker;
+    return kind->marker && kind->more_markers ? kind->more_markers[i - 1] : NULL;
+}
+
 /* Where one of the kind's markers starts (marker_at), or -1. */
 static long any_marker_at(const struct vg_tree_kind *kind, const char *p)
 {
-    long off = kind->marker ? marker_at(p, kind->marker) : -1;
+    const char *m;
+    long off = -1;
     size_t i;
 
-    for (i = 0; off < 0 && kind->more_markers && kind->more_markers[i]; i++)
-        off = marker_at(p, kind->more_markers[i]);
+    for (i = 0; off < 0 && (m = kind_marker(kind, i)) != NULL; i++)
+        off = marker_at(p, m);
     return off;
 }
 
@@ -126,15 +136,14 @@ static long any_marker_at(const struct vg_tree_kind *kind, const char *p)
  * "name/"). */
 static int folder_has_marker(struct vg_tree *t, const char *dir)
 {
-    const char *m = t->kind->marker;
-    size_t i = 0;
+    const char *m;
+    size_t i;
     int found = 0;
 
-    while (m && !found) {
+    for (i = 0; !found && (m = kind_marker(t->kind, i)) != NULL; i++) {
         char *p = vg_asprintf("%s%s", dir, m);
         found = p && vg_root_stat(t->root, p, &(struct vg_stat){0}) == VG_OK;
         free(p);
-        m = t->kind->more_markers ? t->kind->more_markers[i++] : NULL;
     }
     return found;
 }
