@@ -21,6 +21,19 @@ static void test_isodate_known_values(void **state)
     assert_string_equal(buf, "2000-02-29 00:00:00.000000");
 }
 
+/* Android's milliseconds, before 1970 too (floored, as Python does). */
+static void test_isodate_ms(void **state)
+{
+    char buf[VG_ISODATE_LEN + 1];
+    (void)state;
+    assert_int_equal(vg_isodate_ms(1638559993005LL, buf), VG_OK);
+    assert_string_equal(buf, "2021-12-03 19:33:13.005000");
+    assert_int_equal(vg_isodate_ms(-1, buf), VG_OK);
+    assert_string_equal(buf, "1969-12-31 23:59:59.999000");
+    assert_int_equal(vg_isodate_ms(INT64_MAX, buf), VG_E_INVAL);
+    assert_string_equal(buf, "");
+}
+
 static void test_isodate_range(void **state)
 {
     char buf[VG_ISODATE_LEN + 1];
@@ -73,8 +86,11 @@ static void test_days_from_civil(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_isodate_known_values), cmocka_unit_test(test_chrome),
-        cmocka_unit_test(test_isodate_range),        cmocka_unit_test(test_cocoa),
+        cmocka_unit_test(test_isodate_known_values),
+        cmocka_unit_test(test_chrome),
+        cmocka_unit_test(test_isodate_range),
+        cmocka_unit_test(test_isodate_ms),
+        cmocka_unit_test(test_cocoa),
         cmocka_unit_test(test_days_from_civil),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

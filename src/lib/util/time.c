@@ -55,6 +55,17 @@ int vg_isodate(int64_t secs, int32_t micros, char *buf)
                        (unsigned)(rem % 60), (int)micros);
 }
 
+int vg_isodate_ms(int64_t ms, char *buf)
+{
+    int64_t secs = ms / 1000, rem = ms % 1000;
+
+    if (rem < 0) {
+        rem += 1000;
+        secs -= 1;
+    }
+    return vg_isodate(secs, (int32_t)(rem * 1000), buf);
+}
+
 int vg_isodate_double(double t, char *buf)
 {
     double whole, frac;

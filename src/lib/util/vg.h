@@ -73,6 +73,9 @@ int vg_hex_decode(const char *hex, unsigned char *out, size_t n) VG_MUST_CHECK;
 #define VG_ISODATE_LEN 26
 int vg_isodate(int64_t unix_seconds, int32_t micros, char *buf);
 int vg_isodate_double(double unix_seconds, char *buf);
+/* Milliseconds since the epoch (Android's times), floored to the second
+ * before it as Python's datetime does for times before 1970. */
+int vg_isodate_ms(int64_t unix_ms, char *buf);
 /* The same in the machine's time zone, as Python's
  * datetime.fromtimestamp(st_mtime) gives it (MVT's times of Android
  * bugreport files): the float of seconds, its fraction rounded half-even

@@ -199,22 +199,14 @@ static json_t *isodate_of(const json_t *date, const char *display, size_t index,
                           struct vg_diag *diag)
 {
     char buf[VG_ISODATE_LEN + 1] = "";
-    int64_t ms = 0, secs, rem;
+    int64_t ms = 0;
     enum num k = date ? py_int(date, &ms) : NUM_BAD;
 
     if (k == NUM_BAD)
         vg_diag_add(diag, VG_DIAG_WARN, WHERE, "%s: message %zu: %s, no isodate", display, index,
                     date ? "date is not a number" : "no date");
-    if (k == NUM_OK) {
-        secs = ms / 1000;
-        rem = ms % 1000;
-        if (rem < 0) {
-            rem += 1000;
-            secs -= 1;
-        }
-        if (vg_isodate(secs, (int32_t)(rem * 1000), buf) != VG_OK)
-            buf[0] = '\0';
-    }
+    if (k == NUM_OK && vg_isodate_ms(ms, buf) != VG_OK)
+        buf[0] = '\0';
     return json_string(buf);
 }
 

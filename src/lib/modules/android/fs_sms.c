@@ -43,17 +43,11 @@ static const char *const sms_extra[] = {"direction", "isodate", "links"};
 
 static const struct vg_recover_spec sms_recover = {"sms", NULL, 0};
 
-/* Milliseconds since 1970 to an isodate, or "" when they are no time. */
+/* Milliseconds since 1970 to an isodate, or "" when they are no time
+ * (vg_isodate_ms leaves "" then). */
 static const char *ms_iso(int64_t ms, char *buf)
 {
-    int64_t s = ms / 1000, rem = ms % 1000;
-
-    if (rem < 0) {
-        s--;
-        rem += 1000;
-    }
-    if (vg_isodate(s, (int32_t)(rem * 1000), buf) != VG_OK)
-        buf[0] = '\0';
+    (void)vg_isodate_ms(ms, buf);
     return buf;
 }
 
