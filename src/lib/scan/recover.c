@@ -394,7 +394,7 @@ static int shadow_joined(struct recover_ctx *c, struct vg_sqlr *r, const char *t
     if (rc == VG_OK)
         rc = prepare_insert(c->db, table, s, &j.insert);
     j.s = s;
-    j.has_rid = s && rowid_name(s) != NULL;
+    j.has_rid = rowid_name(s) != NULL;
     if (rc == VG_OK)
         rc = vg_sqlr_recover(r, s, NULL, joined_row, &j, NULL);
     if (rc == VG_E_LIMIT)

@@ -76,6 +76,7 @@ static int load_dumpsys(struct aqf *a, struct vg_diag *diag)
  * runs. */
 static int aqf_prepare(void *self, const struct vg_loc *const *locs, size_t n, struct vg_diag *diag)
 {
+    /* dumpsys.txt last: kept only when a dumpsys module runs */
     static const char *const extra[] = {"bugreport.zip", "backup.ab", DUMPSYS_TXT};
     struct aqf *a = self;
     size_t i;
